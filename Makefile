@@ -1,0 +1,115 @@
+# lvsagent — see README.md. `make`, `make check`, `make demo`, `make bench`,
+# `make install` (PREFIX, DESTDIR). V=1 shows the commands.
+
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+SYSCONFDIR ?= /etc
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+DESTDIR    ?=
+
+VERSION    := 0.1.0
+BUILD      ?= build
+SANITIZE   ?= 0
+WERROR     ?= 0
+
+PKGS       := libmnl libcap-ng inih
+PKG_CONFIG ?= pkg-config
+PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS))
+
+CC         ?= cc
+CFLAGS     ?= -O2 -g
+WARNINGS   := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+              -Wformat=2 -Wundef -Wpointer-arith -Wvla
+ifeq ($(WERROR),1)
+WARNINGS   += -Werror
+endif
+ifeq ($(SANITIZE),1)
+CFLAGS     := -O1 -g -fno-omit-frame-pointer
+HARDEN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+LDHARDEN   := -fsanitize=address,undefined
+else
+HARDEN     := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+LDHARDEN   := -pie -Wl,-z,relro,-z,now
+endif
+ALL_CFLAGS  = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(HARDEN) -Iinclude $(PKG_CFLAGS) \
+              -DLVSAGENT_VERSION='"$(VERSION)"' $(CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDHARDEN) $(LDFLAGS)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+AGENT_SRCS := $(wildcard agent/*.c)
+AGENT_OBJS := $(AGENT_SRCS:agent/%.c=$(BUILD)/obj/%.o)
+LIB_OBJS   := $(filter-out $(BUILD)/obj/main.o,$(AGENT_OBJS))
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
+
+.PHONY: all clean check deps unit netns asan bench demo install uninstall
+
+all: $(BUILD)/lvsagent
+
+$(BUILD)/lvsagent: $(AGENT_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/obj/%.o: agent/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/unit/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) -o $@ $< $(LIB_OBJS) \
+		$(ALL_LDFLAGS) $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+
+# Unit tests: no root, no kernel; the plan, config, encoding, formatting.
+unit: $(UNIT_BINS)
+	$(Q)for t in $(UNIT_BINS); do echo "  UNIT    $$t"; $$t || exit 1; done
+
+# Real-kernel tests in throwaway network namespaces (root).
+netns: all
+	$(Q)tests/netns/run.sh $(abspath $(BUILD)/lvsagent)
+
+# Installs what the build and tests need (apt-get, as root on Debian).
+deps:
+	$(Q)tests/deps.sh
+
+# The whole suite: dependencies, a -Werror build with its unit and netns
+# tests, then the same under ASan+UBSan.
+check: deps
+	$(Q)$(MAKE) --no-print-directory WERROR=1 all unit
+	$(Q)$(MAKE) --no-print-directory WERROR=1 SANITIZE=1 BUILD=build-asan all unit
+	$(Q)tests/netns/run.sh $(abspath $(BUILD)/lvsagent)
+	$(Q)ASAN_OPTIONS=detect_leaks=1 tests/netns/run.sh $(abspath build-asan/lvsagent)
+	@echo "make check: all passed"
+
+bench: deps all
+	$(Q)tests/bench/converge.sh $(abspath $(BUILD)/lvsagent)
+
+demo: deps all
+	$(Q)tests/demo.sh $(abspath $(BUILD)/lvsagent)
+
+install: all
+	install -D -m 0755 $(BUILD)/lvsagent $(DESTDIR)$(SBINDIR)/lvsagent
+	install -D -m 0644 systemd/lvsagent.service $(DESTDIR)$(UNITDIR)/lvsagent.service
+	install -D -m 0644 etc/rt_protos.d/lvsagent.conf \
+		$(DESTDIR)$(SYSCONFDIR)/iproute2/rt_protos.d/lvsagent.conf
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/lvsagent/lvsagent.conf ]; then \
+		echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/lvsagent/lvsagent.conf"; \
+	else \
+		install -D -m 0644 etc/lvsagent.conf $(DESTDIR)$(SYSCONFDIR)/lvsagent/lvsagent.conf; \
+	fi
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/lvsagent $(DESTDIR)$(UNITDIR)/lvsagent.service \
+		$(DESTDIR)$(SYSCONFDIR)/iproute2/rt_protos.d/lvsagent.conf
+
+clean:
+	rm -rf build build-asan
+
+-include $(AGENT_OBJS:.o=.d) $(UNIT_BINS:=.d)

@@ -1,0 +1,82 @@
+/* describe: the words for plan items, shared by every output format. */
+#include "report.h"
+
+#include <stdio.h>
+
+const char *item_kind_name(enum item_kind kind)
+{
+	static const char *const names[] = { "link", "sysctl", "vip", "route" };
+
+	return names[kind];
+}
+
+const char *item_action_name(const struct plan_item *item)
+{
+	switch (item->action) {
+	case ACTION_ADD: return "add";
+	case ACTION_REMOVE: return "remove";
+	case ACTION_SET: return "set";
+	default: return "none";
+	}
+}
+
+const char *item_target(const struct plan_item *item, char *buf, size_t len)
+{
+	char addr[IPADDR_TEXT_MAX];
+
+	switch (item->kind) {
+	case ITEM_SYSCTL:
+		snprintf(buf, len, "net.ipv4.conf.%s.%s", item->iface, arp_key_name(item->key));
+		break;
+	case ITEM_LINK:
+		snprintf(buf, len, "%s", item->iface);
+		break;
+	default:
+		snprintf(buf, len, "%s", ipaddr_format_host(&item->addr, addr));
+	}
+	return buf;
+}
+
+const char *item_view(const struct plan_item *item, bool before, char *buf, size_t len)
+{
+	int value = before ? item->before : item->after;
+	char target[96];
+
+	item_target(item, target, sizeof(target));
+	switch (item->kind) {
+	case ITEM_SYSCTL:
+		snprintf(buf, len, "sysctl %s = %d", target, value);
+		return buf;
+	case ITEM_LINK:
+		snprintf(buf, len, "link %s %s", target, value ? "up" : "down");
+		return buf;
+	default:
+		if (!value)
+			return NULL;
+		snprintf(buf, len, "%s %s dev lo", item_kind_name(item->kind), target);
+		return buf;
+	}
+}
+
+const char *item_change(const struct plan_item *item, char *buf, size_t len)
+{
+	char view[128], target[96];
+
+	if (item->kind == ITEM_SYSCTL) {
+		snprintf(buf, len, "%s sysctl %s = %d (was %d)", item->restore ? "restore" : "set",
+			 item_target(item, target, sizeof(target)), item->after, item->before);
+	} else if (item->kind == ITEM_LINK) {
+		snprintf(buf, len, "set link %s up", item->iface);
+	} else {
+		item_view(item, item->action == ACTION_REMOVE, view, sizeof(view));
+		snprintf(buf, len, "%s %s", item_action_name(item), view);
+	}
+	return buf;
+}
+
+bool item_differs(const struct plan_item *item)
+{
+	if (item->action != ACTION_NONE)
+		return true;
+	return item->wanted && item->before != item->after;
+}

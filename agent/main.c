@@ -1,0 +1,116 @@
+/* main: the command line. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "rs_cmd.h"
+
+#ifndef LVSAGENT_VERSION
+#define LVSAGENT_VERSION "0.1.0"
+#endif
+
+static const char usage_text[] =
+	"usage: lvsagent [-c FILE] COMMAND [--check] [--diff] [--json]\n"
+	"\n"
+	"Keeps an LVS real server right: each VIP on lo (/32, /128) with a host\n"
+	"route, and ARP for the VIPs suppressed (arp_ignore / arp_announce).\n"
+	"\n"
+	"commands:\n"
+	"  start          converge the host to the configuration\n"
+	"  stop           remove what lvsagent created, restore replaced sysctls\n"
+	"  restart        stop, then start\n"
+	"  status         compare the host with the configuration\n"
+	"                 (exit 0 in place, 3 not applied, 1 partly applied)\n"
+	"  apply          converge, for automation (--check, --diff, --json)\n"
+	"  check-config   validate the configuration only\n"
+	"\n"
+	"options:\n"
+	"  -c, --config FILE   configuration (default " CONFIG_DEFAULT_PATH ", - for stdin)\n"
+	"      --check         compute the changes, make none\n"
+	"      --diff          show the host's managed state before and after\n"
+	"      --json          one JSON object on stdout\n"
+	"  -h, --help          this text\n"
+	"  -V, --version       the version\n"
+	"\n"
+	"exit codes: 0 done, 1 run-time failure, 2 usage or configuration error\n"
+	"(nothing changed), 4 not permitted (needs CAP_NET_ADMIN).\n";
+
+enum { OPT_CHECK = 256, OPT_DIFF, OPT_JSON };
+
+static const struct option long_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "diff", no_argument, NULL, OPT_DIFF },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct {
+	const char *name;
+	enum rs_command command;
+	bool takes_check;		/* --check/--diff make sense */
+} commands[] = {
+	{ "start", RS_START, true },
+	{ "stop", RS_STOP, true },
+	{ "restart", RS_RESTART, false },
+	{ "status", RS_STATUS, false },
+	{ "apply", RS_APPLY, true },
+	{ "check-config", RS_CHECK_CONFIG, false },
+};
+
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("lvsagent: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs("\nTry 'lvsagent --help'.\n", stderr);
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
+/* Returns -1 to go on, or an exit code. */
+static int parse_options(int argc, char **argv, struct cli_options *opts)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:hV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'c': opts->config_path = optarg; break;
+		case OPT_CHECK: opts->check = true; break;
+		case OPT_DIFF: opts->diff = true; break;
+		case OPT_JSON: opts->json = true; break;
+		case 'h': fputs(usage_text, stdout); return EXIT_DONE;
+		case 'V': puts("lvsagent " LVSAGENT_VERSION); return EXIT_DONE;
+		default: return usage_error("unknown option");
+		}
+	}
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_options opts = { .config_path = CONFIG_DEFAULT_PATH };
+	int code = parse_options(argc, argv, &opts);
+
+	if (code >= 0)
+		return code;
+	if (optind != argc - 1)
+		return usage_error("%s", optind >= argc ? "which command? (start, stop, status, ...)"
+						      : "one command at a time");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[optind], commands[i].name) != 0)
+			continue;
+		if ((opts.check || opts.diff) && !commands[i].takes_check)
+			return usage_error("--check and --diff do not apply to %s", commands[i].name);
+		return rs_command_run(commands[i].command, &opts);
+	}
+	return usage_error("unknown command \"%s\"", argv[optind]);
+}

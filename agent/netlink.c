@@ -1,0 +1,349 @@
+/* netlink: sockets, dumps and ACK-counted batches on libmnl. */
+#include "netlink.h"
+
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "xalloc.h"
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+#ifndef NETLINK_GET_STRICT_CHK
+#define NETLINK_GET_STRICT_CHK 12
+#endif
+
+/* At most this many requests in flight: each ACK costs about 700 bytes of
+ * receive buffer (skb overhead), and an overrun would lose ACKs. */
+#define BATCH_CHUNK_MSGS 128
+#define BATCH_CHUNK_BYTES (64u * 1024)
+#define RCVBUF_BYTES (4u << 20)
+#define DUMP_ATTEMPTS 10
+
+static void set_flag_option(struct mnl_socket *sock, int option)
+{
+	int on = 1;
+
+	/* Optional comforts (short ACKs, error texts, filtered dumps): an
+	 * older kernel without them still works. */
+	(void)mnl_socket_setsockopt(sock, option, &on, sizeof(on));
+}
+
+static void grow_receive_buffer(struct mnl_socket *sock)
+{
+	int fd = mnl_socket_get_fd(sock), size = RCVBUF_BYTES;
+
+	/* FORCE needs CAP_NET_ADMIN; without it take what rmem_max allows. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+}
+
+int nl_open(struct nl_conn *conn, int bus)
+{
+	memset(conn, 0, sizeof(*conn));
+	conn->sock = mnl_socket_open2(bus, SOCK_CLOEXEC);
+	if (!conn->sock)
+		return -errno;
+	if (mnl_socket_bind(conn->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int err = -errno;
+		nl_close(conn);
+		return err;
+	}
+	set_flag_option(conn->sock, NETLINK_CAP_ACK);
+	set_flag_option(conn->sock, NETLINK_EXT_ACK);
+	set_flag_option(conn->sock, NETLINK_GET_STRICT_CHK);
+	grow_receive_buffer(conn->sock);
+	conn->portid = mnl_socket_get_portid(conn->sock);
+	conn->seq = (uint32_t)random();
+	return 0;
+}
+
+void nl_close(struct nl_conn *conn)
+{
+	if (conn->sock)
+		mnl_socket_close(conn->sock);
+	conn->sock = NULL;
+}
+
+static bool reply_is_ours(const struct nl_conn *conn, const struct nlmsghdr *nlh,
+			  uint32_t first_seq, size_t count)
+{
+	return nlh->nlmsg_pid == conn->portid && nlh->nlmsg_seq - first_seq < count;
+}
+
+/* The kernel's text from NLMSGERR_ATTR_MSG, when it sent one. */
+static void copy_ext_ack(const struct nlmsghdr *nlh, char *reason, size_t len)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	size_t offset = sizeof(*err);
+	const struct nlattr *attr;
+
+	reason[0] = '\0';
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		offset += err->msg.nlmsg_len - sizeof(err->msg);
+	mnl_attr_for_each(attr, nlh, offset) {
+		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0) {
+			snprintf(reason, len, "%s", mnl_attr_get_str(attr));
+			return;
+		}
+	}
+}
+
+/* --- dumps --------------------------------------------------------------- */
+
+struct dump_pass {
+	uint32_t seq;
+	bool interrupted;
+	bool done;
+};
+
+static int dump_message(struct nl_conn *conn, const struct nlmsghdr *nlh,
+			struct dump_pass *pass, nl_msg_cb on_msg, void *data)
+{
+	if (!reply_is_ours(conn, nlh, pass->seq, 1))
+		return 0;	/* a stale reply from an abandoned exchange */
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		pass->interrupted = true;
+	if (nlh->nlmsg_type == NLMSG_DONE) {
+		pass->done = true;
+		if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int)) {
+			int status = *(const int *)mnl_nlmsg_get_payload(nlh);
+			return status < 0 ? status : 0;
+		}
+		return 0;
+	}
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+		pass->done = true;
+		return err->error;
+	}
+	if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+		return 0;	/* NLMSG_NOOP */
+	return on_msg(nlh, data);
+}
+
+static int dump_once(struct nl_conn *conn, struct nlmsghdr *request, struct dump_pass *pass,
+		     nl_msg_cb on_msg, void *data)
+{
+	char buf[NL_DUMP_BUFFER] __attribute__((aligned(NLMSG_ALIGNTO)));
+	ssize_t n;
+
+	request->nlmsg_seq = pass->seq = ++conn->seq;
+	request->nlmsg_flags |= NLM_F_REQUEST | NLM_F_DUMP;
+	if (mnl_socket_sendto(conn->sock, request, request->nlmsg_len) < 0)
+		return -errno;
+	while (!pass->done) {
+		n = mnl_socket_recvfrom(conn->sock, buf, sizeof(buf));
+		if (n < 0)
+			return errno == EINTR ? 0 : -errno;
+		int left = (int)n;
+		for (const struct nlmsghdr *nlh = (void *)buf; mnl_nlmsg_ok(nlh, left);
+		     nlh = mnl_nlmsg_next(nlh, &left)) {
+			int err = dump_message(conn, nlh, pass, on_msg, data);
+			if (err < 0)
+				return err;
+		}
+	}
+	return 0;
+}
+
+/* An aborted dump leaves replies queued; read until the kernel's DONE so
+ * the next exchange starts clean. Stale replies are skipped by seq anyway. */
+static void drain_dump(struct nl_conn *conn, struct dump_pass *pass)
+{
+	char buf[NL_DUMP_BUFFER] __attribute__((aligned(NLMSG_ALIGNTO)));
+	int flags = MSG_DONTWAIT;
+	ssize_t n;
+
+	while (!pass->done &&
+	       (n = recv(mnl_socket_get_fd(conn->sock), buf, sizeof(buf), flags)) > 0) {
+		int left = (int)n;
+		for (const struct nlmsghdr *nlh = (void *)buf; mnl_nlmsg_ok(nlh, left);
+		     nlh = mnl_nlmsg_next(nlh, &left))
+			if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR)
+				pass->done = true;
+	}
+}
+
+int nl_dump(struct nl_conn *conn, struct nlmsghdr *request,
+	    nl_msg_cb on_msg, nl_restart_cb on_restart, void *data)
+{
+	for (int attempt = 0; attempt < DUMP_ATTEMPTS; attempt++) {
+		struct dump_pass pass = { 0 };
+		int err;
+
+		if (attempt && on_restart)
+			on_restart(data);
+		err = dump_once(conn, request, &pass, on_msg, data);
+		if (err < 0) {
+			drain_dump(conn, &pass);
+			return err;
+		}
+		if (!pass.interrupted)
+			return 0;
+	}
+	return -EAGAIN;
+}
+
+/* --- batches ------------------------------------------------------------- */
+
+void nl_batch_init(struct nl_batch *batch)
+{
+	memset(batch, 0, sizeof(*batch));
+}
+
+void nl_batch_free(struct nl_batch *batch)
+{
+	free(batch->buf);
+	nl_batch_init(batch);
+}
+
+/* The last request's length is final once the next one starts (its
+ * attributes were appended with mnl_attr_put), so account for it then. */
+static void close_last_request(struct nl_batch *batch)
+{
+	const struct nlmsghdr *last = (const void *)(batch->buf + batch->last);
+
+	if (batch->count)
+		batch->len = batch->last + NLMSG_ALIGN(last->nlmsg_len);
+}
+
+struct nlmsghdr *nl_batch_put(struct nl_batch *batch, uint16_t type, uint16_t flags)
+{
+	struct nlmsghdr *nlh;
+
+	close_last_request(batch);
+	if (batch->cap - batch->len < NL_BATCH_MSG_MAX) {
+		batch->cap = batch->cap ? batch->cap * 2 : 16 * NL_BATCH_MSG_MAX;
+		batch->buf = xrealloc_array(batch->buf, batch->cap, 1);
+	}
+	batch->last = batch->len;
+	nlh = mnl_nlmsg_put_header(batch->buf + batch->len);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	batch->count++;
+	return nlh;
+}
+
+static void index_requests(const struct nl_batch *batch, size_t *offsets)
+{
+	size_t pos = 0;
+
+	for (size_t i = 0; i < batch->count; i++) {
+		const struct nlmsghdr *nlh = (const void *)(batch->buf + pos);
+		offsets[i] = pos;
+		pos += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+}
+
+static int record_ack(const struct nlmsghdr *nlh, uint32_t first_seq,
+		      struct nl_result *results, bool *acked)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	size_t index = nlh->nlmsg_seq - first_seq;
+
+	if (nlh->nlmsg_type != NLMSG_ERROR ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*err))
+		return 0;	/* not an ACK; rtnetlink sends none for these requests */
+	if (acked[index])
+		return -EPROTO;	/* two answers for one request */
+	acked[index] = true;
+	results[index].error = err->error;
+	if (err->error)
+		copy_ext_ack(nlh, results[index].reason, sizeof(results[index].reason));
+	return 1;
+}
+
+/* Read ACKs until every request in [first, first+count) has one. */
+static int collect_acks(struct nl_conn *conn, uint32_t first_seq, size_t count,
+			struct nl_result *results, bool *acked)
+{
+	char buf[NL_DUMP_BUFFER] __attribute__((aligned(NLMSG_ALIGNTO)));
+	size_t pending = count;
+
+	while (pending) {
+		ssize_t n = mnl_socket_recvfrom(conn->sock, buf, sizeof(buf));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		int left = (int)n;
+		for (const struct nlmsghdr *nlh = (void *)buf; mnl_nlmsg_ok(nlh, left);
+		     nlh = mnl_nlmsg_next(nlh, &left)) {
+			int got;
+			if (!reply_is_ours(conn, nlh, first_seq, count))
+				continue;
+			got = record_ack(nlh, first_seq, results, acked);
+			if (got < 0)
+				return got;
+			pending -= (size_t)got;
+		}
+	}
+	return 0;
+}
+
+static int send_chunk(struct nl_conn *conn, const char *start, size_t len)
+{
+	ssize_t sent = mnl_socket_sendto(conn->sock, start, len);
+
+	if (sent < 0)
+		return -errno;
+	return (size_t)sent == len ? 0 : -EMSGSIZE;
+}
+
+/* One chunk: requests [from, to) sent in one sendmsg, then their ACKs. */
+static int exchange_chunk(struct nl_conn *conn, struct nl_batch *batch, const size_t *offsets,
+			  size_t from, size_t to, struct nl_result *results)
+{
+	uint32_t first_seq = conn->seq + 1;
+	size_t stop = to < batch->count ? offsets[to] : batch->len;
+	bool *acked = xcalloc(to - from, sizeof(*acked));
+	int err;
+
+	for (size_t i = from; i < to; i++)
+		((struct nlmsghdr *)(batch->buf + offsets[i]))->nlmsg_seq = ++conn->seq;
+	err = send_chunk(conn, batch->buf + offsets[from], stop - offsets[from]);
+	if (!err)
+		err = collect_acks(conn, first_seq, to - from, results + from, acked);
+	free(acked);
+	return err;
+}
+
+int nl_batch_send(struct nl_conn *conn, struct nl_batch *batch, struct nl_result *results)
+{
+	size_t *offsets = xcalloc(batch->count, sizeof(*offsets));
+	size_t from = 0;
+	int err = 0;
+
+	close_last_request(batch);
+	index_requests(batch, offsets);
+
+	memset(results, 0, batch->count * sizeof(*results));
+	while (!err && from < batch->count) {
+		size_t to = from + 1;
+		while (to < batch->count && to - from < BATCH_CHUNK_MSGS &&
+		       offsets[to] - offsets[from] < BATCH_CHUNK_BYTES)
+			to++;
+		err = exchange_chunk(conn, batch, offsets, from, to, results);
+		from = to;
+	}
+	free(offsets);
+	return err;
+}
+
+const char *nl_result_text(const struct nl_result *result, char *buf, size_t len)
+{
+	if (result->reason[0])
+		snprintf(buf, len, "%s (%s)", strerror(-result->error), result->reason);
+	else
+		snprintf(buf, len, "%s", strerror(-result->error));
+	return buf;
+}

@@ -1,0 +1,208 @@
+/* observe: kernel → struct observed, and the lookups over it. */
+#include "observe.h"
+
+#include <errno.h>
+#include <linux/rtnetlink.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "xalloc.h"
+
+static int by_addr(const void *a, const void *b)
+{
+	const struct rtnl_addr *x = a, *y = b;
+	int c = ipaddr_compare(&x->addr, &y->addr);
+
+	return c ? c : x->ifindex - y->ifindex;
+}
+
+static int by_dst(const void *a, const void *b)
+{
+	const struct rtnl_route *x = a, *y = b;
+	int c = ipaddr_compare(&x->dst, &y->dst);
+
+	/* Ours sort first among equal destinations. */
+	if (!c)
+		c = (y->protocol == LVSAGENT_RTPROT) - (x->protocol == LVSAGENT_RTPROT);
+	return c;
+}
+
+void observed_index(struct observed *obs)
+{
+	if (obs->addr_count)
+		qsort(obs->addrs, obs->addr_count, sizeof(*obs->addrs), by_addr);
+	if (obs->route_count)
+		qsort(obs->routes, obs->route_count, sizeof(*obs->routes), by_dst);
+	for (size_t i = 0; i < obs->link_count; i++) {
+		if (obs->links[i].flags & IFF_LOOPBACK && strcmp(obs->links[i].name, "lo") == 0) {
+			obs->lo_ifindex = obs->links[i].ifindex;
+			obs->lo_up = obs->links[i].flags & IFF_UP;
+		}
+	}
+}
+
+static bool is_host_route(const struct rtnl_route *route)
+{
+	return route->dst_len == ipaddr_host_prefix(&route->dst) &&
+	       (route->type == RTN_UNICAST || route->type == RTN_LOCAL ||
+		route->type == RTN_UNREACHABLE);
+}
+
+/* Keep only host routes: a main table may hold thousands of others. */
+static void keep_host_routes(struct rtnl_route *routes, size_t *count)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < *count; i++)
+		if (is_host_route(&routes[i]))
+			routes[kept++] = routes[i];
+	*count = kept;
+}
+
+static int dump_main_routes(struct nl_conn *conn, struct observed *obs)
+{
+	int families[] = { AF_INET, AF_INET6 };
+
+	for (int i = 0; i < 2; i++) {
+		struct rtnl_route *routes;
+		size_t count;
+		int err = rtnl_dump_routes(conn, families[i], RT_TABLE_MAIN, &routes, &count);
+		/* A namespace that never had a route has no main table yet. */
+		if (err == -ENOENT)
+			continue;
+		if (err < 0)
+			return err;
+		keep_host_routes(routes, &count);
+		if (!count) {
+			free(routes);
+			continue;
+		}
+		obs->routes = xrealloc_array(obs->routes, obs->route_count + count, sizeof(*routes));
+		memcpy(obs->routes + obs->route_count, routes, count * sizeof(*routes));
+		obs->route_count += count;
+		free(routes);
+	}
+	return 0;
+}
+
+static void read_sysctls(struct sysctl_value *out, const char *iface)
+{
+	memset(out, 0, sizeof(*out));
+	strcpy(out->iface, iface);
+	out->readable = sysctl_arp_read(iface, ARP_IGNORE, &out->value[ARP_IGNORE]) == 0 &&
+			sysctl_arp_read(iface, ARP_ANNOUNCE, &out->value[ARP_ANNOUNCE]) == 0;
+}
+
+static void observe_sysctls(struct observed *obs)
+{
+	obs->sysctls = xcalloc(obs->link_count + 1, sizeof(*obs->sysctls));
+	read_sysctls(&obs->sysctls[0], "all");
+	for (size_t i = 0; i < obs->link_count; i++)
+		read_sysctls(&obs->sysctls[i + 1], obs->links[i].name);
+	obs->sysctl_count = obs->link_count + 1;
+}
+
+int observe_host(struct nl_conn *conn, struct observed *obs, const char **failed)
+{
+	int err;
+
+	memset(obs, 0, sizeof(*obs));
+	*failed = "links";
+	err = rtnl_dump_links(conn, &obs->links, &obs->link_count);
+	if (!err) {
+		*failed = "addresses";
+		err = rtnl_dump_addrs(conn, &obs->addrs, &obs->addr_count);
+	}
+	if (!err) {
+		*failed = "routes";
+		err = dump_main_routes(conn, obs);
+	}
+	if (err < 0)
+		return err;
+	observe_sysctls(obs);
+	observed_index(obs);
+	return 0;
+}
+
+void observed_free(struct observed *obs)
+{
+	free(obs->links);
+	free(obs->addrs);
+	free(obs->routes);
+	free(obs->sysctls);
+	memset(obs, 0, sizeof(*obs));
+}
+
+const struct rtnl_link *observed_link(const struct observed *obs, const char *name)
+{
+	for (size_t i = 0; i < obs->link_count; i++)
+		if (strcmp(obs->links[i].name, name) == 0)
+			return &obs->links[i];
+	return NULL;
+}
+
+/* Index of the first address equal to ADDR, or addr_count. */
+static size_t first_addr(const struct observed *obs, const struct ipaddr *addr)
+{
+	size_t lo = 0, hi = obs->addr_count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ipaddr_compare(&obs->addrs[mid].addr, addr) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const struct rtnl_addr *observed_lo_addr(const struct observed *obs, const struct ipaddr *addr)
+{
+	for (size_t i = first_addr(obs, addr);
+	     i < obs->addr_count && ipaddr_equal(&obs->addrs[i].addr, addr); i++) {
+		const struct rtnl_addr *a = &obs->addrs[i];
+		if (a->ifindex == obs->lo_ifindex && a->prefixlen == ipaddr_host_prefix(addr))
+			return a;
+	}
+	return NULL;
+}
+
+const struct rtnl_addr *observed_addr_elsewhere(const struct observed *obs,
+						const struct ipaddr *addr)
+{
+	for (size_t i = first_addr(obs, addr);
+	     i < obs->addr_count && ipaddr_equal(&obs->addrs[i].addr, addr); i++) {
+		const struct rtnl_addr *a = &obs->addrs[i];
+		if (a->ifindex != obs->lo_ifindex || a->prefixlen != ipaddr_host_prefix(addr))
+			return a;
+	}
+	return NULL;
+}
+
+const struct rtnl_route *observed_lo_route(const struct observed *obs, const struct ipaddr *addr)
+{
+	size_t lo = 0, hi = obs->route_count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ipaddr_compare(&obs->routes[mid].dst, addr) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < obs->route_count && ipaddr_equal(&obs->routes[lo].dst, addr); lo++)
+		if (obs->routes[lo].oif == obs->lo_ifindex)
+			return &obs->routes[lo];
+	return NULL;
+}
+
+const struct sysctl_value *observed_sysctls(const struct observed *obs, const char *iface)
+{
+	for (size_t i = 0; i < obs->sysctl_count; i++)
+		if (strcmp(obs->sysctls[i].iface, iface) == 0)
+			return obs->sysctls[i].readable ? &obs->sysctls[i] : NULL;
+	return NULL;
+}
+
+

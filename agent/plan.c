@@ -1,0 +1,396 @@
+/* plan: the pure heart of lvsagent. See plan.h. */
+#include "plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+static struct plan_item *new_item(struct plan *plan, enum item_kind kind)
+{
+	struct plan_item *item;
+
+	XGROW(plan->items, plan->count, plan->capacity);
+	item = &plan->items[plan->count++];
+	memset(item, 0, sizeof(*item));
+	item->kind = kind;
+	return item;
+}
+
+static int max_int(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+/* --- ownership --------------------------------------------------------- */
+
+static bool addr_is_ours(const struct rtnl_addr *addr, const struct owned *owned)
+{
+	return addr_list_has(&owned->addrs, &addr->addr) ||
+	       strcmp(addr->label, LVSAGENT_LO_LABEL) == 0 || addr->proto == LVSAGENT_RTPROT;
+}
+
+static bool route_is_ours(const struct rtnl_route *route, const struct owned *owned)
+{
+	return route->protocol == LVSAGENT_RTPROT || addr_list_has(&owned->routes, &route->dst);
+}
+
+/* --- the lo link ------------------------------------------------------- */
+
+static void plan_lo_up(const struct observed *obs, struct plan *plan)
+{
+	struct plan_item *item;
+
+	if (obs->lo_up)
+		return;
+	/* Nothing routes through a down lo; bringing it up is a repair and is
+	 * never undone (no host wants lo down). */
+	item = new_item(plan, ITEM_LINK);
+	strcpy(item->iface, "lo");
+	item->action = ACTION_SET;
+	item->after = 1;
+	item->wanted = true;
+}
+
+/* --- sysctls ----------------------------------------------------------- */
+
+static void plan_one_sysctl(const char *iface, enum arp_key key, int desired,
+			    const struct observed *obs, const struct owned *owned,
+			    struct plan *plan)
+{
+	const struct sysctl_value *now = observed_sysctls(obs, iface);
+	const struct saved_sysctl *saved = owned_sysctl(owned, iface, key);
+	struct plan_item *item;
+	int target;
+
+	if (!now)
+		return;		/* an interface without IPv4 settings */
+	item = new_item(plan, ITEM_SYSCTL);
+	strcpy(item->iface, iface);
+	item->key = key;
+	item->wanted = true;
+	item->desired = desired;
+	item->before = now->value[key];
+	/* Our own value may follow the config down; anyone else's is only
+	 * ever raised: the value in force is the larger of all and iface. */
+	if (saved && saved->set == item->before)
+		target = max_int(saved->original, desired);
+	else
+		target = max_int(item->before, desired);
+	item->after = target;
+	item->action = target == item->before ? ACTION_NONE : ACTION_SET;
+	item->ours = saved != NULL;
+	if (saved) {
+		item->had_record = item->has_record = true;
+		item->prior = item->record = *saved;
+	}
+	if (item->action == ACTION_SET) {
+		item->has_record = true;
+		item->record = (struct saved_sysctl){ .key = key, .set = target,
+			.original = saved ? saved->original : item->before };
+		strcpy(item->record.iface, iface);
+	}
+}
+
+/* A value lvsagent replaced and no longer manages: put the original back
+ * if it still holds what lvsagent wrote, otherwise leave it and say so. */
+static void plan_restore_sysctl(const struct saved_sysctl *saved, const struct observed *obs,
+				struct plan *plan)
+{
+	const struct sysctl_value *now = observed_sysctls(obs, saved->iface);
+	struct plan_item *item = new_item(plan, ITEM_SYSCTL);
+
+	strcpy(item->iface, saved->iface);
+	item->key = saved->key;
+	item->ours = true;
+	item->had_record = true;
+	item->prior = *saved;
+	if (!now) {
+		item->note = "the interface is gone; its saved value is forgotten";
+		return;
+	}
+	item->before = item->after = now->value[saved->key];
+	if (item->before != saved->set) {
+		item->note = "changed by someone else since lvsagent set it; left as it is";
+		return;
+	}
+	item->action = item->before == saved->original ? ACTION_NONE : ACTION_SET;
+	item->after = saved->original;
+	item->restore = true;
+}
+
+static bool in_list(const char *const *names, size_t count, const char *name)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* "all", "lo", then the configured uplinks or every non-loopback link. */
+static const char **sysctl_ifaces(const struct rs_config *cfg, const struct observed *obs,
+				  size_t *count)
+{
+	const char **names = xcalloc(2 + cfg->interface_count + obs->link_count, sizeof(*names));
+	size_t n = 0;
+
+	names[n++] = "all";
+	names[n++] = "lo";
+	for (size_t i = 0; i < cfg->interface_count; i++)
+		names[n++] = cfg->interfaces[i].name;
+	for (size_t i = 0; !cfg->interfaces_given && i < obs->link_count; i++)
+		if (!(obs->links[i].flags & IFF_LOOPBACK))
+			names[n++] = obs->links[i].name;
+	*count = n;
+	return names;
+}
+
+static void plan_sysctls(const struct rs_config *cfg, const struct observed *obs,
+			 const struct owned *owned, struct plan *plan)
+{
+	size_t count;
+	const char **ifaces = sysctl_ifaces(cfg, obs, &count);
+	const int desired[ARP_KEY_COUNT] = { cfg->arp_ignore, cfg->arp_announce };
+
+	for (size_t i = 0; i < count; i++)
+		for (int key = 0; key < ARP_KEY_COUNT; key++)
+			plan_one_sysctl(ifaces[i], (enum arp_key)key, desired[key], obs, owned, plan);
+	for (size_t i = 0; i < owned->sysctl_count; i++)
+		if (!in_list(ifaces, count, owned->sysctls[i].iface))
+			plan_restore_sysctl(&owned->sysctls[i], obs, plan);
+	free(ifaces);
+}
+
+/* --- VIPs and routes --------------------------------------------------- */
+
+static void plan_wanted_vip(const struct ipaddr *vip, const struct observed *obs,
+			    const struct owned *owned, struct plan *plan)
+{
+	const struct rtnl_addr *on_lo = observed_lo_addr(obs, vip);
+	const struct rtnl_addr *other = observed_addr_elsewhere(obs, vip);
+	struct plan_item *item = new_item(plan, ITEM_VIP);
+
+	item->addr = *vip;
+	item->wanted = true;
+	item->after = 1;
+	if (on_lo) {
+		item->before = 1;
+		item->ours = addr_is_ours(on_lo, owned);
+		return;
+	}
+	if (other && other->ifindex == obs->lo_ifindex) {
+		/* Someone else's address with a wider prefix: not ours to fix. */
+		item->note = "is on lo with another prefix length; left as it is";
+		return;
+	}
+	if (other)
+		item->note = "is also on another interface, which answers ARP for it";
+	item->action = ACTION_ADD;
+	item->ours = true;
+}
+
+static void plan_wanted_route(const struct ipaddr *vip, const struct observed *obs,
+			      const struct owned *owned, struct plan *plan)
+{
+	const struct rtnl_route *route = observed_lo_route(obs, vip);
+	struct plan_item *item = new_item(plan, ITEM_ROUTE);
+
+	item->addr = *vip;
+	item->wanted = true;
+	item->after = 1;
+	item->before = route != NULL;
+	item->ours = route ? route_is_ours(route, owned) : true;
+	item->action = route ? ACTION_NONE : ACTION_ADD;
+}
+
+/* An address or route lvsagent owns but no longer wants: remove it, or
+ * forget it when it is already gone. */
+static void plan_unwanted(enum item_kind kind, const struct ipaddr *addr, bool present,
+			  struct plan *plan)
+{
+	struct plan_item *item = new_item(plan, kind);
+
+	item->addr = *addr;
+	item->ours = true;
+	item->before = present;
+	item->action = present ? ACTION_REMOVE : ACTION_NONE;
+}
+
+static bool vip_wanted(const struct addr_list *wanted, const struct ipaddr *addr)
+{
+	return addr_list_has(wanted, addr);
+}
+
+/* Owned things: from the state file and from the kernel's own marks (so a
+ * lost state file does not orphan them). Each address once. */
+static void collect_owned_addrs(const struct observed *obs, const struct owned *owned,
+				struct addr_list *addrs, struct addr_list *routes)
+{
+	for (size_t i = 0; i < owned->addrs.count; i++)
+		addr_list_add(addrs, &owned->addrs.items[i]);
+	for (size_t i = 0; i < owned->routes.count; i++)
+		addr_list_add(routes, &owned->routes.items[i]);
+	for (size_t i = 0; i < obs->addr_count; i++) {
+		const struct rtnl_addr *a = &obs->addrs[i];
+		if (a->ifindex == obs->lo_ifindex && a->prefixlen == ipaddr_host_prefix(&a->addr) &&
+		    addr_is_ours(a, owned) && !addr_list_has(&owned->addrs, &a->addr))
+			addr_list_add(addrs, &a->addr);
+	}
+	for (size_t i = 0; i < obs->route_count; i++) {
+		const struct rtnl_route *r = &obs->routes[i];
+		if (r->oif == obs->lo_ifindex && r->protocol == LVSAGENT_RTPROT &&
+		    !addr_list_has(&owned->routes, &r->dst))
+			addr_list_add(routes, &r->dst);
+	}
+	addr_list_sort(addrs);
+	addr_list_sort(routes);
+}
+
+static void plan_unwanted_owned(const struct addr_list *wanted, const struct observed *obs,
+				const struct owned *owned, struct plan *plan)
+{
+	struct addr_list addrs = { 0 }, routes = { 0 };
+
+	collect_owned_addrs(obs, owned, &addrs, &routes);
+	for (size_t i = 0; i < routes.count; i++) {
+		const struct ipaddr *a = &routes.items[i];
+		const struct rtnl_route *r = observed_lo_route(obs, a);
+		if (!vip_wanted(wanted, a))
+			plan_unwanted(ITEM_ROUTE, a, r && route_is_ours(r, owned), plan);
+	}
+	for (size_t i = 0; i < addrs.count; i++) {
+		const struct ipaddr *a = &addrs.items[i];
+		if (i && ipaddr_equal(a, &addrs.items[i - 1]))
+			continue;
+		if (!vip_wanted(wanted, a))
+			plan_unwanted(ITEM_VIP, a, observed_lo_addr(obs, a) != NULL, plan);
+	}
+	free(addrs.items);
+	free(routes.items);
+}
+
+static void plan_vips(const struct rs_config *cfg, const struct observed *obs,
+		      const struct owned *owned, struct plan *plan)
+{
+	struct addr_list wanted = { 0 };
+
+	for (size_t i = 0; i < cfg->vip_count; i++) {
+		addr_list_add(&wanted, &cfg->vips[i].addr);
+		plan_wanted_vip(&cfg->vips[i].addr, obs, owned, plan);
+	}
+	for (size_t i = 0; i < cfg->vip_count; i++)
+		plan_wanted_route(&cfg->vips[i].addr, obs, owned, plan);
+	addr_list_sort(&wanted);
+	plan_unwanted_owned(&wanted, obs, owned, plan);
+	free(wanted.items);
+}
+
+/* --- entry points ------------------------------------------------------- */
+
+void plan_converge(const struct rs_config *cfg, const struct observed *obs,
+		   const struct owned *owned, struct plan *plan)
+{
+	memset(plan, 0, sizeof(*plan));
+	plan_lo_up(obs, plan);
+	plan_sysctls(cfg, obs, owned, plan);
+	plan_vips(cfg, obs, owned, plan);
+}
+
+static void plan_keep_adopted(const struct observed *obs, const struct owned *owned,
+			      struct plan *plan)
+{
+	for (size_t i = 0; i < owned->adopted.count; i++) {
+		const struct ipaddr *a = &owned->adopted.items[i];
+		struct plan_item *item;
+		if (!observed_lo_addr(obs, a))
+			continue;
+		item = new_item(plan, ITEM_VIP);
+		item->addr = *a;
+		item->before = item->after = 1;
+	}
+}
+
+void plan_withdraw(const struct observed *obs, const struct owned *owned, struct plan *plan)
+{
+	struct addr_list nothing = { 0 };
+
+	memset(plan, 0, sizeof(*plan));
+	plan_unwanted_owned(&nothing, obs, owned, plan);
+	plan_keep_adopted(obs, owned, plan);
+	for (size_t i = 0; i < owned->sysctl_count; i++)
+		plan_restore_sysctl(&owned->sysctls[i], obs, plan);
+}
+
+size_t plan_change_count(const struct plan *plan)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < plan->count; i++)
+		n += plan->items[i].action != ACTION_NONE;
+	return n;
+}
+
+/* --- the state the plan leaves ------------------------------------------ */
+
+static bool took_effect(const struct plan_item *item)
+{
+	return item->action == ACTION_NONE || item->done;
+}
+
+static void owned_after_addr(const struct plan_item *item, struct owned *owned)
+{
+	bool present = took_effect(item) ? item->after : item->before;
+
+	if (!present)
+		return;
+	if (item->kind == ITEM_ROUTE) {
+		if (item->ours)
+			addr_list_add(&owned->routes, &item->addr);
+	} else if (item->ours) {
+		addr_list_add(&owned->addrs, &item->addr);
+	} else if (item->wanted) {
+		addr_list_add(&owned->adopted, &item->addr);
+	}
+}
+
+static void owned_after_sysctl(const struct plan_item *item, struct owned *owned)
+{
+	if (took_effect(item) ? item->has_record : item->had_record)
+		owned_add_sysctl(owned, took_effect(item) ? &item->record : &item->prior);
+}
+
+void plan_owned_after(const struct plan *plan, struct owned *owned)
+{
+	memset(owned, 0, sizeof(*owned));
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct plan_item *item = &plan->items[i];
+		if (item->kind == ITEM_SYSCTL)
+			owned_after_sysctl(item, owned);
+		else if (item->kind == ITEM_VIP || item->kind == ITEM_ROUTE)
+			owned_after_addr(item, owned);
+	}
+	addr_list_sort(&owned->addrs);
+	addr_list_sort(&owned->routes);
+	addr_list_sort(&owned->adopted);
+}
+
+int plan_check_interfaces(const struct config *cfg, const struct observed *obs, struct diag *diag)
+{
+	int errors = 0;
+
+	for (size_t i = 0; i < cfg->rs.interface_count; i++) {
+		const struct iface_name *iface = &cfg->rs.interfaces[i];
+		if (observed_link(obs, iface->name))
+			continue;
+		diag_add(diag, cfg->file, iface->line, "interface \"%s\" does not exist",
+			 iface->name);
+		errors++;
+	}
+	return errors ? -1 : 0;
+}
+
+void plan_free(struct plan *plan)
+{
+	free(plan->items);
+	memset(plan, 0, sizeof(*plan));
+}

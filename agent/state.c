@@ -1,0 +1,297 @@
+/* state: ownership records on disk. Text, one fact per line, so an
+ * operator can read it:  addr ADDR | route ADDR | adopted ADDR |
+ * sysctl IFACE KEY ORIGINAL SET */
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "xalloc.h"
+
+#define STATE_HEADER "# lvsagent state: what lvsagent created and the values it replaced.\n" \
+		     "# Written by lvsagent; `lvsagent stop` undoes it. Do not edit.\n"
+
+void addr_list_add(struct addr_list *list, const struct ipaddr *addr)
+{
+	XGROW(list->items, list->count, list->capacity);
+	list->items[list->count++] = *addr;
+}
+
+void addr_list_sort(struct addr_list *list)
+{
+	if (list->count > 1)
+		qsort(list->items, list->count, sizeof(*list->items), ipaddr_qsort_cmp);
+}
+
+bool addr_list_has(const struct addr_list *list, const struct ipaddr *addr)
+{
+	return list->count &&
+	       bsearch(addr, list->items, list->count, sizeof(*list->items), ipaddr_qsort_cmp);
+}
+
+void owned_add_sysctl(struct owned *owned, const struct saved_sysctl *saved)
+{
+	XGROW(owned->sysctls, owned->sysctl_count, owned->sysctl_capacity);
+	owned->sysctls[owned->sysctl_count++] = *saved;
+}
+
+const struct saved_sysctl *owned_sysctl(const struct owned *owned, const char *iface,
+					enum arp_key key)
+{
+	for (size_t i = 0; i < owned->sysctl_count; i++)
+		if (owned->sysctls[i].key == key && strcmp(owned->sysctls[i].iface, iface) == 0)
+			return &owned->sysctls[i];
+	return NULL;
+}
+
+bool owned_is_empty(const struct owned *owned)
+{
+	return !owned->addrs.count && !owned->routes.count && !owned->adopted.count &&
+	       !owned->sysctl_count;
+}
+
+void owned_free(struct owned *owned)
+{
+	free(owned->addrs.items);
+	free(owned->routes.items);
+	free(owned->adopted.items);
+	free(owned->sysctls);
+	memset(owned, 0, sizeof(*owned));
+}
+
+static int parse_sysctl_line(const char *line, struct saved_sysctl *saved)
+{
+	char iface[IFNAMSIZ + 1], key[32];
+
+	memset(saved, 0, sizeof(*saved));
+	if (sscanf(line, "sysctl %16s %31s %d %d", iface, key, &saved->original, &saved->set) != 4 ||
+	    strlen(iface) >= IFNAMSIZ)
+		return -1;
+	if (strcmp(key, "arp_ignore") == 0)
+		saved->key = ARP_IGNORE;
+	else if (strcmp(key, "arp_announce") == 0)
+		saved->key = ARP_ANNOUNCE;
+	else
+		return -1;
+	strcpy(saved->iface, iface);
+	return 0;
+}
+
+static int parse_addr_line(const char *line, struct owned *owned)
+{
+	static const struct { const char *word; size_t offset; } kinds[] = {
+		{ "addr ", offsetof(struct owned, addrs) },
+		{ "route ", offsetof(struct owned, routes) },
+		{ "adopted ", offsetof(struct owned, adopted) },
+	};
+	struct ipaddr addr;
+	const char *why;
+
+	for (size_t i = 0; i < 3; i++) {
+		size_t len = strlen(kinds[i].word);
+		if (strncmp(line, kinds[i].word, len) != 0)
+			continue;
+		if (ipaddr_parse(line + len, &addr, &why) < 0)
+			return -1;
+		addr_list_add((struct addr_list *)((char *)owned + kinds[i].offset), &addr);
+		return 0;
+	}
+	return -1;
+}
+
+static int parse_line(char *line, struct owned *owned)
+{
+	struct saved_sysctl saved;
+
+	line[strcspn(line, "\r\n")] = '\0';
+	if (!line[0] || line[0] == '#')
+		return 0;
+	if (strncmp(line, "sysctl ", 7) == 0) {
+		if (parse_sysctl_line(line, &saved) < 0)
+			return -1;
+		owned_add_sysctl(owned, &saved);
+		return 0;
+	}
+	return parse_addr_line(line, owned);
+}
+
+void state_parse(const char *text, struct owned *owned, int *skipped)
+{
+	char *copy = xstrdup(text), *save = NULL;
+
+	memset(owned, 0, sizeof(*owned));
+	*skipped = 0;
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (parse_line(line, owned) < 0)
+			(*skipped)++;
+	free(copy);
+	addr_list_sort(&owned->addrs);
+	addr_list_sort(&owned->routes);
+	addr_list_sort(&owned->adopted);
+}
+
+static void format_list(FILE *out, const char *word, const struct addr_list *list)
+{
+	char text[IPADDR_TEXT_MAX];
+
+	for (size_t i = 0; i < list->count; i++)
+		fprintf(out, "%s %s\n", word, ipaddr_format(&list->items[i], text));
+}
+
+char *state_format(const struct owned *owned)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	if (!out)
+		abort();
+	fputs(STATE_HEADER, out);
+	format_list(out, "addr", &owned->addrs);
+	format_list(out, "route", &owned->routes);
+	format_list(out, "adopted", &owned->adopted);
+	for (size_t i = 0; i < owned->sysctl_count; i++) {
+		const struct saved_sysctl *s = &owned->sysctls[i];
+		fprintf(out, "sysctl %s %s %d %d\n", s->iface, arp_key_name(s->key),
+			s->original, s->set);
+	}
+	fclose(out);
+	return text;
+}
+
+static int read_file(const char *path, char **text)
+{
+	FILE *in = fopen(path, "re");
+	size_t cap = 0, len;
+
+	*text = NULL;
+	if (!in)
+		return -errno;
+	len = getdelim(text, &cap, '\0', in);
+	fclose(in);
+	if (len == (size_t)-1) {
+		free(*text);
+		*text = xstrdup("");
+	}
+	return 0;
+}
+
+int state_load(const char *dir, struct owned *owned, int *skipped)
+{
+	char path[PATH_MAX], *text;
+	int err;
+
+	memset(owned, 0, sizeof(*owned));
+	*skipped = 0;
+	snprintf(path, sizeof(path), "%s/state", dir);
+	err = read_file(path, &text);
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return err;
+	state_parse(text, owned, skipped);
+	free(text);
+	return 0;
+}
+
+/* mkdir -p for the state directory; 0755 like /run/lvsagent from systemd. */
+static int make_dir(const char *dir)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s", dir);
+	for (char *slash = path + 1; *slash; slash++) {
+		if (*slash != '/')
+			continue;
+		*slash = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*slash = '/';
+	}
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int write_all(int fd, const char *text)
+{
+	size_t len = strlen(text);
+
+	while (len) {
+		ssize_t n = write(fd, text, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		text += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int replace_file(const char *dir, const char *text)
+{
+	char path[PATH_MAX], temp[PATH_MAX];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/state", dir);
+	snprintf(temp, sizeof(temp), "%s/.state.tmp", dir);
+	fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	err = write_all(fd, text);
+	if (!err && fsync(fd) < 0)
+		err = -errno;
+	if (close(fd) < 0 && !err)
+		err = -errno;
+	if (!err && rename(temp, path) < 0)
+		err = -errno;
+	if (err)
+		unlink(temp);
+	return err;
+}
+
+int state_save(const char *dir, const struct owned *owned)
+{
+	char path[PATH_MAX], *text;
+	int err;
+
+	if (owned_is_empty(owned)) {
+		snprintf(path, sizeof(path), "%s/state", dir);
+		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+	}
+	err = make_dir(dir);
+	if (err)
+		return err;
+	text = state_format(owned);
+	err = replace_file(dir, text);
+	free(text);
+	return err;
+}
+
+int state_lock(const char *dir)
+{
+	char path[PATH_MAX];
+	int fd, err = make_dir(dir);
+
+	if (err)
+		return err;
+	snprintf(path, sizeof(path), "%s/lock", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}

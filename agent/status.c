@@ -1,0 +1,120 @@
+/* status: the plan read as "what is in place", with LSB exit codes. */
+#include "report.h"
+
+#include "json.h"
+
+enum status_code status_code_of(const struct plan *plan, bool anything_owned)
+{
+	size_t differing = 0, vips_present = 0;
+
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct plan_item *item = &plan->items[i];
+		differing += item_differs(item);
+		vips_present += item->kind == ITEM_VIP && item->wanted && item->before;
+	}
+	if (!differing)
+		return STATUS_IN_PLACE;
+	/* Nothing of ours anywhere and no VIP on lo: never started. */
+	if (!vips_present && !anything_owned)
+		return STATUS_NOT_APPLIED;
+	return STATUS_PARTLY;
+}
+
+/* "in place", "missing", "different", "to remove", for one item. */
+static const char *item_state(const struct plan_item *item)
+{
+	if (!item_differs(item))
+		return item->wanted && !item->ours && item->kind == ITEM_VIP ? "in place (adopted)"
+									  : "in place";
+	if (item->action == ACTION_REMOVE)
+		return "not configured (lvsagent would remove it)";
+	if (item->action == ACTION_ADD)
+		return "missing";
+	return "different";
+}
+
+static const char *code_words(enum status_code code)
+{
+	switch (code) {
+	case STATUS_IN_PLACE: return "in place";
+	case STATUS_NOT_APPLIED: return "not applied";
+	default: return "partly applied or drifted";
+	}
+}
+
+static void status_line(FILE *out, const struct plan_item *item)
+{
+	char target[96];
+
+	item_target(item, target, sizeof(target));
+	if (item->kind == ITEM_SYSCTL && item->wanted)
+		fprintf(out, "%-7s %-40s %s: %d (wanted >= %d)\n", "sysctl", target,
+			item_state(item), item->before, item->desired);
+	else if (item->kind == ITEM_SYSCTL)
+		return;		/* saved values of interfaces no longer managed */
+	else
+		fprintf(out, "%-7s %-40s %s%s%s\n", item_kind_name(item->kind), target,
+			item_state(item), item->note ? ": " : "", item->note ? item->note : "");
+}
+
+static void status_text(FILE *out, const struct plan *plan, enum status_code code)
+{
+	size_t differing = 0;
+
+	for (size_t i = 0; i < plan->count; i++) {
+		status_line(out, &plan->items[i]);
+		differing += item_differs(&plan->items[i]);
+	}
+	if (code == STATUS_PARTLY)
+		fprintf(out, "lvsagent: %s: %zu of %zu items differ\n", code_words(code),
+			differing, plan->count);
+	else
+		fprintf(out, "lvsagent: %s\n", code_words(code));
+}
+
+static void status_json(FILE *out, const struct plan *plan, enum status_code code)
+{
+	struct json json;
+	char target[96];
+
+	json_init(&json, out);
+	json_object_begin(&json);
+	json_key(&json, "status");
+	json_string(&json, code_words(code));
+	json_key(&json, "exit_code");
+	json_int(&json, code);
+	json_key(&json, "items");
+	json_array_begin(&json);
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct plan_item *item = &plan->items[i];
+		json_object_begin(&json);
+		json_key(&json, "kind");
+		json_string(&json, item_kind_name(item->kind));
+		json_key(&json, "target");
+		json_string(&json, item_target(item, target, sizeof(target)));
+		json_key(&json, "state");
+		json_string(&json, item_state(item));
+		json_key(&json, "ours");
+		json_bool(&json, item->ours);
+		if (item->kind == ITEM_SYSCTL) {
+			json_key(&json, "value");
+			json_int(&json, item->before);
+			json_key(&json, "wanted_minimum");
+			json_int(&json, item->desired);
+		}
+		json_key(&json, "note");
+		json_string(&json, item->note);
+		json_object_end(&json);
+	}
+	json_array_end(&json);
+	json_object_end(&json);
+	fputc('\n', out);
+}
+
+void report_status(FILE *out, const struct plan *plan, enum status_code code, bool json)
+{
+	if (json)
+		status_json(out, plan, code);
+	else
+		status_text(out, plan, code);
+}

@@ -1,0 +1,77 @@
+/* netlink: the one module that owns netlink sockets (libmnl). Sequence
+ * numbers and port ids are checked on every reply, errors come back as
+ * -errno with the kernel's own explanation, requests are batched many to a
+ * sendmsg with every ACK accounted for, and dumps restart when the kernel
+ * says they were interrupted. Everything above speaks in addresses and
+ * routes, not in nlmsghdr. */
+#ifndef LVSAGENT_NETLINK_H
+#define LVSAGENT_NETLINK_H
+
+#include <linux/netlink.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct mnl_socket;
+
+/* Receive buffer for dumps and ACKs: the kernel fills dump replies up to
+ * 32 KiB per datagram; a smaller buffer would truncate them. */
+#define NL_DUMP_BUFFER 32768
+/* Room for a dump request. */
+#define NL_REQUEST_BUFFER 512
+
+struct nl_conn {
+	struct mnl_socket *sock;
+	uint32_t portid;
+	uint32_t seq;			/* last sequence number used */
+};
+
+/* Open and bind a socket on BUS (NETLINK_ROUTE, ...). Returns 0 or -errno. */
+int nl_open(struct nl_conn *conn, int bus);
+void nl_close(struct nl_conn *conn);
+
+/* Dump callbacks: on_msg returns 0 to go on or -errno to abort; on_restart
+ * empties what was collected before the dump is retried. */
+typedef int (*nl_msg_cb)(const struct nlmsghdr *nlh, void *data);
+typedef void (*nl_restart_cb)(void *data);
+
+/* Send REQUEST (NLM_F_DUMP is added) and pass every reply to on_msg.
+ * Retries from scratch when the kernel marks the dump NLM_F_DUMP_INTR.
+ * Returns 0 or -errno. */
+int nl_dump(struct nl_conn *conn, struct nlmsghdr *request,
+	    nl_msg_cb on_msg, nl_restart_cb on_restart, void *data);
+
+/* The largest single request a batch holds; rtnetlink requests for one
+ * address or route are a few dozen bytes. */
+#define NL_BATCH_MSG_MAX 1024
+
+/* A growable buffer of requests sent together. */
+struct nl_batch {
+	char *buf;
+	size_t len, cap;		/* bytes of finished requests, allocated */
+	size_t last;			/* offset of the request being filled */
+	size_t count;
+};
+
+/* The outcome of one request in a batch. */
+struct nl_result {
+	int error;			/* 0 or -errno */
+	char reason[160];		/* the kernel's extended ack text, if any */
+};
+
+void nl_batch_init(struct nl_batch *batch);
+void nl_batch_free(struct nl_batch *batch);
+/* Append a request header with room for NL_BATCH_MSG_MAX bytes; fill it
+ * with mnl_attr_put*. NLM_F_REQUEST and NLM_F_ACK are added. The pointer
+ * is valid until the next nl_batch_put. */
+struct nlmsghdr *nl_batch_put(struct nl_batch *batch, uint16_t type, uint16_t flags);
+
+/* Send every request, many per sendmsg, and wait for each one's ACK.
+ * results[i] receives the outcome of request i. Returns 0 when every ACK
+ * arrived (individual failures are in results), -errno otherwise. */
+int nl_batch_send(struct nl_conn *conn, struct nl_batch *batch, struct nl_result *results);
+
+/* "No such device (the kernel's reason)" for messages. */
+const char *nl_result_text(const struct nl_result *result, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,52 @@
+/* observe: what the kernel has now — links, addresses, host routes in the
+ * main table, ARP sysctls — in one struct the planner reads. */
+#ifndef LVSAGENT_OBSERVE_H
+#define LVSAGENT_OBSERVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "netlink.h"
+#include "rtnl.h"
+#include "sysctl.h"
+
+struct sysctl_value {
+	char iface[IFNAMSIZ];		/* "all" or an interface */
+	int value[ARP_KEY_COUNT];
+	bool readable;
+};
+
+struct observed {
+	struct rtnl_link *links;
+	size_t link_count;
+	int lo_ifindex;			/* 0 when the namespace has no lo (never) */
+	bool lo_up;
+	struct rtnl_addr *addrs;	/* every address, sorted by address */
+	size_t addr_count;
+	struct rtnl_route *routes;	/* main-table host routes, sorted by dst */
+	size_t route_count;
+	struct sysctl_value *sysctls;	/* "all", then every link */
+	size_t sysctl_count;
+};
+
+/* Dump links, addresses and routes, and read the ARP sysctls of "all" and
+ * every link. 0 or -errno; *failed names the step that failed. */
+int observe_host(struct nl_conn *conn, struct observed *obs, const char **failed);
+void observed_free(struct observed *obs);
+
+/* Lookups for the planner (pure). */
+const struct rtnl_link *observed_link(const struct observed *obs, const char *name);
+/* The address ADDR with the host prefix on lo, or NULL. */
+const struct rtnl_addr *observed_lo_addr(const struct observed *obs, const struct ipaddr *addr);
+/* ADDR on lo with another prefix length, or on another interface. */
+const struct rtnl_addr *observed_addr_elsewhere(const struct observed *obs, const struct ipaddr *addr);
+/* A main-table host route to ADDR through lo (ours first), or NULL. */
+const struct rtnl_route *observed_lo_route(const struct observed *obs, const struct ipaddr *addr);
+/* The sysctls of IFACE, or NULL when it has none (gone). */
+const struct sysctl_value *observed_sysctls(const struct observed *obs, const char *iface);
+
+/* Sort the arrays for the lookups; observe_host does this itself, tests
+ * that build an observed by hand call it. */
+void observed_index(struct observed *obs);
+
+#endif

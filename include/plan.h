@@ -1,0 +1,70 @@
+/* plan: (configuration, what the kernel has, what lvsagent owns) → the
+ * list of managed items, each with what it is now, what it should be, and
+ * the action that gets it there. Pure: no syscalls; unit-tested.
+ *
+ * One plan drives every command: start/apply execute its actions, status
+ * and --check report them, --diff renders before and after. */
+#ifndef LVSAGENT_PLAN_H
+#define LVSAGENT_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "observe.h"
+#include "state.h"
+
+enum item_kind { ITEM_LINK, ITEM_SYSCTL, ITEM_VIP, ITEM_ROUTE };
+
+enum item_action {
+	ACTION_NONE,			/* in place, or left alone (see note) */
+	ACTION_ADD,
+	ACTION_REMOVE,
+	ACTION_SET,			/* a sysctl raised or restored, lo set up */
+};
+
+struct plan_item {
+	enum item_kind kind;
+	enum item_action action;
+	struct ipaddr addr;		/* VIP, ROUTE */
+	char iface[IFNAMSIZ];		/* SYSCTL ("all" or an interface), LINK */
+	enum arp_key key;		/* SYSCTL */
+	/* SYSCTL: the values; VIP/ROUTE: 1 present, 0 absent; LINK: 1 up. */
+	int before, after;
+	int desired;			/* SYSCTL: the configured minimum */
+	bool wanted;			/* the configuration asks for it */
+	bool ours;			/* lvsagent created it (or replaced the value) */
+	bool restore;			/* SYSCTL: putting back the value found */
+	bool had_record;		/* SYSCTL: the saved value before the action */
+	struct saved_sysctl prior;
+	bool has_record;		/* SYSCTL: the saved value once it is done */
+	struct saved_sysctl record;
+	const char *note;		/* why it is left as it is, for a warning */
+	/* Filled by apply: */
+	bool done;
+	int error;			/* -errno when the kernel refused */
+	char reason[192];
+};
+
+struct plan {
+	struct plan_item *items;
+	size_t count, capacity;
+};
+
+/* Converge the host towards CFG. */
+void plan_converge(const struct rs_config *cfg, const struct observed *obs,
+		   const struct owned *owned, struct plan *plan);
+/* Remove what lvsagent created and restore the values it replaced. */
+void plan_withdraw(const struct observed *obs, const struct owned *owned, struct plan *plan);
+
+/* Items whose action is not NONE. */
+size_t plan_change_count(const struct plan *plan);
+/* What lvsagent owns once the plan's done items took effect. */
+void plan_owned_after(const struct plan *plan, struct owned *owned);
+
+/* Configured interfaces that do not exist: "FILE:LINE: ..." errors. */
+int plan_check_interfaces(const struct config *cfg, const struct observed *obs, struct diag *diag);
+
+void plan_free(struct plan *plan);
+
+#endif

@@ -1,0 +1,45 @@
+/* report: how a plan reads to people and to machines — one line per
+ * change, JSON for Ansible, before/after views for --diff, and status. */
+#ifndef LVSAGENT_REPORT_H
+#define LVSAGENT_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "plan.h"
+
+/* Words for one item. */
+const char *item_kind_name(enum item_kind kind);	/* "vip", "route", "sysctl", "link" */
+const char *item_action_name(const struct plan_item *item); /* "add", "remove", "set" */
+/* "192.168.101.168/32", "net.ipv4.conf.all.arp_ignore", "lo" */
+const char *item_target(const struct plan_item *item, char *buf, size_t len);
+/* The item as one line of the host's view ("vip 192.0.2.1/32 dev lo"), in
+ * its BEFORE or after state; NULL when absent then. */
+const char *item_view(const struct plan_item *item, bool before, char *buf, size_t len);
+/* "add vip 192.0.2.1/32 dev lo", "set sysctl net....arp_ignore = 1 (was 0)" */
+const char *item_change(const struct plan_item *item, char *buf, size_t len);
+
+/* Whether the item is not as the configuration wants it. */
+bool item_differs(const struct plan_item *item);
+
+struct report_options {
+	bool check;			/* nothing was applied: report the plan */
+	bool diff;			/* add before/after views */
+	bool json;
+	const char *verb;		/* "start", "stop", "apply" */
+};
+
+/* The changes made (or, with check, planned), failures and warnings.
+ * Text: one line per change on OUT, problems on stderr. JSON: one object
+ * {changed, failed, msg, changes, warnings[, diff]} on OUT. */
+void report_plan(FILE *out, const struct plan *plan, const struct report_options *opts);
+
+/* A JSON object for a run that failed before planning (config error...). */
+void report_json_failure(FILE *out, const char *msg);
+
+/* Status exit codes (LSB): */
+enum status_code { STATUS_IN_PLACE = 0, STATUS_PARTLY = 1, STATUS_NOT_APPLIED = 3 };
+enum status_code status_code_of(const struct plan *plan, bool anything_owned);
+void report_status(FILE *out, const struct plan *plan, enum status_code code, bool json);
+
+#endif

@@ -1,0 +1,61 @@
+/* state: what lvsagent owns on this host and the sysctl values it
+ * replaced, kept in STATE_DIR/state (written atomically), plus the lock
+ * that serialises lvsagent runs on one state directory. */
+#ifndef LVSAGENT_STATE_H
+#define LVSAGENT_STATE_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ipaddr.h"
+#include "sysctl.h"
+
+struct saved_sysctl {
+	char iface[IFNAMSIZ];
+	enum arp_key key;
+	int original;			/* the value found before lvsagent changed it */
+	int set;			/* the value lvsagent wrote */
+};
+
+struct addr_list {
+	struct ipaddr *items;		/* kept sorted for lookups */
+	size_t count, capacity;
+};
+
+struct owned {
+	struct addr_list addrs;		/* VIP addresses lvsagent added to lo */
+	struct addr_list routes;	/* host routes lvsagent added */
+	struct addr_list adopted;	/* VIPs found on lo and kept: never removed */
+	struct saved_sysctl *sysctls;
+	size_t sysctl_count, sysctl_capacity;
+};
+
+void addr_list_add(struct addr_list *list, const struct ipaddr *addr);
+/* Sort once after adding; lookups need it. */
+void addr_list_sort(struct addr_list *list);
+bool addr_list_has(const struct addr_list *list, const struct ipaddr *addr);
+
+void owned_add_sysctl(struct owned *owned, const struct saved_sysctl *saved);
+const struct saved_sysctl *owned_sysctl(const struct owned *owned, const char *iface,
+					enum arp_key key);
+bool owned_is_empty(const struct owned *owned);
+void owned_free(struct owned *owned);
+
+/* Parse state text (pure). Lines it cannot read are skipped and counted in
+ * *skipped so the caller can warn. */
+void state_parse(const char *text, struct owned *owned, int *skipped);
+/* Render state text (pure); the caller frees it. */
+char *state_format(const struct owned *owned);
+
+/* Load DIR/state; a missing file is an empty state. 0 or -errno. */
+int state_load(const char *dir, struct owned *owned, int *skipped);
+/* Write DIR/state through a temporary file and rename(2), creating DIR;
+ * an empty state removes the file. 0 or -errno. */
+int state_save(const char *dir, const struct owned *owned);
+
+/* Take DIR/lock (creating DIR). Returns the fd to keep open, or -errno
+ * (-EWOULDBLOCK when another lvsagent holds it). */
+int state_lock(const char *dir);
+
+#endif

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Installs what lvsagent's build and tests need, with apt-get, when run as
+# root on Debian; otherwise only says what is missing.
+set -eu
+
+PACKAGES="gcc make pkg-config libmnl-dev libcap-ng-dev libinih-dev libcmocka-dev
+iproute2 arping socat python3 util-linux procps"
+
+missing=""
+for pkg in $PACKAGES; do
+	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+	case "$status" in
+	*"install ok installed"*) ;;
+	*) missing="$missing $pkg" ;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+	echo "lvsagent needs these Debian packages:$missing" >&2
+	echo "install them (as root: apt-get install$missing) and run make again" >&2
+	exit 1
+fi
+echo "installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+# The package lists may be stale or absent on a fresh machine: update once
+# if the first attempt cannot find something.
+# shellcheck disable=SC2086
+if ! apt-get install -y -q --no-install-recommends $missing; then
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends $missing
+fi

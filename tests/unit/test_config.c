@@ -1,0 +1,313 @@
+/* Config parsing: what a user writes, what lvsagent makes of it, and the
+ * file:line errors for everything it refuses. */
+#include "unit.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "config.h"
+
+/* The example from the issue, verbatim (comments and indented comment). */
+static const char issue_example[] =
+	"[agent]\n"
+	"state_dir = /run/lvsagent        ; where ownership and saved sysctl values live\n"
+	"log_level = info                 ; error | warning | info | debug\n"
+	"\n"
+	"[realserver]\n"
+	"vip = 192.168.101.168            ; repeatable; or a comma/space separated list\n"
+	"vip = 2001:db8::168              ; IPv6 too\n"
+	"interfaces = eth0                ; uplinks that get per-interface arp sysctls;\n"
+	"                                 ; default: every non-loopback interface at apply time\n"
+	"arp_ignore = 1                   ; 1 | 2 | 3 | 8      (default 1)\n"
+	"arp_announce = 2                 ; 1 | 2              (default 2)\n"
+	"suppression = sysctl             ; sysctl | nftables | both\n";
+
+struct parsed {
+	struct config cfg;
+	struct diag diag;
+	int ret;
+};
+
+static void parse(struct parsed *p, const char *text)
+{
+	memset(p, 0, sizeof(*p));
+	p->ret = config_parse_text("test.conf", text, strlen(text), &p->cfg, &p->diag);
+	diag_sort(&p->diag);
+}
+
+static void release(struct parsed *p)
+{
+	config_free(&p->cfg);
+	diag_free(&p->diag);
+}
+
+/* Exactly one error, and it reads EXPECTED. */
+static void expect_error(const char *text, const char *expected)
+{
+	struct parsed p;
+
+	parse(&p, text);
+	assert_int_equal(p.ret, -1);
+	if (p.diag.count != 1)
+		for (size_t i = 0; i < p.diag.count; i++)
+			print_message("got: %s\n", p.diag.entries[i].text);
+	assert_int_equal(p.diag.count, 1);
+	assert_string_equal(p.diag.entries[0].text, expected);
+	release(&p);
+}
+
+static void test_issue_example(void **state)
+{
+	struct parsed p;
+	char text[IPADDR_TEXT_MAX];
+
+	(void)state;
+	parse(&p, issue_example);
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(p.diag.count, 0);
+	assert_string_equal(p.cfg.state_dir, "/run/lvsagent");
+	assert_int_equal(p.cfg.log_level, LOG_LEVEL_INFO);
+	assert_int_equal(p.cfg.rs.vip_count, 2);
+	assert_string_equal(ipaddr_format(&p.cfg.rs.vips[0].addr, text), "192.168.101.168");
+	assert_int_equal(p.cfg.rs.vips[0].line, 6);
+	assert_string_equal(ipaddr_format(&p.cfg.rs.vips[1].addr, text), "2001:db8::168");
+	assert_int_equal(p.cfg.rs.vips[1].addr.family, AF_INET6);
+	assert_true(p.cfg.rs.interfaces_given);
+	assert_int_equal(p.cfg.rs.interface_count, 1);
+	assert_string_equal(p.cfg.rs.interfaces[0].name, "eth0");
+	assert_int_equal(p.cfg.rs.interfaces[0].line, 8);
+	assert_int_equal(p.cfg.rs.arp_ignore, 1);
+	assert_int_equal(p.cfg.rs.arp_announce, 2);
+	assert_int_equal(p.cfg.rs.suppression, SUPPRESS_SYSCTL);
+	assert_int_equal(config_require_realserver(&p.cfg, &p.diag), 0);
+	release(&p);
+}
+
+static void test_defaults(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse(&p, "[realserver]\nvip = 10.0.0.1\n");
+	assert_int_equal(p.ret, 0);
+	assert_string_equal(p.cfg.state_dir, "/run/lvsagent");
+	assert_false(p.cfg.rs.interfaces_given);
+	assert_int_equal(p.cfg.rs.arp_ignore, 1);
+	assert_int_equal(p.cfg.rs.arp_announce, 2);
+	release(&p);
+}
+
+static void test_vip_lists(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse(&p, "[realserver]\nvip = 10.0.0.1, 10.0.0.2 10.0.0.3,2001:db8::1\n"
+		  "vip=10.0.0.4\ninterfaces = eth0, eth1 eth0 lo\n");
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(p.cfg.rs.vip_count, 5);
+	assert_int_equal(p.cfg.rs.vips[4].line, 3);
+	/* lo is implied and duplicates collapse. */
+	assert_int_equal(p.cfg.rs.interface_count, 2);
+	release(&p);
+}
+
+static void test_long_line(void **state)
+{
+	char text[70000] = "[realserver]\nvip =";
+	struct parsed p;
+
+	(void)state;
+	for (int i = 0; i < 4000; i++) {
+		char vip[24];
+		snprintf(vip, sizeof(vip), " 10.%d.%d.1", i / 250, i % 250);
+		strcat(text, vip);
+	}
+	strcat(text, "\narp_ignore = 2\n");
+	parse(&p, text);
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(p.cfg.rs.vip_count, 4000);
+	assert_int_equal(p.cfg.rs.arp_ignore, 2);
+	release(&p);
+}
+
+static void test_bad_addresses(void **state)
+{
+	(void)state;
+	expect_error("[realserver]\nvip = 203.0.113.300\n",
+		     "test.conf:2: vip \"203.0.113.300\": not an IP address");
+	expect_error("[realserver]\nvip = 0.0.0.0\n",
+		     "test.conf:2: vip \"0.0.0.0\": the unspecified address 0.0.0.0 cannot be a VIP");
+	expect_error("[realserver]\nvip = ::\n",
+		     "test.conf:2: vip \"::\": the unspecified address :: cannot be a VIP");
+	expect_error("[realserver]\nvip = 224.0.0.9\n",
+		     "test.conf:2: vip \"224.0.0.9\": a multicast address (224.0.0.0/4) cannot be a VIP");
+	expect_error("[realserver]\nvip = ff02::1\n",
+		     "test.conf:2: vip \"ff02::1\": a multicast address (ff00::/8) cannot be a VIP");
+	expect_error("[realserver]\nvip = 127.0.0.9\n",
+		     "test.conf:2: vip \"127.0.0.9\": a loopback address (127.0.0.0/8) cannot be a VIP");
+	expect_error("[realserver]\nvip = ::1\n",
+		     "test.conf:2: vip \"::1\": the loopback address ::1 cannot be a VIP");
+	expect_error("[realserver]\nvip = 255.255.255.255\n",
+		     "test.conf:2: vip \"255.255.255.255\": the limited broadcast address cannot be a VIP");
+	expect_error("[realserver]\nvip = 192.168.101.0/24\n",
+		     "test.conf:2: vip \"192.168.101.0/24\": a VIP is one address, not a prefix "
+		     "(leave out the /length)");
+	expect_error("[realserver]\nvip = fe80::1\n",
+		     "test.conf:2: vip \"fe80::1\": a link-local address (fe80::/10) cannot be a VIP");
+	expect_error("[realserver]\nvip = ::ffff:10.0.0.1\n",
+		     "test.conf:2: vip \"::ffff:10.0.0.1\": an IPv4-mapped address cannot be a VIP "
+		     "(write the IPv4 address)");
+}
+
+static void test_duplicates(void **state)
+{
+	(void)state;
+	expect_error("[realserver]\nvip = 10.0.0.1\nvip = 10.0.0.2\nvip = 10.0.0.1\n",
+		     "test.conf:4: duplicate VIP 10.0.0.1 (also on line 2)");
+	expect_error("[realserver]\nvip = 2001:db8::1\nvip = 2001:DB8:0::1\n",
+		     "test.conf:3: duplicate VIP 2001:db8::1 (also on line 2)");
+	expect_error("[realserver]\nvip = 10.0.0.1\narp_ignore = 1\narp_ignore = 2\n",
+		     "test.conf:4: arp_ignore is set twice (first on line 3)");
+}
+
+static void test_bad_keys_and_sections(void **state)
+{
+	(void)state;
+	expect_error("[realserver]\nvip = 10.0.0.1\nvips = 10.0.0.2\n",
+		     "test.conf:3: unknown key \"vips\" in [realserver]");
+	expect_error("[realserver]\nvip = 10.0.0.1\n[realservers]\nvip = 10.0.0.2\n",
+		     "test.conf:3: unknown section [realservers]");
+	expect_error("[realserver\nvip = 10.0.0.1\n",
+		     "test.conf:1: broken section header (no closing ']')");
+	expect_error("[realserver]\nvip 10.0.0.1\n",
+		     "test.conf:2: expected \"key = value\" or \"[section]\"");
+	expect_error("vip = 10.0.0.1\n",
+		     "test.conf:1: \"vip\" is outside any section (start with [agent] or [realserver])");
+	expect_error("[realserver]\nvip =\n", "test.conf:2: vip has no value");
+}
+
+static void test_bad_values(void **state)
+{
+	(void)state;
+	expect_error("[realserver]\nvip = 10.0.0.1\narp_ignore = 4\n",
+		     "test.conf:3: arp_ignore must be 1, 2, 3 or 8, not \"4\"");
+	expect_error("[realserver]\nvip = 10.0.0.1\narp_ignore = 0\n",
+		     "test.conf:3: arp_ignore must be 1, 2, 3 or 8, not \"0\"");
+	expect_error("[realserver]\nvip = 10.0.0.1\narp_ignore = one\n",
+		     "test.conf:3: arp_ignore must be 1, 2, 3 or 8, not \"one\"");
+	expect_error("[realserver]\nvip = 10.0.0.1\narp_announce = 3\n",
+		     "test.conf:3: arp_announce must be 1 or 2, not \"3\"");
+	expect_error("[realserver]\nvip = 10.0.0.1\narp_announce = -2\n",
+		     "test.conf:3: arp_announce must be 1 or 2, not \"-2\"");
+	expect_error("[realserver]\nvip = 10.0.0.1\nsuppression = arptables\n",
+		     "test.conf:3: suppression must be sysctl, nftables or both, not \"arptables\"");
+	expect_error("[realserver]\nvip = 10.0.0.1\nsuppression = nftables\n",
+		     "test.conf:3: suppression = nftables is not available in this version of "
+		     "lvsagent (only sysctl)");
+	expect_error("[realserver]\nvip = 10.0.0.1\ninterfaces = averyveryverylongname0\n",
+		     "test.conf:3: interface \"averyveryverylongname0\" is longer than 15 "
+		     "characters, the kernel's limit");
+	expect_error("[agent]\nstate_dir = run/lvsagent\n",
+		     "test.conf:2: state_dir must be an absolute path, not \"run/lvsagent\"");
+	expect_error("[agent]\nlog_level = loud\n",
+		     "test.conf:2: log_level must be error, warning, info or debug, not \"loud\"");
+}
+
+static void test_binary_garbage(void **state)
+{
+	static const char garbage[] = "[realserver]\nvip = 10.0.0.1\n\x7f" "ELF\x02\x01\x01\x00\x00";
+	struct parsed p;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	p.ret = config_parse_text("test.conf", garbage, sizeof(garbage) - 1, &p.cfg, &p.diag);
+	assert_int_equal(p.ret, -1);
+	assert_int_equal(p.diag.count, 1);
+	assert_string_equal(p.diag.entries[0].text,
+			    "test.conf:3: binary data: this is not a text configuration file");
+	release(&p);
+}
+
+/* Every error in one run, in line order; nothing half-taken. */
+static void test_all_errors_reported(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse(&p, "[realserver]\nvip = 10.0.0.1\nvip = 300.1.1.1\n[bogus]\nx = 1\n"
+		  "[realserver]\narp_ignore = 9\nfoo = bar\nvip = 10.0.0.1\n");
+	assert_int_equal(p.ret, -1);
+	assert_int_equal(p.diag.count, 5);
+	assert_string_equal(p.diag.entries[0].text, "test.conf:3: vip \"300.1.1.1\": not an IP address");
+	assert_string_equal(p.diag.entries[1].text, "test.conf:4: unknown section [bogus]");
+	assert_string_equal(p.diag.entries[2].text,
+			    "test.conf:7: arp_ignore must be 1, 2, 3 or 8, not \"9\"");
+	assert_string_equal(p.diag.entries[3].text, "test.conf:8: unknown key \"foo\" in [realserver]");
+	assert_string_equal(p.diag.entries[4].text,
+			    "test.conf:9: duplicate VIP 10.0.0.1 (also on line 2)");
+	release(&p);
+}
+
+static void test_no_vip(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse(&p, "[agent]\nlog_level = debug\n");
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(config_require_realserver(&p.cfg, &p.diag), -1);
+	assert_string_equal(p.diag.entries[0].text,
+			    "test.conf: no VIP configured (add \"vip = ADDRESS\" under [realserver])");
+	release(&p);
+}
+
+static void test_unreadable_files(void **state)
+{
+	struct config cfg;
+	struct diag diag = { 0 };
+
+	(void)state;
+	assert_int_equal(config_load("/nonexistent/lvsagent.conf", &cfg, &diag), -1);
+	assert_string_equal(diag.entries[0].text, "/nonexistent/lvsagent.conf: cannot read the "
+			    "configuration: No such file or directory");
+	config_free(&cfg);
+	diag_free(&diag);
+	assert_int_equal(config_load("/", &cfg, &diag), -1);
+	assert_string_equal(diag.entries[0].text, "/: cannot read the configuration: Is a directory");
+	config_free(&cfg);
+	diag_free(&diag);
+}
+
+static void test_crlf_and_bom(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse(&p, "\xEF\xBB\xBF[realserver]\r\nvip = 10.0.0.1\r\n# comment\r\n");
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(p.cfg.rs.vip_count, 1);
+	release(&p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_issue_example),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_vip_lists),
+		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_bad_addresses),
+		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_bad_keys_and_sections),
+		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_binary_garbage),
+		cmocka_unit_test(test_all_errors_reported),
+		cmocka_unit_test(test_no_vip),
+		cmocka_unit_test(test_unreadable_files),
+		cmocka_unit_test(test_crlf_and_bom),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,458 @@
+/* The planner: given a configuration, a kernel picture and what lvsagent
+ * owns, the right actions — and only those. No root, no kernel. */
+#include "unit.h"
+
+#include <linux/rtnetlink.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "plan.h"
+#include "xalloc.h"
+
+#define LO 1
+#define ETH0 2
+
+struct world {
+	struct rs_config cfg;
+	struct observed obs;
+	struct owned owned;
+	struct plan plan;
+};
+
+static struct ipaddr ip(const char *text)
+{
+	struct ipaddr addr;
+	const char *why;
+
+	assert_int_equal(ipaddr_parse(text, &addr, &why), 0);
+	return addr;
+}
+
+static void add_link(struct world *w, int ifindex, const char *name, unsigned flags)
+{
+	w->obs.links = xrealloc_array(w->obs.links, w->obs.link_count + 1, sizeof(*w->obs.links));
+	struct rtnl_link *link = &w->obs.links[w->obs.link_count++];
+	memset(link, 0, sizeof(*link));
+	link->ifindex = ifindex;
+	link->flags = flags;
+	strcpy(link->name, name);
+}
+
+static void add_sysctls(struct world *w, const char *iface, int ignore, int announce)
+{
+	w->obs.sysctls = xrealloc_array(w->obs.sysctls, w->obs.sysctl_count + 1,
+					sizeof(*w->obs.sysctls));
+	struct sysctl_value *v = &w->obs.sysctls[w->obs.sysctl_count++];
+	memset(v, 0, sizeof(*v));
+	strcpy(v->iface, iface);
+	v->value[ARP_IGNORE] = ignore;
+	v->value[ARP_ANNOUNCE] = announce;
+	v->readable = true;
+}
+
+static void add_addr(struct world *w, int ifindex, const char *addr, int prefixlen,
+		     const char *label)
+{
+	w->obs.addrs = xrealloc_array(w->obs.addrs, w->obs.addr_count + 1, sizeof(*w->obs.addrs));
+	struct rtnl_addr *a = &w->obs.addrs[w->obs.addr_count++];
+	memset(a, 0, sizeof(*a));
+	a->ifindex = ifindex;
+	a->addr = ip(addr);
+	a->prefixlen = (uint8_t)prefixlen;
+	strcpy(a->label, label);
+}
+
+static void add_route(struct world *w, const char *dst, int protocol)
+{
+	w->obs.routes = xrealloc_array(w->obs.routes, w->obs.route_count + 1,
+				       sizeof(*w->obs.routes));
+	struct rtnl_route *r = &w->obs.routes[w->obs.route_count++];
+	memset(r, 0, sizeof(*r));
+	r->dst = ip(dst);
+	r->dst_len = (uint8_t)ipaddr_host_prefix(&r->dst);
+	r->protocol = (uint8_t)protocol;
+	r->type = RTN_UNICAST;
+	r->table = RT_TABLE_MAIN;
+	r->oif = LO;
+}
+
+static void want_vip(struct world *w, const char *addr)
+{
+	XGROW(w->cfg.vips, w->cfg.vip_count, w->cfg.vip_capacity);
+	w->cfg.vips[w->cfg.vip_count++] = (struct vip){ .addr = ip(addr), .line = 1 };
+}
+
+static void save_sysctl(struct world *w, const char *iface, enum arp_key key, int original,
+			int set)
+{
+	struct saved_sysctl saved = { .key = key, .original = original, .set = set };
+
+	strcpy(saved.iface, iface);
+	owned_add_sysctl(&w->owned, &saved);
+}
+
+/* A fresh real server: lo up, eth0, sysctls at kernel defaults. */
+static void fresh_host(struct world *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->cfg.arp_ignore = 1;
+	w->cfg.arp_announce = 2;
+	add_link(w, LO, "lo", IFF_UP | IFF_LOOPBACK);
+	add_link(w, ETH0, "eth0", IFF_UP);
+	add_sysctls(w, "all", 0, 0);
+	add_sysctls(w, "lo", 0, 0);
+	add_sysctls(w, "eth0", 0, 0);
+	add_addr(w, LO, "127.0.0.1", 8, "lo");
+	add_addr(w, ETH0, "10.0.0.3", 24, "eth0");
+}
+
+static void converge(struct world *w)
+{
+	observed_index(&w->obs);
+	addr_list_sort(&w->owned.addrs);
+	addr_list_sort(&w->owned.routes);
+	plan_converge(&w->cfg, &w->obs, &w->owned, &w->plan);
+}
+
+static void withdraw(struct world *w)
+{
+	observed_index(&w->obs);
+	addr_list_sort(&w->owned.addrs);
+	addr_list_sort(&w->owned.routes);
+	plan_withdraw(&w->obs, &w->owned, &w->plan);
+}
+
+static void release(struct world *w)
+{
+	free(w->cfg.vips);
+	free(w->cfg.interfaces);
+	observed_free(&w->obs);
+	owned_free(&w->owned);
+	plan_free(&w->plan);
+}
+
+static const struct plan_item *find(const struct world *w, enum item_kind kind,
+				    const char *target)
+{
+	for (size_t i = 0; i < w->plan.count; i++) {
+		const struct plan_item *item = &w->plan.items[i];
+		char text[IPADDR_TEXT_MAX];
+		if (item->kind != kind)
+			continue;
+		if (kind == ITEM_VIP || kind == ITEM_ROUTE) {
+			if (strcmp(ipaddr_format(&item->addr, text), target) == 0)
+				return item;
+		} else if (kind == ITEM_LINK && strcmp(item->iface, target) == 0) {
+			return item;
+		}
+	}
+	return NULL;
+}
+
+static const struct plan_item *find_sysctl(const struct world *w, const char *iface,
+					   enum arp_key key)
+{
+	for (size_t i = 0; i < w->plan.count; i++) {
+		const struct plan_item *item = &w->plan.items[i];
+		if (item->kind == ITEM_SYSCTL && item->key == key && strcmp(item->iface, iface) == 0)
+			return item;
+	}
+	return NULL;
+}
+
+static void mark_all_done(struct world *w)
+{
+	for (size_t i = 0; i < w->plan.count; i++)
+		w->plan.items[i].done = w->plan.items[i].action != ACTION_NONE;
+}
+
+static void test_fresh_host(void **state)
+{
+	struct world w;
+
+	(void)state;
+	fresh_host(&w);
+	want_vip(&w, "192.168.101.168");
+	want_vip(&w, "2001:db8::168");
+	converge(&w);
+	/* 6 sysctls + 2 VIPs + 2 routes, all to change; lo is already up. */
+	assert_int_equal(plan_change_count(&w.plan), 10);
+	assert_null(find(&w, ITEM_LINK, "lo"));
+	assert_int_equal(find(&w, ITEM_VIP, "192.168.101.168")->action, ACTION_ADD);
+	assert_int_equal(find(&w, ITEM_VIP, "2001:db8::168")->action, ACTION_ADD);
+	assert_int_equal(find(&w, ITEM_ROUTE, "2001:db8::168")->action, ACTION_ADD);
+	const struct plan_item *ignore = find_sysctl(&w, "eth0", ARP_IGNORE);
+	assert_int_equal(ignore->action, ACTION_SET);
+	assert_int_equal(ignore->before, 0);
+	assert_int_equal(ignore->after, 1);
+	assert_int_equal(find_sysctl(&w, "all", ARP_ANNOUNCE)->after, 2);
+	release(&w);
+}
+
+static void test_in_place_is_no_change(void **state)
+{
+	struct world w;
+
+	(void)state;
+	fresh_host(&w);
+	want_vip(&w, "192.168.101.168");
+	w.obs.sysctls[0].value[ARP_IGNORE] = 1;
+	w.obs.sysctls[0].value[ARP_ANNOUNCE] = 2;
+	w.obs.sysctls[1].value[ARP_IGNORE] = 1;
+	w.obs.sysctls[1].value[ARP_ANNOUNCE] = 2;
+	w.obs.sysctls[2].value[ARP_IGNORE] = 1;
+	w.obs.sysctls[2].value[ARP_ANNOUNCE] = 2;
+	add_addr(&w, LO, "192.168.101.168", 32, "lo:lvs");
+	add_route(&w, "192.168.101.168", LVSAGENT_RTPROT);
+	converge(&w);
+	assert_int_equal(plan_change_count(&w.plan), 0);
+	assert_true(find(&w, ITEM_VIP, "192.168.101.168")->ours);
+	release(&w);
+}
+
+/* Stricter values set by someone else are never lowered. */
+static void test_sysctls_only_raised(void **state)
+{
+	struct world w;
+
+	(void)state;
+	fresh_host(&w);
+	want_vip(&w, "10.1.1.1");
+	w.obs.sysctls[0].value[ARP_IGNORE] = 8;	/* all */
+	w.obs.sysctls[2].value[ARP_ANNOUNCE] = 1;	/* eth0 */
+	converge(&w);
+	assert_int_equal(find_sysctl(&w, "all", ARP_IGNORE)->action, ACTION_NONE);
+	assert_int_equal(find_sysctl(&w, "all", ARP_IGNORE)->after, 8);
+	assert_int_equal(find_sysctl(&w, "eth0", ARP_ANNOUNCE)->after, 2);
+	release(&w);
+}
+
+/* Our own value follows the config down, but not below the original. */
+static void test_own_sysctl_follows_config(void **state)
+{
+	struct world w;
+
+	(void)state;
+	fresh_host(&w);
+	want_vip(&w, "10.1.1.1");
+	w.obs.sysctls[0].value[ARP_IGNORE] = 2;
+	save_sysctl(&w, "all", ARP_IGNORE, 0, 2);
+	converge(&w);
+	const struct plan_item *item = find_sysctl(&w, "all", ARP_IGNORE);
+	assert_int_equal(item->action, ACTION_SET);
+	assert_int_equal(item->after, 1);
+	assert_int_equal(item->record.original, 0);
+	release(&w);
+}
+
+/* A VIP put on lo by an old init script is kept and not claimed. */
+static void test_adopts_existing_vip(void **state)
+{
+	struct world w;
+	struct owned after;
+
+	(void)state;
+	fresh_host(&w);
+	want_vip(&w, "192.168.101.168");
+	add_addr(&w, LO, "192.168.101.168", 32, "lo:0");
+	add_route(&w, "192.168.101.168", RTPROT_BOOT);
+	converge(&w);
+	const struct plan_item *vip = find(&w, ITEM_VIP, "192.168.101.168");
+	assert_int_equal(vip->action, ACTION_NONE);
+	assert_false(vip->ours);
+	assert_false(find(&w, ITEM_ROUTE, "192.168.101.168")->ours);
+	mark_all_done(&w);
+	plan_owned_after(&w.plan, &after);
+	assert_int_equal(after.addrs.count, 0);
+	assert_int_equal(after.routes.count, 0);
+	assert_int_equal(after.adopted.count, 1);
+	assert_int_equal(after.sysctl_count, 6);
+	owned_free(&after);
+	plan_free(&w.plan);
+	/* stop keeps it */
+	withdraw(&w);
+	for (size_t i = 0; i < w.plan.count; i++)
+		assert_int_not_equal(w.plan.items[i].kind == ITEM_VIP &&
+				     w.plan.items[i].action == ACTION_REMOVE, 1);
+	release(&w);
+}
+
+static void test_dropped_vip_removed_if_ours(void **state)
+{
+	struct world w;
+
+	(void)state;
+	fresh_host(&w);
+	want_vip(&w, "10.1.1.1");
+	add_addr(&w, LO, "10.1.1.1", 32, "lo:lvs");
+	add_addr(&w, LO, "10.9.9.9", 32, "lo:lvs");	/* ours by its label */
+	add_addr(&w, LO, "10.8.8.8", 32, "lo");		/* not ours */
+	add_route(&w, "10.1.1.1", LVSAGENT_RTPROT);
+	add_route(&w, "10.9.9.9", LVSAGENT_RTPROT);
+	add_route(&w, "10.8.8.8", RTPROT_BOOT);
+	converge(&w);
+	assert_int_equal(find(&w, ITEM_VIP, "10.9.9.9")->action, ACTION_REMOVE);
+	assert_int_equal(find(&w, ITEM_ROUTE, "10.9.9.9")->action, ACTION_REMOVE);
+	assert_null(find(&w, ITEM_VIP, "10.8.8.8"));
+	assert_null(find(&w, ITEM_ROUTE, "10.8.8.8"));
+	assert_int_equal(find(&w, ITEM_VIP, "10.1.1.1")->action, ACTION_NONE);
+	release(&w);
+}
+
+/* IPv6 carries no label: ownership comes from the state file. */
+static void test_ipv6_ownership_from_state(void **state)
+{
+	struct world w;
+	struct ipaddr v6 = ip("2001:db8::9");
+
+	(void)state;
+	fresh_host(&w);
+	want_vip(&w, "10.1.1.1");
+	add_addr(&w, LO, "2001:db8::9", 128, "");
+	add_addr(&w, LO, "2001:db8::7", 128, "");
+	addr_list_add(&w.owned.addrs, &v6);
+	converge(&w);
+	assert_int_equal(find(&w, ITEM_VIP, "2001:db8::9")->action, ACTION_REMOVE);
+	assert_null(find(&w, ITEM_VIP, "2001:db8::7"));
+	release(&w);
+}
+
+static void test_withdraw_restores(void **state)
+{
+	struct world w;
+
+	(void)state;
+	fresh_host(&w);
+	add_addr(&w, LO, "10.1.1.1", 32, "lo:lvs");
+	add_route(&w, "10.1.1.1", LVSAGENT_RTPROT);
+	w.obs.sysctls[0].value[ARP_IGNORE] = 1;
+	w.obs.sysctls[0].value[ARP_ANNOUNCE] = 3;	/* someone changed it since */
+	save_sysctl(&w, "all", ARP_IGNORE, 0, 1);
+	save_sysctl(&w, "all", ARP_ANNOUNCE, 1, 2);
+	save_sysctl(&w, "gone0", ARP_IGNORE, 0, 1);
+	withdraw(&w);
+	assert_int_equal(find(&w, ITEM_VIP, "10.1.1.1")->action, ACTION_REMOVE);
+	assert_int_equal(find(&w, ITEM_ROUTE, "10.1.1.1")->action, ACTION_REMOVE);
+	const struct plan_item *ignore = find_sysctl(&w, "all", ARP_IGNORE);
+	assert_int_equal(ignore->action, ACTION_SET);
+	assert_true(ignore->restore);
+	assert_int_equal(ignore->after, 0);
+	const struct plan_item *announce = find_sysctl(&w, "all", ARP_ANNOUNCE);
+	assert_int_equal(announce->action, ACTION_NONE);
+	assert_non_null(announce->note);
+	assert_non_null(find_sysctl(&w, "gone0", ARP_IGNORE)->note);
+	release(&w);
+}
+
+/* A failed change leaves the record as it was, so stop can undo the rest. */
+static void test_partial_failure_is_recorded(void **state)
+{
+	struct world w;
+	struct owned after;
+	struct ipaddr a = ip("10.1.1.1"), b = ip("10.2.2.2");
+
+	(void)state;
+	fresh_host(&w);
+	want_vip(&w, "10.1.1.1");
+	want_vip(&w, "10.2.2.2");
+	converge(&w);
+	mark_all_done(&w);
+	((struct plan_item *)find(&w, ITEM_VIP, "10.2.2.2"))->done = false;
+	((struct plan_item *)find_sysctl(&w, "eth0", ARP_IGNORE))->done = false;
+	plan_owned_after(&w.plan, &after);
+	assert_true(addr_list_has(&after.addrs, &a));
+	assert_false(addr_list_has(&after.addrs, &b));
+	assert_true(addr_list_has(&after.routes, &b));
+	assert_null(owned_sysctl(&after, "eth0", ARP_IGNORE));
+	assert_int_equal(owned_sysctl(&after, "eth0", ARP_ANNOUNCE)->original, 0);
+	assert_int_equal(owned_sysctl(&after, "eth0", ARP_ANNOUNCE)->set, 2);
+	owned_free(&after);
+	release(&w);
+}
+
+static void test_lo_down_is_brought_up(void **state)
+{
+	struct world w;
+
+	(void)state;
+	fresh_host(&w);
+	w.obs.links[0].flags = IFF_LOOPBACK;
+	want_vip(&w, "10.1.1.1");
+	converge(&w);
+	assert_int_equal(find(&w, ITEM_LINK, "lo")->action, ACTION_SET);
+	release(&w);
+}
+
+static void test_vip_with_wider_prefix_left_alone(void **state)
+{
+	struct world w;
+
+	(void)state;
+	fresh_host(&w);
+	want_vip(&w, "10.1.1.1");
+	add_addr(&w, LO, "10.1.1.1", 24, "lo");
+	converge(&w);
+	const struct plan_item *vip = find(&w, ITEM_VIP, "10.1.1.1");
+	assert_int_equal(vip->action, ACTION_NONE);
+	assert_non_null(vip->note);
+	release(&w);
+}
+
+static void test_interfaces_given(void **state)
+{
+	struct world w;
+
+	(void)state;
+	fresh_host(&w);
+	add_link(&w, 3, "eth1", IFF_UP);
+	add_sysctls(&w, "eth1", 0, 0);
+	want_vip(&w, "10.1.1.1");
+	w.cfg.interfaces_given = true;
+	w.cfg.interfaces = xcalloc(1, sizeof(*w.cfg.interfaces));
+	strcpy(w.cfg.interfaces[0].name, "eth1");
+	w.cfg.interface_count = 1;
+	converge(&w);
+	assert_null(find_sysctl(&w, "eth0", ARP_IGNORE));
+	assert_int_equal(find_sysctl(&w, "eth1", ARP_IGNORE)->action, ACTION_SET);
+	release(&w);
+}
+
+static void test_missing_interface_is_config_error(void **state)
+{
+	struct world w;
+	struct config cfg = { .file = "x.conf" };
+	struct diag diag = { 0 };
+	struct iface_name ifaces[1] = { { .name = "eth9", .line = 7 } };
+
+	(void)state;
+	fresh_host(&w);
+	observed_index(&w.obs);
+	cfg.rs.interfaces = ifaces;
+	cfg.rs.interface_count = 1;
+	assert_int_equal(plan_check_interfaces(&cfg, &w.obs, &diag), -1);
+	assert_string_equal(diag.entries[0].text, "x.conf:7: interface \"eth9\" does not exist");
+	diag_free(&diag);
+	release(&w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fresh_host),
+		cmocka_unit_test(test_in_place_is_no_change),
+		cmocka_unit_test(test_sysctls_only_raised),
+		cmocka_unit_test(test_own_sysctl_follows_config),
+		cmocka_unit_test(test_adopts_existing_vip),
+		cmocka_unit_test(test_dropped_vip_removed_if_ours),
+		cmocka_unit_test(test_ipv6_ownership_from_state),
+		cmocka_unit_test(test_withdraw_restores),
+		cmocka_unit_test(test_partial_failure_is_recorded),
+		cmocka_unit_test(test_lo_down_is_brought_up),
+		cmocka_unit_test(test_vip_with_wider_prefix_left_alone),
+		cmocka_unit_test(test_interfaces_given),
+		cmocka_unit_test(test_missing_interface_is_config_error),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,63 @@
+/* The state file: what is written reads back the same; damage is skipped. */
+#include "unit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "state.h"
+
+static void test_round_trip(void **state)
+{
+	struct owned owned = { 0 }, back;
+	struct saved_sysctl saved = { .iface = "eth0", .key = ARP_ANNOUNCE, .original = 1, .set = 2 };
+	struct ipaddr a, b;
+	const char *why;
+	int skipped;
+
+	(void)state;
+	ipaddr_parse("192.168.101.168", &a, &why);
+	ipaddr_parse("2001:db8::168", &b, &why);
+	addr_list_add(&owned.addrs, &b);
+	addr_list_add(&owned.addrs, &a);
+	addr_list_add(&owned.routes, &a);
+	addr_list_add(&owned.adopted, &b);
+	owned_add_sysctl(&owned, &saved);
+	char *text = state_format(&owned);
+	assert_non_null(strstr(text, "addr 2001:db8::168\n"));
+	assert_non_null(strstr(text, "sysctl eth0 arp_announce 1 2\n"));
+	state_parse(text, &back, &skipped);
+	assert_int_equal(skipped, 0);
+	assert_int_equal(back.addrs.count, 2);
+	assert_true(addr_list_has(&back.addrs, &a));
+	assert_true(addr_list_has(&back.routes, &a));
+	assert_false(addr_list_has(&back.routes, &b));
+	assert_true(addr_list_has(&back.adopted, &b));
+	assert_int_equal(owned_sysctl(&back, "eth0", ARP_ANNOUNCE)->original, 1);
+	free(text);
+	owned_free(&owned);
+	owned_free(&back);
+}
+
+static void test_damage_skipped(void **state)
+{
+	struct owned back;
+	int skipped;
+
+	(void)state;
+	state_parse("addr 10.0.0.1\naddr banana\nsysctl eth0 arp_bogus 1 2\nwhat\n"
+		    "sysctl eth0 arp_ignore 0 1\n", &back, &skipped);
+	assert_int_equal(skipped, 3);
+	assert_int_equal(back.addrs.count, 1);
+	assert_int_equal(back.sysctl_count, 1);
+	owned_free(&back);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_damage_skipped),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

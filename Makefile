@@ -96,7 +96,10 @@ demo: deps all
 
 install: all
 	install -D -m 0755 $(BUILD)/lvsagent $(DESTDIR)$(SBINDIR)/lvsagent
-	install -D -m 0644 systemd/lvsagent.service $(DESTDIR)$(UNITDIR)/lvsagent.service
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/lvsagent.service \
+		>$(DESTDIR)$(UNITDIR)/lvsagent.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/lvsagent.service
 	install -D -m 0644 etc/rt_protos.d/lvsagent.conf \
 		$(DESTDIR)$(SYSCONFDIR)/iproute2/rt_protos.d/lvsagent.conf
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/lvsagent/lvsagent.conf ]; then \

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <linux/rtnetlink.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -142,14 +143,18 @@ const struct rtnl_link *observed_link(const struct observed *obs, const char *na
 	return NULL;
 }
 
-/* Index of the first address equal to ADDR, or addr_count. */
-static size_t first_addr(const struct observed *obs, const struct ipaddr *addr)
+/* Index of the first element whose address (at OFFSET in each SIZE-byte
+ * element of a sorted array) is not below KEY: shared by addresses and
+ * routes, which are both sorted by address. */
+static size_t lower_bound(const void *base, size_t count, size_t size, size_t offset,
+			  const struct ipaddr *key)
 {
-	size_t lo = 0, hi = obs->addr_count;
+	size_t lo = 0, hi = count;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (ipaddr_compare(&obs->addrs[mid].addr, addr) < 0)
+		const struct ipaddr *at = (const void *)((const char *)base + mid * size + offset);
+		if (ipaddr_compare(at, key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -157,43 +162,43 @@ static size_t first_addr(const struct observed *obs, const struct ipaddr *addr)
 	return lo;
 }
 
-const struct rtnl_addr *observed_lo_addr(const struct observed *obs, const struct ipaddr *addr)
+/* The first address equal to ADDR on lo with the host prefix (ON_LO) or
+ * anywhere else (!ON_LO). */
+static const struct rtnl_addr *find_addr(const struct observed *obs, const struct ipaddr *addr,
+					 bool on_lo)
 {
-	for (size_t i = first_addr(obs, addr);
-	     i < obs->addr_count && ipaddr_equal(&obs->addrs[i].addr, addr); i++) {
+	size_t i = lower_bound(obs->addrs, obs->addr_count, sizeof(*obs->addrs),
+			       offsetof(struct rtnl_addr, addr), addr);
+
+	for (; i < obs->addr_count && ipaddr_equal(&obs->addrs[i].addr, addr); i++) {
 		const struct rtnl_addr *a = &obs->addrs[i];
-		if (a->ifindex == obs->lo_ifindex && a->prefixlen == ipaddr_host_prefix(addr))
+		bool is_vip_on_lo = a->ifindex == obs->lo_ifindex &&
+				    a->prefixlen == ipaddr_host_prefix(addr);
+		if (is_vip_on_lo == on_lo)
 			return a;
 	}
 	return NULL;
+}
+
+const struct rtnl_addr *observed_lo_addr(const struct observed *obs, const struct ipaddr *addr)
+{
+	return find_addr(obs, addr, true);
 }
 
 const struct rtnl_addr *observed_addr_elsewhere(const struct observed *obs,
 						const struct ipaddr *addr)
 {
-	for (size_t i = first_addr(obs, addr);
-	     i < obs->addr_count && ipaddr_equal(&obs->addrs[i].addr, addr); i++) {
-		const struct rtnl_addr *a = &obs->addrs[i];
-		if (a->ifindex != obs->lo_ifindex || a->prefixlen != ipaddr_host_prefix(addr))
-			return a;
-	}
-	return NULL;
+	return find_addr(obs, addr, false);
 }
 
 const struct rtnl_route *observed_lo_route(const struct observed *obs, const struct ipaddr *addr)
 {
-	size_t lo = 0, hi = obs->route_count;
+	size_t i = lower_bound(obs->routes, obs->route_count, sizeof(*obs->routes),
+			       offsetof(struct rtnl_route, dst), addr);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (ipaddr_compare(&obs->routes[mid].dst, addr) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < obs->route_count && ipaddr_equal(&obs->routes[lo].dst, addr); lo++)
-		if (obs->routes[lo].oif == obs->lo_ifindex)
-			return &obs->routes[lo];
+	for (; i < obs->route_count && ipaddr_equal(&obs->routes[i].dst, addr); i++)
+		if (obs->routes[i].oif == obs->lo_ifindex)
+			return &obs->routes[i];
 	return NULL;
 }
 

@@ -23,6 +23,8 @@ enum status_code status_code_of(const struct plan *plan, bool anything_owned)
 /* "in place", "missing", "different", "to remove", for one item. */
 static const char *item_state(const struct plan_item *item)
 {
+	if (item->kind == ITEM_LINK)
+		return item->before ? "up" : "down (start brings it up)";
 	if (!item_differs(item))
 		return item->wanted && !item->ours && item->kind == ITEM_VIP ? "in place (adopted)"
 									  : "in place";
@@ -59,17 +61,29 @@ static void status_line(FILE *out, const struct plan_item *item)
 
 static void status_text(FILE *out, const struct plan *plan, enum status_code code)
 {
+	/* What an operator looks for first: the VIPs, then their routes. */
+	static const enum item_kind order[] = { ITEM_VIP, ITEM_ROUTE, ITEM_SYSCTL, ITEM_LINK };
 	size_t differing = 0;
 
-	for (size_t i = 0; i < plan->count; i++) {
-		status_line(out, &plan->items[i]);
+	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+		for (size_t i = 0; i < plan->count; i++)
+			if (plan->items[i].kind == order[k])
+				status_line(out, &plan->items[i]);
+	for (size_t i = 0; i < plan->count; i++)
 		differing += item_differs(&plan->items[i]);
-	}
 	if (code == STATUS_PARTLY)
 		fprintf(out, "lvsagent: %s: %zu of %zu items differ\n", code_words(code),
 			differing, plan->count);
 	else
 		fprintf(out, "lvsagent: %s\n", code_words(code));
+}
+
+/* Whether lvsagent owns the item as the host is now (not as planned). */
+static bool owned_now(const struct plan_item *item)
+{
+	if (item->kind == ITEM_SYSCTL)
+		return item->had_record;
+	return item->ours && item->before;
 }
 
 static void status_json(FILE *out, const struct plan *plan, enum status_code code)
@@ -95,10 +109,12 @@ static void status_json(FILE *out, const struct plan *plan, enum status_code cod
 		json_key(&json, "state");
 		json_string(&json, item_state(item));
 		json_key(&json, "ours");
-		json_bool(&json, item->ours);
+		json_bool(&json, owned_now(item));
 		if (item->kind == ITEM_SYSCTL) {
 			json_key(&json, "value");
 			json_int(&json, item->before);
+		}
+		if (item->kind == ITEM_SYSCTL && item->wanted) {
 			json_key(&json, "wanted_minimum");
 			json_int(&json, item->desired);
 		}

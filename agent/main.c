@@ -54,13 +54,14 @@ static const struct {
 	const char *name;
 	enum rs_command command;
 	bool takes_check;		/* --check/--diff make sense */
+	bool takes_json;		/* prints exactly one JSON object */
 } commands[] = {
-	{ "start", RS_START, true },
-	{ "stop", RS_STOP, true },
-	{ "restart", RS_RESTART, false },
-	{ "status", RS_STATUS, false },
-	{ "apply", RS_APPLY, true },
-	{ "check-config", RS_CHECK_CONFIG, false },
+	{ "start", RS_START, true, true },
+	{ "stop", RS_STOP, true, true },
+	{ "restart", RS_RESTART, false, false },
+	{ "status", RS_STATUS, false, true },
+	{ "apply", RS_APPLY, true, true },
+	{ "check-config", RS_CHECK_CONFIG, false, false },
 };
 
 __attribute__((format(printf, 1, 2)))
@@ -110,6 +111,8 @@ int main(int argc, char **argv)
 			continue;
 		if ((opts.check || opts.diff) && !commands[i].takes_check)
 			return usage_error("--check and --diff do not apply to %s", commands[i].name);
+		if (opts.json && !commands[i].takes_json)
+			return usage_error("--json does not apply to %s", commands[i].name);
 		return rs_command_run(commands[i].command, &opts);
 	}
 	return usage_error("unknown command \"%s\"", argv[optind]);

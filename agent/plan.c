@@ -106,7 +106,7 @@ static void plan_restore_sysctl(const struct saved_sysctl *saved, const struct o
 	item->had_record = true;
 	item->prior = *saved;
 	if (!now) {
-		item->note = "the interface is gone; its saved value is forgotten";
+		item->note = "belongs to an interface that is gone; its saved value is forgotten";
 		return;
 	}
 	item->before = item->after = now->value[saved->key];

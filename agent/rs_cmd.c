@@ -3,8 +3,8 @@
 #include "rs_cmd.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <linux/netlink.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,8 +42,7 @@ static bool changes_host(const struct session *s)
 }
 
 /* A failure before planning: text on stderr, and the JSON object too. */
-static int fail(const struct session *s, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+__attribute__((format(printf, 3, 4)))
 static int fail(const struct session *s, int code, const char *fmt, ...)
 {
 	char msg[768];
@@ -154,7 +153,9 @@ static int prepare(struct session *s)
 	err = nl_open(&s->conn, NETLINK_ROUTE);
 	if (err)
 		return fail(s, EXIT_RUNTIME, "cannot open rtnetlink: %s", strerror(-err));
-	if ((code = check_interfaces(s)))
+	/* stop withdraws whatever is recorded: an uplink unplugged since start
+	 * must not keep it from cleaning up. */
+	if (s->command != RS_STOP && (code = check_interfaces(s)))
 		return code;
 	if (changes_host(s) && (code = take_lock(s)))
 		return code;

@@ -54,4 +54,16 @@ agent -c "$conf" start >/dev/null
 expect_eq "eth1 gets arp_ignore by default" 1 "$(rs_sysctl_get eth1 arp_ignore)"
 agent -c "$conf" stop >/dev/null
 expect_eq "and has it restored" 0 "$(rs_sysctl_get eth1 arp_ignore)"
+
+# An uplink unplugged after start does not keep stop from cleaning up.
+write_config "$conf" "vip = $VIP4" "interfaces = eth1"
+agent -c "$conf" start >/dev/null
+ip -n "$NS_RS" link del eth1
+run_agent "$TMP/out" "$TMP/err" -c "$conf" stop
+expect_eq "stop after the configured interface vanished: exit 0" 0 "$RC"
+check "says the interface's saved value is forgotten" \
+	grep -q "net.ipv4.conf.eth1.arp_ignore belongs to an interface that is gone" "$TMP/err"
+expect_same_snapshot "and restores the rest" "$TMP/before"
+run_agent "$TMP/out" "$TMP/err" -c "$conf" start
+expect_eq "start with that interface missing is a config error (exit 2)" 2 "$RC"
 finish

@@ -53,7 +53,7 @@ say "The DR data path: the client sends to the VIP at the real server's MAC, as 
 in_client ip neigh replace "$VIP4" lladdr "$rs_mac" dev eth0 nud permanent
 in_rs socat "TCP4-LISTEN:8080,bind=$VIP4,reuseaddr,fork" SYSTEM:'echo hello from the real server' \
 	>/dev/null 2>&1 &
-sleep 0.3
+wait_listening 8080
 show in_client socat -T 2 - "TCP4:$VIP4:8080"
 kill %1 2>/dev/null; wait 2>/dev/null
 

@@ -46,9 +46,10 @@ time_ms() {
 	start=$(date +%s%N)
 	"$@" >/dev/null
 	end=$(date +%s%N)
-	echo "scale=3; ($end - $start) / 1000000" | bc
+	awk -v ns=$((end - start)) 'BEGIN { printf "%.3f\n", ns / 1e6 }'
 }
 
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", a / b }'; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 : >"$TMP/agent.ms"; : >"$TMP/batch.ms"; : >"$TMP/steps.ms"
@@ -85,7 +86,7 @@ echo "converge $N VIPs (address + host route each) into a fresh namespace, media
 printf '  lvsagent start                 %9.1f ms\n' "$agent"
 printf '  ip -batch (same changes)       %9.1f ms\n' "$batch"
 printf '  one ip command per step        %9.1f ms   (median of 3)\n' "$steps"
-printf '  ratio lvsagent / ip -batch     %9.2f   (target <= 1.0)\n' "$(echo "scale=4; $agent / $batch" | bc)"
-printf '  ratio lvsagent / per-step      %9.3f\n' "$(echo "scale=4; $agent / $steps" | bc)"
+printf '  ratio lvsagent / ip -batch     %9.2f   (target <= 1.0)\n' "$(ratio "$agent" "$batch")"
+printf '  ratio lvsagent / per-step      %9.3f\n' "$(ratio "$agent" "$steps")"
 printf 'lvsagent status on %d VIPs     %9.1f ms   (median of 21; target < 20 ms)\n' "$N" "$status"
 printf '  of which ip netns exec itself  %9.1f ms\n' "$exec_cost"

@@ -157,6 +157,15 @@ arp_responders() {
 	in_client arping -c 3 -i 0.2 -w 2 -I eth0 "$1" 2>/dev/null |
 		sed -n 's/.*bytes from \([0-9a-f:]*\) .*/\1/p' | sort -u | tr '\n' ' ' | sed 's/ $//'
 }
+# wait_listening PORT [COUNT]: until COUNT sockets (default 1) listen on
+# PORT in the real server (at most 5 s): a test never races its own server.
+wait_listening() {
+	for _ in $(seq 50); do
+		[ "$(in_rs ss -Hltn "sport = :$1" | wc -l)" -ge "${2:-1}" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
 mac_of() { ip netns exec "$1" cat /sys/class/net/eth0/address; }
 
 finish() {

@@ -57,7 +57,7 @@ run_agent "$TMP/out" "$TMP/err" -c "$conf" start
 expect_eq "start exits 0" 0 "$RC"
 serve TCP4 "$VIP4"
 serve TCP6 "[$VIP6]"
-sleep 0.3
+wait_listening 8080 2
 expect_eq "DR path over IPv4: the service on the VIP answers the client" realserver \
 	"$(ask TCP4 "$VIP4")"
 expect_eq "DR path over IPv6: the service on the VIP answers the client" realserver \

@@ -9,10 +9,12 @@ conf=$TMP/bad.conf
 refused() {
 	local what=$1 where=$2 command=${3:-start}
 	run_agent "$TMP/out" "$TMP/err" -c "$conf" "$command"
-	if [ "$RC" -eq 2 ] && grep -q "^$where" "$TMP/err"; then
-		pass "$what: exit 2, $(head -1 "$TMP/err")"
+	snapshot >"$TMP/snap.now"
+	if [ "$RC" -eq 2 ] && grep -q "^$where" "$TMP/err" && cmp -s "$TMP/before" "$TMP/snap.now"; then
+		pass "$what: exit 2, $(head -1 "$TMP/err"), host unchanged"
 	else
 		fail "$what: exit $RC, stderr: $(head -3 "$TMP/err")"
+		diff -u "$TMP/before" "$TMP/snap.now" | sed 's/^/        | /' | head -20
 	fi
 }
 

@@ -47,8 +47,10 @@ AGENT_OBJS := $(AGENT_SRCS:agent/%.c=$(BUILD)/obj/%.o)
 LIB_OBJS   := $(filter-out $(BUILD)/obj/main.o,$(AGENT_OBJS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
+TOOL_SRCS  := $(wildcard tests/bench/*.c)
+TOOL_BINS  := $(TOOL_SRCS:tests/bench/%.c=$(BUILD)/tools/%)
 
-.PHONY: all clean check deps unit netns asan bench demo install uninstall
+.PHONY: all clean check deps unit netns tools bench demo install uninstall
 
 all: $(BUILD)/lvsagent
 
@@ -67,12 +69,20 @@ $(BUILD)/unit/%: tests/unit/%.c $(LIB_OBJS)
 	$(Q)$(CC) $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) -o $@ $< $(LIB_OBJS) \
 		$(ALL_LDFLAGS) $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
+# Measuring tools for the netns tests and benchmarks, built on the agent's modules.
+$(BUILD)/tools/%: tests/bench/%.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(ALL_LDFLAGS) $(PKG_LIBS)
+
+tools: $(TOOL_BINS)
+
 # Unit tests: no root, no kernel; the plan, config, encoding, formatting.
 unit: $(UNIT_BINS)
 	$(Q)for t in $(UNIT_BINS); do echo "  UNIT    $$t"; $$t || exit 1; done
 
 # Real-kernel tests in throwaway network namespaces (root).
-netns: all
+netns: all tools
 	$(Q)tests/netns/run.sh $(abspath $(BUILD)/lvsagent)
 
 # Installs what the build and tests need (apt-get, as root on Debian).
@@ -82,14 +92,15 @@ deps:
 # The whole suite: dependencies, a -Werror build with its unit and netns
 # tests, then the same under ASan+UBSan.
 check: deps
-	$(Q)$(MAKE) --no-print-directory WERROR=1 all unit
-	$(Q)$(MAKE) --no-print-directory WERROR=1 SANITIZE=1 BUILD=build-asan all unit
+	$(Q)$(MAKE) --no-print-directory WERROR=1 all tools unit
+	$(Q)$(MAKE) --no-print-directory WERROR=1 SANITIZE=1 BUILD=build-asan all tools unit
 	$(Q)tests/netns/run.sh $(abspath $(BUILD)/lvsagent)
 	$(Q)ASAN_OPTIONS=detect_leaks=1 tests/netns/run.sh $(abspath build-asan/lvsagent)
 	@echo "make check: all passed"
 
-bench: deps all
+bench: deps all tools
 	$(Q)tests/bench/converge.sh $(abspath $(BUILD)/lvsagent)
+	$(Q)tests/bench/daemon.sh $(abspath $(BUILD)/lvsagent)
 
 demo: deps all
 	$(Q)tests/demo.sh $(abspath $(BUILD)/lvsagent)
@@ -115,4 +126,4 @@ uninstall:
 clean:
 	rm -rf build build-asan
 
--include $(AGENT_OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(AGENT_OBJS:.o=.d) $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)

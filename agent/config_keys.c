@@ -73,6 +73,18 @@ static void parse_log_level(struct config_parser *p, const char *value)
 	ERR(p, "log_level must be error, warning, info or debug, not \"%s\"", value);
 }
 
+static void parse_sysctl_check_interval(struct config_parser *p, const char *value)
+{
+	int n;
+
+	if (!parse_small_int(value, &n) || n > 86400) {
+		ERR(p, "sysctl_check_interval must be seconds from 0 (never) to 86400, not \"%s\"",
+		    value);
+		return;
+	}
+	p->cfg->sysctl_check_interval = (unsigned)n;
+}
+
 static void add_vip(struct config_parser *p, const char *item)
 {
 	struct rs_config *rs = &p->cfg->rs;
@@ -178,14 +190,24 @@ static void parse_suppression(struct config_parser *p, const char *value)
 	ERR(p, "suppression must be sysctl, nftables or both, not \"%s\"", value);
 }
 
+static void parse_on_stop(struct config_parser *p, const char *value)
+{
+	if (strcmp(value, "withdraw") == 0 || strcmp(value, "keep") == 0)
+		p->cfg->rs.keep_on_stop = strcmp(value, "keep") == 0;
+	else
+		ERR(p, "on_stop must be withdraw or keep, not \"%s\"", value);
+}
+
 static const struct key_spec keys[] = {
 	{ "agent", "state_dir", false, parse_state_dir },
 	{ "agent", "log_level", false, parse_log_level },
+	{ "agent", "sysctl_check_interval", false, parse_sysctl_check_interval },
 	{ "realserver", "vip", true, parse_vip },
 	{ "realserver", "interfaces", true, parse_interfaces },
 	{ "realserver", "arp_ignore", false, parse_arp_ignore },
 	{ "realserver", "arp_announce", false, parse_arp_announce },
 	{ "realserver", "suppression", false, parse_suppression },
+	{ "realserver", "on_stop", false, parse_on_stop },
 };
 
 _Static_assert(sizeof(keys) / sizeof(keys[0]) <= CONFIG_KEY_SLOTS, "key slots");
@@ -194,6 +216,7 @@ void config_defaults(struct config *cfg)
 {
 	cfg->state_dir = xstrdup(CONFIG_DEFAULT_STATE_DIR);
 	cfg->log_level = LOG_LEVEL_INFO;
+	cfg->sysctl_check_interval = 5;
 	cfg->rs.arp_ignore = 1;
 	cfg->rs.arp_announce = 2;
 	cfg->rs.suppression = SUPPRESS_SYSCTL;

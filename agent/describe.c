@@ -74,6 +74,24 @@ const char *item_change(const struct plan_item *item, char *buf, size_t len)
 	return buf;
 }
 
+const char *item_repair(const struct plan_item *item, char *buf, size_t len)
+{
+	char target[96];
+	const char *kind = item_kind_name(item->kind);
+
+	item_target(item, target, sizeof(target));
+	if (item->kind == ITEM_SYSCTL)
+		snprintf(buf, len, "%s was %d; set it %s %d", target, item->before,
+			 item->restore ? "back to" : "to", item->after);
+	else if (item->kind == ITEM_LINK)
+		snprintf(buf, len, "%s was down; set it up", target);
+	else if (item->action == ACTION_REMOVE)
+		snprintf(buf, len, "%s %s is no longer configured; removed it", kind, target);
+	else
+		snprintf(buf, len, "%s %s was missing from lo; added it back", kind, target);
+	return buf;
+}
+
 bool item_differs(const struct plan_item *item)
 {
 	if (item->action != ACTION_NONE)

@@ -97,7 +97,12 @@ int ipaddr_compare(const struct ipaddr *a, const struct ipaddr *b)
 {
 	if (a->family != b->family)
 		return a->family == AF_INET ? -1 : 1;
-	return memcmp(a->bytes, b->bytes, ipaddr_len(a));
+	/* The hot comparison of every sort and lookup: IPv4 without memcmp. */
+	if (a->family == AF_INET) {
+		uint32_t x = ntohl(a->v4.s_addr), y = ntohl(b->v4.s_addr);
+		return (x > y) - (x < y);
+	}
+	return memcmp(a->bytes, b->bytes, 16);
 }
 
 int ipaddr_qsort_cmp(const void *a, const void *b)

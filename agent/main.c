@@ -26,6 +26,8 @@ static const char usage_text[] =
 	"                 (exit 0 in place, 3 not applied, 1 partly applied)\n"
 	"  apply          converge, for automation (--check, --diff, --json)\n"
 	"  check-config   validate the configuration only\n"
+	"  run            stay in the foreground and repair drift at once (systemd)\n"
+	"  reload         make the running daemon re-read its configuration\n"
 	"\n"
 	"options:\n"
 	"  -c, --config FILE   configuration (default " CONFIG_DEFAULT_PATH ", - for stdin)\n"
@@ -62,6 +64,8 @@ static const struct {
 	{ "status", RS_STATUS, false, true },
 	{ "apply", RS_APPLY, true, true },
 	{ "check-config", RS_CHECK_CONFIG, false, false },
+	{ "run", RS_RUN, false, false },
+	{ "reload", RS_RELOAD, false, false },
 };
 
 __attribute__((format(printf, 1, 2)))

@@ -69,6 +69,11 @@ void nl_close(struct nl_conn *conn)
 	conn->sock = NULL;
 }
 
+int nl_fd(const struct nl_conn *conn)
+{
+	return mnl_socket_get_fd(conn->sock);
+}
+
 static bool reply_is_ours(const struct nl_conn *conn, const struct nlmsghdr *nlh,
 			  uint32_t first_seq, size_t count)
 {

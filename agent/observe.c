@@ -95,8 +95,9 @@ static void read_sysctls(struct sysctl_value *out, const char *iface)
 			sysctl_arp_read(iface, ARP_ANNOUNCE, &out->value[ARP_ANNOUNCE]) == 0;
 }
 
-static void observe_sysctls(struct observed *obs)
+void observed_refresh_sysctls(struct observed *obs)
 {
+	free(obs->sysctls);
 	obs->sysctls = xcalloc(obs->link_count + 1, sizeof(*obs->sysctls));
 	read_sysctls(&obs->sysctls[0], "all");
 	for (size_t i = 0; i < obs->link_count; i++)
@@ -121,7 +122,7 @@ int observe_host(struct nl_conn *conn, struct observed *obs, const char **failed
 	}
 	if (err < 0)
 		return err;
-	observe_sysctls(obs);
+	observed_refresh_sysctls(obs);
 	observed_index(obs);
 	return 0;
 }

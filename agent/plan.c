@@ -226,6 +226,8 @@ static bool vip_wanted(const struct addr_list *wanted, const struct ipaddr *addr
 static void collect_owned_addrs(const struct observed *obs, const struct owned *owned,
 				struct addr_list *addrs, struct addr_list *routes)
 {
+	size_t recorded_addrs = owned->addrs.count, recorded_routes = owned->routes.count;
+
 	for (size_t i = 0; i < owned->addrs.count; i++)
 		addr_list_add(addrs, &owned->addrs.items[i]);
 	for (size_t i = 0; i < owned->routes.count; i++)
@@ -242,8 +244,11 @@ static void collect_owned_addrs(const struct observed *obs, const struct owned *
 		    !addr_list_has(&owned->routes, &r->dst))
 			addr_list_add(routes, &r->dst);
 	}
-	addr_list_sort(addrs);
-	addr_list_sort(routes);
+	/* The recorded lists are sorted already; only marked strays need it. */
+	if (addrs->count != recorded_addrs)
+		addr_list_sort(addrs);
+	if (routes->count != recorded_routes)
+		addr_list_sort(routes);
 }
 
 static void plan_unwanted_owned(const struct addr_list *wanted, const struct observed *obs,
@@ -290,10 +295,16 @@ static void plan_vips(const struct rs_config *cfg, const struct observed *obs,
 void plan_converge(const struct rs_config *cfg, const struct observed *obs,
 		   const struct owned *owned, struct plan *plan)
 {
+	plan_converge_sysctls(cfg, obs, owned, plan);
+	plan_vips(cfg, obs, owned, plan);
+}
+
+void plan_converge_sysctls(const struct rs_config *cfg, const struct observed *obs,
+			   const struct owned *owned, struct plan *plan)
+{
 	memset(plan, 0, sizeof(*plan));
 	plan_lo_up(obs, plan);
 	plan_sysctls(cfg, obs, owned, plan);
-	plan_vips(cfg, obs, owned, plan);
 }
 
 static void plan_keep_adopted(const struct observed *obs, const struct owned *owned,

@@ -164,7 +164,8 @@ int rtnl_parse_link(const struct nlmsghdr *nlh, struct rtnl_link *out)
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 	struct attr_table tb;
 
-	if (nlh->nlmsg_type != RTM_NEWLINK || mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
+	if ((nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK) ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
 		return -1;
 	collect_attrs(nlh, sizeof(*ifi), &tb);
 	if (!tb.attr[IFLA_IFNAME])
@@ -182,7 +183,8 @@ int rtnl_parse_addr(const struct nlmsghdr *nlh, struct rtnl_addr *out)
 	struct attr_table tb;
 	const struct nlattr *local;
 
-	if (nlh->nlmsg_type != RTM_NEWADDR || mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifa))
+	if ((nlh->nlmsg_type != RTM_NEWADDR && nlh->nlmsg_type != RTM_DELADDR) ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifa))
 		return -1;
 	collect_attrs(nlh, sizeof(*ifa), &tb);
 	memset(out, 0, sizeof(*out));
@@ -205,7 +207,8 @@ int rtnl_parse_route(const struct nlmsghdr *nlh, struct rtnl_route *out)
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 	struct attr_table tb;
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE || mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
+	if ((nlh->nlmsg_type != RTM_NEWROUTE && nlh->nlmsg_type != RTM_DELROUTE) ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
 		return -1;
 	collect_attrs(nlh, sizeof(*rtm), &tb);
 	memset(out, 0, sizeof(*out));

@@ -277,14 +277,14 @@ int state_save(const char *dir, const struct owned *owned)
 	return err;
 }
 
-int state_lock(const char *dir)
+static int lock_file(const char *dir, const char *name)
 {
 	char path[PATH_MAX];
 	int fd, err = make_dir(dir);
 
 	if (err)
 		return err;
-	snprintf(path, sizeof(path), "%s/lock", dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
@@ -294,4 +294,44 @@ int state_lock(const char *dir)
 		return err;
 	}
 	return fd;
+}
+
+int state_lock(const char *dir)
+{
+	return lock_file(dir, "lock");
+}
+
+int state_daemon_lock(const char *dir)
+{
+	char pid[32];
+	int fd = lock_file(dir, "daemon.pid");
+
+	if (fd < 0)
+		return fd;
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, strlen(pid), 0) < 0) {
+		int err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* A daemon runs exactly when daemon.pid is locked; the file alone (left by
+ * kill -9) proves nothing. */
+pid_t state_daemon_pid(const char *dir)
+{
+	char path[PATH_MAX], text[32] = "";
+	pid_t pid = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/daemon.pid", dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK &&
+	    pread(fd, text, sizeof(text) - 1, 0) > 0)
+		pid = (pid_t)atoi(text);
+	close(fd);
+	return pid;
 }

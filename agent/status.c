@@ -59,7 +59,7 @@ static void status_line(FILE *out, const struct plan_item *item)
 			item_state(item), item->note ? ": " : "", item->note ? item->note : "");
 }
 
-static void status_text(FILE *out, const struct plan *plan, enum status_code code)
+static void status_text(FILE *out, const struct plan *plan, enum status_code code, pid_t daemon)
 {
 	/* What an operator looks for first: the VIPs, then their routes. */
 	static const enum item_kind order[] = { ITEM_VIP, ITEM_ROUTE, ITEM_SYSCTL, ITEM_LINK };
@@ -71,6 +71,10 @@ static void status_text(FILE *out, const struct plan *plan, enum status_code cod
 				status_line(out, &plan->items[i]);
 	for (size_t i = 0; i < plan->count; i++)
 		differing += item_differs(&plan->items[i]);
+	if (daemon > 0)
+		fprintf(out, "daemon  running (pid %d)\n", (int)daemon);
+	else
+		fprintf(out, "daemon  not running\n");
 	if (code == STATUS_PARTLY)
 		fprintf(out, "lvsagent: %s: %zu of %zu items differ\n", code_words(code),
 			differing, plan->count);
@@ -86,7 +90,7 @@ static bool owned_now(const struct plan_item *item)
 	return item->ours && item->before;
 }
 
-static void status_json(FILE *out, const struct plan *plan, enum status_code code)
+static void status_json(FILE *out, const struct plan *plan, enum status_code code, pid_t daemon)
 {
 	struct json json;
 	char target[96];
@@ -97,6 +101,16 @@ static void status_json(FILE *out, const struct plan *plan, enum status_code cod
 	json_string(&json, code_words(code));
 	json_key(&json, "exit_code");
 	json_int(&json, code);
+	json_key(&json, "daemon");
+	json_object_begin(&json);
+	json_key(&json, "running");
+	json_bool(&json, daemon > 0);
+	json_key(&json, "pid");
+	if (daemon > 0)
+		json_int(&json, daemon);
+	else
+		json_null(&json);
+	json_object_end(&json);
 	json_key(&json, "items");
 	json_array_begin(&json);
 	for (size_t i = 0; i < plan->count; i++) {
@@ -127,10 +141,11 @@ static void status_json(FILE *out, const struct plan *plan, enum status_code cod
 	fputc('\n', out);
 }
 
-void report_status(FILE *out, const struct plan *plan, enum status_code code, bool json)
+void report_status(FILE *out, const struct plan *plan, enum status_code code, pid_t daemon,
+		   bool json)
 {
 	if (json)
-		status_json(out, plan, code);
+		status_json(out, plan, code, daemon);
 	else
-		status_text(out, plan, code);
+		status_text(out, plan, code, daemon);
 }

@@ -38,12 +38,14 @@ struct rs_config {
 	int arp_ignore;			/* 1, 2, 3 or 8 */
 	int arp_announce;		/* 1 or 2 */
 	enum suppression suppression;
+	bool keep_on_stop;		/* on_stop = keep: the daemon leaves all in place */
 };
 
 struct config {
 	char *file;			/* as named in messages: path or "<stdin>" */
 	char *state_dir;
 	enum log_level log_level;
+	unsigned sysctl_check_interval;	/* seconds; 0: never (the daemon) */
 	bool has_realserver;		/* a [realserver] section was present */
 	struct rs_config rs;
 };

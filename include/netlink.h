@@ -29,6 +29,8 @@ struct nl_conn {
 /* Open and bind a socket on BUS (NETLINK_ROUTE, ...). Returns 0 or -errno. */
 int nl_open(struct nl_conn *conn, int bus);
 void nl_close(struct nl_conn *conn);
+/* The socket's file descriptor, for poll/epoll. */
+int nl_fd(const struct nl_conn *conn);
 
 /* Dump callbacks: on_msg returns 0 to go on or -errno to abort; on_restart
  * empties what was collected before the dump is retried. */

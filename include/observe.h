@@ -33,6 +33,8 @@ struct observed {
  * every link. 0 or -errno; *failed names the step that failed. */
 int observe_host(struct nl_conn *conn, struct observed *obs, const char **failed);
 void observed_free(struct observed *obs);
+/* Re-read only the ARP sysctls (for the daemon's periodic check). */
+void observed_refresh_sysctls(struct observed *obs);
 
 /* Lookups for the planner (pure). */
 const struct rtnl_link *observed_link(const struct observed *obs, const char *name);

@@ -54,6 +54,10 @@ struct plan {
 /* Converge the host towards CFG. */
 void plan_converge(const struct rs_config *cfg, const struct observed *obs,
 		   const struct owned *owned, struct plan *plan);
+/* Only the lo and sysctl part of plan_converge: the daemon's periodic
+ * check, since the kernel reports every other change as it happens. */
+void plan_converge_sysctls(const struct rs_config *cfg, const struct observed *obs,
+			   const struct owned *owned, struct plan *plan);
 /* Remove what lvsagent created and restore the values it replaced. */
 void plan_withdraw(const struct observed *obs, const struct owned *owned, struct plan *plan);
 

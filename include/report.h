@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "plan.h"
 
@@ -18,6 +19,10 @@ const char *item_target(const struct plan_item *item, char *buf, size_t len);
 const char *item_view(const struct plan_item *item, bool before, char *buf, size_t len);
 /* "add vip 192.0.2.1/32 dev lo", "set sysctl net....arp_ignore = 1 (was 0)" */
 const char *item_change(const struct plan_item *item, char *buf, size_t len);
+
+/* What the daemon found and what it did: "vip 192.0.2.1/32 was missing
+ * from lo; added it back". */
+const char *item_repair(const struct plan_item *item, char *buf, size_t len);
 
 /* Whether the item is not as the configuration wants it. */
 bool item_differs(const struct plan_item *item);
@@ -40,6 +45,8 @@ void report_json_failure(FILE *out, const char *msg);
 /* Status exit codes (LSB): */
 enum status_code { STATUS_IN_PLACE = 0, STATUS_PARTLY = 1, STATUS_NOT_APPLIED = 3 };
 enum status_code status_code_of(const struct plan *plan, bool anything_owned);
-void report_status(FILE *out, const struct plan *plan, enum status_code code, bool json);
+/* DAEMON: the pid of the daemon running for this state directory, or 0. */
+void report_status(FILE *out, const struct plan *plan, enum status_code code, pid_t daemon,
+		   bool json);
 
 #endif

@@ -1,5 +1,6 @@
 /* rs_cmd: the real-server commands — start, stop, restart, status, apply,
- * check-config — each the observe → plan → apply loop with other inputs. */
+ * check-config, run (the daemon), reload — each the observe → plan → apply
+ * loop with other inputs. */
 #ifndef LVSAGENT_RS_CMD_H
 #define LVSAGENT_RS_CMD_H
 
@@ -14,7 +15,11 @@ enum exit_code {
 	EXIT_PRIVILEGE = 4,		/* needs CAP_NET_ADMIN */
 };
 
-enum rs_command { RS_START, RS_STOP, RS_RESTART, RS_STATUS, RS_APPLY, RS_CHECK_CONFIG };
+enum rs_command {
+	RS_START, RS_STOP, RS_RESTART, RS_STATUS, RS_APPLY, RS_CHECK_CONFIG,
+	RS_RUN,				/* the daemon */
+	RS_RELOAD,			/* SIGHUP to the daemon */
+};
 
 struct cli_options {
 	const char *config_path;
@@ -24,5 +29,6 @@ struct cli_options {
 };
 
 int rs_command_run(enum rs_command command, const struct cli_options *opts);
+const char *rs_command_name(enum rs_command command);
 
 #endif

@@ -55,8 +55,9 @@ struct nlmsghdr *rtnl_link_dump_request(void *buf);
 struct nlmsghdr *rtnl_addr_dump_request(void *buf);
 struct nlmsghdr *rtnl_route_dump_request(void *buf, int family, uint32_t table);
 
-/* Parsers for one dump reply: 0 when filled, -1 when the message is not
- * one lvsagent can use (no address, an unknown family, ...). */
+/* Parsers for one dump reply or notification (RTM_NEW* and RTM_DEL*): 0
+ * when filled, -1 when the message is not one lvsagent can use (no
+ * address, an unknown family, ...). */
 int rtnl_parse_link(const struct nlmsghdr *nlh, struct rtnl_link *out);
 int rtnl_parse_addr(const struct nlmsghdr *nlh, struct rtnl_addr *out);
 int rtnl_parse_route(const struct nlmsghdr *nlh, struct rtnl_route *out);

@@ -7,6 +7,7 @@
 #include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "ipaddr.h"
 #include "sysctl.h"
@@ -57,5 +58,12 @@ int state_save(const char *dir, const struct owned *owned);
 /* Take DIR/lock (creating DIR). Returns the fd to keep open, or -errno
  * (-EWOULDBLOCK when another lvsagent holds it). */
 int state_lock(const char *dir);
+
+/* The daemon's lock, DIR/daemon.pid, holding its pid for `status` and
+ * `reload`. Returns the fd to keep open for the daemon's life, or -errno
+ * (-EWOULDBLOCK: a daemon already runs). */
+int state_daemon_lock(const char *dir);
+/* The pid of the daemon running for DIR, or 0 when none is. */
+pid_t state_daemon_pid(const char *dir);
 
 #endif

@@ -64,6 +64,21 @@ show in_rs ip addr del "$VIP4/32" dev lo
 show agent -c "$conf" status
 show agent -c "$conf" start
 
+say "lvsagent run: the daemon repairs drift the moment it happens"
+ip netns exec "$NS_RS" "$LVSAGENT" -c "$conf" run >/dev/null 2>"$TMP/daemon.log" &
+daemon=$!
+for _ in $(seq 50); do grep -q "running:" "$TMP/daemon.log" && break; sleep 0.1; done
+show in_rs ip addr flush dev lo
+show in_rs sh -c "echo 0 > /proc/sys/net/ipv4/conf/all/arp_ignore"
+sleep 5.5
+echo "The daemon's log:"
+sed 's/^/    /' "$TMP/daemon.log"
+show in_rs ip -brief addr show dev lo
+show in_rs cat /proc/sys/net/ipv4/conf/all/arp_ignore
+kill -TERM "$daemon"; wait "$daemon" 2>/dev/null
+echo "(SIGTERM: the daemon withdrew what it created, as stop would)"
+show agent -c "$conf" start
+
 say "lvsagent stop: removes what it created, restores the sysctls it changed"
 show agent -c "$conf" stop
 show in_rs ip addr show dev lo

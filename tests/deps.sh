@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="gcc make pkg-config libmnl-dev libcap-ng-dev libinih-dev libcmocka-dev
-iproute2 arping socat python3 util-linux procps"
+iproute2 arping socat python3 util-linux procps systemd strace"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -23,6 +23,8 @@ VIP6=2001:db8:77::100
 
 lab_cleanup() {
 	for ns in $LAB_NAMESPACES; do
+		# Whatever a test started in the namespace (daemons, servers) goes too.
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
 		ip netns del "$ns" 2>/dev/null || true
 	done
 	rm -rf "$TMP"

@@ -92,6 +92,8 @@ static void test_defaults(void **state)
 	parse(&p, "[realserver]\nvip = 10.0.0.1\n");
 	assert_int_equal(p.ret, 0);
 	assert_string_equal(p.cfg.state_dir, "/run/lvsagent");
+	assert_int_equal(p.cfg.sysctl_check_interval, 5);
+	assert_false(p.cfg.rs.keep_on_stop);
 	assert_false(p.cfg.rs.interfaces_given);
 	assert_int_equal(p.cfg.rs.arp_ignore, 1);
 	assert_int_equal(p.cfg.rs.arp_announce, 2);
@@ -211,6 +213,11 @@ static void test_bad_values(void **state)
 		     "characters, the kernel's limit");
 	expect_error("[agent]\nstate_dir = run/lvsagent\n",
 		     "test.conf:2: state_dir must be an absolute path, not \"run/lvsagent\"");
+	expect_error("[agent]\nsysctl_check_interval = -1\n",
+		     "test.conf:2: sysctl_check_interval must be seconds from 0 (never) to 86400, "
+		     "not \"-1\"");
+	expect_error("[realserver]\nvip = 10.0.0.1\non_stop = leave\n",
+		     "test.conf:3: on_stop must be withdraw or keep, not \"leave\"");
 	expect_error("[agent]\nlog_level = loud\n",
 		     "test.conf:2: log_level must be error, warning, info or debug, not \"loud\"");
 }

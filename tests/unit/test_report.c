@@ -132,6 +132,24 @@ static void test_status_codes(void **state)
 	assert_int_equal(status_code_of(&plan, false), STATUS_PARTLY);
 }
 
+static void test_repair_lines(void **state)
+{
+	struct plan_item sysctl = sysctl_item("all", 0, 1);
+	struct plan_item vip = vip_item("10.0.0.1", ACTION_ADD);
+	struct plan_item dropped = vip_item("2001:db8::1", ACTION_REMOVE);
+	struct plan_item link = { .kind = ITEM_LINK, .action = ACTION_SET, .iface = "lo", .after = 1 };
+	char line[256];
+
+	(void)state;
+	assert_string_equal(item_repair(&sysctl, line, sizeof(line)),
+			    "net.ipv4.conf.all.arp_ignore was 0; set it to 1");
+	assert_string_equal(item_repair(&vip, line, sizeof(line)),
+			    "vip 10.0.0.1/32 was missing from lo; added it back");
+	assert_string_equal(item_repair(&dropped, line, sizeof(line)),
+			    "vip 2001:db8::1/128 is no longer configured; removed it");
+	assert_string_equal(item_repair(&link, line, sizeof(line)), "lo was down; set it up");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +158,7 @@ int main(void)
 		cmocka_unit_test(test_json_escapes_everything),
 		cmocka_unit_test(test_diff_views),
 		cmocka_unit_test(test_status_codes),
+		cmocka_unit_test(test_repair_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

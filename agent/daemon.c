@@ -1,0 +1,361 @@
+/* daemon: `lvsagent run`. One epoll loop over the rtnetlink monitor, a
+ * signalfd and two timerfds; no busy loops, no sleeps. */
+#include "daemon.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "log_budget.h"
+#include "monitor.h"
+#include "notify.h"
+#include "privilege.h"
+#include "report.h"
+
+/* A repair storm — another program undoing lvsagent's work over and over —
+ * is logged at most this much, and counted. */
+#define REPAIR_LINES_PER_WINDOW 50
+#define REPAIR_WINDOW_USEC (5u * 1000000u)
+
+struct daemon {
+	struct session *s;
+	struct nl_conn monitor;
+	int epoll_fd, signal_fd, sysctl_timer_fd, watchdog_timer_fd;
+	struct log_budget budget;
+	unsigned long repairs;
+	bool last_failed;
+	bool stopping;
+};
+
+/* --- setup ---------------------------------------------------------------- */
+
+static int watch(struct daemon *d, int fd)
+{
+	struct epoll_event event = { .events = EPOLLIN, .data.fd = fd };
+
+	return epoll_ctl(d->epoll_fd, EPOLL_CTL_ADD, fd, &event);
+}
+
+/* Arm FD to fire every INTERVAL microseconds; 0 disarms it. */
+static int arm_timer(int fd, uint64_t interval)
+{
+	struct itimerspec spec = { 0 };
+
+	spec.it_interval.tv_sec = (time_t)(interval / 1000000u);
+	spec.it_interval.tv_nsec = (long)(interval % 1000000u) * 1000;
+	spec.it_value = spec.it_interval;
+	return timerfd_settime(fd, 0, &spec, NULL);
+}
+
+static int open_signals(struct daemon *d)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	d->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	return d->signal_fd < 0 ? -errno : 0;
+}
+
+static int open_timers(struct daemon *d)
+{
+	uint64_t watchdog = notify_watchdog_usec();
+
+	d->sysctl_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	d->watchdog_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (d->sysctl_timer_fd < 0 || d->watchdog_timer_fd < 0)
+		return -errno;
+	if (arm_timer(d->sysctl_timer_fd, d->s->cfg.sysctl_check_interval * 1000000ull) < 0)
+		return -errno;
+	/* Ping at half the interval, as sd_watchdog_enabled(3) advises. */
+	return arm_timer(d->watchdog_timer_fd, watchdog / 2) < 0 ? -errno : 0;
+}
+
+static int open_everything(struct daemon *d)
+{
+	int err;
+
+	d->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (d->epoll_fd < 0)
+		return -errno;
+	if ((err = monitor_open(&d->monitor)) || (err = open_signals(d)) || (err = open_timers(d)))
+		return err;
+	if (watch(d, nl_fd(&d->monitor)) < 0 || watch(d, d->signal_fd) < 0 ||
+	    watch(d, d->sysctl_timer_fd) < 0 || watch(d, d->watchdog_timer_fd) < 0)
+		return -errno;
+	notify_open();
+	return 0;
+}
+
+static void close_everything(struct daemon *d)
+{
+	int fds[] = { d->epoll_fd, d->signal_fd, d->sysctl_timer_fd, d->watchdog_timer_fd };
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	nl_close(&d->monitor);
+	notify_close();
+}
+
+/* --- converging and saying so --------------------------------------------- */
+
+static void update_status(struct daemon *d, const char *state)
+{
+	notify("%sSTATUS=%s%zu VIP%s, %lu repair%s since start%s", state,
+	       d->s->cfg.rs.vip_count ? "" : "no ", d->s->cfg.rs.vip_count,
+	       d->s->cfg.rs.vip_count == 1 ? "" : "s", d->repairs, d->repairs == 1 ? "" : "s",
+	       d->last_failed ? "; the last change failed, see the log" : "");
+}
+
+/* Says how many repair lines the ended windows suppressed, if any. */
+static void report_suppressed(struct daemon *d)
+{
+	unsigned long dropped = log_budget_take_suppressed(&d->budget, notify_monotonic_usec());
+
+	if (dropped)
+		log_warn("%lu more repair message%s not logged (at most %u per %u s; %lu repairs "
+			 "since start): if this repeats, another program keeps undoing lvsagent's "
+			 "work", dropped, dropped == 1 ? " was" : "s were", REPAIR_LINES_PER_WINDOW,
+			 REPAIR_WINDOW_USEC / 1000000u, d->repairs);
+}
+
+/* One budgeted line about a repair. */
+static void log_repair_line(struct daemon *d, bool failed, const char *text)
+{
+	report_suppressed(d);
+	if (!log_budget_allow(&d->budget, notify_monotonic_usec()))
+		return;
+	if (failed)
+		log_error("repair failed: %s", text);
+	else
+		log_info("repair: %s", text);
+}
+
+/* Log what a plan did: as `start` would on the first run and after a
+ * reload (VERB), as repairs otherwise. */
+static void log_plan(struct daemon *d, const struct plan *plan, const char *verb)
+{
+	char text[384], change[256];
+
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct plan_item *item = &plan->items[i];
+		if (item->action == ACTION_NONE) {
+			if (item->note && verb)
+				log_warn("%s %s", item_kind_name(item->kind), item->note);
+			continue;
+		}
+		if (verb && item->done) {
+			log_info("%s: %s", verb, item_change(item, change, sizeof(change)));
+		} else if (verb) {
+			log_error("%s: could not %s: %s", verb,
+				  item_change(item, change, sizeof(change)), item->reason);
+		} else {
+			item_repair(item, text, sizeof(text));
+			if (!item->done)
+				snprintf(text + strlen(text), sizeof(text) - strlen(text), ": %s",
+					 item->reason);
+			log_repair_line(d, !item->done, text);
+			d->repairs += item->done;
+		}
+	}
+}
+
+/* Observe, plan, apply. EVENT_USEC: when the notification that triggered a
+ * repair was read (0: not a repair). VERB names a start or reload. */
+static void converge(struct daemon *d, uint64_t event_usec, const char *verb)
+{
+	struct plan plan;
+	size_t changes;
+	int code;
+
+	if (session_observe(d->s)) {
+		d->last_failed = true;
+		return;
+	}
+	code = session_execute(d->s, false, &plan);
+	changes = plan_change_count(&plan);
+	d->last_failed = code != EXIT_DONE;
+	log_plan(d, &plan, verb);
+	if (changes && event_usec)
+		log_debug("repaired %zu item%s in %.3f ms (kernel event to ACK)", changes,
+			  changes == 1 ? "" : "s", (double)(d->s->applied_usec - event_usec) / 1000.0);
+	plan_free(&plan);
+	/* The periodic sysctl check plans over this picture: keep it true. */
+	if (changes)
+		session_observe(d->s);
+	update_status(d, "");
+}
+
+/* The kernel sends no event for sysctls: re-read them, and converge only
+ * when they drifted. */
+static void check_sysctls(struct daemon *d)
+{
+	struct plan plan;
+	size_t changes;
+
+	observed_refresh_sysctls(&d->s->obs);
+	plan_converge_sysctls(&d->s->cfg.rs, &d->s->obs, &d->s->owned, &plan);
+	changes = plan_change_count(&plan);
+	plan_free(&plan);
+	if (changes)
+		converge(d, notify_monotonic_usec(), NULL);
+}
+
+/* --- signals --------------------------------------------------------------- */
+
+static void reload(struct daemon *d)
+{
+	struct session *s = d->s;
+	struct config fresh;
+
+	notify("RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)notify_monotonic_usec());
+	log_info("reloading %s", s->cfg.file);
+	memset(&fresh, 0, sizeof(fresh));
+	if (session_read_config(s, &fresh) != EXIT_DONE) {
+		log_error("configuration not reloaded: it has errors (above); still running with "
+			  "the previous one, nothing changed");
+	} else if (strcmp(fresh.state_dir, s->cfg.state_dir) != 0) {
+		log_error("configuration not reloaded: state_dir cannot change while running "
+			  "(restart lvsagent for that)");
+	} else {
+		config_free(&s->cfg);
+		s->cfg = fresh;
+		memset(&fresh, 0, sizeof(fresh));
+		log_set_level(s->cfg.log_level);
+		arm_timer(d->sysctl_timer_fd, s->cfg.sysctl_check_interval * 1000000ull);
+		converge(d, 0, "reload");
+	}
+	config_free(&fresh);
+	update_status(d, "READY=1\n");
+}
+
+static int withdraw(struct daemon *d)
+{
+	struct plan plan;
+	int code;
+
+	notify("STOPPING=1");
+	if (d->s->cfg.rs.keep_on_stop) {
+		log_info("stopping; on_stop = keep: the VIPs, routes and sysctls stay in place");
+		return EXIT_DONE;
+	}
+	log_info("stopping: withdrawing what lvsagent created");
+	if (session_observe(d->s))
+		return EXIT_RUNTIME;
+	code = session_execute(d->s, true, &plan);
+	log_plan(d, &plan, "stop");
+	plan_free(&plan);
+	return code;
+}
+
+static void on_signal(struct daemon *d)
+{
+	struct signalfd_siginfo info;
+
+	while (read(d->signal_fd, &info, sizeof(info)) == sizeof(info)) {
+		if (info.ssi_signo == SIGHUP)
+			reload(d);
+		else
+			d->stopping = true;
+	}
+}
+
+/* --- the loop --------------------------------------------------------------- */
+
+static void drain_timer(int fd)
+{
+	uint64_t expirations;
+
+	(void)!read(fd, &expirations, sizeof(expirations));
+}
+
+static bool on_monitor(struct daemon *d)
+{
+	struct monitor_news news;
+	int err = monitor_drain(&d->monitor, &d->s->obs, d->s->conn.portid, &news);
+
+	if (err)
+		log_error("reading kernel notifications: %s", strerror(-err));
+	if (news.overrun)
+		log_warn("kernel notifications were lost (receive buffer overrun): "
+			 "re-reading everything");
+	return news.matters || err;
+}
+
+static void dispatch(struct daemon *d, int fd, bool *dirty)
+{
+	if (fd == nl_fd(&d->monitor)) {
+		*dirty |= on_monitor(d);
+	} else if (fd == d->signal_fd) {
+		on_signal(d);
+	} else if (fd == d->sysctl_timer_fd) {
+		drain_timer(fd);
+		check_sysctls(d);
+	} else if (fd == d->watchdog_timer_fd) {
+		drain_timer(fd);
+		notify("WATCHDOG=1");
+	}
+}
+
+static int loop(struct daemon *d)
+{
+	struct epoll_event events[8];
+
+	while (!d->stopping) {
+		int n = epoll_wait(d->epoll_fd, events, 8, -1);
+		uint64_t woke = notify_monotonic_usec();
+		bool dirty = false;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			log_error("epoll_wait: %s", strerror(errno));
+			return EXIT_RUNTIME;
+		}
+		for (int i = 0; i < n; i++)
+			dispatch(d, events[i].data.fd, &dirty);
+		if (dirty && !d->stopping)
+			converge(d, woke, NULL);
+		report_suppressed(d);
+	}
+	return withdraw(d);
+}
+
+int daemon_run(struct session *s)
+{
+	struct daemon d = { .s = s, .epoll_fd = -1, .signal_fd = -1, .sysctl_timer_fd = -1,
+			    .watchdog_timer_fd = -1,
+			    .budget = { .per_window = REPAIR_LINES_PER_WINDOW,
+					.window_usec = REPAIR_WINDOW_USEC } };
+	int err = open_everything(&d), code;
+
+	if (err) {
+		log_error("cannot set up the daemon: %s", strerror(-err));
+		close_everything(&d);
+		return EXIT_RUNTIME;
+	}
+	if (keep_only_net_admin() < 0) {
+		log_error("cannot drop capabilities other than CAP_NET_ADMIN");
+		close_everything(&d);
+		return EXIT_RUNTIME;
+	}
+	converge(&d, 0, "start");
+	log_info("running: %zu VIP%s, sysctls checked every %u s", s->cfg.rs.vip_count,
+		 s->cfg.rs.vip_count == 1 ? "" : "s", s->cfg.sysctl_check_interval);
+	update_status(&d, "READY=1\n");
+	code = loop(&d);
+	close_everything(&d);
+	return code;
+}

@@ -1,0 +1,218 @@
+/* session: the steps every command shares. See session.h. */
+#include "session.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "log.h"
+#include "notify.h"
+#include "privilege.h"
+#include "report.h"
+
+void session_init(struct session *s, enum rs_command command, const struct cli_options *opts)
+{
+	memset(s, 0, sizeof(*s));
+	s->opts = opts;
+	s->command = command;
+	s->lock_fd = s->daemon_fd = -1;
+}
+
+void session_close(struct session *s)
+{
+	observed_free(&s->obs);
+	nl_close(&s->conn);
+	owned_free(&s->owned);
+	config_free(&s->cfg);
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
+	if (s->daemon_fd >= 0)
+		close(s->daemon_fd);
+	s->lock_fd = s->daemon_fd = -1;
+}
+
+int session_fail(const struct session *s, int code, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_error("%s", msg);
+	if (s->opts->json)
+		report_json_failure(stdout, msg);
+	return code;
+}
+
+static int config_failure(const struct session *s, struct diag *diag)
+{
+	char msg[768];
+
+	/* Like a compiler: "FILE:LINE: what", nothing before it. */
+	diag_print(diag);
+	snprintf(msg, sizeof(msg), "%s%s", diag->entries[0].text,
+		 diag->count > 1 ? " (and more errors, see stderr)" : "");
+	if (s->opts->json)
+		report_json_failure(stdout, msg);
+	return EXIT_USAGE;
+}
+
+static bool changes_host(const struct session *s)
+{
+	return s->command != RS_STATUS && s->command != RS_CHECK_CONFIG &&
+	       s->command != RS_RELOAD && !s->opts->check;
+}
+
+/* The configured interfaces must exist: a configuration error, found with
+ * a link dump before the lock or the state directory is touched. */
+static int check_interfaces(struct session *s, const struct config *cfg, struct diag *diag)
+{
+	struct observed links = { 0 };
+	int err = rtnl_dump_links(&s->conn, &links.links, &links.link_count);
+
+	if (err)
+		return session_fail(s, EXIT_RUNTIME, "cannot read links from the kernel: %s",
+				    strerror(-err));
+	plan_check_interfaces(cfg, &links, diag);
+	observed_free(&links);
+	return EXIT_DONE;
+}
+
+int session_read_config(struct session *s, struct config *cfg)
+{
+	struct diag diag = { 0 };
+	int code = EXIT_DONE;
+
+	config_load(s->opts->config_path, cfg, &diag);
+	/* stop withdraws whatever is recorded: it needs no VIP, and an uplink
+	 * unplugged since start must not keep it from cleaning up. */
+	if (s->command != RS_STOP && s->command != RS_RELOAD && !diag.count)
+		config_require_realserver(cfg, &diag);
+	if (s->command != RS_STOP && s->command != RS_RELOAD && !diag.count)
+		code = check_interfaces(s, cfg, &diag);
+	if (!code && diag.count)
+		code = config_failure(s, &diag);
+	diag_free(&diag);
+	return code;
+}
+
+/* Another lvsagent has the lock: say whether it is the daemon. */
+static int lock_busy(struct session *s)
+{
+	pid_t pid = state_daemon_pid(s->cfg.state_dir);
+
+	if (pid > 0)
+		return session_fail(s, EXIT_RUNTIME, "the lvsagent daemon (pid %d) manages this "
+				    "host for %s: change its configuration and run `lvsagent "
+				    "reload`, or stop it first", (int)pid, s->cfg.state_dir);
+	return session_fail(s, EXIT_RUNTIME, "another lvsagent is changing this host (%s/lock "
+			    "is held)", s->cfg.state_dir);
+}
+
+static int take_locks(struct session *s)
+{
+	if (s->command == RS_RUN) {
+		s->daemon_fd = state_daemon_lock(s->cfg.state_dir);
+		if (s->daemon_fd == -EWOULDBLOCK)
+			return session_fail(s, EXIT_RUNTIME, "lvsagent is already running for %s "
+					    "(pid %d)", s->cfg.state_dir,
+					    (int)state_daemon_pid(s->cfg.state_dir));
+		if (s->daemon_fd < 0)
+			return session_fail(s, EXIT_RUNTIME, "cannot lock %s/daemon.pid: %s",
+					    s->cfg.state_dir, strerror(-s->daemon_fd));
+	}
+	s->lock_fd = state_lock(s->cfg.state_dir);
+	if (s->lock_fd == -EWOULDBLOCK)
+		return lock_busy(s);
+	if (s->lock_fd < 0)
+		return session_fail(s, EXIT_RUNTIME, "cannot lock %s/lock: %s", s->cfg.state_dir,
+				    strerror(-s->lock_fd));
+	return EXIT_DONE;
+}
+
+static int load_state(struct session *s)
+{
+	int skipped, err = state_load(s->cfg.state_dir, &s->owned, &skipped);
+
+	if (err)
+		return session_fail(s, EXIT_RUNTIME, "cannot read %s/state: %s", s->cfg.state_dir,
+				    strerror(-err));
+	if (skipped)
+		log_warn("%s/state: skipped %d unreadable line%s", s->cfg.state_dir, skipped,
+			 skipped == 1 ? "" : "s");
+	return EXIT_DONE;
+}
+
+int session_observe(struct session *s)
+{
+	const char *what;
+	int err;
+
+	observed_free(&s->obs);
+	err = observe_host(&s->conn, &s->obs, &what);
+	if (err)
+		return session_fail(s, EXIT_RUNTIME, "cannot read %s from the kernel: %s", what,
+				    strerror(-err));
+	if (!s->obs.lo_ifindex)
+		return session_fail(s, EXIT_RUNTIME, "this network namespace has no lo interface");
+	return EXIT_DONE;
+}
+
+int session_prepare(struct session *s)
+{
+	int code, err;
+
+	err = nl_open(&s->conn, NETLINK_ROUTE);
+	if (err)
+		return session_fail(s, EXIT_RUNTIME, "cannot open rtnetlink: %s", strerror(-err));
+	if ((code = session_read_config(s, &s->cfg)))
+		return code;
+	/* Messages from here on follow the configured level. */
+	log_set_level(s->cfg.log_level);
+	if (changes_host(s) && !have_net_admin())
+		return session_fail(s, EXIT_PRIVILEGE, "%s needs root (CAP_NET_ADMIN)",
+				    rs_command_name(s->command));
+	if (changes_host(s) && (code = take_locks(s)))
+		return code;
+	if ((code = load_state(s)))
+		return code;
+	return session_observe(s);
+}
+
+static int save_state(struct session *s, const struct plan *plan)
+{
+	struct owned after;
+	int err;
+
+	plan_owned_after(plan, &after);
+	err = state_save(s->cfg.state_dir, &after);
+	owned_free(&s->owned);
+	s->owned = after;
+	if (err) {
+		log_error("cannot write %s/state: %s (lvsagent stop will still find its "
+			  "addresses and routes by their marks)", s->cfg.state_dir, strerror(-err));
+		return EXIT_RUNTIME;
+	}
+	return EXIT_DONE;
+}
+
+int session_execute(struct session *s, bool withdraw, struct plan *plan)
+{
+	size_t failed;
+	int code;
+
+	if (withdraw)
+		plan_withdraw(&s->obs, &s->owned, plan);
+	else
+		plan_converge(&s->cfg.rs, &s->obs, &s->owned, plan);
+	if (s->opts->check)
+		return EXIT_DONE;
+	failed = apply_plan(&s->conn, s->obs.lo_ifindex, plan);
+	s->applied_usec = notify_monotonic_usec();
+	code = save_state(s, plan);
+	return failed ? EXIT_RUNTIME : code;
+}

@@ -1,0 +1,54 @@
+/* session: one run of lvsagent against the host — the configuration, the
+ * netlink socket, what is owned, what the kernel has — and the steps every
+ * command shares: validate everything, lock, observe, plan, apply, record. */
+#ifndef LVSAGENT_SESSION_H
+#define LVSAGENT_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "netlink.h"
+#include "observe.h"
+#include "plan.h"
+#include "rs_cmd.h"
+#include "state.h"
+
+struct session {
+	const struct cli_options *opts;
+	enum rs_command command;
+	struct config cfg;
+	struct owned owned;
+	struct nl_conn conn;
+	struct observed obs;
+	int lock_fd;			/* STATE_DIR/lock, while changing the host */
+	int daemon_fd;			/* STATE_DIR/daemon.pid, held by `run` */
+	uint64_t applied_usec;		/* CLOCK_MONOTONIC when the last apply was acked */
+};
+
+void session_init(struct session *s, enum rs_command command, const struct cli_options *opts);
+void session_close(struct session *s);
+
+/* Everything that can refuse the run, in the order a user wants to hear:
+ * configuration, privilege, interfaces, the lock (and for `run` the daemon
+ * lock), the state file, the first observation. Returns an exit code. */
+int session_prepare(struct session *s);
+
+/* Read and validate a configuration (file, VIPs, interfaces) into CFG
+ * without touching the session's own. 0, or an exit code with every error
+ * printed (EXIT_USAGE) or logged. */
+int session_read_config(struct session *s, struct config *cfg);
+
+/* Dump the kernel afresh into s->obs. Returns an exit code. */
+int session_observe(struct session *s);
+
+/* Plan (converge to the configuration, or withdraw), then unless --check
+ * apply the plan and record what is owned. PLAN is left for reporting;
+ * returns an exit code (EXIT_RUNTIME when something failed). */
+int session_execute(struct session *s, bool withdraw, struct plan *plan);
+
+/* A failure before planning: logged, and with --json also one object. */
+__attribute__((format(printf, 3, 4)))
+int session_fail(const struct session *s, int code, const char *fmt, ...);
+
+#endif

@@ -1,0 +1,119 @@
+/* Which kernel notifications make the daemon look again, and which not. */
+#include "unit.h"
+
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "monitor.h"
+
+#define LO 1
+#define ETH0 2
+#define OUR_PORT 4242
+
+static struct rtnl_link links[] = { { .ifindex = LO, .name = "lo" },
+				    { .ifindex = ETH0, .name = "eth0" } };
+static const struct observed obs = { .links = links, .link_count = 2, .lo_ifindex = LO };
+static char buf[512] __attribute__((aligned(4)));
+
+static struct nlmsghdr *addr_event(uint16_t type, int ifindex, uint32_t pid)
+{
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa;
+	uint8_t vip[4] = { 10, 0, 0, 1 };
+
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_pid = pid;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = 32;
+	ifa->ifa_index = (unsigned)ifindex;
+	mnl_attr_put(nlh, IFA_LOCAL, 4, vip);
+	return nlh;
+}
+
+static struct nlmsghdr *route_event(uint16_t type, int oif, uint8_t table, uint8_t dst_len)
+{
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	uint8_t dst[4] = { 10, 0, 0, 1 };
+
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = dst_len;
+	rtm->rtm_table = table;
+	mnl_attr_put(nlh, RTA_DST, 4, dst);
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)oif);
+	return nlh;
+}
+
+static struct nlmsghdr *link_event(uint16_t type, int ifindex, const char *name, unsigned flags)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_index = ifindex;
+	ifi->ifi_flags = flags;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	return nlh;
+}
+
+static void test_addresses(void **state)
+{
+	(void)state;
+	assert_true(monitor_event_matters(addr_event(RTM_DELADDR, LO, 0), &obs, OUR_PORT));
+	assert_false(monitor_event_matters(addr_event(RTM_DELADDR, ETH0, 0), &obs, OUR_PORT));
+	assert_false(monitor_event_matters(addr_event(RTM_NEWADDR, LO, 0), &obs, OUR_PORT));
+	/* lvsagent's own removal (a reload dropping a VIP) */
+	assert_false(monitor_event_matters(addr_event(RTM_DELADDR, LO, OUR_PORT), &obs, OUR_PORT));
+}
+
+static void test_routes(void **state)
+{
+	(void)state;
+	assert_true(monitor_event_matters(route_event(RTM_DELROUTE, LO, RT_TABLE_MAIN, 32), &obs,
+					  OUR_PORT));
+	assert_false(monitor_event_matters(route_event(RTM_DELROUTE, LO, RT_TABLE_LOCAL, 32), &obs,
+					   OUR_PORT));
+	assert_false(monitor_event_matters(route_event(RTM_DELROUTE, ETH0, RT_TABLE_MAIN, 32), &obs,
+					   OUR_PORT));
+	assert_false(monitor_event_matters(route_event(RTM_DELROUTE, LO, RT_TABLE_MAIN, 24), &obs,
+					   OUR_PORT));
+	assert_false(monitor_event_matters(route_event(RTM_NEWROUTE, LO, RT_TABLE_MAIN, 32), &obs,
+					   OUR_PORT));
+}
+
+static void test_links(void **state)
+{
+	(void)state;
+	assert_true(monitor_event_matters(link_event(RTM_NEWLINK, LO, "lo", IFF_LOOPBACK), &obs,
+					  OUR_PORT));
+	assert_false(monitor_event_matters(link_event(RTM_NEWLINK, LO, "lo", IFF_LOOPBACK | IFF_UP),
+					   &obs, OUR_PORT));
+	/* a known interface changing its flags: nothing of ours */
+	assert_false(monitor_event_matters(link_event(RTM_NEWLINK, ETH0, "eth0", 0), &obs, OUR_PORT));
+	/* a new interface: its sysctls start from the defaults */
+	assert_true(monitor_event_matters(link_event(RTM_NEWLINK, 7, "eth1", IFF_UP), &obs, OUR_PORT));
+	assert_true(monitor_event_matters(link_event(RTM_DELLINK, ETH0, "eth0", 0), &obs, OUR_PORT));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_routes),
+		cmocka_unit_test(test_links),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

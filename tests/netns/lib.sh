@@ -22,6 +22,8 @@ VIP4=10.77.0.100
 VIP6=2001:db8:77::100
 
 lab_cleanup() {
+	# Background helpers the test started outside the namespaces.
+	jobs -p | xargs -r kill 2>/dev/null || true
 	for ns in $LAB_NAMESPACES; do
 		# Whatever a test started in the namespace (daemons, servers) goes too.
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true

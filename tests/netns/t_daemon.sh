@@ -168,6 +168,13 @@ expect_same_snapshot "after SIGTERM the host is as before" "$TMP/before"
 run_agent "$TMP/out" "$TMP/err" -c "$conf" status
 check "status says no daemon runs" grep -qx "daemon  not running" "$TMP/out"
 
+check "SIGINT withdraws as SIGTERM does: the daemon comes up" start_daemon
+kill -INT "$DAEMON"
+RC=0
+wait "$DAEMON" || RC=$?
+expect_eq "SIGINT: exit 0" 0 "$RC"
+expect_same_snapshot "and the host is as before" "$TMP/before"
+
 # on_stop = keep: SIGTERM leaves everything in place.
 daemon_config "on_stop = keep"
 start_daemon

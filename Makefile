@@ -12,7 +12,7 @@ BUILD      ?= build
 SANITIZE   ?= 0
 WERROR     ?= 0
 
-PKGS       := libmnl libcap-ng inih
+PKGS       := libmnl libnftnl libcap-ng inih
 PKG_CONFIG ?= pkg-config
 PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS))

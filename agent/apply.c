@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nft.h"
 #include "rtnl.h"
 #include "sysctl.h"
 #include "xalloc.h"
@@ -52,11 +53,69 @@ static void bring_lo_up(struct nl_conn *conn, int lo_ifindex, struct plan_item *
 	mark_result(item, &result);
 }
 
-/* Step 1: everything that must hold before a VIP appears. */
-static size_t protect(struct nl_conn *conn, int lo_ifindex, struct plan *plan)
+/* The table replaced (or deleted) in one transaction: all or nothing. */
+static void change_nft(struct nl_conn *nfnl, const struct plan *plan, struct plan_item *item)
 {
+	struct nl_batch batch;
+	struct nl_result failure;
+
+	if (!nfnl->sock) {
+		mark_failed(item, -EPROTONOSUPPORT, "this kernel has no nftables");
+		return;
+	}
+	nl_batch_init(&batch);
+	if (item->action == ACTION_REMOVE)
+		nft_put_delete(&batch);
+	else
+		nft_put_replace(&batch, &plan->nft);
+	if (nft_commit(nfnl, &batch, &failure) == 0)
+		item->done = true;
+	else
+		mark_result(item, &failure);
+	nl_batch_free(&batch);
+}
+
+static struct plan_item *nft_item(struct plan *plan, bool removal)
+{
+	for (size_t i = 0; i < plan->count; i++) {
+		struct plan_item *item = &plan->items[i];
+		if (item->kind == ITEM_NFT && item->action != ACTION_NONE &&
+		    (item->action == ACTION_REMOVE) == removal)
+			return item;
+	}
+	return NULL;
+}
+
+/* Everything after a failed table waits: with `both`, the sysctls alone
+ * are not what the user asked for. */
+static size_t skip_protection(struct plan *plan)
+{
+	size_t skipped = 0;
+
+	for (size_t i = 0; i < plan->count; i++) {
+		struct plan_item *item = &plan->items[i];
+		bool protective = (item->kind == ITEM_LINK || item->kind == ITEM_SYSCTL) &&
+				  item->action == ACTION_SET && !item->restore;
+		if (!protective)
+			continue;
+		mark_failed(item, -ECANCELED, "not attempted: the nftables table failed first");
+		skipped++;
+	}
+	return skipped;
+}
+
+/* Step 1: everything that must hold before a VIP appears. */
+static size_t protect(struct nl_conn *conn, struct nl_conn *nfnl, int lo_ifindex,
+		      struct plan *plan)
+{
+	struct plan_item *table = nft_item(plan, false);
 	size_t failed = 0;
 
+	if (table) {
+		change_nft(nfnl, plan, table);
+		if (!table->done)
+			return 1 + skip_protection(plan);
+	}
 	for (size_t i = 0; i < plan->count; i++) {
 		struct plan_item *item = &plan->items[i];
 		if (item->kind == ITEM_LINK && item->action == ACTION_SET) {
@@ -155,11 +214,19 @@ static bool vip_removal_failed(const struct plan *plan)
 	return false;
 }
 
-/* Step 3: values put back only once no VIP of ours is left behind. */
-static size_t restore(struct plan *plan)
+/* Step 3: values put back and the table deleted only once no VIP of ours
+ * is left behind. */
+static size_t restore(struct nl_conn *nfnl, struct plan *plan)
 {
 	bool blocked = vip_removal_failed(plan);
+	struct plan_item *table = nft_item(plan, true);
 	size_t failed = 0;
+
+	if (table && blocked)
+		mark_failed(table, -ECANCELED, "not attempted: a VIP could not be removed");
+	else if (table)
+		change_nft(nfnl, plan, table);
+	failed += table && !table->done;
 
 	for (size_t i = 0; i < plan->count; i++) {
 		struct plan_item *item = &plan->items[i];
@@ -174,15 +241,14 @@ static size_t restore(struct plan *plan)
 	return failed;
 }
 
-size_t apply_plan(struct nl_conn *conn, int lo_ifindex, struct plan *plan)
+size_t apply_plan(struct nl_conn *conn, struct nl_conn *nfnl, int lo_ifindex, struct plan *plan)
 {
-	size_t failed = protect(conn, lo_ifindex, plan);
-
+	size_t failed = protect(conn, nfnl, lo_ifindex, plan);
 	bool protected = failed == 0;
 
 	if (!protected)
 		failed += skip_additions(plan);
 	failed += change_addresses(conn, lo_ifindex, plan, protected);
-	failed += restore(plan);
+	failed += restore(nfnl, plan);
 	return failed;
 }

@@ -178,14 +178,13 @@ static void parse_arp_announce(struct config_parser *p, const char *value)
 
 static void parse_suppression(struct config_parser *p, const char *value)
 {
-	if (strcmp(value, "sysctl") == 0) {
-		p->cfg->rs.suppression = SUPPRESS_SYSCTL;
-		return;
-	}
-	if (strcmp(value, "nftables") == 0 || strcmp(value, "both") == 0) {
-		ERR(p, "suppression = %s is not available in this version of lvsagent"
-		    " (only sysctl)", value);
-		return;
+	static const char *const names[] = { "sysctl", "nftables", "both" };
+
+	for (int i = 0; i < 3; i++) {
+		if (strcmp(value, names[i]) == 0) {
+			p->cfg->rs.suppression = (enum suppression)i;
+			return;
+		}
 	}
 	ERR(p, "suppression must be sysctl, nftables or both, not \"%s\"", value);
 }

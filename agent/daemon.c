@@ -26,6 +26,7 @@
 struct daemon {
 	struct session *s;
 	struct nl_conn monitor;
+	struct nl_conn nft_monitor;	/* only with nftables available */
 	int epoll_fd, signal_fd, sysctl_timer_fd, watchdog_timer_fd;
 	struct log_budget budget;
 	unsigned long repairs;
@@ -94,6 +95,10 @@ static int open_everything(struct daemon *d)
 	if (watch(d, nl_fd(&d->monitor)) < 0 || watch(d, d->signal_fd) < 0 ||
 	    watch(d, d->sysctl_timer_fd) < 0 || watch(d, d->watchdog_timer_fd) < 0)
 		return -errno;
+	/* `nft flush ruleset` must not silently re-enable ARP for the VIPs:
+	 * watch nftables too, wherever the kernel has it. */
+	if (monitor_open_nft(&d->nft_monitor) == 0 && watch(d, nl_fd(&d->nft_monitor)) < 0)
+		return -errno;
 	notify_open();
 	return 0;
 }
@@ -106,6 +111,7 @@ static void close_everything(struct daemon *d)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	nl_close(&d->monitor);
+	nl_close(&d->nft_monitor);
 	notify_close();
 }
 
@@ -281,10 +287,17 @@ static void drain_timer(int fd)
 	(void)!read(fd, &expirations, sizeof(expirations));
 }
 
-static bool on_monitor(struct daemon *d)
+static bool on_monitor(struct daemon *d, struct nl_conn *monitor)
 {
+	const struct session *s = d->s;
+	struct monitor_context context = {
+		.obs = &s->obs,
+		.rtnl_portid = s->conn.portid,
+		.nfnl_portid = s->nfnl.sock ? s->nfnl.portid : 0,
+		.uplink_addresses = s->cfg.rs.suppression != SUPPRESS_SYSCTL,
+	};
 	struct monitor_news news;
-	int err = monitor_drain(&d->monitor, &d->s->obs, d->s->conn.portid, &news);
+	int err = monitor_drain(monitor, &context, &news);
 
 	if (err)
 		log_error("reading kernel notifications: %s", strerror(-err));
@@ -297,7 +310,9 @@ static bool on_monitor(struct daemon *d)
 static void dispatch(struct daemon *d, int fd, bool *dirty)
 {
 	if (fd == nl_fd(&d->monitor)) {
-		*dirty |= on_monitor(d);
+		*dirty |= on_monitor(d, &d->monitor);
+	} else if (d->nft_monitor.sock && fd == nl_fd(&d->nft_monitor)) {
+		*dirty |= on_monitor(d, &d->nft_monitor);
 	} else if (fd == d->signal_fd) {
 		on_signal(d);
 	} else if (fd == d->sysctl_timer_fd) {

@@ -3,9 +3,11 @@
 
 #include <stdio.h>
 
+#include "nft.h"
+
 const char *item_kind_name(enum item_kind kind)
 {
-	static const char *const names[] = { "link", "sysctl", "vip", "route" };
+	static const char *const names[] = { "link", "sysctl", "vip", "route", "nft" };
 
 	return names[kind];
 }
@@ -31,6 +33,9 @@ const char *item_target(const struct plan_item *item, char *buf, size_t len)
 	case ITEM_LINK:
 		snprintf(buf, len, "%s", item->iface);
 		break;
+	case ITEM_NFT:
+		snprintf(buf, len, "table arp %s", NFT_TABLE_NAME);
+		break;
 	default:
 		snprintf(buf, len, "%s", ipaddr_format_host(&item->addr, addr));
 	}
@@ -50,6 +55,16 @@ const char *item_view(const struct plan_item *item, bool before, char *buf, size
 	case ITEM_LINK:
 		snprintf(buf, len, "link %s %s", target, value ? "up" : "down");
 		return buf;
+	case ITEM_NFT:
+		if (!value)
+			return NULL;
+		if (value == 2)
+			snprintf(buf, len, "nft %s (not as configured)", target);
+		else if (item->detail[0])
+			snprintf(buf, len, "nft %s (%s)", target, item->detail);
+		else
+			snprintf(buf, len, "nft %s", target);
+		return buf;
 	default:
 		if (!value)
 			return NULL;
@@ -67,6 +82,8 @@ const char *item_change(const struct plan_item *item, char *buf, size_t len)
 			 item_target(item, target, sizeof(target)), item->after, item->before);
 	} else if (item->kind == ITEM_LINK) {
 		snprintf(buf, len, "set link %s up", item->iface);
+	} else if (item->kind == ITEM_NFT && item->action == ACTION_SET) {
+		snprintf(buf, len, "replace %s", item_view(item, false, view, sizeof(view)));
 	} else {
 		item_view(item, item->action == ACTION_REMOVE, view, sizeof(view));
 		snprintf(buf, len, "%s %s", item_action_name(item), view);
@@ -85,6 +102,9 @@ const char *item_repair(const struct plan_item *item, char *buf, size_t len)
 			 item->restore ? "back to" : "to", item->after);
 	else if (item->kind == ITEM_LINK)
 		snprintf(buf, len, "%s was down; set it up", target);
+	else if (item->kind == ITEM_NFT && item->action != ACTION_REMOVE)
+		snprintf(buf, len, "nft %s was %s; %s it", target,
+			 item->before ? "changed" : "missing", item->before ? "replaced" : "restored");
 	else if (item->action == ACTION_REMOVE)
 		snprintf(buf, len, "%s %s is no longer configured; removed it", kind, target);
 	else

@@ -220,20 +220,28 @@ static void close_last_request(struct nl_batch *batch)
 		batch->len = batch->last + NLMSG_ALIGN(last->nlmsg_len);
 }
 
-struct nlmsghdr *nl_batch_put(struct nl_batch *batch, uint16_t type, uint16_t flags)
+void *nl_batch_put_raw(struct nl_batch *batch, size_t room)
 {
-	struct nlmsghdr *nlh;
+	void *at;
 
 	close_last_request(batch);
-	if (batch->cap - batch->len < NL_BATCH_MSG_MAX) {
+	while (batch->cap - batch->len < room) {
 		batch->cap = batch->cap ? batch->cap * 2 : 16 * NL_BATCH_MSG_MAX;
 		batch->buf = xrealloc_array(batch->buf, batch->cap, 1);
 	}
 	batch->last = batch->len;
-	nlh = mnl_nlmsg_put_header(batch->buf + batch->len);
+	at = batch->buf + batch->len;
+	memset(at, 0, room);
+	batch->count++;
+	return at;
+}
+
+struct nlmsghdr *nl_batch_put(struct nl_batch *batch, uint16_t type, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl_batch_put_raw(batch, NL_BATCH_MSG_MAX));
+
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	batch->count++;
 	return nlh;
 }
 
@@ -248,6 +256,21 @@ static void index_requests(const struct nl_batch *batch, size_t *offsets)
 	}
 }
 
+/* ACKED starts true for requests that asked for no ACK (an nfnetlink
+ * batch's BEGIN and END); returns how many do wait for one. */
+static size_t expect_acks(const struct nl_batch *batch, const size_t *offsets, size_t from,
+			  size_t to, bool *acked)
+{
+	size_t expected = 0;
+
+	for (size_t i = from; i < to; i++) {
+		const struct nlmsghdr *nlh = (const void *)(batch->buf + offsets[i]);
+		acked[i - from] = !(nlh->nlmsg_flags & NLM_F_ACK);
+		expected += !acked[i - from];
+	}
+	return expected;
+}
+
 static int record_ack(const struct nlmsghdr *nlh, uint32_t first_seq,
 		      struct nl_result *results, bool *acked)
 {
@@ -257,6 +280,13 @@ static int record_ack(const struct nlmsghdr *nlh, uint32_t first_seq,
 	if (nlh->nlmsg_type != NLMSG_ERROR ||
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*err))
 		return 0;	/* not an ACK; rtnetlink sends none for these requests */
+	if (acked[index] && err->error) {
+		/* An answer to a message that asked for none: the kernel refused
+		 * a transaction's frame (BEGIN) and will answer nothing else. */
+		results[index].error = err->error;
+		copy_ext_ack(nlh, results[index].reason, sizeof(results[index].reason));
+		return -ECANCELED;
+	}
 	if (acked[index])
 		return -EPROTO;	/* two answers for one request */
 	acked[index] = true;
@@ -266,12 +296,11 @@ static int record_ack(const struct nlmsghdr *nlh, uint32_t first_seq,
 	return 1;
 }
 
-/* Read ACKs until every request in [first, first+count) has one. */
-static int collect_acks(struct nl_conn *conn, uint32_t first_seq, size_t count,
+/* Read ACKs until the PENDING requests in [first, first+count) have one. */
+static int collect_acks(struct nl_conn *conn, uint32_t first_seq, size_t count, size_t pending,
 			struct nl_result *results, bool *acked)
 {
 	char buf[NL_DUMP_BUFFER] __attribute__((aligned(NLMSG_ALIGNTO)));
-	size_t pending = count;
 
 	while (pending) {
 		ssize_t n = mnl_socket_recvfrom(conn->sock, buf, sizeof(buf));
@@ -287,6 +316,8 @@ static int collect_acks(struct nl_conn *conn, uint32_t first_seq, size_t count,
 			if (!reply_is_ours(conn, nlh, first_seq, count))
 				continue;
 			got = record_ack(nlh, first_seq, results, acked);
+			if (got == -ECANCELED)
+				return 0;	/* the results say why */
 			if (got < 0)
 				return got;
 			pending -= (size_t)got;
@@ -297,8 +328,14 @@ static int collect_acks(struct nl_conn *conn, uint32_t first_seq, size_t count,
 
 static int send_chunk(struct nl_conn *conn, const char *start, size_t len)
 {
-	ssize_t sent = mnl_socket_sendto(conn->sock, start, len);
+	int fd = mnl_socket_get_fd(conn->sock), size = (int)len + 4096;
+	ssize_t sent;
 
+	/* A transaction goes in one datagram, whatever its size: make room. */
+	if (len > BATCH_CHUNK_BYTES &&
+	    setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	sent = mnl_socket_sendto(conn->sock, start, len);
 	if (sent < 0)
 		return -errno;
 	return (size_t)sent == len ? 0 : -EMSGSIZE;
@@ -311,18 +348,21 @@ static int exchange_chunk(struct nl_conn *conn, struct nl_batch *batch, const si
 	uint32_t first_seq = conn->seq + 1;
 	size_t stop = to < batch->count ? offsets[to] : batch->len;
 	bool *acked = xcalloc(to - from, sizeof(*acked));
+	size_t pending = expect_acks(batch, offsets, from, to, acked);
 	int err;
 
 	for (size_t i = from; i < to; i++)
 		((struct nlmsghdr *)(batch->buf + offsets[i]))->nlmsg_seq = ++conn->seq;
 	err = send_chunk(conn, batch->buf + offsets[from], stop - offsets[from]);
 	if (!err)
-		err = collect_acks(conn, first_seq, to - from, results + from, acked);
+		err = collect_acks(conn, first_seq, to - from, pending, results + from, acked);
 	free(acked);
 	return err;
 }
 
-int nl_batch_send(struct nl_conn *conn, struct nl_batch *batch, struct nl_result *results)
+/* WHOLE: one sendmsg for everything (a transaction) instead of chunks. */
+static int send_batch(struct nl_conn *conn, struct nl_batch *batch, struct nl_result *results,
+		      bool whole)
 {
 	size_t *offsets = xcalloc(batch->count, sizeof(*offsets));
 	size_t from = 0;
@@ -330,18 +370,27 @@ int nl_batch_send(struct nl_conn *conn, struct nl_batch *batch, struct nl_result
 
 	close_last_request(batch);
 	index_requests(batch, offsets);
-
 	memset(results, 0, batch->count * sizeof(*results));
 	while (!err && from < batch->count) {
 		size_t to = from + 1;
-		while (to < batch->count && to - from < BATCH_CHUNK_MSGS &&
-		       offsets[to] - offsets[from] < BATCH_CHUNK_BYTES)
+		while (to < batch->count && (whole || (to - from < BATCH_CHUNK_MSGS &&
+					     offsets[to] - offsets[from] < BATCH_CHUNK_BYTES)))
 			to++;
 		err = exchange_chunk(conn, batch, offsets, from, to, results);
 		from = to;
 	}
 	free(offsets);
 	return err;
+}
+
+int nl_batch_send(struct nl_conn *conn, struct nl_batch *batch, struct nl_result *results)
+{
+	return send_batch(conn, batch, results, false);
+}
+
+int nl_batch_send_whole(struct nl_conn *conn, struct nl_batch *batch, struct nl_result *results)
+{
+	return send_batch(conn, batch, results, true);
 }
 
 const char *nl_result_text(const struct nl_result *result, char *buf, size_t len)

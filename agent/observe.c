@@ -2,12 +2,14 @@
 #include "observe.h"
 
 #include <errno.h>
+#include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "nft.h"
 #include "xalloc.h"
 
 static int by_addr(const void *a, const void *b)
@@ -105,7 +107,8 @@ void observed_refresh_sysctls(struct observed *obs)
 	obs->sysctl_count = obs->link_count + 1;
 }
 
-int observe_host(struct nl_conn *conn, struct observed *obs, const char **failed)
+int observe_host(struct nl_conn *conn, struct nl_conn *nfnl, struct observed *obs,
+		 const char **failed)
 {
 	int err;
 
@@ -122,8 +125,12 @@ int observe_host(struct nl_conn *conn, struct observed *obs, const char **failed
 	}
 	if (err < 0)
 		return err;
+	for (size_t i = 0; i < obs->addr_count; i++)
+		obs->addrs[i].order = (unsigned)i;
 	observed_refresh_sysctls(obs);
 	observed_index(obs);
+	if (nfnl)
+		obs->nft_error = nft_observe(nfnl, &obs->nft_text);
 	return 0;
 }
 
@@ -133,6 +140,7 @@ void observed_free(struct observed *obs)
 	free(obs->addrs);
 	free(obs->routes);
 	free(obs->sysctls);
+	free(obs->nft_text);
 	memset(obs, 0, sizeof(*obs));
 }
 
@@ -201,6 +209,21 @@ const struct rtnl_route *observed_lo_route(const struct observed *obs, const str
 		if (obs->routes[i].oif == obs->lo_ifindex)
 			return &obs->routes[i];
 	return NULL;
+}
+
+const struct rtnl_addr *observed_primary_ipv4(const struct observed *obs, int ifindex)
+{
+	const struct rtnl_addr *primary = NULL;
+
+	for (size_t i = 0; i < obs->addr_count; i++) {
+		const struct rtnl_addr *a = &obs->addrs[i];
+		if (a->ifindex != ifindex || a->addr.family != AF_INET ||
+		    (a->flags & IFA_F_SECONDARY) || a->scope == RT_SCOPE_HOST)
+			continue;
+		if (!primary || a->order < primary->order)
+			primary = a;
+	}
+	return primary;
 }
 
 const struct sysctl_value *observed_sysctls(const struct observed *obs, const char *iface)

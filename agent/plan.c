@@ -1,7 +1,9 @@
 /* plan: the pure heart of lvsagent. See plan.h. */
 #include "plan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <string.h>
 
 #include "xalloc.h"
@@ -127,21 +129,39 @@ static bool in_list(const char *const *names, size_t count, const char *name)
 	return false;
 }
 
-/* "all", "lo", then the configured uplinks or every non-loopback link. */
-static const char **sysctl_ifaces(const struct rs_config *cfg, const struct observed *obs,
-				  size_t *count)
+/* The configured uplinks, or every non-loopback link. */
+static const char **uplink_names(const struct rs_config *cfg, const struct observed *obs,
+				 size_t *count)
 {
-	const char **names = xcalloc(2 + cfg->interface_count + obs->link_count, sizeof(*names));
+	const char **names = xcalloc(cfg->interface_count + obs->link_count, sizeof(*names));
 	size_t n = 0;
 
-	names[n++] = "all";
-	names[n++] = "lo";
 	for (size_t i = 0; i < cfg->interface_count; i++)
 		names[n++] = cfg->interfaces[i].name;
 	for (size_t i = 0; !cfg->interfaces_given && i < obs->link_count; i++)
 		if (!(obs->links[i].flags & IFF_LOOPBACK))
 			names[n++] = obs->links[i].name;
 	*count = n;
+	return names;
+}
+
+/* "all", "lo", then the uplinks; none with nftables alone, which leaves the
+ * arp sysctls as they are. */
+static const char **sysctl_ifaces(const struct rs_config *cfg, const struct observed *obs,
+				  size_t *count)
+{
+	size_t uplinks;
+	const char **names = uplink_names(cfg, obs, &uplinks);
+
+	if (cfg->suppression == SUPPRESS_NFTABLES) {
+		*count = 0;
+		return names;
+	}
+	names = xrealloc_array(names, uplinks + 2, sizeof(*names));
+	memmove(names + 2, names, uplinks * sizeof(*names));
+	names[0] = "all";
+	names[1] = "lo";
+	*count = uplinks + 2;
 	return names;
 }
 
@@ -290,6 +310,91 @@ static void plan_vips(const struct rs_config *cfg, const struct observed *obs,
 	free(wanted.items);
 }
 
+/* --- the nftables table ------------------------------------------------- */
+
+static bool wants_nft(const struct rs_config *cfg)
+{
+	return cfg->suppression == SUPPRESS_NFTABLES || cfg->suppression == SUPPRESS_BOTH;
+}
+
+/* The uplinks the output chain rewrites on, with their primary IPv4. */
+static void nft_uplinks(const struct rs_config *cfg, const struct observed *obs,
+			struct nft_desired *nft)
+{
+	size_t count;
+	const char **names = uplink_names(cfg, obs, &count);
+
+	nft->uplinks = xcalloc(count, sizeof(*nft->uplinks));
+	for (size_t i = 0; i < count; i++) {
+		const struct rtnl_link *link = observed_link(obs, names[i]);
+		const struct rtnl_addr *primary = link ? observed_primary_ipv4(obs, link->ifindex) : NULL;
+		struct nft_uplink *uplink = &nft->uplinks[nft->uplink_count++];
+		strcpy(uplink->name, names[i]);
+		uplink->has_addr = primary != NULL;
+		if (primary)
+			uplink->addr = primary->addr;
+	}
+	free(names);
+}
+
+static void nft_wanted(const struct rs_config *cfg, const struct observed *obs,
+		       struct nft_desired *nft)
+{
+	memset(nft, 0, sizeof(*nft));
+	nft->vips = xcalloc(cfg->vip_count, sizeof(*nft->vips));
+	for (size_t i = 0; i < cfg->vip_count; i++)
+		if (cfg->vips[i].addr.family == AF_INET)
+			nft->vips[nft->vip_count++] = cfg->vips[i].addr;
+	nft_uplinks(cfg, obs, nft);
+}
+
+/* "2 VIPs; eth0 -> 192.0.2.3" for people reading a plan. */
+static void describe_nft(const struct nft_desired *nft, char *buf, size_t len)
+{
+	char addr[IPADDR_TEXT_MAX];
+	size_t used = (size_t)snprintf(buf, len, "%zu IPv4 VIP%s", nft->vip_count,
+				       nft->vip_count == 1 ? "" : "s");
+
+	for (size_t i = 0; i < nft->uplink_count && used < len; i++) {
+		const struct nft_uplink *up = &nft->uplinks[i];
+		used += (size_t)snprintf(buf + used, len - used, "; %s -> %s", up->name,
+					 up->has_addr ? ipaddr_format(&up->addr, addr) : "drop");
+	}
+}
+
+/* 1: the table is there as configured; 2: there, but different; 0: absent. */
+static int nft_state(const struct plan *plan, const struct observed *obs)
+{
+	char *wanted;
+	int state;
+
+	if (!obs->nft_text)
+		return 0;
+	wanted = nft_render_desired(&plan->nft);
+	state = strcmp(wanted, obs->nft_text) == 0 ? 1 : 2;
+	free(wanted);
+	return state;
+}
+
+static void plan_nft(const struct rs_config *cfg, const struct observed *obs, struct plan *plan)
+{
+	struct plan_item *item;
+
+	if (!wants_nft(cfg)) {
+		if (obs->nft_text)	/* the table is lvsagent's by its name */
+			plan_unwanted(ITEM_NFT, &(struct ipaddr){ 0 }, true, plan);
+		return;
+	}
+	nft_wanted(cfg, obs, &plan->nft);
+	item = new_item(plan, ITEM_NFT);
+	item->wanted = item->ours = true;
+	item->before = nft_state(plan, obs);
+	item->after = 1;
+	item->action = item->before == 1 ? ACTION_NONE
+		       : item->before == 2 ? ACTION_SET : ACTION_ADD;
+	describe_nft(&plan->nft, item->detail, sizeof(item->detail));
+}
+
 /* --- entry points ------------------------------------------------------- */
 
 void plan_converge(const struct rs_config *cfg, const struct observed *obs,
@@ -304,6 +409,7 @@ void plan_converge_sysctls(const struct rs_config *cfg, const struct observed *o
 {
 	memset(plan, 0, sizeof(*plan));
 	plan_lo_up(obs, plan);
+	plan_nft(cfg, obs, plan);
 	plan_sysctls(cfg, obs, owned, plan);
 }
 
@@ -330,6 +436,8 @@ void plan_withdraw(const struct observed *obs, const struct owned *owned, struct
 	plan_keep_adopted(obs, owned, plan);
 	for (size_t i = 0; i < owned->sysctl_count; i++)
 		plan_restore_sysctl(&owned->sysctls[i], obs, plan);
+	if (obs->nft_text)
+		plan_unwanted(ITEM_NFT, &(struct ipaddr){ 0 }, true, plan);
 }
 
 size_t plan_change_count(const struct plan *plan)
@@ -403,5 +511,6 @@ int plan_check_interfaces(const struct config *cfg, const struct observed *obs, 
 void plan_free(struct plan *plan)
 {
 	free(plan->items);
+	nft_desired_free(&plan->nft);
 	memset(plan, 0, sizeof(*plan));
 }

@@ -194,6 +194,7 @@ int rtnl_parse_addr(const struct nlmsghdr *nlh, struct rtnl_addr *out)
 		return -1;
 	out->ifindex = (int)ifa->ifa_index;
 	out->prefixlen = ifa->ifa_prefixlen;
+	out->scope = ifa->ifa_scope;
 	out->flags = attr_u32(tb.attr[IFA_FLAGS], ifa->ifa_flags);
 	if (tb.attr[IFA_PROTO] && mnl_attr_validate(tb.attr[IFA_PROTO], MNL_TYPE_U8) == 0)
 		out->proto = mnl_attr_get_u8(tb.attr[IFA_PROTO]);

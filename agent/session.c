@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "apply.h"
+#include "nft.h"
 #include "log.h"
 #include "notify.h"
 #include "privilege.h"
@@ -25,6 +26,7 @@ void session_close(struct session *s)
 {
 	observed_free(&s->obs);
 	nl_close(&s->conn);
+	nl_close(&s->nfnl);
 	owned_free(&s->owned);
 	config_free(&s->cfg);
 	if (s->lock_fd >= 0)
@@ -147,19 +149,40 @@ static int load_state(struct session *s)
 	return EXIT_DONE;
 }
 
+static bool wants_nftables(const struct session *s)
+{
+	return s->command != RS_STOP && s->cfg.rs.suppression != SUPPRESS_SYSCTL;
+}
+
+/* suppression = nftables or both needs the kernel's nf_tables with the arp
+ * family: say so before anything is changed, rather than half-apply. */
+static int check_nftables(struct session *s)
+{
+	int err = s->obs.nft_error;
+
+	if (!err || !wants_nftables(s))
+		return EXIT_DONE;
+	if (err == -EPROTONOSUPPORT)
+		return session_fail(s, EXIT_RUNTIME, "suppression = %s needs nftables, and this "
+				    "kernel has no nf_tables (CONFIG_NF_TABLES): nothing was changed",
+				    suppression_name(s->cfg.rs.suppression));
+	return session_fail(s, EXIT_RUNTIME, "cannot read the nftables table arp %s: %s",
+			    NFT_TABLE_NAME, strerror(-err));
+}
+
 int session_observe(struct session *s)
 {
 	const char *what;
 	int err;
 
 	observed_free(&s->obs);
-	err = observe_host(&s->conn, &s->obs, &what);
+	err = observe_host(&s->conn, s->nfnl.sock ? &s->nfnl : NULL, &s->obs, &what);
 	if (err)
 		return session_fail(s, EXIT_RUNTIME, "cannot read %s from the kernel: %s", what,
 				    strerror(-err));
 	if (!s->obs.lo_ifindex)
 		return session_fail(s, EXIT_RUNTIME, "this network namespace has no lo interface");
-	return EXIT_DONE;
+	return check_nftables(s);
 }
 
 int session_prepare(struct session *s)
@@ -169,6 +192,9 @@ int session_prepare(struct session *s)
 	err = nl_open(&s->conn, NETLINK_ROUTE);
 	if (err)
 		return session_fail(s, EXIT_RUNTIME, "cannot open rtnetlink: %s", strerror(-err));
+	/* Without nfnetlink, nftables is simply unavailable (see check_nftables). */
+	if (nl_open(&s->nfnl, NETLINK_NETFILTER) < 0)
+		s->nfnl.sock = NULL;
 	if ((code = session_read_config(s, &s->cfg)))
 		return code;
 	/* Messages from here on follow the configured level. */
@@ -211,7 +237,7 @@ int session_execute(struct session *s, bool withdraw, struct plan *plan)
 		plan_converge(&s->cfg.rs, &s->obs, &s->owned, plan);
 	if (s->opts->check)
 		return EXIT_DONE;
-	failed = apply_plan(&s->conn, s->obs.lo_ifindex, plan);
+	failed = apply_plan(&s->conn, &s->nfnl, s->obs.lo_ifindex, plan);
 	s->applied_usec = notify_monotonic_usec();
 	code = save_state(s, plan);
 	return failed ? EXIT_RUNTIME : code;

@@ -62,7 +62,8 @@ static void status_line(FILE *out, const struct plan_item *item)
 static void status_text(FILE *out, const struct plan *plan, enum status_code code, pid_t daemon)
 {
 	/* What an operator looks for first: the VIPs, then their routes. */
-	static const enum item_kind order[] = { ITEM_VIP, ITEM_ROUTE, ITEM_SYSCTL, ITEM_LINK };
+	static const enum item_kind order[] = { ITEM_VIP, ITEM_ROUTE, ITEM_NFT, ITEM_SYSCTL,
+						ITEM_LINK };
 	size_t differing = 0;
 
 	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)

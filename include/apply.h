@@ -7,11 +7,14 @@
 #include "plan.h"
 
 /* In this order, so that a VIP is never on lo without ARP suppression:
- *   1. lo up, sysctls raised;
+ *   1. the nftables table (one transaction), then lo up and sysctls raised;
+ *      if the table fails nothing else in this step is tried, so `both`
+ *      never leaves the sysctls applied alone;
  *   2. VIPs and routes added, then unwanted routes and VIPs removed, in one
  *      netlink batch (skipped for additions if step 1 failed);
- *   3. sysctls restored (skipped if a VIP removal failed).
- * Returns the number of items that failed (0: all done). */
-size_t apply_plan(struct nl_conn *conn, int lo_ifindex, struct plan *plan);
+ *   3. sysctls restored and the table deleted (skipped if a VIP removal
+ *      failed).
+ * CONN is rtnetlink, NFNL nfnetlink. Returns how many items failed. */
+size_t apply_plan(struct nl_conn *conn, struct nl_conn *nfnl, int lo_ifindex, struct plan *plan);
 
 #endif

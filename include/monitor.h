@@ -11,13 +11,22 @@
 /* Open a non-blocking socket joined to the link, IPv4/IPv6 address and
  * IPv4/IPv6 route groups. 0 or -errno. */
 int monitor_open(struct nl_conn *monitor);
+/* The same for nftables' notifications (NFNLGRP_NFTABLES). */
+int monitor_open_nft(struct nl_conn *monitor);
+
+/* What decides whether a notification matters. */
+struct monitor_context {
+	const struct observed *obs;
+	uint32_t rtnl_portid;		/* lvsagent's own sockets: its changes */
+	uint32_t nfnl_portid;		/* are not news */
+	bool uplink_addresses;		/* nftables rewrites ARP to the uplinks' addresses */
+};
 
 /* Whether one notification can mean something lvsagent manages broke: a
  * deleted address on lo, a deleted host route through lo in main, lo or
- * any link changing or appearing. Changes made by lvsagent's own socket
- * (OWN_PORTID) are not. Pure. */
-bool monitor_event_matters(const struct nlmsghdr *nlh, const struct observed *obs,
-			   uint32_t own_portid);
+ * any link changing or appearing, an uplink's IPv4 address changing (with
+ * nftables), any change to table arp lvsagent. Pure. */
+bool monitor_event_matters(const struct nlmsghdr *nlh, const struct monitor_context *context);
 
 struct monitor_news {
 	bool matters;			/* at least one notification matters */
@@ -26,7 +35,7 @@ struct monitor_news {
 };
 
 /* Read every pending notification without blocking. 0 or -errno. */
-int monitor_drain(struct nl_conn *monitor, const struct observed *obs, uint32_t own_portid,
+int monitor_drain(struct nl_conn *monitor, const struct monitor_context *context,
 		  struct monitor_news *news);
 
 #endif

@@ -68,10 +68,19 @@ void nl_batch_free(struct nl_batch *batch);
  * is valid until the next nl_batch_put. */
 struct nlmsghdr *nl_batch_put(struct nl_batch *batch, uint16_t type, uint16_t flags);
 
+/* Append a message the caller writes whole at the returned address (a
+ * library's own builder): ROOM bytes, zeroed, valid until the next put. */
+void *nl_batch_put_raw(struct nl_batch *batch, size_t room);
+
 /* Send every request, many per sendmsg, and wait for each one's ACK.
  * results[i] receives the outcome of request i. Returns 0 when every ACK
  * arrived (individual failures are in results), -errno otherwise. */
 int nl_batch_send(struct nl_conn *conn, struct nl_batch *batch, struct nl_result *results);
+
+/* The same in a single sendmsg, however large: an nfnetlink transaction
+ * must reach the kernel in one piece. Requests without NLM_F_ACK (the
+ * batch's BEGIN and END) get no ACK and result 0. */
+int nl_batch_send_whole(struct nl_conn *conn, struct nl_batch *batch, struct nl_result *results);
 
 /* "No such device (the kernel's reason)" for messages. */
 const char *nl_result_text(const struct nl_result *result, char *buf, size_t len);

@@ -27,11 +27,16 @@ struct observed {
 	size_t route_count;
 	struct sysctl_value *sysctls;	/* "all", then every link */
 	size_t sysctl_count;
+	char *nft_text;			/* table arp lvsagent as text; NULL: absent */
+	int nft_error;			/* reading it failed (-EPROTONOSUPPORT: no nftables) */
 };
 
 /* Dump links, addresses and routes, and read the ARP sysctls of "all" and
- * every link. 0 or -errno; *failed names the step that failed. */
-int observe_host(struct nl_conn *conn, struct observed *obs, const char **failed);
+ * every link; with NFNL, read lvsagent's nftables table too (a failure
+ * there is kept in nft_error, not returned: only nftables users care).
+ * 0 or -errno; *failed names the step that failed. */
+int observe_host(struct nl_conn *conn, struct nl_conn *nfnl, struct observed *obs,
+		 const char **failed);
 void observed_free(struct observed *obs);
 /* Re-read only the ARP sysctls (for the daemon's periodic check). */
 void observed_refresh_sysctls(struct observed *obs);
@@ -44,6 +49,9 @@ const struct rtnl_addr *observed_lo_addr(const struct observed *obs, const struc
 const struct rtnl_addr *observed_addr_elsewhere(const struct observed *obs, const struct ipaddr *addr);
 /* A main-table host route to ADDR through lo (ours first), or NULL. */
 const struct rtnl_route *observed_lo_route(const struct observed *obs, const struct ipaddr *addr);
+/* The primary IPv4 address of IFINDEX (the first in the kernel's order that
+ * is not secondary and not host-scoped), or NULL. */
+const struct rtnl_addr *observed_primary_ipv4(const struct observed *obs, int ifindex);
 /* The sysctls of IFACE, or NULL when it has none (gone). */
 const struct sysctl_value *observed_sysctls(const struct observed *obs, const char *iface);
 

@@ -11,10 +11,11 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "nft.h"
 #include "observe.h"
 #include "state.h"
 
-enum item_kind { ITEM_LINK, ITEM_SYSCTL, ITEM_VIP, ITEM_ROUTE };
+enum item_kind { ITEM_LINK, ITEM_SYSCTL, ITEM_VIP, ITEM_ROUTE, ITEM_NFT };
 
 enum item_action {
 	ACTION_NONE,			/* in place, or left alone (see note) */
@@ -29,7 +30,8 @@ struct plan_item {
 	struct ipaddr addr;		/* VIP, ROUTE */
 	char iface[IFNAMSIZ];		/* SYSCTL ("all" or an interface), LINK */
 	enum arp_key key;		/* SYSCTL */
-	/* SYSCTL: the values; VIP/ROUTE: 1 present, 0 absent; LINK: 1 up. */
+	/* SYSCTL: the values; VIP/ROUTE/NFT: 1 present, 0 absent; LINK: 1 up.
+	 * NFT present but not as configured: before 2. */
 	int before, after;
 	int desired;			/* SYSCTL: the configured minimum */
 	bool wanted;			/* the configuration asks for it */
@@ -40,6 +42,7 @@ struct plan_item {
 	bool has_record;		/* SYSCTL: the saved value once it is done */
 	struct saved_sysctl record;
 	const char *note;		/* why it is left as it is, for a warning */
+	char detail[128];		/* NFT: what the configured table holds */
 	/* Filled by apply: */
 	bool done;
 	int error;			/* -errno when the kernel refused */
@@ -49,6 +52,7 @@ struct plan_item {
 struct plan {
 	struct plan_item *items;
 	size_t count, capacity;
+	struct nft_desired nft;		/* the table an NFT item adds or replaces */
 };
 
 /* Converge the host towards CFG. */

@@ -30,7 +30,9 @@ struct rtnl_addr {
 	int ifindex;
 	struct ipaddr addr;
 	uint8_t prefixlen;
+	uint8_t scope;			/* RT_SCOPE_* */
 	uint8_t proto;			/* IFA_PROTO, 0 when not reported */
+	unsigned order;			/* position in the kernel's dump */
 	uint32_t flags;			/* IFA_F_* */
 	char label[IFNAMSIZ];		/* IPv4 only */
 };

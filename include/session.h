@@ -20,6 +20,7 @@ struct session {
 	struct config cfg;
 	struct owned owned;
 	struct nl_conn conn;
+	struct nl_conn nfnl;		/* nfnetlink, for the nftables table */
 	struct observed obs;
 	int lock_fd;			/* STATE_DIR/lock, while changing the host */
 	int daemon_fd;			/* STATE_DIR/daemon.pid, held by `run` */

@@ -3,8 +3,9 @@
 # root on Debian; otherwise only says what is missing.
 set -eu
 
-PACKAGES="gcc make pkg-config libmnl-dev libcap-ng-dev libinih-dev libcmocka-dev
-iproute2 arping socat python3 util-linux procps systemd strace"
+PACKAGES="gcc make pkg-config libmnl-dev libnftnl-dev libcap-ng-dev libinih-dev libcmocka-dev
+iproute2 arping socat python3 util-linux procps systemd strace
+nftables tcpdump ndisc6"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -38,7 +38,6 @@ body "vip = $VIP4" "arp_ignore = x"; refused "arp_ignore not a number" "$conf:6:
 body "vip = $VIP4" "arp_announce = 3"; refused "arp_announce out of range" "$conf:6: arp_announce"
 body "vip = $VIP4" "arp_announce = two"; refused "arp_announce not a number" "$conf:6: arp_announce"
 body "vip = $VIP4" "suppression = iptables"; refused "unknown suppression" "$conf:6: suppression"
-body "vip = $VIP4" "suppression = nftables"; refused "suppression not yet available" "$conf:6: suppression"
 body "vip = $VIP4" "interfaces = eth0123456789abc"; refused "interface name too long" "$conf:6: interface"
 body "vip = $VIP4" "interfaces = eth0, eth9"; refused "an interface that does not exist" \
 	"$conf:6: interface \"eth9\" does not exist"

@@ -205,9 +205,6 @@ static void test_bad_values(void **state)
 		     "test.conf:3: arp_announce must be 1 or 2, not \"-2\"");
 	expect_error("[realserver]\nvip = 10.0.0.1\nsuppression = arptables\n",
 		     "test.conf:3: suppression must be sysctl, nftables or both, not \"arptables\"");
-	expect_error("[realserver]\nvip = 10.0.0.1\nsuppression = nftables\n",
-		     "test.conf:3: suppression = nftables is not available in this version of "
-		     "lvsagent (only sysctl)");
 	expect_error("[realserver]\nvip = 10.0.0.1\ninterfaces = averyveryverylongname0\n",
 		     "test.conf:3: interface \"averyveryverylongname0\" is longer than 15 "
 		     "characters, the kernel's limit");

@@ -8,6 +8,10 @@
 
 #include "monitor.h"
 
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+
 #define LO 1
 #define ETH0 2
 #define OUR_PORT 4242
@@ -15,6 +19,11 @@
 static struct rtnl_link links[] = { { .ifindex = LO, .name = "lo" },
 				    { .ifindex = ETH0, .name = "eth0" } };
 static const struct observed obs = { .links = links, .link_count = 2, .lo_ifindex = LO };
+static const struct monitor_context sysctl_mode = { .obs = &obs, .rtnl_portid = OUR_PORT,
+						    .nfnl_portid = OUR_PORT + 1 };
+static const struct monitor_context nft_mode = { .obs = &obs, .rtnl_portid = OUR_PORT,
+						 .nfnl_portid = OUR_PORT + 1,
+						 .uplink_addresses = true };
 static char buf[512] __attribute__((aligned(4)));
 
 static struct nlmsghdr *addr_event(uint16_t type, int ifindex, uint32_t pid)
@@ -71,40 +80,74 @@ static struct nlmsghdr *link_event(uint16_t type, int ifindex, const char *name,
 static void test_addresses(void **state)
 {
 	(void)state;
-	assert_true(monitor_event_matters(addr_event(RTM_DELADDR, LO, 0), &obs, OUR_PORT));
-	assert_false(monitor_event_matters(addr_event(RTM_DELADDR, ETH0, 0), &obs, OUR_PORT));
-	assert_false(monitor_event_matters(addr_event(RTM_NEWADDR, LO, 0), &obs, OUR_PORT));
+	assert_true(monitor_event_matters(addr_event(RTM_DELADDR, LO, 0), &sysctl_mode));
+	assert_false(monitor_event_matters(addr_event(RTM_DELADDR, ETH0, 0), &sysctl_mode));
+	assert_false(monitor_event_matters(addr_event(RTM_NEWADDR, LO, 0), &sysctl_mode));
 	/* lvsagent's own removal (a reload dropping a VIP) */
-	assert_false(monitor_event_matters(addr_event(RTM_DELADDR, LO, OUR_PORT), &obs, OUR_PORT));
+	assert_false(monitor_event_matters(addr_event(RTM_DELADDR, LO, OUR_PORT), &sysctl_mode));
 }
 
 static void test_routes(void **state)
 {
 	(void)state;
-	assert_true(monitor_event_matters(route_event(RTM_DELROUTE, LO, RT_TABLE_MAIN, 32), &obs,
-					  OUR_PORT));
-	assert_false(monitor_event_matters(route_event(RTM_DELROUTE, LO, RT_TABLE_LOCAL, 32), &obs,
-					   OUR_PORT));
-	assert_false(monitor_event_matters(route_event(RTM_DELROUTE, ETH0, RT_TABLE_MAIN, 32), &obs,
-					   OUR_PORT));
-	assert_false(monitor_event_matters(route_event(RTM_DELROUTE, LO, RT_TABLE_MAIN, 24), &obs,
-					   OUR_PORT));
-	assert_false(monitor_event_matters(route_event(RTM_NEWROUTE, LO, RT_TABLE_MAIN, 32), &obs,
-					   OUR_PORT));
+	assert_true(monitor_event_matters(route_event(RTM_DELROUTE, LO, RT_TABLE_MAIN, 32), &sysctl_mode));
+	assert_false(monitor_event_matters(route_event(RTM_DELROUTE, LO, RT_TABLE_LOCAL, 32), &sysctl_mode));
+	assert_false(monitor_event_matters(route_event(RTM_DELROUTE, ETH0, RT_TABLE_MAIN, 32), &sysctl_mode));
+	assert_false(monitor_event_matters(route_event(RTM_DELROUTE, LO, RT_TABLE_MAIN, 24), &sysctl_mode));
+	assert_false(monitor_event_matters(route_event(RTM_NEWROUTE, LO, RT_TABLE_MAIN, 32), &sysctl_mode));
 }
 
 static void test_links(void **state)
 {
 	(void)state;
-	assert_true(monitor_event_matters(link_event(RTM_NEWLINK, LO, "lo", IFF_LOOPBACK), &obs,
-					  OUR_PORT));
-	assert_false(monitor_event_matters(link_event(RTM_NEWLINK, LO, "lo", IFF_LOOPBACK | IFF_UP),
-					   &obs, OUR_PORT));
+	assert_true(monitor_event_matters(link_event(RTM_NEWLINK, LO, "lo", IFF_LOOPBACK), &sysctl_mode));
+	assert_false(monitor_event_matters(link_event(RTM_NEWLINK, LO, "lo", IFF_LOOPBACK | IFF_UP), &sysctl_mode));
 	/* a known interface changing its flags: nothing of ours */
-	assert_false(monitor_event_matters(link_event(RTM_NEWLINK, ETH0, "eth0", 0), &obs, OUR_PORT));
+	assert_false(monitor_event_matters(link_event(RTM_NEWLINK, ETH0, "eth0", 0), &sysctl_mode));
 	/* a new interface: its sysctls start from the defaults */
-	assert_true(monitor_event_matters(link_event(RTM_NEWLINK, 7, "eth1", IFF_UP), &obs, OUR_PORT));
-	assert_true(monitor_event_matters(link_event(RTM_DELLINK, ETH0, "eth0", 0), &obs, OUR_PORT));
+	assert_true(monitor_event_matters(link_event(RTM_NEWLINK, 7, "eth1", IFF_UP), &sysctl_mode));
+	assert_true(monitor_event_matters(link_event(RTM_DELLINK, ETH0, "eth0", 0), &sysctl_mode));
+}
+
+static struct nlmsghdr *nft_event(uint16_t msg, uint8_t family, const char *table, uint32_t pid)
+{
+	struct nlmsghdr *nlh;
+	struct nfgenmsg *gen;
+
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | msg;
+	nlh->nlmsg_pid = pid;
+	gen = mnl_nlmsg_put_extra_header(nlh, sizeof(*gen));
+	gen->nfgen_family = family;
+	mnl_attr_put_strz(nlh, 1, table);	/* NFTA_TABLE_NAME, NFTA_RULE_TABLE, ... */
+	return nlh;
+}
+
+static void test_uplink_addresses(void **state)
+{
+	(void)state;
+	/* with nftables, the output chain follows the uplinks' addresses */
+	assert_true(monitor_event_matters(addr_event(RTM_NEWADDR, ETH0, 0), &nft_mode));
+	assert_true(monitor_event_matters(addr_event(RTM_DELADDR, ETH0, 0), &nft_mode));
+	assert_false(monitor_event_matters(addr_event(RTM_NEWADDR, ETH0, 0), &sysctl_mode));
+}
+
+static void test_nftables(void **state)
+{
+	(void)state;
+	assert_true(monitor_event_matters(nft_event(NFT_MSG_DELTABLE, NFPROTO_ARP, "lvsagent", 0),
+					  &nft_mode));
+	assert_true(monitor_event_matters(nft_event(NFT_MSG_NEWRULE, NFPROTO_ARP, "lvsagent", 0),
+					  &nft_mode));
+	/* someone else's table, or another family's table of that name */
+	assert_false(monitor_event_matters(nft_event(NFT_MSG_DELTABLE, NFPROTO_ARP, "filter", 0),
+					   &nft_mode));
+	assert_false(monitor_event_matters(nft_event(NFT_MSG_DELTABLE, NFPROTO_INET, "lvsagent", 0),
+					   &nft_mode));
+	/* lvsagent's own transaction */
+	assert_false(monitor_event_matters(nft_event(NFT_MSG_DELTABLE, NFPROTO_ARP, "lvsagent",
+						     OUR_PORT + 1), &nft_mode));
 }
 
 int main(void)
@@ -113,6 +156,8 @@ int main(void)
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_routes),
 		cmocka_unit_test(test_links),
+		cmocka_unit_test(test_uplink_addresses),
+		cmocka_unit_test(test_nftables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

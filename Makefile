@@ -101,6 +101,7 @@ check: deps
 bench: deps all tools
 	$(Q)tests/bench/converge.sh $(abspath $(BUILD)/lvsagent)
 	$(Q)tests/bench/daemon.sh $(abspath $(BUILD)/lvsagent)
+	$(Q)tests/bench/nft.sh $(abspath $(BUILD)/lvsagent)
 
 demo: deps all
 	$(Q)tests/demo.sh $(abspath $(BUILD)/lvsagent)

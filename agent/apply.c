@@ -67,7 +67,7 @@ static void change_nft(struct nl_conn *nfnl, const struct plan *plan, struct pla
 	if (item->action == ACTION_REMOVE)
 		nft_put_delete(&batch);
 	else
-		nft_put_replace(&batch, &plan->nft);
+		nft_put_replace(&batch, &plan->nft, item->before != 0);
 	if (nft_commit(nfnl, &batch, &failure) == 0)
 		item->done = true;
 	else

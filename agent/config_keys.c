@@ -291,7 +291,7 @@ void config_finish(struct config_parser *p)
 		return;
 	sorted = xcalloc(rs->vip_count, sizeof(*sorted));
 	memcpy(sorted, rs->vips, rs->vip_count * sizeof(*sorted));
-	qsort(sorted, rs->vip_count, sizeof(*sorted), compare_vips);
+	sort_unless_sorted(sorted, rs->vip_count, sizeof(*sorted), compare_vips);
 	for (size_t i = 1; i < rs->vip_count; i++) {
 		if (!ipaddr_equal(&sorted[i].addr, &sorted[i - 1].addr))
 			continue;

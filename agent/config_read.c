@@ -91,27 +91,35 @@ static void check_section(struct config_parser *p, char *line)
 
 /* The syntax inih accepts, checked here so every bad line is reported
  * (inih only returns the first one). */
+/* A key line needs "=" or ":" before any inline comment. */
+static bool has_separator(const char *line)
+{
+	for (const char *c = line; *c; c++) {
+		if (*c == '=' || *c == ':')
+			return true;
+		if (*c == ';' && c > line && (c[-1] == ' ' || c[-1] == '\t'))
+			return false;
+	}
+	return false;
+}
+
 static void check_syntax(struct config_parser *p, const char *raw)
 {
-	char *copy = xstrdup(raw), *line;
+	const char *line = raw + strspn(raw, " \t");
+	char *copy;
 
-	line = trim(copy);
 	if (p->line == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
 		line += 3;	/* UTF-8 byte order mark */
-	if (!*line || *line == ';' || *line == '#') {
-		free(copy);
+	if (!*line || strchr(";#\r\n", *line))
 		return;
-	}
-	if (*line == '[') {
-		check_section(p, line);
-	} else {
-		char *comment = inline_comment(line);
-		if (comment)
-			*comment = '\0';
-		if (!strpbrk(line, "=:"))
+	if (*line != '[') {
+		if (!has_separator(line))
 			diag_add(p->diag, p->cfg->file, p->line,
 				 "expected \"key = value\" or \"[section]\"");
+		return;
 	}
+	copy = xstrdup(line);
+	check_section(p, trim(copy));
 	free(copy);
 }
 

@@ -3,8 +3,30 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+
+/* Strict dotted quad, as inet_pton reads it (no leading zeros, no
+ * shorthand), without its generality: configs and state files carry
+ * thousands. */
+static bool parse_ipv4(const char *text, uint8_t *octets)
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned value = 0, digits = 0;
+		while (*text >= '0' && *text <= '9' && digits < 4) {
+			if (digits && value == 0)
+				return false;	/* a leading zero */
+			value = value * 10 + (unsigned)(*text++ - '0');
+			digits++;
+		}
+		if (!digits || value > 255 || *text != (i < 3 ? '.' : '\0'))
+			return false;
+		octets[i] = (uint8_t)value;
+		text++;
+	}
+	return true;
+}
 
 int ipaddr_parse(const char *text, struct ipaddr *out, const char **why)
 {
@@ -13,7 +35,7 @@ int ipaddr_parse(const char *text, struct ipaddr *out, const char **why)
 		*why = "a VIP is one address, not a prefix (leave out the /length)";
 		return -1;
 	}
-	if (inet_pton(AF_INET, text, &out->v4) == 1) {
+	if (parse_ipv4(text, out->bytes)) {
 		out->family = AF_INET;
 		return 0;
 	}
@@ -71,8 +93,28 @@ unsigned ipaddr_host_prefix(const struct ipaddr *addr)
 	return ipaddr_len(addr) * 8;
 }
 
+/* Dotted quad by hand: state files and tables of 10 000 VIPs are written
+ * often, and inet_ntop goes through sprintf for every octet. */
+static char *format_ipv4(const uint8_t *octet, char *buf)
+{
+	char *p = buf;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned v = octet[i];
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = i < 3 ? '.' : '\0';
+	}
+	return buf;
+}
+
 const char *ipaddr_format(const struct ipaddr *addr, char *buf)
 {
+	if (addr->family == AF_INET)
+		return format_ipv4(addr->bytes, buf);
 	if (!inet_ntop(addr->family, addr->bytes, buf, IPADDR_TEXT_MAX))
 		snprintf(buf, IPADDR_TEXT_MAX, "?");
 	return buf;
@@ -93,16 +135,32 @@ bool ipaddr_equal(const struct ipaddr *a, const struct ipaddr *b)
 	return ipaddr_compare(a, b) == 0;
 }
 
-int ipaddr_compare(const struct ipaddr *a, const struct ipaddr *b)
+size_t ipaddr_lower_bound(const void *base, size_t count, size_t stride, size_t offset,
+			  const struct ipaddr *key)
 {
-	if (a->family != b->family)
-		return a->family == AF_INET ? -1 : 1;
-	/* The hot comparison of every sort and lookup: IPv4 without memcmp. */
-	if (a->family == AF_INET) {
-		uint32_t x = ntohl(a->v4.s_addr), y = ntohl(b->v4.s_addr);
-		return (x > y) - (x < y);
+	size_t lo = 0, hi = count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ipaddr *at = (const void *)((const char *)base + mid * stride + offset);
+		if (ipaddr_compare(at, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return memcmp(a->bytes, b->bytes, 16);
+	return lo;
+}
+
+void sort_unless_sorted(void *base, size_t count, size_t stride,
+			int (*compare)(const void *, const void *))
+{
+	for (size_t i = 1; i < count; i++) {
+		const char *prev = (const char *)base + (i - 1) * stride;
+		if (compare(prev, prev + stride) > 0) {
+			qsort(base, count, stride, compare);
+			return;
+		}
+	}
 }
 
 int ipaddr_qsort_cmp(const void *a, const void *b)

@@ -28,30 +28,24 @@ static void put_table(struct nl_batch *batch, uint16_t type, const struct nftnl_
 	nftnl_table_nlmsg_build_payload(put_header(batch, type, NLM_F_CREATE), table);
 }
 
-/* The elements go in messages of their own, ELEMENTS_PER_MESSAGE at a time. */
-static void put_elements(struct nl_batch *batch, struct nftnl_set *set)
+/* The VIPs go in messages of their own, ELEMENTS_PER_MESSAGE at a time. */
+static void put_elements(struct nl_batch *batch, const struct nftnl_set *set,
+			 const struct nft_desired *desired)
 {
-	struct nftnl_set_elems_iter *iter = nftnl_set_elems_iter_create(set);
-	struct nftnl_set_elem *elem = nftnl_set_elems_iter_cur(iter);
-
-	while (elem) {
+	for (size_t from = 0; from < desired->vip_count; from += ELEMENTS_PER_MESSAGE) {
 		struct nftnl_set *chunk = nftnl_set_alloc();
 		nftnl_set_set_str(chunk, NFTNL_SET_TABLE, NFT_TABLE_NAME);
 		nftnl_set_set_str(chunk, NFTNL_SET_NAME, NFT_SET_NAME);
 		nftnl_set_set_u32(chunk, NFTNL_SET_ID, nftnl_set_get_u32(set, NFTNL_SET_ID));
-		for (int n = 0; elem && n < ELEMENTS_PER_MESSAGE; n++) {
-			uint32_t len;
-			const void *key = nftnl_set_elem_get(elem, NFTNL_SET_ELEM_KEY, &len);
-			struct nftnl_set_elem *copy = nftnl_set_elem_alloc();
-			nftnl_set_elem_set(copy, NFTNL_SET_ELEM_KEY, key, len);
-			nftnl_set_elem_add(chunk, copy);
-			elem = nftnl_set_elems_iter_next(iter);
+		for (size_t i = from; i < desired->vip_count && i < from + ELEMENTS_PER_MESSAGE; i++) {
+			struct nftnl_set_elem *elem = nftnl_set_elem_alloc();
+			nftnl_set_elem_set(elem, NFTNL_SET_ELEM_KEY, &desired->vips[i].v4, 4);
+			nftnl_set_elem_add(chunk, elem);
 		}
 		nftnl_set_elems_nlmsg_build_payload(put_header(batch, NFT_MSG_NEWSETELEM,
 							       NLM_F_CREATE), chunk);
 		nftnl_set_free(chunk);
 	}
-	nftnl_set_elems_iter_destroy(iter);
 }
 
 static void put_begin(struct nl_batch *batch)
@@ -72,18 +66,21 @@ static void put_clear(struct nl_batch *batch, const struct nftnl_table *table)
 	put_table(batch, NFT_MSG_DELTABLE, table);
 }
 
-void nft_put_replace(struct nl_batch *batch, const struct nft_desired *desired)
+void nft_put_replace(struct nl_batch *batch, const struct nft_desired *desired, bool exists)
 {
 	struct nft_objects objects;
 
-	nft_objects_build(&objects, desired);
+	nft_objects_build(&objects, desired, false);
 	put_begin(batch);
-	put_clear(batch, objects.table);
+	/* Deleting costs the kernel an RCU grace period when the socket closes
+	 * (the old table is freed then): only when there is one to replace. */
+	if (exists)
+		put_clear(batch, objects.table);
 	put_table(batch, NFT_MSG_NEWTABLE, objects.table);
 	for (size_t i = 0; i < objects.set_count; i++) {
 		nftnl_set_nlmsg_build_payload(put_header(batch, NFT_MSG_NEWSET, NLM_F_CREATE),
 					      objects.sets[i]);
-		put_elements(batch, objects.sets[i]);
+		put_elements(batch, objects.sets[i], desired);
 	}
 	for (size_t i = 0; i < objects.chain_count; i++)
 		nftnl_chain_nlmsg_build_payload(put_header(batch, NFT_MSG_NEWCHAIN, NLM_F_CREATE),
@@ -101,7 +98,7 @@ void nft_put_delete(struct nl_batch *batch)
 	struct nft_desired nothing = { 0 };
 	struct nft_objects objects;
 
-	nft_objects_build(&objects, &nothing);
+	nft_objects_build(&objects, &nothing, false);
 	put_begin(batch);
 	put_clear(batch, objects.table);
 	put_end(batch);

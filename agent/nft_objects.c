@@ -62,7 +62,7 @@ void nft_objects_free(struct nft_objects *objects)
 
 /* --- building ------------------------------------------------------------- */
 
-static struct nftnl_set *build_set(const struct nft_desired *desired)
+static struct nftnl_set *build_set(const struct nft_desired *desired, bool with_elements)
 {
 	struct nftnl_set *set = nftnl_set_alloc();
 
@@ -73,7 +73,10 @@ static struct nftnl_set *build_set(const struct nft_desired *desired)
 	nftnl_set_set_u32(set, NFTNL_SET_KEY_LEN, 4);
 	nftnl_set_set_u32(set, NFTNL_SET_FLAGS, 0);
 	nftnl_set_set_u32(set, NFTNL_SET_ID, VIPS_SET_ID);
-	for (size_t i = 0; i < desired->vip_count; i++) {
+	/* Sized up front, the kernel's hash never has to grow while filling. */
+	if (desired->vip_count)
+		nftnl_set_set_u32(set, NFTNL_SET_DESC_SIZE, (uint32_t)desired->vip_count);
+	for (size_t i = 0; with_elements && i < desired->vip_count; i++) {
 		struct nftnl_set_elem *elem = nftnl_set_elem_alloc();
 		nftnl_set_elem_set(elem, NFTNL_SET_ELEM_KEY, &desired->vips[i].v4, 4);
 		nftnl_set_elem_add(set, elem);
@@ -202,14 +205,15 @@ static struct nftnl_rule *build_output_drop(void)
 	return rule;
 }
 
-void nft_objects_build(struct nft_objects *objects, const struct nft_desired *desired)
+void nft_objects_build(struct nft_objects *objects, const struct nft_desired *desired,
+		       bool with_elements)
 {
 	memset(objects, 0, sizeof(*objects));
 	objects->table = nftnl_table_alloc();
 	nftnl_table_set_str(objects->table, NFTNL_TABLE_NAME, NFT_TABLE_NAME);
 	nftnl_table_set_u32(objects->table, NFTNL_TABLE_FAMILY, NFPROTO_ARP);
 	nftnl_table_set_u32(objects->table, NFTNL_TABLE_FLAGS, 0);
-	nft_objects_add_set(objects, build_set(desired));
+	nft_objects_add_set(objects, build_set(desired, with_elements));
 	nft_objects_add_chain(objects, build_chain("input", NF_ARP_IN));
 	nft_objects_add_chain(objects, build_chain("output", NF_ARP_OUT));
 	nft_objects_add_rule(objects, build_input_drop());
@@ -323,7 +327,7 @@ char *nft_render_desired(const struct nft_desired *desired)
 	struct nft_objects objects;
 	char *text;
 
-	nft_objects_build(&objects, desired);
+	nft_objects_build(&objects, desired, true);
 	text = nft_objects_render(&objects);
 	nft_objects_free(&objects);
 	return text;

@@ -33,10 +33,9 @@ static int by_dst(const void *a, const void *b)
 
 void observed_index(struct observed *obs)
 {
-	if (obs->addr_count)
-		qsort(obs->addrs, obs->addr_count, sizeof(*obs->addrs), by_addr);
-	if (obs->route_count)
-		qsort(obs->routes, obs->route_count, sizeof(*obs->routes), by_dst);
+	/* IPv4 routes come sorted from the kernel; a check is cheaper. */
+	sort_unless_sorted(obs->addrs, obs->addr_count, sizeof(*obs->addrs), by_addr);
+	sort_unless_sorted(obs->routes, obs->route_count, sizeof(*obs->routes), by_dst);
 	for (size_t i = 0; i < obs->link_count; i++) {
 		if (obs->links[i].flags & IFF_LOOPBACK && strcmp(obs->links[i].name, "lo") == 0) {
 			obs->lo_ifindex = obs->links[i].ifindex;
@@ -152,31 +151,12 @@ const struct rtnl_link *observed_link(const struct observed *obs, const char *na
 	return NULL;
 }
 
-/* Index of the first element whose address (at OFFSET in each SIZE-byte
- * element of a sorted array) is not below KEY: shared by addresses and
- * routes, which are both sorted by address. */
-static size_t lower_bound(const void *base, size_t count, size_t size, size_t offset,
-			  const struct ipaddr *key)
-{
-	size_t lo = 0, hi = count;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct ipaddr *at = (const void *)((const char *)base + mid * size + offset);
-		if (ipaddr_compare(at, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* The first address equal to ADDR on lo with the host prefix (ON_LO) or
  * anywhere else (!ON_LO). */
 static const struct rtnl_addr *find_addr(const struct observed *obs, const struct ipaddr *addr,
 					 bool on_lo)
 {
-	size_t i = lower_bound(obs->addrs, obs->addr_count, sizeof(*obs->addrs),
+	size_t i = ipaddr_lower_bound(obs->addrs, obs->addr_count, sizeof(*obs->addrs),
 			       offsetof(struct rtnl_addr, addr), addr);
 
 	for (; i < obs->addr_count && ipaddr_equal(&obs->addrs[i].addr, addr); i++) {
@@ -202,7 +182,7 @@ const struct rtnl_addr *observed_addr_elsewhere(const struct observed *obs,
 
 const struct rtnl_route *observed_lo_route(const struct observed *obs, const struct ipaddr *addr)
 {
-	size_t i = lower_bound(obs->routes, obs->route_count, sizeof(*obs->routes),
+	size_t i = ipaddr_lower_bound(obs->routes, obs->route_count, sizeof(*obs->routes),
 			       offsetof(struct rtnl_route, dst), addr);
 
 	for (; i < obs->route_count && ipaddr_equal(&obs->routes[i].dst, addr); i++)

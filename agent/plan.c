@@ -26,10 +26,15 @@ static int max_int(int a, int b)
 
 /* --- ownership --------------------------------------------------------- */
 
+/* lvsagent's own mark on an address: its IPv4 label or address protocol. */
+static bool addr_is_marked(const struct rtnl_addr *addr)
+{
+	return addr->proto == LVSAGENT_RTPROT || strcmp(addr->label, LVSAGENT_LO_LABEL) == 0;
+}
+
 static bool addr_is_ours(const struct rtnl_addr *addr, const struct owned *owned)
 {
-	return addr_list_has(&owned->addrs, &addr->addr) ||
-	       strcmp(addr->label, LVSAGENT_LO_LABEL) == 0 || addr->proto == LVSAGENT_RTPROT;
+	return addr_is_marked(addr) || addr_list_has(&owned->addrs, &addr->addr);
 }
 
 static bool route_is_ours(const struct rtnl_route *route, const struct owned *owned)
@@ -186,8 +191,7 @@ static void plan_sysctls(const struct rs_config *cfg, const struct observed *obs
 static void plan_wanted_vip(const struct ipaddr *vip, const struct observed *obs,
 			    const struct owned *owned, struct plan *plan)
 {
-	const struct rtnl_addr *on_lo = observed_lo_addr(obs, vip);
-	const struct rtnl_addr *other = observed_addr_elsewhere(obs, vip);
+	const struct rtnl_addr *on_lo = observed_lo_addr(obs, vip), *other;
 	struct plan_item *item = new_item(plan, ITEM_VIP);
 
 	item->addr = *vip;
@@ -198,6 +202,7 @@ static void plan_wanted_vip(const struct ipaddr *vip, const struct observed *obs
 		item->ours = addr_is_ours(on_lo, owned);
 		return;
 	}
+	other = observed_addr_elsewhere(obs, vip);
 	if (other && other->ifindex == obs->lo_ifindex) {
 		/* Someone else's address with a wider prefix: not ours to fix. */
 		item->note = "is on lo with another prefix length; left as it is";
@@ -236,58 +241,86 @@ static void plan_unwanted(enum item_kind kind, const struct ipaddr *addr, bool p
 	item->action = present ? ACTION_REMOVE : ACTION_NONE;
 }
 
-static bool vip_wanted(const struct addr_list *wanted, const struct ipaddr *addr)
+/* A sorted list walked alongside ascending queries: membership for a whole
+ * pass costs one walk, not a binary search per address. */
+struct cursor {
+	const struct addr_list *list;
+	size_t at;
+};
+
+static bool cursor_has(struct cursor *cursor, const struct ipaddr *addr)
 {
-	return addr_list_has(wanted, addr);
+	const struct addr_list *list = cursor->list;
+
+	while (cursor->at < list->count && ipaddr_compare(&list->items[cursor->at], addr) < 0)
+		cursor->at++;
+	return cursor->at < list->count && ipaddr_equal(&list->items[cursor->at], addr);
+}
+
+/* RECORDED plus the kernel-marked STRAYS, both sorted: one sorted list
+ * without duplicates. */
+static void merge_sorted(const struct addr_list *recorded, const struct addr_list *strays,
+			 struct addr_list *out)
+{
+	size_t i = 0, j = 0;
+
+	while (i < recorded->count || j < strays->count) {
+		const struct ipaddr *next;
+		if (j == strays->count ||
+		    (i < recorded->count && ipaddr_compare(&recorded->items[i], &strays->items[j]) <= 0))
+			next = &recorded->items[i++];
+		else
+			next = &strays->items[j++];
+		if (!out->count || !ipaddr_equal(&out->items[out->count - 1], next))
+			addr_list_add(out, next);
+	}
 }
 
 /* Owned things: from the state file and from the kernel's own marks (so a
- * lost state file does not orphan them). Each address once. */
+ * lost state file does not orphan them). The observed arrays are sorted by
+ * address, so the strays come out sorted too. */
 static void collect_owned_addrs(const struct observed *obs, const struct owned *owned,
 				struct addr_list *addrs, struct addr_list *routes)
 {
-	size_t recorded_addrs = owned->addrs.count, recorded_routes = owned->routes.count;
+	struct addr_list stray_addrs = { 0 }, stray_routes = { 0 };
+	struct cursor recorded_addrs = { &owned->addrs, 0 }, recorded_routes = { &owned->routes, 0 };
 
-	for (size_t i = 0; i < owned->addrs.count; i++)
-		addr_list_add(addrs, &owned->addrs.items[i]);
-	for (size_t i = 0; i < owned->routes.count; i++)
-		addr_list_add(routes, &owned->routes.items[i]);
 	for (size_t i = 0; i < obs->addr_count; i++) {
 		const struct rtnl_addr *a = &obs->addrs[i];
 		if (a->ifindex == obs->lo_ifindex && a->prefixlen == ipaddr_host_prefix(&a->addr) &&
-		    addr_is_ours(a, owned) && !addr_list_has(&owned->addrs, &a->addr))
-			addr_list_add(addrs, &a->addr);
+		    addr_is_marked(a) && !cursor_has(&recorded_addrs, &a->addr))
+			addr_list_add(&stray_addrs, &a->addr);
 	}
 	for (size_t i = 0; i < obs->route_count; i++) {
 		const struct rtnl_route *r = &obs->routes[i];
 		if (r->oif == obs->lo_ifindex && r->protocol == LVSAGENT_RTPROT &&
-		    !addr_list_has(&owned->routes, &r->dst))
-			addr_list_add(routes, &r->dst);
+		    !cursor_has(&recorded_routes, &r->dst))
+			addr_list_add(&stray_routes, &r->dst);
 	}
-	/* The recorded lists are sorted already; only marked strays need it. */
-	if (addrs->count != recorded_addrs)
-		addr_list_sort(addrs);
-	if (routes->count != recorded_routes)
-		addr_list_sort(routes);
+	merge_sorted(&owned->addrs, &stray_addrs, addrs);
+	merge_sorted(&owned->routes, &stray_routes, routes);
+	free(stray_addrs.items);
+	free(stray_routes.items);
 }
 
 static void plan_unwanted_owned(const struct addr_list *wanted, const struct observed *obs,
 				const struct owned *owned, struct plan *plan)
 {
 	struct addr_list addrs = { 0 }, routes = { 0 };
+	struct cursor wanted_routes = { wanted, 0 }, wanted_addrs = { wanted, 0 };
 
 	collect_owned_addrs(obs, owned, &addrs, &routes);
 	for (size_t i = 0; i < routes.count; i++) {
 		const struct ipaddr *a = &routes.items[i];
-		const struct rtnl_route *r = observed_lo_route(obs, a);
-		if (!vip_wanted(wanted, a))
-			plan_unwanted(ITEM_ROUTE, a, r && route_is_ours(r, owned), plan);
+		const struct rtnl_route *r;
+		if (cursor_has(&wanted_routes, a))
+			continue;
+		r = observed_lo_route(obs, a);
+		plan_unwanted(ITEM_ROUTE, a, r && route_is_ours(r, owned), plan);
 	}
 	for (size_t i = 0; i < addrs.count; i++) {
 		const struct ipaddr *a = &addrs.items[i];
-		if (i && ipaddr_equal(a, &addrs.items[i - 1]))
-			continue;
-		if (!vip_wanted(wanted, a))
+		if (!cursor_has(&wanted_addrs, a))
 			plan_unwanted(ITEM_VIP, a, observed_lo_addr(obs, a) != NULL, plan);
 	}
 	free(addrs.items);

@@ -14,16 +14,25 @@ struct collector {
 	uint32_t table;			/* routes: keep only this table (0: all) */
 };
 
-static int collect(const struct nlmsghdr *nlh, void *data)
+/* Parse into the next slot; returns it, or NULL when the message is not one. */
+static void *collect_one(const struct nlmsghdr *nlh, struct collector *c)
 {
-	struct collector *c = data;
+	void *slot;
 
 	if (c->count == c->capacity) {
 		c->capacity = c->capacity ? c->capacity * 2 : 64;
 		c->items = xrealloc_array(c->items, c->capacity, c->size);
 	}
-	if (c->parse(nlh, (char *)c->items + c->count * c->size) == 0)
-		c->count++;
+	slot = (char *)c->items + c->count * c->size;
+	if (c->parse(nlh, slot) < 0)
+		return NULL;
+	c->count++;
+	return slot;
+}
+
+static int collect(const struct nlmsghdr *nlh, void *data)
+{
+	collect_one(nlh, data);
 	return 0;
 }
 
@@ -76,11 +85,11 @@ int rtnl_dump_addrs(struct nl_conn *conn, struct rtnl_addr **addrs, size_t *coun
 static int collect_route(const struct nlmsghdr *nlh, void *data)
 {
 	struct collector *c = data;
-	struct rtnl_route route;
+	const struct rtnl_route *route = collect_one(nlh, c);
 
-	if (rtnl_parse_route(nlh, &route) < 0 || (c->table && route.table != c->table))
-		return 0;
-	return collect(nlh, data);
+	if (route && c->table && route->table != c->table)
+		c->count--;	/* another table's: give the slot back */
+	return 0;
 }
 
 static int parse_route(const struct nlmsghdr *nlh, void *out)

@@ -113,9 +113,10 @@ struct nlmsghdr *rtnl_route_dump_request(void *buf, int family, uint32_t table)
 	return nlh;
 }
 
-/* Collects attributes by type, ignoring types beyond MAX. */
+/* Collects attributes by type, ignoring types past the table's end. */
+#define ATTR_SLOTS 40
 struct attr_table {
-	const struct nlattr *attr[64];
+	const struct nlattr *attr[ATTR_SLOTS];
 };
 
 static int keep_attr(const struct nlattr *attr, void *data)
@@ -123,7 +124,7 @@ static int keep_attr(const struct nlattr *attr, void *data)
 	struct attr_table *table = data;
 	unsigned type = mnl_attr_get_type(attr);
 
-	if (type < 64)
+	if (type < ATTR_SLOTS)
 		table->attr[type] = attr;
 	return MNL_CB_OK;
 }
@@ -133,6 +134,9 @@ static void collect_attrs(const struct nlmsghdr *nlh, size_t header, struct attr
 	memset(table, 0, sizeof(*table));
 	mnl_attr_parse(nlh, (unsigned)header, keep_attr, table);
 }
+
+_Static_assert(IFLA_IFNAME < ATTR_SLOTS && IFA_PROTO < ATTR_SLOTS && RTA_TABLE < ATTR_SLOTS,
+	       "attribute slots");
 
 static void copy_name(char *dest, const struct nlattr *attr)
 {

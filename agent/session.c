@@ -215,7 +215,8 @@ static int save_state(struct session *s, const struct plan *plan)
 	int err;
 
 	plan_owned_after(plan, &after);
-	err = state_save(s->cfg.state_dir, &after);
+	/* Unchanged ownership (the usual idempotent run): nothing to write. */
+	err = owned_equal(&after, &s->owned) ? 0 : state_save(s->cfg.state_dir, &after);
 	owned_free(&s->owned);
 	s->owned = after;
 	if (err) {

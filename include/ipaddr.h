@@ -38,9 +38,30 @@ const char *ipaddr_format(const struct ipaddr *addr, char *buf);
 const char *ipaddr_format_host(const struct ipaddr *addr, char *buf);
 
 bool ipaddr_equal(const struct ipaddr *a, const struct ipaddr *b);
-/* Total order (IPv4 before IPv6, then bytes) for qsort and bsearch. */
-int ipaddr_compare(const struct ipaddr *a, const struct ipaddr *b);
+
+/* Total order (IPv4 before IPv6, then bytes) for sorting and searching.
+ * Inline: it is the inner loop of every sort and lookup of 10 000 VIPs. */
+static inline int ipaddr_compare(const struct ipaddr *a, const struct ipaddr *b)
+{
+	if (a->family != b->family)
+		return a->family == AF_INET ? -1 : 1;
+	if (a->family == AF_INET) {
+		uint32_t x = __builtin_bswap32(a->v4.s_addr), y = __builtin_bswap32(b->v4.s_addr);
+		return (x > y) - (x < y);
+	}
+	return __builtin_memcmp(a->bytes, b->bytes, 16);
+}
 int ipaddr_qsort_cmp(const void *a, const void *b);
+
+/* Index of the first of COUNT sorted addresses not below KEY (COUNT if
+ * none): the one binary search behind every lookup. */
+size_t ipaddr_lower_bound(const void *base, size_t count, size_t stride, size_t offset,
+			  const struct ipaddr *key);
+
+/* qsort, unless the array already is in order (dumps and state files
+ * usually are): one pass instead of n log n comparisons. */
+void sort_unless_sorted(void *base, size_t count, size_t stride,
+			int (*compare)(const void *, const void *));
 
 /* Fill from raw bytes as netlink carries them; -1 if len does not fit family. */
 int ipaddr_from_bytes(struct ipaddr *out, int family, const void *bytes, unsigned len);

@@ -44,9 +44,9 @@ void nft_desired_free(struct nft_desired *desired);
  * compare as strings. Pure; the caller frees the text. */
 char *nft_render_desired(const struct nft_desired *desired);
 
-/* Append one whole transaction (BEGIN ... END) that replaces the table with
- * DESIRED, or deletes it. Pure. */
-void nft_put_replace(struct nl_batch *batch, const struct nft_desired *desired);
+/* Append one whole transaction (BEGIN ... END) that creates the table as
+ * DESIRED — replacing it when it EXISTS — or deletes it. Pure. */
+void nft_put_replace(struct nl_batch *batch, const struct nft_desired *desired, bool exists);
 void nft_put_delete(struct nl_batch *batch);
 
 /* Dump the table from the kernel into *TEXT (NULL when there is none).

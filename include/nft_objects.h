@@ -24,8 +24,10 @@ struct nft_objects {
 	size_t rule_count;
 };
 
-/* The objects a DESIRED state is made of. */
-void nft_objects_build(struct nft_objects *objects, const struct nft_desired *desired);
+/* The objects a DESIRED state is made of; the set's elements only
+ * WITH_ELEMENTS (a transaction writes them itself, in chunks). */
+void nft_objects_build(struct nft_objects *objects, const struct nft_desired *desired,
+		       bool with_elements);
 void nft_objects_add_set(struct nft_objects *objects, struct nftnl_set *set);
 void nft_objects_add_chain(struct nft_objects *objects, struct nftnl_chain *chain);
 void nft_objects_add_rule(struct nft_objects *objects, struct nftnl_rule *rule);

@@ -41,6 +41,8 @@ void owned_add_sysctl(struct owned *owned, const struct saved_sysctl *saved);
 const struct saved_sysctl *owned_sysctl(const struct owned *owned, const char *iface,
 					enum arp_key key);
 bool owned_is_empty(const struct owned *owned);
+/* The same records in the same order (then the file need not be rewritten). */
+bool owned_equal(const struct owned *a, const struct owned *b);
 void owned_free(struct owned *owned);
 
 /* Parse state text (pure). Lines it cannot read are skipped and counted in

@@ -10,12 +10,15 @@ ROUNDS=${3:-7}
 export LVSAGENT
 . "$(dirname "$0")/../netns/lib.sh"
 LAB_NAMESPACES=$NS_RS
+# The state lives where it does in production, on tmpfs (/run), not on /tmp.
+STATE=/run/lvsagent-bench.$$
+trap 'lab_cleanup; rm -rf "$STATE"' EXIT
 
 vip() { echo "10.$((100 + $1 / 65536)).$(($1 / 256 % 256)).$(($1 % 256))"; }
 
 conf=$TMP/bench.conf
 {
-	printf '[agent]\nstate_dir = %s/state\n[realserver]\n' "$TMP"
+	printf '[agent]\nstate_dir = %s\n[realserver]\n' "$STATE"
 	for i in $(seq 1 "$N"); do echo "vip = $(vip "$i")"; done
 } >"$conf"
 for i in $(seq 1 "$N"); do
@@ -35,7 +38,7 @@ done >>"$TMP/batch"
 
 fresh_ns() {
 	ip netns del "$NS_RS" 2>/dev/null || true
-	rm -rf "$TMP/state"
+	rm -rf "$STATE"
 	ip netns add "$NS_RS"
 	ip -n "$NS_RS" link set lo up
 }

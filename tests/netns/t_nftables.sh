@@ -47,6 +47,7 @@ cat >"$TMP/expected" <<'TABLE'
 table arp lvsagent {
 	set vips {
 		type ipv4_addr
+		size 2
 		elements = { 10.77.0.100, 10.77.0.101 }
 	}
 

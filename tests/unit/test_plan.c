@@ -436,6 +436,72 @@ static void test_missing_interface_is_config_error(void **state)
 	release(&w);
 }
 
+static const struct plan_item *find_nft(const struct world *w)
+{
+	for (size_t i = 0; i < w->plan.count; i++)
+		if (w->plan.items[i].kind == ITEM_NFT)
+			return &w->plan.items[i];
+	return NULL;
+}
+
+static void test_nftables_table(void **state)
+{
+	struct world w;
+
+	(void)state;
+	fresh_host(&w);
+	want_vip(&w, "10.1.1.1");
+	want_vip(&w, "2001:db8::1");
+	w.cfg.suppression = SUPPRESS_NFTABLES;
+	converge(&w);
+	assert_int_equal(find_nft(&w)->action, ACTION_ADD);
+	/* only the IPv4 VIP goes in the set; eth0 rewrites to its address */
+	assert_int_equal(w.plan.nft.vip_count, 1);
+	assert_int_equal(w.plan.nft.uplink_count, 1);
+	assert_string_equal(w.plan.nft.uplinks[0].name, "eth0");
+	assert_true(w.plan.nft.uplinks[0].has_addr);
+	assert_string_equal(find_nft(&w)->detail, "1 IPv4 VIP; eth0 -> 10.0.0.3");
+	/* nftables alone leaves the arp sysctls alone */
+	assert_null(find_sysctl(&w, "all", ARP_IGNORE));
+
+	/* the kernel has exactly this table: nothing to do */
+	w.obs.nft_text = nft_render_desired(&w.plan.nft);
+	plan_free(&w.plan);
+	converge(&w);
+	assert_int_equal(find_nft(&w)->action, ACTION_NONE);
+
+	/* someone changed it: replace */
+	w.obs.nft_text[0] = 'T';
+	plan_free(&w.plan);
+	converge(&w);
+	assert_int_equal(find_nft(&w)->action, ACTION_SET);
+
+	/* back to sysctl: the table goes */
+	w.cfg.suppression = SUPPRESS_SYSCTL;
+	plan_free(&w.plan);
+	converge(&w);
+	assert_int_equal(find_nft(&w)->action, ACTION_REMOVE);
+	assert_int_equal(find_sysctl(&w, "all", ARP_IGNORE)->action, ACTION_SET);
+	plan_free(&w.plan);
+	withdraw(&w);
+	assert_int_equal(find_nft(&w)->action, ACTION_REMOVE);
+	release(&w);
+}
+
+static void test_both(void **state)
+{
+	struct world w;
+
+	(void)state;
+	fresh_host(&w);
+	want_vip(&w, "10.1.1.1");
+	w.cfg.suppression = SUPPRESS_BOTH;
+	converge(&w);
+	assert_int_equal(find_nft(&w)->action, ACTION_ADD);
+	assert_int_equal(find_sysctl(&w, "all", ARP_IGNORE)->action, ACTION_SET);
+	release(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +518,8 @@ int main(void)
 		cmocka_unit_test(test_vip_with_wider_prefix_left_alone),
 		cmocka_unit_test(test_interfaces_given),
 		cmocka_unit_test(test_missing_interface_is_config_error),
+		cmocka_unit_test(test_nftables_table),
+		cmocka_unit_test(test_both),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

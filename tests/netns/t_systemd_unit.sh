@@ -21,7 +21,7 @@ if ldd "$LVSAGENT" | grep -q -e libasan -e libubsan; then
 	exit 0
 fi
 conf=$TMP/lvsagent.conf
-write_config "$conf" "vip = $VIP4" "vip = $VIP6"
+write_config "$conf" "vip = $VIP4" "vip = $VIP6" "suppression = both"
 sed -i 's/^\[agent\]/[agent]\nsysctl_check_interval = 1/' "$conf"
 NOTIFY_SOCKET=$TMP/absent.sock WATCHDOG_USEC=200000 ip netns exec "$NS_RS" \
 	strace -f -qq -o "$TMP/trace" "$LVSAGENT" -c "$conf" run 2>/dev/null &

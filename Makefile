@@ -5,6 +5,7 @@ PREFIX     ?= /usr/local
 SBINDIR    ?= $(PREFIX)/sbin
 SYSCONFDIR ?= /etc
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
+DATADIR    ?= $(PREFIX)/share
 DESTDIR    ?=
 
 VERSION    := 0.1.0
@@ -114,6 +115,13 @@ install: all
 	chmod 0644 $(DESTDIR)$(UNITDIR)/lvsagent.service
 	install -D -m 0644 etc/rt_protos.d/lvsagent.conf \
 		$(DESTDIR)$(SYSCONFDIR)/iproute2/rt_protos.d/lvsagent.conf
+	install -D -m 0644 etc/ansible/library/lvsagent.py \
+		$(DESTDIR)$(DATADIR)/lvsagent/ansible/library/lvsagent.py
+	install -m 0644 etc/ansible/playbook.yml etc/ansible/playbook-command.yml \
+		etc/ansible/ansible.cfg etc/ansible/inventory.example \
+		$(DESTDIR)$(DATADIR)/lvsagent/ansible/
+	install -D -m 0644 etc/ansible/templates/lvsagent.conf.j2 \
+		$(DESTDIR)$(DATADIR)/lvsagent/ansible/templates/lvsagent.conf.j2
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/lvsagent/lvsagent.conf ]; then \
 		echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/lvsagent/lvsagent.conf"; \
 	else \
@@ -123,6 +131,7 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/lvsagent $(DESTDIR)$(UNITDIR)/lvsagent.service \
 		$(DESTDIR)$(SYSCONFDIR)/iproute2/rt_protos.d/lvsagent.conf
+	rm -rf $(DESTDIR)$(DATADIR)/lvsagent
 
 clean:
 	rm -rf build build-asan

@@ -25,8 +25,16 @@ static int run_plan(struct session *s, bool withdraw, const char *verb)
 					  .json = s->opts->json, .verb = verb };
 	struct plan plan;
 	int code = session_execute(s, withdraw, &plan);
+	size_t changes = plan_change_count(&plan);
 
-	report_plan(stdout, &plan, &report);
+	if (s->daemon_pid > 0 && changes && !s->opts->check)
+		code = session_fail(s, EXIT_RUNTIME, "the lvsagent daemon (pid %d) manages this host "
+				    "and %zu thing%s differ%s from this configuration: change the "
+				    "daemon's configuration and run `lvsagent reload` (nothing was "
+				    "changed)", (int)s->daemon_pid, changes, changes == 1 ? "" : "s",
+				    changes == 1 ? "s" : "");
+	else
+		report_plan(stdout, &plan, &report);
 	plan_free(&plan);
 	return code;
 }

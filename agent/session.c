@@ -107,6 +107,12 @@ static int lock_busy(struct session *s)
 {
 	pid_t pid = state_daemon_pid(s->cfg.state_dir);
 
+	/* start and apply may still find that there is nothing to do (a
+	 * playbook run after the daemon converged): they go on read-only. */
+	if (pid > 0 && (s->command == RS_START || s->command == RS_APPLY)) {
+		s->daemon_pid = pid;
+		return EXIT_DONE;
+	}
 	if (pid > 0)
 		return session_fail(s, EXIT_RUNTIME, "the lvsagent daemon (pid %d) manages this "
 				    "host for %s: change its configuration and run `lvsagent "
@@ -236,7 +242,9 @@ int session_execute(struct session *s, bool withdraw, struct plan *plan)
 		plan_withdraw(&s->obs, &s->owned, plan);
 	else
 		plan_converge(&s->cfg.rs, &s->obs, &s->owned, plan);
-	if (s->opts->check)
+	/* While a daemon manages the host, only plan: the caller refuses any
+	 * change, or reports that there is none. */
+	if (s->opts->check || s->daemon_pid > 0)
 		return EXIT_DONE;
 	failed = apply_plan(&s->conn, &s->nfnl, s->obs.lo_ifindex, plan);
 	s->applied_usec = notify_monotonic_usec();

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "config.h"
 #include "netlink.h"
@@ -25,6 +26,7 @@ struct session {
 	int lock_fd;			/* STATE_DIR/lock, while changing the host */
 	int daemon_fd;			/* STATE_DIR/daemon.pid, held by `run` */
 	uint64_t applied_usec;		/* CLOCK_MONOTONIC when the last apply was acked */
+	pid_t daemon_pid;		/* start/apply while a daemon runs: read-only */
 };
 
 void session_init(struct session *s, enum rs_command command, const struct cli_options *opts);
@@ -43,9 +45,10 @@ int session_read_config(struct session *s, struct config *cfg);
 /* Dump the kernel afresh into s->obs. Returns an exit code. */
 int session_observe(struct session *s);
 
-/* Plan (converge to the configuration, or withdraw), then unless --check
- * apply the plan and record what is owned. PLAN is left for reporting;
- * returns an exit code (EXIT_RUNTIME when something failed). */
+/* Plan (converge to the configuration, or withdraw), then unless --check,
+ * or a daemon manages the host (daemon_pid), apply the plan and record what
+ * is owned. PLAN is left for reporting; returns an exit code (EXIT_RUNTIME
+ * when something failed). */
 int session_execute(struct session *s, bool withdraw, struct plan *plan);
 
 /* A failure before planning: logged, and with --json also one object. */

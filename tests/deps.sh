@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="gcc make pkg-config libmnl-dev libnftnl-dev libcap-ng-dev libinih-dev libcmocka-dev
 iproute2 arping socat python3 util-linux procps systemd strace
-nftables tcpdump ndisc6"
+nftables tcpdump ndisc6 ansible-core"
 
 missing=""
 for pkg in $PACKAGES; do

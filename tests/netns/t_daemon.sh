@@ -62,7 +62,15 @@ run_agent "$TMP/out" "$TMP/err" -c "$conf" run
 expect_eq "a second run for the same state dir: exit 1" 1 "$RC"
 check "and says why" grep -q "lvsagent is already running for $TMP/state (pid $DAEMON)" "$TMP/err"
 run_agent "$TMP/out" "$TMP/err" -c "$conf" start
-expect_eq "a one-shot start while the daemon runs: exit 1" 1 "$RC"
+expect_eq "a one-shot start while the daemon runs, nothing to change: exit 0" 0 "$RC"
+expect_eq "and it says so" "start: nothing to change" "$(cat "$TMP/out")"
+write_config "$TMP/other.conf" "vip = 10.77.0.102"
+run_agent "$TMP/out" "$TMP/err" -c "$TMP/other.conf" apply --json
+expect_eq "apply of another configuration while the daemon runs: exit 1" 1 "$RC"
+check "pointing at the daemon, in the JSON too" grep -q "the lvsagent daemon (pid $DAEMON) manages this host" "$TMP/out"
+check "and nothing was changed" sh -c "! ip -n $NS_RS addr show dev lo | grep -q 10.77.0.102"
+run_agent "$TMP/out" "$TMP/err" -c "$conf" stop
+expect_eq "a one-shot stop while the daemon runs: exit 1" 1 "$RC"
 check "pointing at the daemon" grep -q "the lvsagent daemon (pid $DAEMON) manages this host" "$TMP/err"
 
 # --- repairs -------------------------------------------------------------

@@ -13,7 +13,7 @@ BUILD      ?= build
 SANITIZE   ?= 0
 WERROR     ?= 0
 
-PKGS       := libmnl libnftnl libcap-ng inih
+PKGS       := libmnl libnftnl libnl-genl-3.0 libcap-ng inih
 PKG_CONFIG ?= pkg-config
 PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS))
@@ -51,7 +51,9 @@ UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 TOOL_SRCS  := $(wildcard tests/bench/*.c)
 TOOL_BINS  := $(TOOL_SRCS:tests/bench/%.c=$(BUILD)/tools/%)
 
-.PHONY: all clean check deps unit netns tools bench demo install uninstall
+VM_TESTS   := tests/vm/smoke.sh tests/vm/t_director.sh tests/vm/t_labs.sh
+
+.PHONY: all clean check deps unit netns vm tools bench demo install uninstall
 
 all: $(BUILD)/lvsagent
 
@@ -86,17 +88,25 @@ unit: $(UNIT_BINS)
 netns: all tools
 	$(Q)tests/netns/run.sh $(abspath $(BUILD)/lvsagent)
 
+# Director tests in a qemu VM booting Debian's cloud kernel: this host's
+# kernel has no IPVS (see tests/vm/README).
+vm: deps all
+	$(Q)tests/vm/run.sh --bin $(BUILD)/lvsagent $(VM_TESTS)
+
 # Installs what the build and tests need (apt-get, as root on Debian).
 deps:
 	$(Q)tests/deps.sh
+	$(Q)tests/vm/deps.sh
 
-# The whole suite: dependencies, a -Werror build with its unit and netns
-# tests, then the same under ASan+UBSan.
+# The whole suite: dependencies, a -Werror build with its unit, netns and
+# VM tests, then the same under ASan+UBSan.
 check: deps
 	$(Q)$(MAKE) --no-print-directory WERROR=1 all tools unit
 	$(Q)$(MAKE) --no-print-directory WERROR=1 SANITIZE=1 BUILD=build-asan all tools unit
 	$(Q)tests/netns/run.sh $(abspath $(BUILD)/lvsagent)
 	$(Q)ASAN_OPTIONS=detect_leaks=1 tests/netns/run.sh $(abspath build-asan/lvsagent)
+	$(Q)tests/vm/run.sh --bin $(BUILD)/lvsagent $(VM_TESTS)
+	$(Q)tests/vm/run.sh --bin build-asan/lvsagent $(VM_TESTS)
 	@echo "make check: all passed"
 
 bench: deps all tools

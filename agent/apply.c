@@ -30,7 +30,7 @@ static void mark_result(struct plan_item *item, const struct nl_result *result)
 
 static void write_sysctl(struct plan_item *item)
 {
-	int err = sysctl_arp_write(item->iface, item->key, item->after);
+	int err = sysctl_write(item->iface, item->key, item->after);
 
 	if (err == 0)
 		item->done = true;

@@ -17,7 +17,6 @@ struct key_spec {
 	value_parser parse;
 };
 
-#define ERR(p, ...) diag_add((p)->diag, (p)->cfg->file, (p)->line, __VA_ARGS__)
 
 /* Splits a list value on commas and whitespace, calling each for every item. */
 static void for_each_item(struct config_parser *p, const char *value,
@@ -207,6 +206,15 @@ static const struct key_spec keys[] = {
 	{ "realserver", "arp_announce", false, parse_arp_announce },
 	{ "realserver", "suppression", false, parse_suppression },
 	{ "realserver", "on_stop", false, parse_on_stop },
+	{ "director", "manage", false, config_dir_manage },
+	{ "director", "vip_interface", false, config_dir_vip_interface },
+	/* "service" stands for every [service NAME] section. */
+	{ "service", "virtual", false, config_svc_virtual },
+	{ "service", "scheduler", false, config_svc_scheduler },
+	{ "service", "persistence", false, config_svc_persistence },
+	{ "service", "netmask", false, config_svc_netmask },
+	{ "service", "flags", true, config_svc_flags },
+	{ "service", "realserver", true, config_svc_realserver },
 };
 
 _Static_assert(sizeof(keys) / sizeof(keys[0]) <= CONFIG_KEY_SLOTS, "key slots");
@@ -221,16 +229,40 @@ void config_defaults(struct config *cfg)
 	cfg->rs.suppression = SUPPRESS_SYSCTL;
 }
 
+/* The key table's name for a section: "service" for [service NAME]. */
+static const char *section_kind(const char *name)
+{
+	return strncmp(name, "service ", 8) == 0 ? "service" : name;
+}
+
 bool config_section_known(const char *name)
 {
+	const char *kind = section_kind(name);
+
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (strcmp(keys[i].section, name) == 0)
+		if (strcmp(keys[i].section, kind) == 0)
 			return true;
 	return false;
 }
 
+void config_section_begin(struct config_parser *p, const char *name)
+{
+	if (strcmp(name, "director") == 0)
+		p->cfg->dir.present = true;
+	if (strcmp(section_kind(name), "service") != 0)
+		return;
+	/* Once-only keys are once per service. */
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(keys[i].section, "service") == 0)
+			p->first_line[i] = 0;
+	p->service = config_service_begin(p, name + 8);
+	if (!p->service)
+		p->section_known = false;
+}
+
 static const struct key_spec *find_key(const char *section, const char *name, size_t *slot)
 {
+	section = section_kind(section);
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].name, name) == 0) {
 			*slot = i;
@@ -249,7 +281,8 @@ void config_key(struct config_parser *p, const char *section, const char *name,
 	if (!p->section_known)
 		return;		/* the [section] line already got its error */
 	if (!section[0]) {
-		ERR(p, "\"%s\" is outside any section (start with [agent] or [realserver])", name);
+		ERR(p, "\"%s\" is outside any section (start with [agent], [realserver], "
+		    "[director] or [service NAME])", name);
 		return;
 	}
 	if (strcmp(section, "realserver") == 0)
@@ -281,7 +314,7 @@ static int compare_vips(const void *a, const void *b)
 
 /* Sorting keeps the duplicate check O(n log n) for 10 000 VIPs; the list is
  * put back in file order afterwards so output follows the config. */
-void config_finish(struct config_parser *p)
+static void check_duplicate_vips(struct config_parser *p)
 {
 	struct rs_config *rs = &p->cfg->rs;
 	struct vip *sorted;
@@ -300,4 +333,10 @@ void config_finish(struct config_parser *p)
 			 ipaddr_format(&sorted[i].addr, text), sorted[i - 1].line);
 	}
 	free(sorted);
+}
+
+void config_finish(struct config_parser *p)
+{
+	check_duplicate_vips(p);
+	config_director_finish(p);
 }

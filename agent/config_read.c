@@ -87,6 +87,8 @@ static void check_section(struct config_parser *p, char *line)
 	p->section_known = config_section_known(line + 1);
 	if (!p->section_known)
 		diag_add(p->diag, p->cfg->file, p->line, "unknown section [%s]", line + 1);
+	else
+		config_section_begin(p, line + 1);
 }
 
 /* The syntax inih accepts, checked here so every bad line is reported
@@ -262,6 +264,15 @@ int config_load(const char *path, struct config *cfg, struct diag *diag)
 	return ret;
 }
 
+int config_require_director(const struct config *cfg, struct diag *diag)
+{
+	if (cfg->dir.service_count || cfg->dir.manage_all)
+		return 0;
+	diag_add(diag, cfg->file, 0, "no service configured (add a [service NAME] section with "
+		 "virtual = ...)");
+	return -1;
+}
+
 int config_require_realserver(const struct config *cfg, struct diag *diag)
 {
 	if (cfg->rs.vip_count)
@@ -276,6 +287,12 @@ void config_free(struct config *cfg)
 	free(cfg->state_dir);
 	free(cfg->rs.vips);
 	free(cfg->rs.interfaces);
+	for (size_t i = 0; i < cfg->dir.service_count; i++) {
+		ipvs_service_free(&cfg->dir.services[i].svc);
+		free(cfg->dir.services[i].dest_lines);
+		free(cfg->dir.services[i].dest_port_given);
+	}
+	free(cfg->dir.services);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

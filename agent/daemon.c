@@ -92,12 +92,12 @@ static int open_everything(struct daemon *d)
 		return -errno;
 	if ((err = monitor_open(&d->monitor)) || (err = open_signals(d)) || (err = open_timers(d)))
 		return err;
-	if (watch(d, nl_fd(&d->monitor)) < 0 || watch(d, d->signal_fd) < 0 ||
+	if (watch(d, netlink_fd(&d->monitor)) < 0 || watch(d, d->signal_fd) < 0 ||
 	    watch(d, d->sysctl_timer_fd) < 0 || watch(d, d->watchdog_timer_fd) < 0)
 		return -errno;
 	/* `nft flush ruleset` must not silently re-enable ARP for the VIPs:
 	 * watch nftables too, wherever the kernel has it. */
-	if (monitor_open_nft(&d->nft_monitor) == 0 && watch(d, nl_fd(&d->nft_monitor)) < 0)
+	if (monitor_open_nft(&d->nft_monitor) == 0 && watch(d, netlink_fd(&d->nft_monitor)) < 0)
 		return -errno;
 	notify_open();
 	return 0;
@@ -110,8 +110,8 @@ static void close_everything(struct daemon *d)
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
-	nl_close(&d->monitor);
-	nl_close(&d->nft_monitor);
+	netlink_close(&d->monitor);
+	netlink_close(&d->nft_monitor);
 	notify_close();
 }
 
@@ -309,9 +309,9 @@ static bool on_monitor(struct daemon *d, struct nl_conn *monitor)
 
 static void dispatch(struct daemon *d, int fd, bool *dirty)
 {
-	if (fd == nl_fd(&d->monitor)) {
+	if (fd == netlink_fd(&d->monitor)) {
 		*dirty |= on_monitor(d, &d->monitor);
-	} else if (d->nft_monitor.sock && fd == nl_fd(&d->nft_monitor)) {
+	} else if (d->nft_monitor.sock && fd == netlink_fd(&d->nft_monitor)) {
 		*dirty |= on_monitor(d, &d->nft_monitor);
 	} else if (fd == d->signal_fd) {
 		on_signal(d);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "director_cmd.h"
 #include "rs_cmd.h"
 
 #ifndef LVSAGENT_VERSION
@@ -14,6 +15,7 @@
 
 static const char usage_text[] =
 	"usage: lvsagent [-c FILE] COMMAND [--check] [--diff] [--json]\n"
+	"       lvsagent [-c FILE] director COMMAND [--check] [--json]\n"
 	"\n"
 	"Keeps an LVS real server right: each VIP on lo (/32, /128) with a host\n"
 	"route, and ARP for the VIPs suppressed (arp_ignore / arp_announce).\n"
@@ -28,6 +30,14 @@ static const char usage_text[] =
 	"  check-config   validate the configuration only\n"
 	"  run            stay in the foreground and repair drift at once (systemd)\n"
 	"  reload         make the running daemon re-read its configuration\n"
+	"\n"
+	"director commands (the IPVS table from [director] and [service NAME]):\n"
+	"  director apply    reconcile IPVS with the configuration (--check, --json)\n"
+	"  director stop     remove the services and VIPs lvsagent created\n"
+	"  director status   the table as ipvsadm -Ln lists it, and what is managed\n"
+	"                    (--json; exit 0 in place, 3 not applied, 1 partly)\n"
+	"  director save     the table as ipvsadm -Sn prints it\n"
+	"  director import   ipvsadm -S/-Sn rules on stdin -> configuration sections\n"
 	"\n"
 	"options:\n"
 	"  -c, --config FILE   configuration (default " CONFIG_DEFAULT_PATH ", - for stdin)\n"
@@ -100,6 +110,38 @@ static int parse_options(int argc, char **argv, struct cli_options *opts)
 	return -1;
 }
 
+static int check_gates(const struct cli_options *opts, const char *name, bool takes_check,
+		       bool takes_json)
+{
+	if ((opts->check || opts->diff) && !takes_check)
+		return usage_error("--check and --diff do not apply to %s", name);
+	if (opts->json && !takes_json)
+		return usage_error("--json does not apply to %s", name);
+	return -1;
+}
+
+/* lvsagent director SUBCOMMAND */
+static int director(int argc, char **argv, const struct cli_options *opts)
+{
+	enum dir_command command;
+	bool takes_check, takes_json;
+	char name[64];
+	int code;
+
+	if (optind + 2 != argc)
+		return usage_error("%s", optind + 2 > argc ? "director what? (apply, stop, status, "
+							     "save, import)"
+							   : "one director command at a time");
+	if (!director_command_find(argv[optind + 1], &command, &takes_check, &takes_json))
+		return usage_error("unknown director command \"%s\"", argv[optind + 1]);
+	if (opts->diff)
+		return usage_error("--diff does not apply to director commands");
+	snprintf(name, sizeof(name), "director %s", argv[optind + 1]);
+	if ((code = check_gates(opts, name, takes_check, takes_json)) >= 0)
+		return code;
+	return director_command_run(command, opts);
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_options opts = { .config_path = CONFIG_DEFAULT_PATH };
@@ -107,16 +149,18 @@ int main(int argc, char **argv)
 
 	if (code >= 0)
 		return code;
+	if (optind < argc && strcmp(argv[optind], "director") == 0)
+		return director(argc, argv, &opts);
 	if (optind != argc - 1)
 		return usage_error("%s", optind >= argc ? "which command? (start, stop, status, ...)"
 						      : "one command at a time");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) != 0)
 			continue;
-		if ((opts.check || opts.diff) && !commands[i].takes_check)
-			return usage_error("--check and --diff do not apply to %s", commands[i].name);
-		if (opts.json && !commands[i].takes_json)
-			return usage_error("--json does not apply to %s", commands[i].name);
+		code = check_gates(&opts, commands[i].name, commands[i].takes_check,
+				   commands[i].takes_json);
+		if (code >= 0)
+			return code;
 		return rs_command_run(commands[i].command, &opts);
 	}
 	return usage_error("unknown command \"%s\"", argv[optind]);

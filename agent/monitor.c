@@ -16,7 +16,7 @@
 
 static int open_joined(struct nl_conn *monitor, int bus, const int *groups, size_t count)
 {
-	int err = nl_open(monitor, bus), fd;
+	int err = netlink_open(monitor, bus), fd;
 
 	if (err)
 		return err;
@@ -25,14 +25,14 @@ static int open_joined(struct nl_conn *monitor, int bus, const int *groups, size
 		if (mnl_socket_setsockopt(monitor->sock, NETLINK_ADD_MEMBERSHIP, &group,
 					  sizeof(group)) < 0) {
 			err = -errno;
-			nl_close(monitor);
+			netlink_close(monitor);
 			return err;
 		}
 	}
 	fd = mnl_socket_get_fd(monitor->sock);
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
 		err = -errno;
-		nl_close(monitor);
+		netlink_close(monitor);
 		return err;
 	}
 	return 0;

@@ -42,7 +42,7 @@ static void grow_receive_buffer(struct mnl_socket *sock)
 		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 }
 
-int nl_open(struct nl_conn *conn, int bus)
+int netlink_open(struct nl_conn *conn, int bus)
 {
 	memset(conn, 0, sizeof(*conn));
 	conn->sock = mnl_socket_open2(bus, SOCK_CLOEXEC);
@@ -50,7 +50,7 @@ int nl_open(struct nl_conn *conn, int bus)
 		return -errno;
 	if (mnl_socket_bind(conn->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
 		int err = -errno;
-		nl_close(conn);
+		netlink_close(conn);
 		return err;
 	}
 	set_flag_option(conn->sock, NETLINK_CAP_ACK);
@@ -62,14 +62,14 @@ int nl_open(struct nl_conn *conn, int bus)
 	return 0;
 }
 
-void nl_close(struct nl_conn *conn)
+void netlink_close(struct nl_conn *conn)
 {
 	if (conn->sock)
 		mnl_socket_close(conn->sock);
 	conn->sock = NULL;
 }
 
-int nl_fd(const struct nl_conn *conn)
+int netlink_fd(const struct nl_conn *conn)
 {
 	return mnl_socket_get_fd(conn->sock);
 }
@@ -177,7 +177,7 @@ static void drain_dump(struct nl_conn *conn, struct dump_pass *pass)
 	}
 }
 
-int nl_dump(struct nl_conn *conn, struct nlmsghdr *request,
+int netlink_dump(struct nl_conn *conn, struct nlmsghdr *request,
 	    nl_msg_cb on_msg, nl_restart_cb on_restart, void *data)
 {
 	for (int attempt = 0; attempt < DUMP_ATTEMPTS; attempt++) {
@@ -195,6 +195,33 @@ int nl_dump(struct nl_conn *conn, struct nlmsghdr *request,
 			return 0;
 	}
 	return -EAGAIN;
+}
+
+int netlink_query(struct nl_conn *conn, struct nlmsghdr *request, nl_msg_cb on_msg, void *data)
+{
+	char buf[NL_DUMP_BUFFER] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct dump_pass pass = { .seq = ++conn->seq };
+
+	request->nlmsg_seq = pass.seq;
+	request->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	if (mnl_socket_sendto(conn->sock, request, request->nlmsg_len) < 0)
+		return -errno;
+	/* The reply, then the ACK (an NLMSG_ERROR of 0) ends the exchange. */
+	while (!pass.done) {
+		ssize_t n = mnl_socket_recvfrom(conn->sock, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		int left = (int)n;
+		for (const struct nlmsghdr *nlh = (void *)buf; mnl_nlmsg_ok(nlh, left);
+		     nlh = mnl_nlmsg_next(nlh, &left)) {
+			int err = dump_message(conn, nlh, &pass, on_msg, data);
+			if (err < 0)
+				return err;
+		}
+	}
+	return 0;
 }
 
 /* --- batches ------------------------------------------------------------- */
@@ -360,9 +387,18 @@ static int exchange_chunk(struct nl_conn *conn, struct nl_batch *batch, const si
 	return err;
 }
 
-/* WHOLE: one sendmsg for everything (a transaction) instead of chunks. */
+static bool chunk_failed(const struct nl_result *results, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		if (results[i].error)
+			return true;
+	return false;
+}
+
+/* WHOLE: one sendmsg for everything (a transaction) instead of chunks.
+ * STOP: no further chunk after one with a refused request. */
 static int send_batch(struct nl_conn *conn, struct nl_batch *batch, struct nl_result *results,
-		      bool whole)
+		      bool whole, bool stop, size_t *sent)
 {
 	size_t *offsets = xcalloc(batch->count, sizeof(*offsets));
 	size_t from = 0;
@@ -377,6 +413,10 @@ static int send_batch(struct nl_conn *conn, struct nl_batch *batch, struct nl_re
 					     offsets[to] - offsets[from] < BATCH_CHUNK_BYTES)))
 			to++;
 		err = exchange_chunk(conn, batch, offsets, from, to, results);
+		if (!err)
+			*sent = to;
+		if (stop && chunk_failed(results, from, to))
+			break;
 		from = to;
 	}
 	free(offsets);
@@ -385,12 +425,37 @@ static int send_batch(struct nl_conn *conn, struct nl_batch *batch, struct nl_re
 
 int nl_batch_send(struct nl_conn *conn, struct nl_batch *batch, struct nl_result *results)
 {
-	return send_batch(conn, batch, results, false);
+	size_t sent = 0;
+
+	return send_batch(conn, batch, results, false, false, &sent);
+}
+
+int nl_batch_send_until_error(struct nl_conn *conn, struct nl_batch *batch,
+			      struct nl_result *results, size_t *sent)
+{
+	*sent = 0;
+	return send_batch(conn, batch, results, false, true, sent);
 }
 
 int nl_batch_send_whole(struct nl_conn *conn, struct nl_batch *batch, struct nl_result *results)
 {
-	return send_batch(conn, batch, results, true);
+	size_t sent = 0;
+
+	return send_batch(conn, batch, results, true, false, &sent);
+}
+
+int netlink_adopt(struct nl_conn *conn, int fd)
+{
+	memset(conn, 0, sizeof(*conn));
+	conn->sock = mnl_socket_fdopen(fd);
+	if (!conn->sock)
+		return -errno;
+	set_flag_option(conn->sock, NETLINK_CAP_ACK);
+	set_flag_option(conn->sock, NETLINK_EXT_ACK);
+	grow_receive_buffer(conn->sock);
+	conn->portid = mnl_socket_get_portid(conn->sock);
+	conn->seq = (uint32_t)random();
+	return 0;
 }
 
 const char *nl_result_text(const struct nl_result *result, char *buf, size_t len)

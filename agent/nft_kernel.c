@@ -135,7 +135,7 @@ static int dump_tables(struct nl_conn *conn, struct dump *dump)
 {
 	char buf[NL_REQUEST_BUFFER] __attribute__((aligned(4)));
 
-	return nl_dump(conn, request(buf, NFT_MSG_GETTABLE), on_table, NULL, dump);
+	return netlink_dump(conn, request(buf, NFT_MSG_GETTABLE), on_table, NULL, dump);
 }
 
 /* Sets, chains and rules of our table: the kernel filters by table name. */
@@ -153,16 +153,16 @@ static int dump_contents(struct nl_conn *conn, struct dump *dump)
 	nftnl_rule_set_str(filter_rule, NFTNL_RULE_TABLE, NFT_TABLE_NAME);
 	nlh = request(buf, NFT_MSG_GETSET);
 	nftnl_set_nlmsg_build_payload(nlh, filter_set);
-	err = nl_dump(conn, nlh, on_set, restart_sets, dump);
+	err = netlink_dump(conn, nlh, on_set, restart_sets, dump);
 	if (!err) {
 		nlh = request(buf, NFT_MSG_GETCHAIN);
 		nftnl_chain_nlmsg_build_payload(nlh, filter_chain);
-		err = nl_dump(conn, nlh, on_chain, restart_chains, dump);
+		err = netlink_dump(conn, nlh, on_chain, restart_chains, dump);
 	}
 	if (!err) {
 		nlh = request(buf, NFT_MSG_GETRULE);
 		nftnl_rule_nlmsg_build_payload(nlh, filter_rule);
-		err = nl_dump(conn, nlh, on_rule, restart_rules, dump);
+		err = netlink_dump(conn, nlh, on_rule, restart_rules, dump);
 	}
 	nftnl_set_free(filter_set);
 	nftnl_chain_free(filter_chain);
@@ -183,7 +183,7 @@ static int dump_elements(struct nl_conn *conn, struct nft_objects *objects)
 		struct nftnl_set *scratch = nftnl_set_alloc();
 		nlh = request(buf, NFT_MSG_GETSETELEM);
 		nftnl_set_elems_nlmsg_build_payload(nlh, set);
-		err = nl_dump(conn, nlh, on_elements, restart_elements, &scratch);
+		err = netlink_dump(conn, nlh, on_elements, restart_elements, &scratch);
 		if (!err)
 			nftnl_set_elem_foreach(scratch, copy_element, set);
 		nftnl_set_free(scratch);

@@ -92,8 +92,8 @@ static void read_sysctls(struct sysctl_value *out, const char *iface)
 {
 	memset(out, 0, sizeof(*out));
 	strcpy(out->iface, iface);
-	out->readable = sysctl_arp_read(iface, ARP_IGNORE, &out->value[ARP_IGNORE]) == 0 &&
-			sysctl_arp_read(iface, ARP_ANNOUNCE, &out->value[ARP_ANNOUNCE]) == 0;
+	out->readable = sysctl_read(iface, ARP_IGNORE, &out->value[ARP_IGNORE]) == 0 &&
+			sysctl_read(iface, ARP_ANNOUNCE, &out->value[ARP_ANNOUNCE]) == 0;
 }
 
 void observed_refresh_sysctls(struct observed *obs)
@@ -178,6 +178,18 @@ const struct rtnl_addr *observed_addr_elsewhere(const struct observed *obs,
 						const struct ipaddr *addr)
 {
 	return find_addr(obs, addr, false);
+}
+
+const struct rtnl_addr *observed_addr_on(const struct observed *obs, int ifindex,
+					 const struct ipaddr *addr)
+{
+	size_t i = ipaddr_lower_bound(obs->addrs, obs->addr_count, sizeof(*obs->addrs),
+				      offsetof(struct rtnl_addr, addr), addr);
+
+	for (; i < obs->addr_count && ipaddr_equal(&obs->addrs[i].addr, addr); i++)
+		if (obs->addrs[i].ifindex == ifindex)
+			return &obs->addrs[i];
+	return NULL;
 }
 
 const struct rtnl_route *observed_lo_route(const struct observed *obs, const struct ipaddr *addr)

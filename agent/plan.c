@@ -61,7 +61,7 @@ static void plan_lo_up(const struct observed *obs, struct plan *plan)
 
 /* --- sysctls ----------------------------------------------------------- */
 
-static void plan_one_sysctl(const char *iface, enum arp_key key, int desired,
+static void plan_one_sysctl(const char *iface, enum sysctl_key key, int desired,
 			    const struct observed *obs, const struct owned *owned,
 			    struct plan *plan)
 {
@@ -179,7 +179,7 @@ static void plan_sysctls(const struct rs_config *cfg, const struct observed *obs
 
 	for (size_t i = 0; i < count; i++)
 		for (int key = 0; key < ARP_KEY_COUNT; key++)
-			plan_one_sysctl(ifaces[i], (enum arp_key)key, desired[key], obs, owned, plan);
+			plan_one_sysctl(ifaces[i], (enum sysctl_key)key, desired[key], obs, owned, plan);
 	for (size_t i = 0; i < owned->sysctl_count; i++)
 		if (!in_list(ifaces, count, owned->sysctls[i].iface))
 			plan_restore_sysctl(&owned->sysctls[i], obs, plan);

@@ -93,8 +93,9 @@ static int dispatch(struct session *s)
 	case RS_RELOAD:
 		return reload(s);
 	case RS_CHECK_CONFIG:
-		printf("%s: configuration OK (%zu VIP%s)\n", s->cfg.file, s->cfg.rs.vip_count,
-		       s->cfg.rs.vip_count == 1 ? "" : "s");
+		printf("%s: configuration OK (%zu VIP%s, %zu director service%s)\n", s->cfg.file,
+		       s->cfg.rs.vip_count, s->cfg.rs.vip_count == 1 ? "" : "s",
+		       s->cfg.dir.service_count, s->cfg.dir.service_count == 1 ? "" : "s");
 		return EXIT_DONE;
 	case RS_RUN:
 		return daemon_run(s);

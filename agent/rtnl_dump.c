@@ -44,7 +44,7 @@ static void restart(void *data)
 static int run_dump(struct nl_conn *conn, struct nlmsghdr *request, nl_msg_cb on_msg,
 		    struct collector *c, void **items, size_t *count)
 {
-	int err = nl_dump(conn, request, on_msg, restart, c);
+	int err = netlink_dump(conn, request, on_msg, restart, c);
 
 	if (err < 0) {
 		free(c->items);

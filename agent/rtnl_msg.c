@@ -5,6 +5,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -35,19 +36,47 @@ static void put_ipv6_lifetimes(struct nlmsghdr *nlh)
 	mnl_attr_put(nlh, IFA_CACHEINFO, sizeof(lifetimes), &lifetimes);
 }
 
-void rtnl_put_vip_addr(struct nl_batch *batch, bool add, int lo_ifindex, const struct ipaddr *vip)
+/* The host address VIP (/32, /128) on IFINDEX: the request's common part. */
+static struct nlmsghdr *put_host_addr(struct nl_batch *batch, bool add, int ifindex,
+				      const struct ipaddr *vip)
 {
 	uint16_t flags = add ? NLM_F_CREATE | NLM_F_EXCL : 0;
 	struct nlmsghdr *nlh = nl_batch_put(batch, add ? RTM_NEWADDR : RTM_DELADDR, flags);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	bool v6 = vip->family == AF_INET6;
 
 	ifa->ifa_family = vip->family;
 	ifa->ifa_prefixlen = (uint8_t)ipaddr_host_prefix(vip);
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
-	ifa->ifa_index = (uint32_t)lo_ifindex;
+	ifa->ifa_index = (uint32_t)ifindex;
 	mnl_attr_put(nlh, IFA_LOCAL, ipaddr_len(vip), vip->bytes);
 	mnl_attr_put(nlh, IFA_ADDRESS, ipaddr_len(vip), vip->bytes);
+	return nlh;
+}
+
+void rtnl_put_iface_vip(struct nl_batch *batch, bool add, int ifindex, const char *iface,
+			const struct ipaddr *vip)
+{
+	struct nlmsghdr *nlh = put_host_addr(batch, add, ifindex, vip);
+	char label[IFNAMSIZ + 8];
+
+	if (!add)
+		return;
+	/* The VIP belongs to the cluster: no duplicate detection to wait for. */
+	if (vip->family == AF_INET6) {
+		mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
+		((struct ifaddrmsg *)mnl_nlmsg_get_payload(nlh))->ifa_flags = IFA_F_NODAD;
+	} else if ((size_t)snprintf(label, sizeof(label), "%s:lvs", iface) < IFNAMSIZ) {
+		mnl_attr_put_strz(nlh, IFA_LABEL, label);
+	}
+	mnl_attr_put_u8(nlh, IFA_PROTO, LVSAGENT_RTPROT);
+}
+
+void rtnl_put_vip_addr(struct nl_batch *batch, bool add, int lo_ifindex, const struct ipaddr *vip)
+{
+	struct nlmsghdr *nlh = put_host_addr(batch, add, lo_ifindex, vip);
+	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	bool v6 = vip->family == AF_INET6;
+
 	if (!add)
 		return;
 	if (v6) {
@@ -178,6 +207,10 @@ int rtnl_parse_link(const struct nlmsghdr *nlh, struct rtnl_link *out)
 	out->ifindex = ifi->ifi_index;
 	out->flags = ifi->ifi_flags;
 	copy_name(out->name, tb.attr[IFLA_IFNAME]);
+	if (tb.attr[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb.attr[IFLA_ADDRESS]) == 6) {
+		memcpy(out->hwaddr, mnl_attr_get_payload(tb.attr[IFLA_ADDRESS]), 6);
+		out->has_hwaddr = true;
+	}
 	return 0;
 }
 

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "apply.h"
+#include "director_plan.h"
+#include "failure.h"
 #include "nft.h"
 #include "log.h"
 #include "notify.h"
@@ -25,8 +27,8 @@ void session_init(struct session *s, enum rs_command command, const struct cli_o
 void session_close(struct session *s)
 {
 	observed_free(&s->obs);
-	nl_close(&s->conn);
-	nl_close(&s->nfnl);
+	netlink_close(&s->conn);
+	netlink_close(&s->nfnl);
 	owned_free(&s->owned);
 	config_free(&s->cfg);
 	if (s->lock_fd >= 0)
@@ -44,23 +46,7 @@ int session_fail(const struct session *s, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	log_error("%s", msg);
-	if (s->opts->json)
-		report_json_failure(stdout, msg);
-	return code;
-}
-
-static int config_failure(const struct session *s, struct diag *diag)
-{
-	char msg[768];
-
-	/* Like a compiler: "FILE:LINE: what", nothing before it. */
-	diag_print(diag);
-	snprintf(msg, sizeof(msg), "%s%s", diag->entries[0].text,
-		 diag->count > 1 ? " (and more errors, see stderr)" : "");
-	if (s->opts->json)
-		report_json_failure(stdout, msg);
-	return EXIT_USAGE;
+	return fail_run(s->opts, code, "%s", msg);
 }
 
 static bool changes_host(const struct session *s)
@@ -80,6 +66,8 @@ static int check_interfaces(struct session *s, const struct config *cfg, struct 
 		return session_fail(s, EXIT_RUNTIME, "cannot read links from the kernel: %s",
 				    strerror(-err));
 	plan_check_interfaces(cfg, &links, diag);
+	if (s->command == RS_CHECK_CONFIG)
+		director_check_vip_interface(cfg, &links, diag);
 	observed_free(&links);
 	return EXIT_DONE;
 }
@@ -92,12 +80,13 @@ int session_read_config(struct session *s, struct config *cfg)
 	config_load(s->opts->config_path, cfg, &diag);
 	/* stop withdraws whatever is recorded: it needs no VIP, and an uplink
 	 * unplugged since start must not keep it from cleaning up. */
-	if (s->command != RS_STOP && s->command != RS_RELOAD && !diag.count)
+	if (s->command != RS_STOP && s->command != RS_RELOAD && !diag.count &&
+	    !(s->command == RS_CHECK_CONFIG && cfg->dir.present && !cfg->has_realserver))
 		config_require_realserver(cfg, &diag);
 	if (s->command != RS_STOP && s->command != RS_RELOAD && !diag.count)
 		code = check_interfaces(s, cfg, &diag);
 	if (!code && diag.count)
-		code = config_failure(s, &diag);
+		code = fail_config(s->opts, &diag);
 	diag_free(&diag);
 	return code;
 }
@@ -195,11 +184,11 @@ int session_prepare(struct session *s)
 {
 	int code, err;
 
-	err = nl_open(&s->conn, NETLINK_ROUTE);
+	err = netlink_open(&s->conn, NETLINK_ROUTE);
 	if (err)
 		return session_fail(s, EXIT_RUNTIME, "cannot open rtnetlink: %s", strerror(-err));
 	/* Without nfnetlink, nftables is simply unavailable (see check_nftables). */
-	if (nl_open(&s->nfnl, NETLINK_NETFILTER) < 0)
+	if (netlink_open(&s->nfnl, NETLINK_NETFILTER) < 0)
 		s->nfnl.sock = NULL;
 	if ((code = session_read_config(s, &s->cfg)))
 		return code;

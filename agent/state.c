@@ -43,7 +43,7 @@ void owned_add_sysctl(struct owned *owned, const struct saved_sysctl *saved)
 }
 
 const struct saved_sysctl *owned_sysctl(const struct owned *owned, const char *iface,
-					enum arp_key key)
+					enum sysctl_key key)
 {
 	for (size_t i = 0; i < owned->sysctl_count; i++)
 		if (owned->sysctls[i].key == key && strcmp(owned->sysctls[i].iface, iface) == 0)
@@ -98,11 +98,7 @@ static int parse_sysctl_line(const char *line, struct saved_sysctl *saved)
 	if (sscanf(line, "sysctl %16s %31s %d %d", iface, key, &saved->original, &saved->set) != 4 ||
 	    strlen(iface) >= IFNAMSIZ)
 		return -1;
-	if (strcmp(key, "arp_ignore") == 0)
-		saved->key = ARP_IGNORE;
-	else if (strcmp(key, "arp_announce") == 0)
-		saved->key = ARP_ANNOUNCE;
-	else
+	if (sysctl_key_parse(key, &saved->key) < 0)
 		return -1;
 	strcpy(saved->iface, iface);
 	return 0;
@@ -194,18 +190,21 @@ char *state_format(const struct owned *owned)
 	format_list(out, "adopted", &owned->adopted);
 	for (size_t i = 0; i < owned->sysctl_count; i++) {
 		const struct saved_sysctl *s = &owned->sysctls[i];
-		fprintf(out, "sysctl %s %s %d %d\n", s->iface, arp_key_name(s->key),
+		fprintf(out, "sysctl %s %s %d %d\n", s->iface, sysctl_key_name(s->key),
 			s->original, s->set);
 	}
 	fclose(out);
 	return text;
 }
 
-static int read_file(const char *path, char **text)
+int state_read_file(const char *dir, const char *name, char **text)
 {
-	FILE *in = fopen(path, "re");
+	char path[PATH_MAX];
+	FILE *in;
 	size_t cap = 0, len;
 
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	in = fopen(path, "re");
 	*text = NULL;
 	if (!in)
 		return -errno;
@@ -220,13 +219,12 @@ static int read_file(const char *path, char **text)
 
 int state_load(const char *dir, struct owned *owned, int *skipped)
 {
-	char path[PATH_MAX], *text;
+	char *text;
 	int err;
 
 	memset(owned, 0, sizeof(*owned));
 	*skipped = 0;
-	snprintf(path, sizeof(path), "%s/state", dir);
-	err = read_file(path, &text);
+	err = state_read_file(dir, "state", &text);
 	if (err == -ENOENT)
 		return 0;
 	if (err)
@@ -272,13 +270,19 @@ static int write_all(int fd, const char *text)
 	return 0;
 }
 
-static int replace_file(const char *dir, const char *text)
+int state_write_file(const char *dir, const char *name, const char *text)
 {
 	char path[PATH_MAX], temp[PATH_MAX];
 	int fd, err;
 
-	snprintf(path, sizeof(path), "%s/state", dir);
-	snprintf(temp, sizeof(temp), "%s/.state.tmp", dir);
+	if (!text) {
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+	}
+	if ((err = make_dir(dir)))
+		return err;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(temp, sizeof(temp), "%s/.%s.tmp", dir, name);
 	fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
@@ -296,18 +300,9 @@ static int replace_file(const char *dir, const char *text)
 
 int state_save(const char *dir, const struct owned *owned)
 {
-	char path[PATH_MAX], *text;
-	int err;
+	char *text = owned_is_empty(owned) ? NULL : state_format(owned);
+	int err = state_write_file(dir, "state", text);
 
-	if (owned_is_empty(owned)) {
-		snprintf(path, sizeof(path), "%s/state", dir);
-		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
-	}
-	err = make_dir(dir);
-	if (err)
-		return err;
-	text = state_format(owned);
-	err = replace_file(dir, text);
 	free(text);
 	return err;
 }
@@ -334,6 +329,11 @@ static int lock_file(const char *dir, const char *name)
 int state_lock(const char *dir)
 {
 	return lock_file(dir, "lock");
+}
+
+int state_director_lock(const char *dir)
+{
+	return lock_file(dir, "director.lock");
 }
 
 int state_daemon_lock(const char *dir)

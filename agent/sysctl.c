@@ -9,21 +9,50 @@
 #include <string.h>
 #include <unistd.h>
 
-const char *arp_key_name(enum arp_key key)
+const char *sysctl_key_name(enum sysctl_key key)
 {
-	return key == ARP_IGNORE ? "arp_ignore" : "arp_announce";
+	static const char *const names[] = { "arp_ignore", "arp_announce", "ip_forward",
+					     "forwarding" };
+
+	return names[key];
 }
 
-static int sysctl_path(char *buf, size_t len, const char *iface, enum arp_key key)
+int sysctl_key_parse(const char *name, enum sysctl_key *key)
 {
-	int n = snprintf(buf, len, "/proc/sys/net/ipv4/conf/%s/%s", iface, arp_key_name(key));
+	for (int k = ARP_IGNORE; k <= IPV6_FORWARDING; k++) {
+		if (strcmp(name, sysctl_key_name((enum sysctl_key)k)) == 0) {
+			*key = (enum sysctl_key)k;
+			return 0;
+		}
+	}
+	return -1;
+}
 
+const char *sysctl_full_name(const char *iface, enum sysctl_key key, char *buf, size_t len)
+{
+	if (key == IP_FORWARD)
+		snprintf(buf, len, "net.ipv4.ip_forward");
+	else
+		snprintf(buf, len, "net.%s.conf.%s.%s", key == IPV6_FORWARDING ? "ipv6" : "ipv4",
+			 iface, sysctl_key_name(key));
+	return buf;
+}
+
+static int sysctl_path(char *buf, size_t len, const char *iface, enum sysctl_key key)
+{
+	int n;
+
+	if (key == IP_FORWARD)
+		n = snprintf(buf, len, "/proc/sys/net/ipv4/ip_forward");
+	else
+		n = snprintf(buf, len, "/proc/sys/net/%s/conf/%s/%s",
+			     key == IPV6_FORWARDING ? "ipv6" : "ipv4", iface, sysctl_key_name(key));
 	if (strchr(iface, '/') || n < 0 || (size_t)n >= len)
 		return -EINVAL;
 	return 0;
 }
 
-int sysctl_arp_read(const char *iface, enum arp_key key, int *value)
+int sysctl_read(const char *iface, enum sysctl_key key, int *value)
 {
 	char path[PATH_MAX], text[32], *end;
 	ssize_t n;
@@ -44,7 +73,7 @@ int sysctl_arp_read(const char *iface, enum arp_key key, int *value)
 	return end == text ? -EINVAL : 0;
 }
 
-int sysctl_arp_write(const char *iface, enum arp_key key, int value)
+int sysctl_write(const char *iface, enum sysctl_key key, int value)
 {
 	char path[PATH_MAX], text[16];
 	int fd, len, err = sysctl_path(path, sizeof(path), iface, key);

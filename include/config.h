@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "ipaddr.h"
+#include "ipvs.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/lvsagent/lvsagent.conf"
 #define CONFIG_DEFAULT_STATE_DIR "/run/lvsagent"
@@ -41,6 +42,27 @@ struct rs_config {
 	bool keep_on_stop;		/* on_stop = keep: the daemon leaves all in place */
 };
 
+/* One [service NAME] section: the IPVS service it declares. */
+struct dir_service {
+	char name[48];
+	int line;			/* of the [service NAME] header */
+	int virtual_line;		/* 0: no virtual = yet */
+	int netmask_line;
+	bool netmask_given;
+	struct ipvs_service svc;	/* its real servers in svc.dests */
+	int *dest_lines;		/* the line of each real server */
+	bool *dest_port_given;		/* "ADDR" alone takes the service's port */
+};
+
+struct director_config {
+	bool present;			/* a [director] or [service] section exists */
+	bool manage_all;		/* manage = all: the whole IPVS table is ours */
+	char vip_interface[IFNAMSIZ];	/* "" = none */
+	int vip_interface_line;
+	struct dir_service *services;
+	size_t service_count, service_capacity;
+};
+
 struct config {
 	char *file;			/* as named in messages: path or "<stdin>" */
 	char *state_dir;
@@ -48,6 +70,7 @@ struct config {
 	unsigned sysctl_check_interval;	/* seconds; 0: never (the daemon) */
 	bool has_realserver;		/* a [realserver] section was present */
 	struct rs_config rs;
+	struct director_config dir;
 };
 
 /* Read and parse PATH ("-" = standard input). Returns 0 when the file is
@@ -60,6 +83,8 @@ int config_parse_text(const char *name, const char *text, size_t len,
 
 /* Errors for running as a real server: at least one VIP. */
 int config_require_realserver(const struct config *cfg, struct diag *diag);
+/* Errors for running as a director: at least one service (unless manage = all). */
+int config_require_director(const struct config *cfg, struct diag *diag);
 
 void config_free(struct config *cfg);
 

@@ -27,10 +27,13 @@ struct nl_conn {
 };
 
 /* Open and bind a socket on BUS (NETLINK_ROUTE, ...). Returns 0 or -errno. */
-int nl_open(struct nl_conn *conn, int bus);
-void nl_close(struct nl_conn *conn);
+int netlink_open(struct nl_conn *conn, int bus);
+void netlink_close(struct nl_conn *conn);
+/* Take over FD, a bound netlink socket opened elsewhere (libnl's); closing
+ * the connection closes FD. 0 or -errno. */
+int netlink_adopt(struct nl_conn *conn, int fd);
 /* The socket's file descriptor, for poll/epoll. */
-int nl_fd(const struct nl_conn *conn);
+int netlink_fd(const struct nl_conn *conn);
 
 /* Dump callbacks: on_msg returns 0 to go on or -errno to abort; on_restart
  * empties what was collected before the dump is retried. */
@@ -40,8 +43,12 @@ typedef void (*nl_restart_cb)(void *data);
 /* Send REQUEST (NLM_F_DUMP is added) and pass every reply to on_msg.
  * Retries from scratch when the kernel marks the dump NLM_F_DUMP_INTR.
  * Returns 0 or -errno. */
-int nl_dump(struct nl_conn *conn, struct nlmsghdr *request,
+int netlink_dump(struct nl_conn *conn, struct nlmsghdr *request,
 	    nl_msg_cb on_msg, nl_restart_cb on_restart, void *data);
+
+/* Send REQUEST (NLM_F_ACK is added) and pass its replies to on_msg until
+ * the kernel's ACK. 0 or -errno. */
+int netlink_query(struct nl_conn *conn, struct nlmsghdr *request, nl_msg_cb on_msg, void *data);
 
 /* The largest single request a batch holds; rtnetlink requests for one
  * address or route are a few dozen bytes. */
@@ -76,6 +83,12 @@ void *nl_batch_put_raw(struct nl_batch *batch, size_t room);
  * results[i] receives the outcome of request i. Returns 0 when every ACK
  * arrived (individual failures are in results), -errno otherwise. */
 int nl_batch_send(struct nl_conn *conn, struct nl_batch *batch, struct nl_result *results);
+
+/* The same, but no further sendmsg after one whose requests met a refusal
+ * (the kernel went on with the rest of that one): *SENT tells how many
+ * requests were sent and answered. */
+int nl_batch_send_until_error(struct nl_conn *conn, struct nl_batch *batch,
+			      struct nl_result *results, size_t *sent);
 
 /* The same in a single sendmsg, however large: an nfnetlink transaction
  * must reach the kernel in one piece. Requests without NLM_F_ACK (the

@@ -47,6 +47,9 @@ const struct rtnl_link *observed_link(const struct observed *obs, const char *na
 const struct rtnl_addr *observed_lo_addr(const struct observed *obs, const struct ipaddr *addr);
 /* ADDR on lo with another prefix length, or on another interface. */
 const struct rtnl_addr *observed_addr_elsewhere(const struct observed *obs, const struct ipaddr *addr);
+/* ADDR on interface IFINDEX, with any prefix length, or NULL. */
+const struct rtnl_addr *observed_addr_on(const struct observed *obs, int ifindex,
+					 const struct ipaddr *addr);
 /* A main-table host route to ADDR through lo (ours first), or NULL. */
 const struct rtnl_route *observed_lo_route(const struct observed *obs, const struct ipaddr *addr);
 /* The primary IPv4 address of IFINDEX (the first in the kernel's order that

@@ -29,7 +29,7 @@ struct plan_item {
 	enum item_action action;
 	struct ipaddr addr;		/* VIP, ROUTE */
 	char iface[IFNAMSIZ];		/* SYSCTL ("all" or an interface), LINK */
-	enum arp_key key;		/* SYSCTL */
+	enum sysctl_key key;		/* SYSCTL */
 	/* SYSCTL: the values; VIP/ROUTE/NFT: 1 present, 0 absent; LINK: 1 up.
 	 * NFT present but not as configured: before 2. */
 	int before, after;

@@ -24,6 +24,8 @@ struct rtnl_link {
 	int ifindex;
 	unsigned flags;			/* IFF_UP, IFF_LOOPBACK, ... */
 	char name[IFNAMSIZ];
+	uint8_t hwaddr[6];		/* Ethernet address, when it has one */
+	bool has_hwaddr;
 };
 
 struct rtnl_addr {
@@ -50,6 +52,10 @@ struct rtnl_route {
 /* Requests, appended to a batch. */
 void rtnl_put_link_up(struct nl_batch *batch, int ifindex);
 void rtnl_put_vip_addr(struct nl_batch *batch, bool add, int lo_ifindex, const struct ipaddr *vip);
+/* The director's VIP on a real interface: labelled IFACE:lvs where that
+ * fits, IPv6 without duplicate address detection. */
+void rtnl_put_iface_vip(struct nl_batch *batch, bool add, int ifindex, const char *iface,
+			const struct ipaddr *vip);
 void rtnl_put_vip_route(struct nl_batch *batch, bool add, int lo_ifindex, const struct ipaddr *vip);
 
 /* Dump requests, built in a caller's buffer of NL_REQUEST_BUFFER. */

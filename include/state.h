@@ -14,7 +14,7 @@
 
 struct saved_sysctl {
 	char iface[IFNAMSIZ];
-	enum arp_key key;
+	enum sysctl_key key;
 	int original;			/* the value found before lvsagent changed it */
 	int set;			/* the value lvsagent wrote */
 };
@@ -39,7 +39,7 @@ bool addr_list_has(const struct addr_list *list, const struct ipaddr *addr);
 
 void owned_add_sysctl(struct owned *owned, const struct saved_sysctl *saved);
 const struct saved_sysctl *owned_sysctl(const struct owned *owned, const char *iface,
-					enum arp_key key);
+					enum sysctl_key key);
 bool owned_is_empty(const struct owned *owned);
 /* The same records in the same order (then the file need not be rewritten). */
 bool owned_equal(const struct owned *a, const struct owned *b);
@@ -57,9 +57,19 @@ int state_load(const char *dir, struct owned *owned, int *skipped);
  * an empty state removes the file. 0 or -errno. */
 int state_save(const char *dir, const struct owned *owned);
 
+/* DIR/NAME whole (0, -ENOENT when absent, or -errno), and its atomic
+ * replacement (a temporary file renamed over it, DIR created as needed;
+ * NULL TEXT removes the file). */
+int state_read_file(const char *dir, const char *name, char **text);
+int state_write_file(const char *dir, const char *name, const char *text);
+
 /* Take DIR/lock (creating DIR). Returns the fd to keep open, or -errno
  * (-EWOULDBLOCK when another lvsagent holds it). */
 int state_lock(const char *dir);
+
+/* The director's lock, DIR/director.lock: a director that is also a real
+ * server (one state directory) runs both sides independently. */
+int state_director_lock(const char *dir);
 
 /* The daemon's lock, DIR/daemon.pid, holding its pid for `status` and
  * `reload`. Returns the fd to keep open for the daemon's life, or -errno

@@ -1,17 +1,28 @@
 /* sysctl: the ARP sysctls of one interface (or "all"), read and written
- * through /proc/sys/net/ipv4/conf/IFACE/. The kernel sends no event when
- * they change, so callers read them whenever they need the truth. */
+ * through /proc/sys/net/ipv4/conf/IFACE/, and the director's forwarding
+ * switches. The kernel sends no event when they change, so callers read
+ * them whenever they need the truth. */
 #ifndef LVSAGENT_SYSCTL_H
 #define LVSAGENT_SYSCTL_H
 
-enum arp_key { ARP_IGNORE, ARP_ANNOUNCE };
-#define ARP_KEY_COUNT 2
+#include <stddef.h>
 
-const char *arp_key_name(enum arp_key key);
+enum sysctl_key {
+	ARP_IGNORE, ARP_ANNOUNCE,	/* net.ipv4.conf.IFACE.arp_* */
+	IP_FORWARD,			/* net.ipv4.ip_forward (IFACE ignored) */
+	IPV6_FORWARDING,		/* net.ipv6.conf.IFACE.forwarding */
+};
+#define ARP_KEY_COUNT 2			/* the ARP keys come first */
 
-/* Read or write net.ipv4.conf.IFACE.KEY. 0 or -errno (-ENOENT: no such
+const char *sysctl_key_name(enum sysctl_key key);
+/* The key named NAME ("arp_ignore", ...): 0, or -1. */
+int sysctl_key_parse(const char *name, enum sysctl_key *key);
+/* "net.ipv4.conf.all.arp_ignore", "net.ipv4.ip_forward", ... */
+const char *sysctl_full_name(const char *iface, enum sysctl_key key, char *buf, size_t len);
+
+/* Read or write the KEY of IFACE. 0 or -errno (-ENOENT: no such
  * interface). */
-int sysctl_arp_read(const char *iface, enum arp_key key, int *value);
-int sysctl_arp_write(const char *iface, enum arp_key key, int value);
+int sysctl_read(const char *iface, enum sysctl_key key, int *value);
+int sysctl_write(const char *iface, enum sysctl_key key, int value);
 
 #endif

@@ -1,9 +1,12 @@
 #!/bin/sh
 # Installs what lvsagent's build and tests need, with apt-get, when run as
-# root on Debian; otherwise only says what is missing.
+# root on Debian; otherwise only says what is missing. With arguments, those
+# packages instead (tests/vm/deps.sh names the VM harness's).
 set -eu
 
-PACKAGES="gcc make pkg-config libmnl-dev libnftnl-dev libcap-ng-dev libinih-dev libcmocka-dev
+PACKAGES="$*"
+[ -n "$PACKAGES" ] || PACKAGES="gcc make pkg-config libmnl-dev libnftnl-dev libnl-3-dev libnl-genl-3-dev libcap-ng-dev
+libinih-dev libcmocka-dev
 iproute2 arping socat python3 util-linux procps systemd strace
 nftables tcpdump ndisc6 ansible-core"
 

@@ -52,7 +52,7 @@ static int wait_back(struct nl_conn *monitor, int lo, const struct ipaddr *vip, 
 {
 	char buf[NL_DUMP_BUFFER] __attribute__((aligned(4)));
 	double deadline = now_ms() + timeout_ms;
-	struct pollfd pfd = { .fd = nl_fd(monitor), .events = POLLIN };
+	struct pollfd pfd = { .fd = netlink_fd(monitor), .events = POLLIN };
 
 	while (now_ms() < deadline) {
 		if (poll(&pfd, 1, (int)(deadline - now_ms()) + 1) <= 0)
@@ -94,7 +94,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	timeout_ms = argc > 3 ? atoi(argv[3]) : 1000;
-	if (nl_open(&conn, NETLINK_ROUTE) || monitor_open(&monitor)) {
+	if (netlink_open(&conn, NETLINK_ROUTE) || monitor_open(&monitor)) {
 		perror("netlink");
 		return 2;
 	}
@@ -120,7 +120,7 @@ int main(int argc, char **argv)
 	       count, percentile(samples, count, 50), percentile(samples, count, 90),
 	       percentile(samples, count, 99), samples[count - 1]);
 	free(samples);
-	nl_close(&monitor);
-	nl_close(&conn);
+	netlink_close(&monitor);
+	netlink_close(&conn);
 	return 0;
 }

@@ -186,7 +186,8 @@ static void test_bad_keys_and_sections(void **state)
 	expect_error("[realserver]\nvip 10.0.0.1\n",
 		     "test.conf:2: expected \"key = value\" or \"[section]\"");
 	expect_error("vip = 10.0.0.1\n",
-		     "test.conf:1: \"vip\" is outside any section (start with [agent] or [realserver])");
+		     "test.conf:1: \"vip\" is outside any section (start with [agent], [realserver], "
+		     "[director] or [service NAME])");
 	expect_error("[realserver]\nvip =\n", "test.conf:2: vip has no value");
 }
 

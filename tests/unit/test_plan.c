@@ -83,7 +83,7 @@ static void want_vip(struct world *w, const char *addr)
 	w->cfg.vips[w->cfg.vip_count++] = (struct vip){ .addr = ip(addr), .line = 1 };
 }
 
-static void save_sysctl(struct world *w, const char *iface, enum arp_key key, int original,
+static void save_sysctl(struct world *w, const char *iface, enum sysctl_key key, int original,
 			int set)
 {
 	struct saved_sysctl saved = { .key = key, .original = original, .set = set };
@@ -151,7 +151,7 @@ static const struct plan_item *find(const struct world *w, enum item_kind kind,
 }
 
 static const struct plan_item *find_sysctl(const struct world *w, const char *iface,
-					   enum arp_key key)
+					   enum sysctl_key key)
 {
 	for (size_t i = 0; i < w->plan.count; i++) {
 		const struct plan_item *item = &w->plan.items[i];

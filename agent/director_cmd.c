@@ -1,0 +1,295 @@
+/* director_cmd: the director's commands. See director_cmd.h. */
+#include "director_cmd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "director_apply.h"
+#include "director_import.h"
+#include "director_list.h"
+#include "director_plan.h"
+#include "director_report.h"
+#include "director_state.h"
+#include "director_status.h"
+#include "failure.h"
+#include "log.h"
+#include "privilege.h"
+#include "sysctl.h"
+
+static const struct {
+	const char *name;
+	enum dir_command command;
+	bool takes_check, takes_json;
+} subcommands[] = {
+	{ "apply", DIRCMD_APPLY, true, true },
+	{ "stop", DIRCMD_STOP, true, true },
+	{ "status", DIRCMD_STATUS, false, true },
+	{ "save", DIRCMD_SAVE, false, false },
+	{ "import", DIRCMD_IMPORT, false, false },
+};
+
+bool director_command_find(const char *name, enum dir_command *command, bool *takes_check,
+			   bool *takes_json)
+{
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
+		if (strcmp(name, subcommands[i].name) != 0)
+			continue;
+		*command = subcommands[i].command;
+		*takes_check = subcommands[i].takes_check;
+		*takes_json = subcommands[i].takes_json;
+		return true;
+	}
+	return false;
+}
+
+/* One run against the director: configuration, sockets, what is owned,
+ * what the kernel has. */
+struct director_run {
+	enum dir_command command;
+	const struct cli_options *opts;
+	struct config cfg;
+	struct dir_owned owned;
+	struct ipvs_conn ipvs;
+	struct nl_conn rtnl;
+	struct observed obs;
+	struct dir_host host;
+	struct ipvs_table kernel;
+	int lock_fd;
+};
+
+static void run_close(struct director_run *r)
+{
+	ipvs_table_free(&r->kernel);
+	observed_free(&r->obs);
+	ipvs_close(&r->ipvs);
+	netlink_close(&r->rtnl);
+	dir_owned_free(&r->owned);
+	config_free(&r->cfg);
+	if (r->lock_fd >= 0)
+		close(r->lock_fd);
+}
+
+static bool changes_host(const struct director_run *r)
+{
+	return (r->command == DIRCMD_APPLY || r->command == DIRCMD_STOP) && !r->opts->check;
+}
+
+/* --- the steps, in the order a user wants to hear about problems -------------- */
+
+/* vip_interface must exist (a configuration error otherwise); stop goes on
+ * without it, to clean up after an interface that was unplugged. */
+static void check_vip_interface(struct director_run *r, struct diag *diag)
+{
+	const char *name = r->cfg.dir.vip_interface;
+	const struct rtnl_link *link = name[0] ? observed_link(&r->obs, name) : NULL;
+
+	r->host.vip_ifindex = link ? link->ifindex : 0;
+	if (r->command != DIRCMD_STOP)
+		director_check_vip_interface(&r->cfg, &r->obs, diag);
+}
+
+/* Links and addresses: where VIPs are bound and announced. */
+static int observe_links(struct director_run *r)
+{
+	int err = netlink_open(&r->rtnl, NETLINK_ROUTE);
+
+	if (!err)
+		err = rtnl_dump_links(&r->rtnl, &r->obs.links, &r->obs.link_count);
+	if (!err)
+		err = rtnl_dump_addrs(&r->rtnl, &r->obs.addrs, &r->obs.addr_count);
+	if (err)
+		return fail_run(r->opts, EXIT_RUNTIME, "cannot read links and addresses: %s",
+				strerror(-err));
+	observed_index(&r->obs);
+	return EXIT_DONE;
+}
+
+static int read_config(struct director_run *r)
+{
+	struct diag diag = { 0 };
+	int code = EXIT_DONE;
+
+	config_load(r->opts->config_path, &r->cfg, &diag);
+	if (r->command != DIRCMD_STOP && !diag.count)
+		config_require_director(&r->cfg, &diag);
+	if (!diag.count && (code = observe_links(r)) == EXIT_DONE)
+		check_vip_interface(r, &diag);
+	if (!code && diag.count)
+		code = fail_config(r->opts, &diag);
+	diag_free(&diag);
+	return code;
+}
+
+static int take_lock(struct director_run *r)
+{
+	r->lock_fd = state_director_lock(r->cfg.state_dir);
+	if (r->lock_fd == -EWOULDBLOCK)
+		return fail_run(r->opts, EXIT_RUNTIME, "another lvsagent is changing this director "
+				"(%s/director.lock is held)", r->cfg.state_dir);
+	if (r->lock_fd < 0)
+		return fail_run(r->opts, EXIT_RUNTIME, "cannot lock %s/director.lock: %s",
+				r->cfg.state_dir, strerror(-r->lock_fd));
+	return EXIT_DONE;
+}
+
+static int load_state(struct director_run *r)
+{
+	int skipped, err = dir_state_load(r->cfg.state_dir, &r->owned, &skipped);
+
+	if (err)
+		return fail_run(r->opts, EXIT_RUNTIME, "cannot read %s/director: %s",
+				r->cfg.state_dir, strerror(-err));
+	if (skipped)
+		log_warn("%s/director: skipped %d unreadable line%s", r->cfg.state_dir, skipped,
+			 skipped == 1 ? "" : "s");
+	return EXIT_DONE;
+}
+
+static int open_ipvs(struct director_run *r)
+{
+	int err = ipvs_open(&r->ipvs);
+
+	if (err == -ENOENT)
+		return fail_run(r->opts, EXIT_RUNTIME, "this kernel has no IPVS: load the ip_vs "
+				"module (modprobe ip_vs; ip_vs in /etc/modules-load.d/ to keep it)");
+	if (err)
+		return fail_run(r->opts, EXIT_RUNTIME, "cannot open generic netlink for IPVS: %s",
+				strerror(-err));
+	return EXIT_DONE;
+}
+
+static int observe_ipvs(struct director_run *r)
+{
+	int err = ipvs_dump(&r->ipvs, &r->kernel);
+
+	if (err)
+		return fail_run(r->opts, EXIT_RUNTIME, "cannot read the IPVS table: %s",
+				strerror(-err));
+	return EXIT_DONE;
+}
+
+/* ip_forward and IPv6 forwarding, for NAT real servers; -1 when unreadable. */
+static void observe_forwarding(struct director_run *r)
+{
+	if (sysctl_read("-", IP_FORWARD, &r->host.forwarding[0]) < 0)
+		r->host.forwarding[0] = -1;
+	if (sysctl_read("all", IPV6_FORWARDING, &r->host.forwarding[1]) < 0)
+		r->host.forwarding[1] = -1;
+	r->host.obs = &r->obs;
+}
+
+static int prepare(struct director_run *r)
+{
+	int code;
+
+	if ((code = read_config(r)))
+		return code;
+	log_set_level(r->cfg.log_level);
+	/* Even reading the IPVS table takes CAP_NET_ADMIN. */
+	if (!have_net_admin())
+		return fail_run(r->opts, EXIT_PRIVILEGE, "lvsagent director needs root "
+				"(CAP_NET_ADMIN)");
+	if (changes_host(r) && (code = take_lock(r)))
+		return code;
+	if ((code = load_state(r)) || (code = open_ipvs(r)) || (code = observe_ipvs(r)))
+		return code;
+	observe_forwarding(r);
+	return EXIT_DONE;
+}
+
+/* --- apply and stop ----------------------------------------------------------------- */
+
+static int save_state(struct director_run *r, const struct dir_plan *plan)
+{
+	struct dir_owned after;
+	int err;
+
+	director_owned_after(plan, &r->owned, &after);
+	err = dir_owned_same(&after, &r->owned) ? 0 : dir_state_save(r->cfg.state_dir, &after);
+	dir_owned_free(&after);
+	if (err) {
+		log_error("cannot write %s/director: %s", r->cfg.state_dir, strerror(-err));
+		return EXIT_RUNTIME;
+	}
+	return EXIT_DONE;
+}
+
+static int converge(struct director_run *r, bool stop)
+{
+	struct report_options report = { .check = r->opts->check, .json = r->opts->json,
+					  .verb = stop ? "director stop" : "director apply" };
+	struct dir_plan plan;
+	size_t failed = 0;
+	int code = EXIT_DONE;
+
+	if (stop)
+		director_plan_stop(&r->cfg.dir, &r->kernel, &r->owned, &r->host, &plan);
+	else
+		director_plan_apply(&r->cfg.dir, &r->kernel, &r->owned, &r->host, &plan);
+	if (!r->opts->check) {
+		failed = director_apply(&r->ipvs, &r->rtnl, &r->kernel, &r->host, &plan);
+		code = save_state(r, &plan);
+	}
+	director_report(stdout, &plan, &report);
+	dir_plan_free(&plan);
+	return failed ? EXIT_RUNTIME : code;
+}
+
+/* --- save and import need no configuration ------------------------------------------ */
+
+static int save(const struct cli_options *opts)
+{
+	struct director_run r = { .command = DIRCMD_SAVE, .opts = opts, .lock_fd = -1 };
+	int code;
+
+	if (!have_net_admin())
+		return fail_run(opts, EXIT_PRIVILEGE, "lvsagent director save needs root "
+				"(CAP_NET_ADMIN)");
+	code = open_ipvs(&r);
+	if (!code)
+		code = observe_ipvs(&r);
+	if (!code) {
+		director_sort(&r.kernel);
+		director_save(stdout, &r.kernel);
+	}
+	run_close(&r);
+	return code;
+}
+
+static int import(void)
+{
+	struct diag diag = { 0 };
+	int code = EXIT_DONE;
+
+	if (isatty(STDIN_FILENO))
+		log_info("reading ipvsadm rules (ipvsadm -Sn) from standard input");
+	if (director_import(stdin, "<stdin>", stdout, &diag) < 0) {
+		diag_sort(&diag);
+		diag_print(&diag);
+		code = EXIT_USAGE;
+	}
+	diag_free(&diag);
+	return code;
+}
+
+int director_command_run(enum dir_command command, const struct cli_options *opts)
+{
+	struct director_run r = { .command = command, .opts = opts, .lock_fd = -1 };
+	int code;
+
+	if (command == DIRCMD_SAVE)
+		return save(opts);
+	if (command == DIRCMD_IMPORT)
+		return import();
+	code = prepare(&r);
+	if (!code && command == DIRCMD_STATUS)
+		code = director_status(stdout, &r.cfg, &r.kernel, &r.owned, &r.host, &r.ipvs,
+				       opts->json);
+	else if (!code)
+		code = converge(&r, command == DIRCMD_STOP);
+	run_close(&r);
+	return code;
+}

@@ -1,0 +1,362 @@
+/* director_plan: the pure heart of the director. See director_plan.h. */
+#include "director_plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/ip_vs.h>
+
+#include "xalloc.h"
+
+static struct dir_item *new_item(struct dir_plan *plan, enum dir_kind kind)
+{
+	struct dir_item *item;
+
+	XGROW(plan->items, plan->count, plan->capacity);
+	item = &plan->items[plan->count++];
+	memset(item, 0, sizeof(*item));
+	item->kind = kind;
+	return item;
+}
+
+/* --- matching through hash maps -------------------------------------------- */
+
+struct dest_key {
+	uint8_t addr[16];
+	uint16_t port, af;
+};
+
+static void dest_key(const struct ipvs_dest *dest, struct dest_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	memcpy(key->addr, dest->addr.bytes, ipaddr_len(&dest->addr));
+	key->port = dest->port;
+	key->af = dest->addr.family;
+}
+
+static void index_services(const struct ipvs_table *table, struct hashmap *map)
+{
+	struct ipvs_service_key key;
+
+	hashmap_init(map, sizeof(key), table->count);
+	for (size_t i = 0; i < table->count; i++) {
+		ipvs_service_key(&table->services[i], &key);
+		hashmap_put(map, &key, i);
+	}
+}
+
+static const struct ipvs_service *find_service(const struct ipvs_table *table,
+					       const struct hashmap *map,
+					       const struct ipvs_service *svc)
+{
+	struct ipvs_service_key key;
+	size_t at;
+
+	ipvs_service_key(svc, &key);
+	return hashmap_get(map, &key, &at) ? &table->services[at] : NULL;
+}
+
+/* --- services and their real servers ---------------------------------------- */
+
+static struct dir_item *dest_item(struct dir_plan *plan, const char *name,
+				  const struct ipvs_service *want, const struct ipvs_service *have)
+{
+	struct dir_item *item = new_item(plan, DIR_DEST);
+
+	item->name = name;
+	item->want = want;
+	item->have = have;
+	item->ours = true;
+	return item;
+}
+
+/* A managed service's real servers are the configuration's, all of them. */
+static void plan_dests(struct dir_plan *plan, const char *name, const struct ipvs_service *want,
+		       const struct ipvs_service *have)
+{
+	size_t have_count = have ? have->dest_count : 0;
+	bool *matched = xcalloc(have_count, sizeof(*matched));
+	struct hashmap map;
+	struct dest_key key;
+
+	hashmap_init(&map, sizeof(key), have_count);
+	for (size_t i = 0; i < have_count; i++) {
+		dest_key(&have->dests[i], &key);
+		hashmap_put(&map, &key, i);
+	}
+	for (size_t i = 0; i < want->dest_count; i++) {
+		struct dir_item *item = dest_item(plan, name, want, have);
+		size_t at;
+		item->want_dest = &want->dests[i];
+		item->wanted = true;
+		dest_key(item->want_dest, &key);
+		if (!hashmap_get(&map, &key, &at)) {
+			item->action = ACTION_ADD;
+			continue;
+		}
+		matched[at] = true;
+		item->have_dest = &have->dests[at];
+		item->action = ipvs_dest_differs(item->want_dest, item->have_dest) ? ACTION_SET
+										   : ACTION_NONE;
+	}
+	for (size_t i = 0; i < have_count; i++) {
+		if (matched[i])
+			continue;
+		struct dir_item *item = dest_item(plan, name, want, have);
+		item->have_dest = &have->dests[i];
+		item->action = ACTION_REMOVE;
+	}
+	hashmap_free(&map);
+	free(matched);
+}
+
+static void plan_service(struct dir_plan *plan, const struct dir_service *configured,
+			 const struct ipvs_table *kernel, const struct hashmap *kernel_map,
+			 const struct dir_owned *owned, bool manage_all)
+{
+	const struct ipvs_service *want = &configured->svc;
+	const struct ipvs_service *have = find_service(kernel, kernel_map, want);
+	struct dir_item *item = new_item(plan, DIR_SERVICE);
+
+	item->name = configured->name;
+	item->want = want;
+	item->have = have;
+	item->wanted = true;
+	if (!have) {
+		item->action = ACTION_ADD;
+		item->ours = true;
+	} else {
+		item->ours = manage_all || dir_owned_has_service(owned, have);
+		item->adopted = !item->ours;
+		item->action = ipvs_service_differs(want, have) ? ACTION_SET : ACTION_NONE;
+	}
+	plan_dests(plan, configured->name, want, have);
+}
+
+/* Services in the kernel the configuration does not name: removed when
+ * lvsagent owns them (manage = all: always). */
+static void plan_unnamed(struct dir_plan *plan, const struct ipvs_table *kernel,
+			 const struct hashmap *wanted, const struct dir_owned *owned, bool all,
+			 bool everything)
+{
+	struct ipvs_service_key key;
+	size_t at;
+
+	for (size_t i = 0; i < kernel->count; i++) {
+		const struct ipvs_service *have = &kernel->services[i];
+		ipvs_service_key(have, &key);
+		if ((!everything && hashmap_get(wanted, &key, &at)) ||
+		    !(all || dir_owned_has_service(owned, have)))
+			continue;
+		struct dir_item *item = new_item(plan, DIR_SERVICE);
+		item->have = have;
+		item->ours = true;
+		item->action = ACTION_REMOVE;
+	}
+}
+
+/* --- forwarding for NAT ------------------------------------------------------ */
+
+static bool needs_forwarding(const struct director_config *cfg, int af)
+{
+	for (size_t i = 0; i < cfg->service_count; i++) {
+		const struct ipvs_service *svc = &cfg->services[i].svc;
+		for (size_t j = 0; j < svc->dest_count; j++)
+			if (svc->dests[j].fwd == IP_VS_CONN_F_MASQ && svc->dests[j].addr.family == af)
+				return true;
+	}
+	return false;
+}
+
+static struct dir_item *sysctl_item(struct dir_plan *plan, enum sysctl_key key, int current)
+{
+	struct dir_item *item = new_item(plan, DIR_SYSCTL);
+
+	item->key = key;
+	strcpy(item->iface, key == IP_FORWARD ? "-" : "all");
+	item->before = item->after = current;
+	return item;
+}
+
+/* Forwarding on when a NAT real server needs it; the found value recorded
+ * and put back when none does (unless someone changed it since). */
+static void plan_forwarding(struct dir_plan *plan, enum sysctl_key key, bool needed,
+			    int current, const struct dir_owned *owned)
+{
+	const struct saved_sysctl *saved = dir_owned_sysctl(owned, key);
+	struct dir_item *item;
+
+	if (current < 0 || (!needed && !saved))
+		return;
+	item = sysctl_item(plan, key, current);
+	item->wanted = needed;
+	item->ours = saved != NULL;
+	if (needed) {
+		item->after = current > 0 ? current : 1;
+		item->action = item->after != current ? ACTION_SET : ACTION_NONE;
+		item->keep_record = saved || item->action == ACTION_SET;
+		item->record = saved ? *saved : (struct saved_sysctl){ .key = key, .original = current };
+		strcpy(item->record.iface, item->iface);
+		item->record.set = item->after;
+		return;
+	}
+	if (current != saved->set) {
+		item->note = "changed by someone else since lvsagent set it; left as it is";
+		return;
+	}
+	item->after = saved->original;
+	item->restore = true;
+	item->action = item->after != current ? ACTION_SET : ACTION_NONE;
+}
+
+/* --- VIPs on vip_interface ----------------------------------------------------- */
+
+static bool vip_listed(const struct dir_plan *plan, const struct ipaddr *addr)
+{
+	for (size_t i = 0; i < plan->count; i++)
+		if (plan->items[i].kind == DIR_VIP && ipaddr_equal(&plan->items[i].vip, addr))
+			return true;
+	return false;
+}
+
+static void plan_wanted_vips(struct dir_plan *plan, const struct director_config *cfg,
+			     const struct dir_owned *owned, const struct dir_host *host)
+{
+	for (size_t i = 0; host->vip_ifindex && i < cfg->service_count; i++) {
+		const struct ipvs_service *svc = &cfg->services[i].svc;
+		if (svc->fwmark || vip_listed(plan, &svc->addr))
+			continue;	/* a mark names no address to bind */
+		struct dir_item *item = new_item(plan, DIR_VIP);
+		item->vip = svc->addr;
+		item->ifindex = host->vip_ifindex;
+		strcpy(item->iface, cfg->vip_interface);
+		item->wanted = true;
+		item->before = observed_addr_on(host->obs, host->vip_ifindex, &svc->addr) != NULL;
+		item->after = 1;
+		item->ours = !item->before || dir_owned_has_vip(owned, &svc->addr);
+		item->action = item->before ? ACTION_NONE : ACTION_ADD;
+	}
+}
+
+static void plan_unwanted_vips(struct dir_plan *plan, const struct dir_owned *owned,
+			       const struct dir_host *host)
+{
+	for (size_t i = 0; i < owned->vip_count; i++) {
+		const struct dir_vip *vip = &owned->vips[i];
+		const struct rtnl_link *link = observed_link(host->obs, vip->iface);
+		if (vip_listed(plan, &vip->addr))
+			continue;
+		struct dir_item *item = new_item(plan, DIR_VIP);
+		item->vip = vip->addr;
+		strcpy(item->iface, vip->iface);
+		item->ifindex = link ? link->ifindex : 0;
+		item->ours = true;
+		item->before = link && observed_addr_on(host->obs, link->ifindex, &vip->addr);
+		item->action = item->before ? ACTION_REMOVE : ACTION_NONE;
+	}
+}
+
+int director_check_vip_interface(const struct config *cfg, const struct observed *obs,
+				 struct diag *diag)
+{
+	const char *name = cfg->dir.vip_interface;
+
+	if (!name[0] || observed_link(obs, name))
+		return 0;
+	diag_add(diag, cfg->file, cfg->dir.vip_interface_line, "vip_interface \"%s\" does not exist",
+		 name);
+	return -1;
+}
+
+/* --- entry points -------------------------------------------------------------- */
+
+void director_plan_apply(const struct director_config *cfg, const struct ipvs_table *kernel,
+			 const struct dir_owned *owned, const struct dir_host *host,
+			 struct dir_plan *plan)
+{
+	struct hashmap kernel_map, wanted;
+	struct ipvs_service_key key;
+
+	memset(plan, 0, sizeof(*plan));
+	plan_forwarding(plan, IP_FORWARD, needs_forwarding(cfg, AF_INET), host->forwarding[0],
+			owned);
+	plan_forwarding(plan, IPV6_FORWARDING, needs_forwarding(cfg, AF_INET6),
+			host->forwarding[1], owned);
+	index_services(kernel, &kernel_map);
+	hashmap_init(&wanted, sizeof(key), cfg->service_count);
+	for (size_t i = 0; i < cfg->service_count; i++) {
+		ipvs_service_key(&cfg->services[i].svc, &key);
+		hashmap_put(&wanted, &key, i);
+		plan_service(plan, &cfg->services[i], kernel, &kernel_map, owned, cfg->manage_all);
+	}
+	plan_unnamed(plan, kernel, &wanted, owned, cfg->manage_all, false);
+	plan_wanted_vips(plan, cfg, owned, host);
+	plan_unwanted_vips(plan, owned, host);
+	hashmap_free(&kernel_map);
+	hashmap_free(&wanted);
+}
+
+void director_plan_stop(const struct director_config *cfg, const struct ipvs_table *kernel,
+			const struct dir_owned *owned, const struct dir_host *host,
+			struct dir_plan *plan)
+{
+	struct hashmap none;
+
+	memset(plan, 0, sizeof(*plan));
+	hashmap_init(&none, sizeof(struct ipvs_service_key), 0);
+	plan_unnamed(plan, kernel, &none, owned, cfg->manage_all, true);
+	plan_unwanted_vips(plan, owned, host);
+	plan_forwarding(plan, IP_FORWARD, false, host->forwarding[0], owned);
+	plan_forwarding(plan, IPV6_FORWARDING, false, host->forwarding[1], owned);
+	hashmap_free(&none);
+}
+
+size_t dir_plan_changes(const struct dir_plan *plan)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < plan->count; i++)
+		n += plan->items[i].action != ACTION_NONE;
+	return n;
+}
+
+static bool took_effect(const struct dir_item *item)
+{
+	return item->action == ACTION_NONE || item->done;
+}
+
+/* Whether the item's object belongs to lvsagent once the plan is done. */
+static bool owned_now(const struct dir_item *item)
+{
+	if (!item->ours || item->adopted)
+		return false;
+	if (item->action == ACTION_ADD)
+		return item->done;
+	if (item->action == ACTION_REMOVE)
+		return !item->done;
+	return item->kind != DIR_VIP || item->before;
+}
+
+void director_owned_after(const struct dir_plan *plan, const struct dir_owned *before,
+			  struct dir_owned *after)
+{
+	dir_owned_init(after);
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct dir_item *item = &plan->items[i];
+		if (item->kind == DIR_SERVICE && owned_now(item))
+			dir_owned_add_service(after, item->want ? item->want : item->have);
+		else if (item->kind == DIR_VIP && owned_now(item))
+			dir_owned_add_vip(after, &item->vip, item->iface);
+		else if (item->kind == DIR_SYSCTL && took_effect(item) && item->keep_record)
+			dir_owned_add_sysctl(after, &item->record);
+		else if (item->kind == DIR_SYSCTL && !took_effect(item) && item->ours)
+			dir_owned_add_sysctl(after, dir_owned_sysctl(before, item->key));
+	}
+}
+
+void dir_plan_free(struct dir_plan *plan)
+{
+	free(plan->items);
+	memset(plan, 0, sizeof(*plan));
+}

@@ -1,0 +1,271 @@
+/* director_report: the director's changes, failures and warnings. */
+#include "director_report.h"
+
+#include <string.h>
+
+#include "director_syntax.h"
+#include "json.h"
+#include "log.h"
+
+static const char *kind_name(enum dir_kind kind)
+{
+	static const char *const names[] = { "service", "realserver", "vip", "sysctl" };
+
+	return names[kind];
+}
+
+static const char *action_name(const struct dir_item *item)
+{
+	return item->action == ACTION_ADD ? "add" : item->action == ACTION_REMOVE ? "remove" : "set";
+}
+
+static const struct ipvs_service *service_of(const struct dir_item *item)
+{
+	return item->want ? item->want : item->have;
+}
+
+static const char *target(const struct dir_item *item, char *buf, size_t len)
+{
+	char virt[80], addr[IPADDR_TEXT_MAX + 10];
+	const struct ipvs_dest *dest = item->want_dest ? item->want_dest : item->have_dest;
+
+	switch (item->kind) {
+	case DIR_SERVICE:
+		return director_format_virtual(service_of(item), buf, len);
+	case DIR_DEST:
+		snprintf(buf, len, "%s -> %s", director_format_virtual(service_of(item), virt, sizeof(virt)),
+			 director_format_addrport(&dest->addr, dest->port, addr, sizeof(addr)));
+		return buf;
+	case DIR_VIP:
+		return ipaddr_format_host(&item->vip, buf);
+	default:
+		return sysctl_full_name(item->iface, item->key, buf, len);
+	}
+}
+
+/* The kernel's object before the change, the configured one after it. */
+static const struct ipvs_service *service_then(const struct dir_item *item, bool before)
+{
+	if (before || item->action == ACTION_REMOVE)
+		return before ? item->have : NULL;
+	return item->want ? item->want : item->have;
+}
+
+static const struct ipvs_dest *dest_then(const struct dir_item *item, bool before)
+{
+	if (before || item->action == ACTION_REMOVE)
+		return before ? item->have_dest : NULL;
+	return item->want_dest ? item->want_dest : item->have_dest;
+}
+
+static bool vip_then(const struct dir_item *item, bool before)
+{
+	if (before || item->action == ACTION_NONE)
+		return item->before;
+	return item->action == ACTION_ADD;
+}
+
+/* The item's state before (BEFORE) or after, in the configuration's words;
+ * NULL when absent. */
+static const char *view(const struct dir_item *item, bool before, char *buf, size_t len)
+{
+	const struct ipvs_service *svc = service_then(item, before);
+	const struct ipvs_dest *dest = dest_then(item, before);
+	char addr[IPADDR_TEXT_MAX];
+
+	switch (item->kind) {
+	case DIR_SERVICE:
+		return svc ? director_format_settings(svc, buf, len) : NULL;
+	case DIR_DEST:
+		/* The options only: the target names the address already. */
+		if (!dest)
+			return NULL;
+		director_format_realserver(dest, buf, len);
+		memmove(buf, buf + strcspn(buf, " ") + 1, strlen(buf + strcspn(buf, " ")));
+		return buf;
+	case DIR_VIP:
+		if (!vip_then(item, before))
+			return NULL;
+		snprintf(buf, len, "%s dev %s", ipaddr_format_host(&item->vip, addr), item->iface);
+		return buf;
+	default:
+		snprintf(buf, len, "%d", before ? item->before : item->after);
+		return buf;
+	}
+}
+
+const char *dir_item_change(const struct dir_item *item, char *buf, size_t len)
+{
+	char what[160], after[160], before[160];
+	const char *was = view(item, true, before, sizeof(before));
+
+	target(item, what, sizeof(what));
+	if (item->action == ACTION_REMOVE || !view(item, false, after, sizeof(after)))
+		snprintf(buf, len, "remove %s %s", kind_name(item->kind), what);
+	else if (item->action == ACTION_ADD)
+		snprintf(buf, len, "add %s %s %s", kind_name(item->kind), what, after);
+	else
+		snprintf(buf, len, "%s %s %s: %s (was %s)", item->restore ? "restore" : "set",
+			 kind_name(item->kind), what, after, was ? was : "absent");
+	return buf;
+}
+
+static bool counts(const struct dir_item *item, bool check)
+{
+	return item->action != ACTION_NONE && (check || item->done);
+}
+
+static bool failed(const struct dir_item *item, bool check)
+{
+	return !check && item->action != ACTION_NONE && !item->done && item->error;
+}
+
+struct tally {
+	size_t changes, failures;
+	const struct dir_item *first_failure;
+};
+
+static struct tally tally_of(const struct dir_plan *plan, bool check)
+{
+	struct tally t = { 0 };
+
+	for (size_t i = 0; i < plan->count; i++) {
+		t.changes += counts(&plan->items[i], check);
+		if (failed(&plan->items[i], check) && !t.failures++)
+			t.first_failure = &plan->items[i];
+	}
+	return t;
+}
+
+static void summary(const struct dir_plan *plan, const struct report_options *opts, char *buf,
+		    size_t len)
+{
+	struct tally t = tally_of(plan, opts->check);
+	char change[320];
+
+	if (t.failures)
+		snprintf(buf, len, "%zu of %zu changes failed; first: %s: %s", t.failures,
+			 t.failures + t.changes,
+			 dir_item_change(t.first_failure, change, sizeof(change)),
+			 t.first_failure->reason);
+	else if (!t.changes)
+		snprintf(buf, len, "%s: nothing to change", opts->verb);
+	else
+		snprintf(buf, len, "%s: %zu change%s%s", opts->verb, t.changes, t.changes == 1 ? "" : "s",
+			 opts->check ? " planned (check mode)" : "");
+}
+
+static void warning(const struct dir_item *item, char *buf, size_t len)
+{
+	char what[160];
+
+	snprintf(buf, len, "%s %s %s", kind_name(item->kind), target(item, what, sizeof(what)),
+		 item->note);
+}
+
+static void report_text(FILE *out, const struct dir_plan *plan, const struct report_options *opts)
+{
+	struct tally t = tally_of(plan, opts->check);
+	char line[400], msg[600];
+
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct dir_item *item = &plan->items[i];
+		if (item->adopted && item->wanted)
+			log_info("service %s existed before lvsagent: adopted (converged, kept on stop)",
+				 target(item, line, sizeof(line)));
+		if (item->note) {
+			warning(item, line, sizeof(line));
+			log_warn("%s", line);
+		}
+		if (counts(item, opts->check))
+			fprintf(out, "%s%s\n", opts->check ? "would " : "",
+				dir_item_change(item, line, sizeof(line)));
+		else if (failed(item, opts->check))
+			log_error("could not %s: %s", dir_item_change(item, line, sizeof(line)),
+				  item->reason);
+	}
+	summary(plan, opts, msg, sizeof(msg));
+	if (t.failures)
+		log_error("%s", msg);
+	else if (!t.changes)
+		fprintf(out, "%s\n", msg);
+}
+
+static void json_view(struct json *json, const struct dir_item *item, bool before)
+{
+	char text[200];
+
+	if (item->kind == DIR_SYSCTL)
+		json_int(json, before ? item->before : item->after);
+	else
+		json_string(json, view(item, before, text, sizeof(text)));
+}
+
+static void json_items(struct json *json, const struct dir_plan *plan, bool check, bool failures)
+{
+	char what[160];
+
+	json_array_begin(json);
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct dir_item *item = &plan->items[i];
+		if (failures ? !failed(item, check) : !counts(item, check))
+			continue;
+		json_object_begin(json);
+		json_key(json, "action");
+		json_string(json, action_name(item));
+		json_key(json, "kind");
+		json_string(json, kind_name(item->kind));
+		json_key(json, "target");
+		json_string(json, target(item, what, sizeof(what)));
+		json_key(json, "before");
+		json_view(json, item, true);
+		json_key(json, "after");
+		json_view(json, item, false);
+		if (failures) {
+			json_key(json, "error");
+			json_string(json, item->reason);
+		}
+		json_object_end(json);
+	}
+	json_array_end(json);
+}
+
+static void report_json(FILE *out, const struct dir_plan *plan, const struct report_options *opts)
+{
+	struct tally t = tally_of(plan, opts->check);
+	struct json json;
+	char msg[600], line[400];
+
+	summary(plan, opts, msg, sizeof(msg));
+	json_init(&json, out);
+	json_object_begin(&json);
+	json_key(&json, "changed");
+	json_bool(&json, t.changes > 0);
+	json_key(&json, "failed");
+	json_bool(&json, t.failures > 0);
+	json_key(&json, "msg");
+	json_string(&json, msg);
+	json_key(&json, "changes");
+	json_items(&json, plan, opts->check, false);
+	json_key(&json, "failures");
+	json_items(&json, plan, opts->check, true);
+	json_key(&json, "warnings");
+	json_array_begin(&json);
+	for (size_t i = 0; i < plan->count; i++) {
+		if (!plan->items[i].note)
+			continue;
+		warning(&plan->items[i], line, sizeof(line));
+		json_string(&json, line);
+	}
+	json_array_end(&json);
+	json_object_end(&json);
+	fputc('\n', out);
+}
+
+void director_report(FILE *out, const struct dir_plan *plan, const struct report_options *opts)
+{
+	if (opts->json)
+		report_json(out, plan, opts);
+	else
+		report_text(out, plan, opts);
+}

@@ -1,0 +1,209 @@
+/* director_state: ownership records of the director. */
+#include "director_state.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "director_syntax.h"
+#include "xalloc.h"
+
+#define STATE_FILE "director"
+
+void ipvs_service_key(const struct ipvs_service *svc, struct ipvs_service_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->fwmark = svc->fwmark;
+	key->af = svc->af;
+	if (svc->fwmark)
+		return;
+	key->protocol = svc->protocol;
+	key->port = svc->port;
+	memcpy(key->addr, svc->addr.bytes, ipaddr_len(&svc->addr));
+}
+
+void dir_owned_init(struct dir_owned *owned)
+{
+	memset(owned, 0, sizeof(*owned));
+	hashmap_init(&owned->index, sizeof(struct ipvs_service_key), 16);
+}
+
+void dir_owned_add_service(struct dir_owned *owned, const struct ipvs_service *svc)
+{
+	struct ipvs_service_key key;
+	struct ipvs_service bare = *svc;
+
+	ipvs_service_key(svc, &key);
+	if (!hashmap_put(&owned->index, &key, owned->services.count))
+		return;		/* once each */
+	bare.dests = NULL;
+	bare.dest_count = 0;
+	ipvs_table_add(&owned->services, &bare);
+}
+
+bool dir_owned_has_service(const struct dir_owned *owned, const struct ipvs_service *svc)
+{
+	struct ipvs_service_key key;
+	size_t at;
+
+	ipvs_service_key(svc, &key);
+	return hashmap_get(&owned->index, &key, &at);
+}
+
+void dir_owned_add_vip(struct dir_owned *owned, const struct ipaddr *addr, const char *iface)
+{
+	struct dir_vip *vip;
+
+	if (dir_owned_has_vip(owned, addr))
+		return;
+	XGROW(owned->vips, owned->vip_count, owned->vip_capacity);
+	vip = &owned->vips[owned->vip_count++];
+	memset(vip, 0, sizeof(*vip));
+	vip->addr = *addr;
+	snprintf(vip->iface, sizeof(vip->iface), "%s", iface);
+}
+
+/* A few VIPs per director: a scan is fine. */
+bool dir_owned_has_vip(const struct dir_owned *owned, const struct ipaddr *addr)
+{
+	for (size_t i = 0; i < owned->vip_count; i++)
+		if (ipaddr_equal(&owned->vips[i].addr, addr))
+			return true;
+	return false;
+}
+
+void dir_owned_add_sysctl(struct dir_owned *owned, const struct saved_sysctl *saved)
+{
+	XGROW(owned->sysctls, owned->sysctl_count, owned->sysctl_capacity);
+	owned->sysctls[owned->sysctl_count++] = *saved;
+}
+
+const struct saved_sysctl *dir_owned_sysctl(const struct dir_owned *owned, enum sysctl_key key)
+{
+	for (size_t i = 0; i < owned->sysctl_count; i++)
+		if (owned->sysctls[i].key == key)
+			return &owned->sysctls[i];
+	return NULL;
+}
+
+bool dir_owned_is_empty(const struct dir_owned *owned)
+{
+	return !owned->services.count && !owned->vip_count && !owned->sysctl_count;
+}
+
+void dir_owned_free(struct dir_owned *owned)
+{
+	ipvs_table_free(&owned->services);
+	hashmap_free(&owned->index);
+	free(owned->vips);
+	free(owned->sysctls);
+	memset(owned, 0, sizeof(*owned));
+}
+
+/* --- text ------------------------------------------------------------------- */
+
+static int parse_line(char *line, struct dir_owned *owned)
+{
+	struct saved_sysctl saved = { 0 };
+	struct ipvs_service svc = { 0 };
+	char iface[IFNAMSIZ + 1], key[32], addr_text[IPADDR_TEXT_MAX];
+	struct ipaddr addr;
+	const char *why;
+
+	if (!line[0] || line[0] == '#')
+		return 0;
+	if (strncmp(line, "service ", 8) == 0) {
+		if (director_parse_virtual(line + 8, &svc, &why) < 0)
+			return -1;
+		dir_owned_add_service(owned, &svc);
+		return 0;
+	}
+	if (sscanf(line, "vip %45s %16s", addr_text, iface) == 2 &&
+	    strlen(iface) < IFNAMSIZ && ipaddr_parse(addr_text, &addr, &why) == 0) {
+		dir_owned_add_vip(owned, &addr, iface);
+		return 0;
+	}
+	if (sscanf(line, "sysctl %16s %31s %d %d", iface, key, &saved.original, &saved.set) == 4 &&
+	    strlen(iface) < IFNAMSIZ && sysctl_key_parse(key, &saved.key) == 0) {
+		strcpy(saved.iface, iface);
+		dir_owned_add_sysctl(owned, &saved);
+		return 0;
+	}
+	return -1;
+}
+
+void dir_state_parse(const char *text, struct dir_owned *owned, int *skipped)
+{
+	char *copy = xstrdup(text), *save = NULL;
+
+	dir_owned_init(owned);
+	*skipped = 0;
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (parse_line(line, owned) < 0)
+			(*skipped)++;
+	free(copy);
+}
+
+char *dir_state_format(const struct dir_owned *owned)
+{
+	char *text = NULL, buf[96];
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	if (!out)
+		abort();
+	fputs("# lvsagent director state: the services and VIPs lvsagent created, the values\n"
+	      "# it replaced. Written by lvsagent; `lvsagent director stop` undoes it.\n", out);
+	for (size_t i = 0; i < owned->services.count; i++)
+		fprintf(out, "service %s\n",
+			director_format_virtual(&owned->services.services[i], buf, sizeof(buf)));
+	for (size_t i = 0; i < owned->vip_count; i++)
+		fprintf(out, "vip %s %s\n", ipaddr_format(&owned->vips[i].addr, buf),
+			owned->vips[i].iface);
+	for (size_t i = 0; i < owned->sysctl_count; i++) {
+		const struct saved_sysctl *s = &owned->sysctls[i];
+		fprintf(out, "sysctl %s %s %d %d\n", s->iface, sysctl_key_name(s->key), s->original,
+			s->set);
+	}
+	fclose(out);
+	return text;
+}
+
+int dir_state_load(const char *dir, struct dir_owned *owned, int *skipped)
+{
+	char *text;
+	int err = state_read_file(dir, STATE_FILE, &text);
+
+	*skipped = 0;
+	if (err == -ENOENT) {
+		dir_owned_init(owned);
+		return 0;
+	}
+	if (err) {
+		dir_owned_init(owned);
+		return err;
+	}
+	dir_state_parse(text, owned, skipped);
+	free(text);
+	return 0;
+}
+
+bool dir_owned_same(const struct dir_owned *a, const struct dir_owned *b)
+{
+	char *x = dir_state_format(a), *y = dir_state_format(b);
+	bool same = strcmp(x, y) == 0;
+
+	free(x);
+	free(y);
+	return same;
+}
+
+int dir_state_save(const char *dir, const struct dir_owned *owned)
+{
+	char *text = dir_owned_is_empty(owned) ? NULL : dir_state_format(owned);
+	int err = state_write_file(dir, STATE_FILE, text);
+
+	free(text);
+	return err;
+}

@@ -1,0 +1,337 @@
+/* director_syntax: text forms of IPVS services and real servers. */
+#include "director_syntax.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/ip_vs.h>
+
+#include "xalloc.h"
+
+/* A decimal number within [min, max], nothing else. */
+static bool parse_number(const char *text, unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)text[0]))
+		return false;
+	*out = strtoul(text, &end, 10);
+	return !*end && *out <= max;
+}
+
+/* "ADDR:PORT", "[ADDR6]:PORT", or with PORT_OPTIONAL just "ADDR". */
+static int parse_addrport(const char *text, struct ipaddr *addr, uint16_t *port, bool *port_given,
+			  const char **why)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon, *port_text = NULL;
+	unsigned long number;
+	size_t len;
+
+	if (text[0] == '[') {
+		const char *close = strchr(text, ']');
+		if (!close || (close[1] && close[1] != ':'))
+			return *why = "an IPv6 address is written [ADDRESS]:PORT", -1;
+		len = (size_t)(close - text - 1);
+		text++;
+		port_text = close[1] ? close + 2 : NULL;
+	} else {
+		colon = strchr(text, ':');
+		/* Several colons: a bare IPv6 address, without a port. */
+		if (colon && strchr(colon + 1, ':'))
+			colon = NULL;
+		len = colon ? (size_t)(colon - text) : strlen(text);
+		port_text = colon ? colon + 1 : NULL;
+	}
+	if (len >= sizeof(host))
+		return *why = "not an IP address", -1;
+	memcpy(host, text, len);
+	host[len] = '\0';
+	if (ipaddr_parse(host, addr, why) < 0)
+		return -1;
+	*port_given = port_text != NULL;
+	*port = 0;
+	if (port_text && !parse_number(port_text, 65535, &number))
+		return *why = "the port must be a number from 0 to 65535", -1;
+	if (port_text)
+		*port = (uint16_t)number;
+	return 0;
+}
+
+static int parse_fwmark(const char *rest, struct ipvs_service *svc, const char **why)
+{
+	char mark[16], family[8] = "";
+	unsigned long number;
+	int fields = sscanf(rest, "%15s %7s", mark, family);
+
+	if (fields < 1 || !parse_number(mark, 0xffffffffu, &number) || number == 0)
+		return *why = "fwmark needs a mark from 1 to 4294967295", -1;
+	if (fields == 2 && strcmp(family, "ipv6") != 0)
+		return *why = "fwmark N may only be followed by ipv6", -1;
+	svc->fwmark = (uint32_t)number;
+	svc->af = fields == 2 ? AF_INET6 : AF_INET;
+	return 0;
+}
+
+int director_parse_virtual(const char *text, struct ipvs_service *svc, const char **why)
+{
+	static const struct { const char *name; uint16_t protocol; } protocols[] = {
+		{ "tcp", IPPROTO_TCP }, { "udp", IPPROTO_UDP }, { "sctp", IPPROTO_SCTP },
+	};
+	char word[8] = "", where[64] = "", extra[2] = "";
+	bool port_given;
+
+	if (sscanf(text, "%7s", word) == 1 && strcmp(word, "fwmark") == 0)
+		return parse_fwmark(text + strspn(text, " \t") + 6, svc, why);
+	if (sscanf(text, "%7s %63s %1s", word, where, extra) != 2)
+		return *why = "expected \"tcp|udp|sctp ADDRESS:PORT\" or \"fwmark N [ipv6]\"", -1;
+	for (size_t i = 0; i < 3; i++) {
+		if (strcmp(word, protocols[i].name) != 0)
+			continue;
+		svc->protocol = protocols[i].protocol;
+		if (parse_addrport(where, &svc->addr, &svc->port, &port_given, why) < 0)
+			return -1;
+		if (!port_given && svc->addr.family == AF_INET6)
+			return *why = "an IPv6 address is written [ADDRESS]:PORT", -1;
+		if (!port_given)
+			return *why = "the virtual address needs a port (ADDRESS:PORT)", -1;
+		if ((*why = ipaddr_vip_refusal(&svc->addr)))
+			return -1;
+		svc->af = svc->addr.family;
+		return 0;
+	}
+	return *why = "the protocol must be tcp, udp, sctp or fwmark", -1;
+}
+
+const char *director_format_addrport(const struct ipaddr *addr, uint16_t port, char *buf,
+				     size_t len)
+{
+	char text[IPADDR_TEXT_MAX];
+
+	ipaddr_format(addr, text);
+	if (addr->family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", text, port);
+	else
+		snprintf(buf, len, "%s:%u", text, port);
+	return buf;
+}
+
+const char *director_format_virtual(const struct ipvs_service *svc, char *buf, size_t len)
+{
+	char where[IPADDR_TEXT_MAX + 10];
+	const char *protocol = svc->protocol == IPPROTO_UDP ? "udp"
+			       : svc->protocol == IPPROTO_SCTP ? "sctp" : "tcp";
+
+	if (svc->fwmark)
+		snprintf(buf, len, "fwmark %u%s", svc->fwmark, svc->af == AF_INET6 ? " ipv6" : "");
+	else
+		snprintf(buf, len, "%s %s", protocol,
+			 director_format_addrport(&svc->addr, svc->port, where, sizeof(where)));
+	return buf;
+}
+
+/* --- real servers ----------------------------------------------------------- */
+
+const char *director_method_name(uint32_t fwd)
+{
+	return fwd == IP_VS_CONN_F_TUNNEL ? "tun" : fwd == IP_VS_CONN_F_MASQ ? "nat" : "dr";
+}
+
+static const char *const tun_types[] = { "ipip", "gue", "gre" };
+static const char *const tun_csums[] = { "none", "csum", "remcsum" };
+
+static int find_word(const char *const *words, size_t count, const char *value)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(words[i], value) == 0)
+			return (int)i;
+	return -1;
+}
+
+struct rs_options {
+	bool tun_option;		/* a tun_* option was given */
+	bool u_given, l_given;
+};
+
+/* One key=value of a realserver line; *why on error. */
+static int parse_option(const char *key, const char *value, struct ipvs_dest *dest,
+			struct rs_options *seen, const char **why)
+{
+	static const char *const methods[] = { "nat", "local", "tun", "dr" };
+	unsigned long number;
+	int index;
+
+	if (strcmp(key, "method") == 0) {
+		index = find_word(methods, 4, value);
+		if (index < 0 || index == 1)
+			return *why = "method must be dr, tun or nat", -1;
+		dest->fwd = (uint32_t)index;	/* IP_VS_CONN_F_MASQ 0, _TUNNEL 2, _DROUTE 3 */
+	} else if (strcmp(key, "weight") == 0) {
+		if (!parse_number(value, 65535, &number))
+			return *why = "weight must be a number from 0 to 65535", -1;
+		dest->weight = (uint32_t)number;
+	} else if (strcmp(key, "u_threshold") == 0 || strcmp(key, "l_threshold") == 0) {
+		if (!parse_number(value, 0xffffffffu, &number))
+			return *why = "a threshold must be a number of connections", -1;
+		*(key[0] == 'u' ? &dest->u_threshold : &dest->l_threshold) = (uint32_t)number;
+		*(key[0] == 'u' ? &seen->u_given : &seen->l_given) = true;
+	} else if (strcmp(key, "tun_type") == 0) {
+		if ((index = find_word(tun_types, 3, value)) < 0)
+			return *why = "tun_type must be ipip, gue or gre", -1;
+		dest->tun_type = (uint8_t)index;
+		seen->tun_option = true;
+	} else if (strcmp(key, "tun_port") == 0) {
+		if (!parse_number(value, 65535, &number) || number == 0)
+			return *why = "tun_port must be a port from 1 to 65535", -1;
+		dest->tun_port = (uint16_t)number;
+		seen->tun_option = true;
+	} else if (strcmp(key, "tun_csum") == 0) {
+		if ((index = find_word(tun_csums, 3, value)) < 0)
+			return *why = "tun_csum must be none, csum or remcsum", -1;
+		dest->tun_flags = index ? (uint16_t)(1u << (index - 1)) : 0;
+		seen->tun_option = true;
+	} else {
+		return *why = "unknown option (method, weight, u_threshold, l_threshold, "
+			      "tun_type, tun_port, tun_csum)", -1;
+	}
+	return 0;
+}
+
+/* What no single option can judge: tunnel options on other methods, a
+ * lower threshold above the upper, GUE without its port. */
+static int check_options(const struct ipvs_dest *dest, const struct rs_options *seen,
+			 const char **why)
+{
+	if (seen->tun_option && dest->fwd != IP_VS_CONN_F_TUNNEL)
+		return *why = "tun_type, tun_port and tun_csum are for method=tun only", -1;
+	if (dest->u_threshold && dest->l_threshold > dest->u_threshold)
+		return *why = "l_threshold is above u_threshold", -1;
+	if (dest->fwd == IP_VS_CONN_F_TUNNEL && dest->tun_type == IP_VS_CONN_F_TUNNEL_TYPE_GUE &&
+	    !dest->tun_port)
+		return *why = "tun_type=gue needs tun_port", -1;
+	if (dest->tun_flags && dest->tun_type == IP_VS_CONN_F_TUNNEL_TYPE_IPIP)
+		return *why = "tun_csum is for tun_type gue and gre", -1;
+	return 0;
+}
+
+int director_parse_realserver(const char *text, struct ipvs_dest *dest, bool *port_given,
+			      const char **why, char *why_buf, size_t why_len)
+{
+	char *copy = xstrdup(text), *save = NULL, *token;
+	struct rs_options seen = { 0 };
+	int err = -1;
+
+	memset(dest, 0, sizeof(*dest));
+	dest->fwd = IP_VS_CONN_F_DROUTE;
+	dest->weight = 1;
+	token = strtok_r(copy, " \t", &save);
+	if (!token) {
+		*why = "a real server needs an address";
+		goto out;
+	}
+	if (parse_addrport(token, &dest->addr, &dest->port, port_given, why) < 0)
+		goto out;
+	while ((token = strtok_r(NULL, " \t", &save))) {
+		char *equals = strchr(token, '=');
+		if (!equals) {
+			snprintf(why_buf, why_len, "\"%s\" is not an option (key=value)", token);
+			*why = why_buf;
+			goto out;
+		}
+		*equals = '\0';
+		if (parse_option(token, equals + 1, dest, &seen, why) < 0)
+			goto out;
+	}
+	err = check_options(dest, &seen, why);
+out:
+	free(copy);
+	return err;
+}
+
+const char *director_format_realserver(const struct ipvs_dest *dest, char *buf, size_t len)
+{
+	char where[IPADDR_TEXT_MAX + 10];
+	int used = snprintf(buf, len, "%s method=%s weight=%u",
+			    director_format_addrport(&dest->addr, dest->port, where, sizeof(where)),
+			    director_method_name(dest->fwd), dest->weight);
+
+	if (dest->u_threshold && used > 0 && (size_t)used < len)
+		used += snprintf(buf + used, len - (size_t)used, " u_threshold=%u", dest->u_threshold);
+	if (dest->l_threshold && used > 0 && (size_t)used < len)
+		used += snprintf(buf + used, len - (size_t)used, " l_threshold=%u", dest->l_threshold);
+	if (dest->fwd == IP_VS_CONN_F_TUNNEL && used > 0 && (size_t)used < len) {
+		used += snprintf(buf + used, len - (size_t)used, " tun_type=%s",
+				 tun_types[dest->tun_type % 3]);
+		if (dest->tun_port && (size_t)used < len)
+			used += snprintf(buf + used, len - (size_t)used, " tun_port=%u",
+					 dest->tun_port);
+		if (dest->tun_flags && (size_t)used < len)
+			snprintf(buf + used, len - (size_t)used, " tun_csum=%s",
+				 dest->tun_flags & IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM ? "remcsum" : "csum");
+	}
+	return buf;
+}
+
+const char *director_format_flags(const struct ipvs_service *svc, char *buf, size_t len)
+{
+	bool sh = strcmp(svc->scheduler, "sh") == 0, mh = strcmp(svc->scheduler, "mh") == 0;
+	const char *names[4] = { sh ? "sh-fallback" : mh ? "mh-fallback" : "flag-1",
+				 sh ? "sh-port" : mh ? "mh-port" : "flag-2", "flag-3", "one-packet" };
+	const uint32_t bits[4] = { IP_VS_SVC_F_SCHED1, IP_VS_SVC_F_SCHED2, IP_VS_SVC_F_SCHED3,
+				   IP_VS_SVC_F_ONEPACKET };
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < 4 && used < len; i++)
+		if (svc->flags & bits[i])
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+						 names[i]);
+	return buf;
+}
+
+const char *director_format_settings(const struct ipvs_service *svc, char *buf, size_t len)
+{
+	char flags[64], mask[INET6_ADDRSTRLEN];
+	int used = snprintf(buf, len, "scheduler %s", svc->scheduler);
+
+	if (svc->timeout && used > 0 && (size_t)used < len) {
+		used += snprintf(buf + used, len - (size_t)used, " persistence %u", svc->timeout);
+		if (svc->af == AF_INET && svc->netmask != 0xffffffffu && (size_t)used < len)
+			used += snprintf(buf + used, len - (size_t)used, " netmask %s",
+					 inet_ntop(AF_INET, &svc->netmask, mask, sizeof(mask)));
+		else if (svc->af == AF_INET6 && svc->netmask != 128 && (size_t)used < len)
+			used += snprintf(buf + used, len - (size_t)used, " netmask %u", svc->netmask);
+	}
+	director_format_flags(svc, flags, sizeof(flags));
+	if (flags[0] && used > 0 && (size_t)used < len)
+		snprintf(buf + used, len - (size_t)used, " flags %s", flags);
+	return buf;
+}
+
+int director_parse_flag(const char *name, uint32_t *flag)
+{
+	static const struct { const char *name; uint32_t flag; } flags[] = {
+		{ "sh-fallback", IP_VS_SVC_F_SCHED_SH_FALLBACK },
+		{ "sh-port", IP_VS_SVC_F_SCHED_SH_PORT },
+		{ "mh-fallback", IP_VS_SVC_F_SCHED1 },
+		{ "mh-port", IP_VS_SVC_F_SCHED2 },
+		{ "flag-1", IP_VS_SVC_F_SCHED1 },
+		{ "flag-2", IP_VS_SVC_F_SCHED2 },
+		{ "flag-3", IP_VS_SVC_F_SCHED3 },
+		{ "one-packet", IP_VS_SVC_F_ONEPACKET },
+		{ "ops", IP_VS_SVC_F_ONEPACKET },
+	};
+
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (strcmp(flags[i].name, name) == 0) {
+			*flag = flags[i].flag;
+			return 0;
+		}
+	}
+	return -1;
+}

@@ -1,0 +1,48 @@
+/* director_syntax: the text forms of IPVS services and real servers shared
+ * by the configuration, the state file, import and messages:
+ *   virtual    "tcp 192.0.2.1:80", "udp [2001:db8::1]:53", "sctp ...",
+ *              "fwmark 5", "fwmark 5 ipv6"
+ *   realserver "10.0.0.2:80 method=dr weight=2" (method dr|tun|nat,
+ *              weight 0..65535, u_threshold, l_threshold, and for tun:
+ *              tun_type=ipip|gue|gre tun_port=N tun_csum=none|csum|remcsum)
+ * Pure. */
+#ifndef LVSAGENT_DIRECTOR_SYNTAX_H
+#define LVSAGENT_DIRECTOR_SYNTAX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ipvs.h"
+
+/* Fill the key of SVC (af, protocol, addr, port or fwmark). 0, or -1 with
+ * *why set. */
+int director_parse_virtual(const char *text, struct ipvs_service *svc, const char **why);
+/* The same text back: "tcp 192.0.2.1:80". */
+const char *director_format_virtual(const struct ipvs_service *svc, char *buf, size_t len);
+
+/* Fill DEST from a realserver value; *PORT_GIVEN says whether ADDR had a
+ * port. On error, *why is set (it may point into WHY_BUF). */
+int director_parse_realserver(const char *text, struct ipvs_dest *dest, bool *port_given,
+			      const char **why, char *why_buf, size_t why_len);
+/* "10.0.0.2:80 method=dr weight=2": the config's form of DEST. */
+const char *director_format_realserver(const struct ipvs_dest *dest, char *buf, size_t len);
+
+/* ADDR:PORT as ipvsadm writes it ("[2001:db8::1]:80" for IPv6). */
+const char *director_format_addrport(const struct ipaddr *addr, uint16_t port, char *buf,
+				     size_t len);
+
+/* "scheduler wlc persistence 300 netmask 255.255.255.0 flags sh-port":
+ * a service's settings in the configuration's words (defaults left out). */
+const char *director_format_settings(const struct ipvs_service *svc, char *buf, size_t len);
+
+/* The scheduler flags as the configuration names them, for this
+ * scheduler ("sh-fallback,sh-port"); "" when none. */
+const char *director_format_flags(const struct ipvs_service *svc, char *buf, size_t len);
+
+/* Scheduler flags by name: sh-fallback, sh-port, mh-fallback, mh-port,
+ * flag-1..3, one-packet (ops). 0, or -1 for an unknown name. */
+int director_parse_flag(const char *name, uint32_t *flag);
+
+const char *director_method_name(uint32_t fwd);	/* "dr", "tun", "nat" */
+
+#endif

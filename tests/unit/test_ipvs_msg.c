@@ -1,0 +1,214 @@
+/* IPVS generic netlink messages: the attributes the kernel reads (checked
+ * against the UAPI in linux/ip_vs.h), and replies parsed back. */
+#include "unit.h"
+
+#include <netinet/in.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/ip_vs.h>
+
+#include "ipvs.h"
+
+#define FAMILY 42
+
+static struct ipaddr ip(const char *text)
+{
+	struct ipaddr addr;
+	const char *why;
+
+	assert_int_equal(ipaddr_parse(text, &addr, &why), 0);
+	return addr;
+}
+
+static struct ipvs_service web(void)
+{
+	struct ipvs_service svc = { .af = AF_INET, .protocol = IPPROTO_TCP, .port = 80,
+				    .scheduler = "wlc", .flags = IP_VS_SVC_F_PERSISTENT,
+				    .timeout = 300, .netmask = 0x00ffffffu };
+
+	svc.addr = ip("192.168.101.168");
+	return svc;
+}
+
+/* The nested attributes of the message's TOP attribute. */
+static void nested(struct nl_msg *msg, int top, struct nlattr **inner, int max)
+{
+	struct nlattr *attrs[IPVS_CMD_ATTR_MAX + 1];
+
+	assert_int_equal(genlmsg_parse(nlmsg_hdr(msg), 0, attrs, IPVS_CMD_ATTR_MAX, NULL), 0);
+	assert_non_null(attrs[top]);
+	assert_int_equal(nla_parse_nested(inner, max, attrs[top], NULL), 0);
+}
+
+static void test_new_service(void **state)
+{
+	struct ipvs_service svc = web();
+	struct ipvs_request req = { .op = IPVS_OP_NEW_SERVICE, .service = &svc };
+	struct nl_msg *msg = ipvs_build_request(FAMILY, &req);
+	struct nlattr *a[IPVS_SVC_ATTR_MAX + 1];
+	struct genlmsghdr *gnlh;
+	struct ip_vs_flags *flags;
+
+	(void)state;
+	assert_non_null(msg);
+	assert_int_equal(nlmsg_hdr(msg)->nlmsg_type, FAMILY);
+	/* Without NLM_F_REQUEST the kernel only acknowledges. */
+	assert_int_equal(nlmsg_hdr(msg)->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+	gnlh = nlmsg_data(nlmsg_hdr(msg));
+	assert_int_equal(gnlh->cmd, IPVS_CMD_NEW_SERVICE);
+	assert_int_equal(gnlh->version, IPVS_GENL_VERSION);
+	nested(msg, IPVS_CMD_ATTR_SERVICE, a, IPVS_SVC_ATTR_MAX);
+	assert_int_equal(nla_get_u16(a[IPVS_SVC_ATTR_AF]), AF_INET);
+	assert_int_equal(nla_get_u16(a[IPVS_SVC_ATTR_PROTOCOL]), IPPROTO_TCP);
+	/* union nf_inet_addr: 16 bytes, the IPv4 address first */
+	assert_int_equal(nla_len(a[IPVS_SVC_ATTR_ADDR]), 16);
+	assert_memory_equal(nla_data(a[IPVS_SVC_ATTR_ADDR]), svc.addr.bytes, 4);
+	assert_int_equal(nla_get_u16(a[IPVS_SVC_ATTR_PORT]), htons(80));
+	assert_string_equal(nla_get_string(a[IPVS_SVC_ATTR_SCHED_NAME]), "wlc");
+	assert_int_equal(nla_len(a[IPVS_SVC_ATTR_FLAGS]), sizeof(struct ip_vs_flags));
+	flags = nla_data(a[IPVS_SVC_ATTR_FLAGS]);
+	assert_int_equal(flags->flags, IP_VS_SVC_F_PERSISTENT);
+	assert_int_equal(flags->mask, 0xffffffffu);
+	assert_int_equal(nla_get_u32(a[IPVS_SVC_ATTR_TIMEOUT]), 300);
+	assert_int_equal(nla_get_u32(a[IPVS_SVC_ATTR_NETMASK]), 0x00ffffffu);
+	assert_null(a[IPVS_SVC_ATTR_FWMARK]);
+	nlmsg_free(msg);
+}
+
+static void test_delete_is_key_only(void **state)
+{
+	struct ipvs_service svc = { .af = AF_INET6, .fwmark = 7, .scheduler = "rr" };
+	struct ipvs_request req = { .op = IPVS_OP_DEL_SERVICE, .service = &svc };
+	struct nl_msg *msg = ipvs_build_request(FAMILY, &req);
+	struct nlattr *a[IPVS_SVC_ATTR_MAX + 1];
+
+	(void)state;
+	nested(msg, IPVS_CMD_ATTR_SERVICE, a, IPVS_SVC_ATTR_MAX);
+	assert_int_equal(((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(msg)))->cmd, IPVS_CMD_DEL_SERVICE);
+	assert_int_equal(nla_get_u16(a[IPVS_SVC_ATTR_AF]), AF_INET6);
+	assert_int_equal(nla_get_u32(a[IPVS_SVC_ATTR_FWMARK]), 7);
+	assert_null(a[IPVS_SVC_ATTR_ADDR]);
+	assert_null(a[IPVS_SVC_ATTR_SCHED_NAME]);
+	nlmsg_free(msg);
+}
+
+static void test_new_dest(void **state)
+{
+	struct ipvs_service svc = web();
+	struct ipvs_dest dest = { .port = 8080, .fwd = IP_VS_CONN_F_TUNNEL, .weight = 3,
+				  .u_threshold = 100, .l_threshold = 10,
+				  .tun_type = IP_VS_CONN_F_TUNNEL_TYPE_GUE, .tun_port = 6080,
+				  .tun_flags = IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM };
+	struct ipvs_request req = { .op = IPVS_OP_NEW_DEST, .service = &svc, .dest = &dest };
+	struct nl_msg *msg;
+	struct nlattr *d[IPVS_DEST_ATTR_MAX + 1], *s[IPVS_SVC_ATTR_MAX + 1];
+
+	(void)state;
+	dest.addr = ip("10.10.10.11");
+	msg = ipvs_build_request(FAMILY, &req);
+	assert_int_equal(((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(msg)))->cmd, IPVS_CMD_NEW_DEST);
+	/* the service key rides along, without its settings */
+	nested(msg, IPVS_CMD_ATTR_SERVICE, s, IPVS_SVC_ATTR_MAX);
+	assert_int_equal(nla_get_u16(s[IPVS_SVC_ATTR_PORT]), htons(80));
+	assert_null(s[IPVS_SVC_ATTR_SCHED_NAME]);
+	nested(msg, IPVS_CMD_ATTR_DEST, d, IPVS_DEST_ATTR_MAX);
+	assert_memory_equal(nla_data(d[IPVS_DEST_ATTR_ADDR]), dest.addr.bytes, 4);
+	assert_int_equal(nla_get_u16(d[IPVS_DEST_ATTR_PORT]), htons(8080));
+	assert_int_equal(nla_get_u32(d[IPVS_DEST_ATTR_FWD_METHOD]), IP_VS_CONN_F_TUNNEL);
+	assert_int_equal(nla_get_u32(d[IPVS_DEST_ATTR_WEIGHT]), 3);
+	assert_int_equal(nla_get_u32(d[IPVS_DEST_ATTR_U_THRESH]), 100);
+	assert_int_equal(nla_get_u32(d[IPVS_DEST_ATTR_L_THRESH]), 10);
+	assert_int_equal(nla_get_u16(d[IPVS_DEST_ATTR_ADDR_FAMILY]), AF_INET);
+	assert_int_equal(nla_get_u8(d[IPVS_DEST_ATTR_TUN_TYPE]), IP_VS_CONN_F_TUNNEL_TYPE_GUE);
+	assert_int_equal(nla_get_u16(d[IPVS_DEST_ATTR_TUN_PORT]), htons(6080));
+	assert_int_equal(nla_get_u16(d[IPVS_DEST_ATTR_TUN_FLAGS]), IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM);
+	nlmsg_free(msg);
+
+	/* No tunnel attributes for other methods (older kernels refuse them). */
+	dest.fwd = IP_VS_CONN_F_DROUTE;
+	msg = ipvs_build_request(FAMILY, &req);
+	nested(msg, IPVS_CMD_ATTR_DEST, d, IPVS_DEST_ATTR_MAX);
+	assert_null(d[IPVS_DEST_ATTR_TUN_TYPE]);
+	nlmsg_free(msg);
+}
+
+/* A NEW_* request has the layout of the kernel's GET_* reply: parse back. */
+/* Dumps are requests too: one for the services, one per service for its
+ * real servers (naming the service), and the info query. */
+static void test_dump_requests(void **state)
+{
+	struct ipvs_service svc = web();
+	struct nl_msg *services = ipvs_build_service_dump(FAMILY);
+	struct nl_msg *dests = ipvs_build_dest_dump(FAMILY, &svc);
+	struct nl_msg *info = ipvs_build_info_request(FAMILY);
+	struct nlattr *a[IPVS_SVC_ATTR_MAX + 1];
+
+	(void)state;
+	assert_int_equal(nlmsg_hdr(services)->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+	assert_int_equal(((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(services)))->cmd,
+			 IPVS_CMD_GET_SERVICE);
+	assert_int_equal(nlmsg_hdr(dests)->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+	assert_int_equal(((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(dests)))->cmd, IPVS_CMD_GET_DEST);
+	nested(dests, IPVS_CMD_ATTR_SERVICE, a, IPVS_SVC_ATTR_MAX);
+	assert_int_equal(nla_get_u16(a[IPVS_SVC_ATTR_PORT]), htons(80));
+	assert_int_equal(nlmsg_hdr(info)->nlmsg_flags, NLM_F_REQUEST);
+	assert_int_equal(((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(info)))->cmd, IPVS_CMD_GET_INFO);
+	nlmsg_free(services);
+	nlmsg_free(dests);
+	nlmsg_free(info);
+}
+
+static void test_parse_back(void **state)
+{
+	struct ipvs_service svc = web(), out_svc;
+	struct ipvs_dest dest = { .port = 80, .fwd = IP_VS_CONN_F_MASQ, .weight = 0 }, out_dest;
+	struct ipvs_request add_svc = { .op = IPVS_OP_NEW_SERVICE, .service = &svc };
+	struct ipvs_request add_dest = { .op = IPVS_OP_NEW_DEST, .service = &svc, .dest = &dest };
+	struct nl_msg *msg;
+
+	(void)state;
+	dest.addr = ip("10.10.10.12");
+	msg = ipvs_build_request(FAMILY, &add_svc);
+	assert_int_equal(ipvs_parse_service(nlmsg_hdr(msg), &out_svc), 0);
+	assert_true(ipvs_same_service(&svc, &out_svc));
+	assert_false(ipvs_service_differs(&svc, &out_svc));
+	nlmsg_free(msg);
+	msg = ipvs_build_request(FAMILY, &add_dest);
+	assert_int_equal(ipvs_parse_dest(nlmsg_hdr(msg), AF_INET, &out_dest), 0);
+	assert_true(ipvs_same_dest(&dest, &out_dest));
+	assert_false(ipvs_dest_differs(&dest, &out_dest));
+	nlmsg_free(msg);
+}
+
+static void test_listing_order(void **state)
+{
+	struct ipvs_service a = web(), b = web(), mark = { .af = AF_INET, .fwmark = 1 };
+
+	(void)state;
+	b.port = 443;
+	assert_true(ipvs_service_order(&a, &b) < 0);
+	/* a firewall mark sorts after every address (fwmark compared first) */
+	assert_true(ipvs_service_order(&mark, &a) > 0);
+	/* ipvsadm's unsigned subtraction read as signed: 200.x sorts before 10.x */
+	b = web();
+	b.addr = ip("10.0.0.1");
+	a.addr = ip("200.0.0.1");
+	assert_true(ipvs_service_order(&a, &b) < 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_new_service),
+		cmocka_unit_test(test_delete_is_key_only),
+		cmocka_unit_test(test_new_dest),
+		cmocka_unit_test(test_dump_requests),
+		cmocka_unit_test(test_parse_back),
+		cmocka_unit_test(test_listing_order),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

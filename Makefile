@@ -1,4 +1,4 @@
-# lvsagent — see README.md. `make`, `make check`, `make demo`, `make bench`,
+# lvsagent — see README.md. `make`, `make check`, `make demo`, `make bench`, `make vm`,
 # `make install` (PREFIX, DESTDIR). V=1 shows the commands.
 
 PREFIX     ?= /usr/local
@@ -53,7 +53,7 @@ TOOL_BINS  := $(TOOL_SRCS:tests/bench/%.c=$(BUILD)/tools/%)
 
 VM_TESTS   := tests/vm/smoke.sh tests/vm/t_director.sh tests/vm/t_labs.sh
 
-.PHONY: all clean check deps unit netns vm tools bench demo install uninstall
+.PHONY: all clean check deps unit netns vm tools bench demo demo-realserver install uninstall
 
 all: $(BUILD)/lvsagent
 
@@ -113,9 +113,16 @@ bench: deps all tools
 	$(Q)tests/bench/converge.sh $(abspath $(BUILD)/lvsagent)
 	$(Q)tests/bench/daemon.sh $(abspath $(BUILD)/lvsagent)
 	$(Q)tests/bench/nft.sh $(abspath $(BUILD)/lvsagent)
+	$(Q)tests/bench/director.sh $(abspath $(BUILD)/lvsagent)
 
+# The seeds' LVS-DR lab in the VM: director, two real servers, a client.
 demo: deps all
-	$(Q)tests/demo.sh $(abspath $(BUILD)/lvsagent)
+	$(Q)tests/vm/run.sh --bin $(BUILD)/lvsagent tests/vm/demo.sh
+
+# The real-server side alone in host namespaces: the ARP problem, start,
+# status, the daemon repairing drift, stop.
+demo-realserver: deps all
+	$(Q)tests/demo_realserver.sh $(abspath $(BUILD)/lvsagent)
 
 install: all
 	install -D -m 0755 $(BUILD)/lvsagent $(DESTDIR)$(SBINDIR)/lvsagent
@@ -127,6 +134,7 @@ install: all
 		$(DESTDIR)$(SYSCONFDIR)/iproute2/rt_protos.d/lvsagent.conf
 	install -D -m 0644 etc/ansible/library/lvsagent.py \
 		$(DESTDIR)$(DATADIR)/lvsagent/ansible/library/lvsagent.py
+	install -D -m 0644 etc/director.conf $(DESTDIR)$(DATADIR)/lvsagent/director.conf.example
 	install -m 0644 etc/ansible/playbook.yml etc/ansible/playbook-command.yml \
 		etc/ansible/ansible.cfg etc/ansible/inventory.example \
 		$(DESTDIR)$(DATADIR)/lvsagent/ansible/

@@ -15,7 +15,8 @@
 static void fail_item(struct dir_item *item, int error, const char *reason)
 {
 	item->error = error;
-	snprintf(item->reason, sizeof(item->reason), "%s", reason);
+	free(item->reason);
+	item->reason = xstrdup(reason);
 }
 
 static size_t skip_rest(struct dir_plan *plan, const char *why)
@@ -34,12 +35,26 @@ static size_t skip_rest(struct dir_plan *plan, const char *why)
 
 /* --- 1. schedulers ------------------------------------------------------------ */
 
-static bool scheduler_known(const struct ipvs_table *kernel, const char *name)
+/* Scheduler names known to load: a handful, whatever the table's size. */
+struct scheduler_names {
+	char (*names)[IPVS_SCHED_MAX];
+	size_t count, capacity;
+};
+
+static bool scheduler_listed(const struct scheduler_names *set, const char *name)
 {
-	for (size_t i = 0; i < kernel->count; i++)
-		if (strcmp(kernel->services[i].scheduler, name) == 0)
+	for (size_t i = 0; i < set->count; i++)
+		if (strcmp(set->names[i], name) == 0)
 			return true;
 	return false;
+}
+
+static void scheduler_add(struct scheduler_names *set, const char *name)
+{
+	if (scheduler_listed(set, name))
+		return;
+	XGROW(set->names, set->count, set->capacity);
+	snprintf(set->names[set->count++], IPVS_SCHED_MAX, "%s", name);
 }
 
 static bool mark_used(const struct ipvs_table *kernel, uint32_t mark)
@@ -79,27 +94,36 @@ static int probe_scheduler(struct ipvs_conn *ipvs, const struct ipvs_table *kern
 	return err ? err : results[0].error;
 }
 
+/* One probe per scheduler that no kernel service uses yet. */
 static size_t check_schedulers(struct ipvs_conn *ipvs, const struct ipvs_table *kernel,
 			       struct dir_plan *plan)
 {
+	struct scheduler_names known = { 0 };
 	struct nl_result failure;
+	size_t failed = 0;
 	char text[200];
 
-	for (size_t i = 0; i < plan->count; i++) {
+	for (size_t i = 0; i < kernel->count; i++)
+		scheduler_add(&known, kernel->services[i].scheduler);
+	for (size_t i = 0; i < plan->count && !failed; i++) {
 		struct dir_item *item = &plan->items[i];
 		if (item->kind != DIR_SERVICE || !item->want ||
 		    (item->action != ACTION_ADD && item->action != ACTION_SET) ||
-		    scheduler_known(kernel, item->want->scheduler))
+		    scheduler_listed(&known, item->want->scheduler))
 			continue;
 		int err = probe_scheduler(ipvs, kernel, item->want->scheduler, &failure);
-		if (!err)
+		if (!err) {
+			scheduler_add(&known, item->want->scheduler);
 			continue;
-		item->error = err;
-		snprintf(item->reason, sizeof(item->reason), "scheduler %.15s not found: %.150s",
-			 item->want->scheduler, nl_result_text(&failure, text, sizeof(text)));
-		return 1 + skip_rest(plan, "not attempted: a scheduler is missing");
+		}
+		char reason[256];
+		snprintf(reason, sizeof(reason), "scheduler %s not found: %s", item->want->scheduler,
+			 nl_result_text(&failure, text, sizeof(text)));
+		fail_item(item, err, reason);
+		failed = 1 + skip_rest(plan, "not attempted: a scheduler is missing");
 	}
-	return 0;
+	free(known.names);
+	return failed;
 }
 
 /* --- 2., 5. forwarding ---------------------------------------------------------- */

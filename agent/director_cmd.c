@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -171,13 +172,23 @@ static int observe_ipvs(struct director_run *r)
 	return EXIT_DONE;
 }
 
-/* ip_forward and IPv6 forwarding, for NAT real servers; -1 when unreadable. */
+/* ip_forward or IPv6 forwarding, when the plan needs it: a NAT real server
+ * of that family, or a value to put back. -1: not read (or unreadable). */
+static int read_forwarding(const struct director_run *r, enum sysctl_key key, int af)
+{
+	const char *iface = key == IP_FORWARD ? "-" : "all";
+	int value = -1;
+
+	if (director_needs_forwarding(&r->cfg.dir, af) || dir_owned_sysctl(&r->owned, key))
+		if (sysctl_read(iface, key, &value) < 0)
+			value = -1;
+	return value;
+}
+
 static void observe_forwarding(struct director_run *r)
 {
-	if (sysctl_read("-", IP_FORWARD, &r->host.forwarding[0]) < 0)
-		r->host.forwarding[0] = -1;
-	if (sysctl_read("all", IPV6_FORWARDING, &r->host.forwarding[1]) < 0)
-		r->host.forwarding[1] = -1;
+	r->host.forwarding[0] = read_forwarding(r, IP_FORWARD, AF_INET);
+	r->host.forwarding[1] = read_forwarding(r, IPV6_FORWARDING, AF_INET6);
 	r->host.obs = &r->obs;
 }
 

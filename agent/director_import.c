@@ -37,6 +37,7 @@ struct rule {
 	char kind;			/* 't', 'u', 's' (sctp), 'f' (fwmark) */
 	const char *service, *scheduler, *timeout, *netmask, *flags;
 	const char *real, *weight, *u_threshold, *l_threshold, *tun_type, *tun_port;
+	const char *pe;
 	bool ipv6, persistent, one_packet;
 	int fwd;			/* -1 none given */
 	int tun_csum;			/* -1 none, else IP_VS_TUNNEL_ENCAP_FLAG_* */
@@ -46,7 +47,7 @@ enum opt {
 	OPT_ADD_SERVICE, OPT_ADD_SERVER, OPT_CLEAR, OPT_TCP, OPT_UDP, OPT_SCTP, OPT_FWMARK,
 	OPT_IPV6, OPT_SCHEDULER, OPT_PERSISTENT, OPT_NETMASK, OPT_OPS, OPT_FLAGS, OPT_REAL,
 	OPT_DR, OPT_TUN, OPT_NAT, OPT_WEIGHT, OPT_U_THRESHOLD, OPT_L_THRESHOLD, OPT_TUN_TYPE,
-	OPT_TUN_PORT, OPT_NOCSUM, OPT_CSUM, OPT_REMCSUM,
+	OPT_TUN_PORT, OPT_NOCSUM, OPT_CSUM, OPT_REMCSUM, OPT_PE,
 };
 
 static const struct {
@@ -79,6 +80,7 @@ static const struct {
 	{ NULL, "--tun-nocsum", OPT_NOCSUM, false },
 	{ NULL, "--tun-csum", OPT_CSUM, false },
 	{ NULL, "--tun-remcsum", OPT_REMCSUM, false },
+	{ NULL, "--pe", OPT_PE, true },
 };
 
 static int find_option(const char *word)
@@ -124,6 +126,7 @@ static void take_option(struct rule *rule, enum opt opt, const char *value)
 	case OPT_NOCSUM: rule->tun_csum = 0; break;
 	case OPT_CSUM: rule->tun_csum = IP_VS_TUNNEL_ENCAP_FLAG_CSUM; break;
 	case OPT_REMCSUM: rule->tun_csum = IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM; break;
+	case OPT_PE: rule->pe = value; break;
 	}
 }
 
@@ -277,7 +280,7 @@ static int rule_service(struct importer *imp, const struct rule *rule, struct ip
 static int service_flags(struct importer *imp, const struct rule *rule, struct ipvs_service *svc)
 {
 	char *copy = xstrdup(rule->flags ? rule->flags : ""), *save = NULL;
-	uint32_t flag;
+	uint32_t flag = 0;
 	int err = 0;
 
 	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
@@ -327,6 +330,15 @@ static void add_service(struct importer *imp, const struct rule *rule)
 
 	if (rule_service(imp, rule, &svc) < 0)
 		return;
+	if (rule->pe) {
+		IMPORT_ERR(imp, "--pe %s: lvsagent does not set persistence engines", rule->pe);
+		return;
+	}
+	const char *refusal = svc.fwmark ? NULL : ipaddr_vip_refusal(&svc.addr);
+	if (refusal) {
+		IMPORT_ERR(imp, "virtual %s: %s", rule->service, refusal);
+		return;
+	}
 	snprintf(svc.scheduler, sizeof(svc.scheduler), "%s", rule->scheduler ? rule->scheduler : "wlc");
 	if (service_persistence(imp, rule, &svc) < 0 || service_flags(imp, rule, &svc) < 0)
 		return;
@@ -523,9 +535,12 @@ static void check_config(const char *name, const char *text, size_t len, struct 
 	struct diag refusals = { 0 };
 
 	if (config_parse_text("imported", text, len, &cfg, &refusals) < 0)
-		for (size_t i = 0; i < refusals.count; i++)
+		for (size_t i = 0; i < refusals.count; i++) {
+			/* "imported:LINE: what": the generated line means nothing to the user. */
+			const char *what = strstr(refusals.entries[i].text, ": ");
 			diag_add(diag, name, 0, "the rules make a configuration lvsagent refuses: %s",
-				 refusals.entries[i].text);
+				 what ? what + 2 : refusals.entries[i].text);
+		}
 	config_free(&cfg);
 	diag_free(&refusals);
 }

@@ -158,7 +158,7 @@ static void plan_unnamed(struct dir_plan *plan, const struct ipvs_table *kernel,
 
 /* --- forwarding for NAT ------------------------------------------------------ */
 
-static bool needs_forwarding(const struct director_config *cfg, int af)
+bool director_needs_forwarding(const struct director_config *cfg, int af)
 {
 	for (size_t i = 0; i < cfg->service_count; i++) {
 		const struct ipvs_service *svc = &cfg->services[i].svc;
@@ -212,21 +212,31 @@ static void plan_forwarding(struct dir_plan *plan, enum sysctl_key key, bool nee
 
 /* --- VIPs on vip_interface ----------------------------------------------------- */
 
-static bool vip_listed(const struct dir_plan *plan, const struct ipaddr *addr)
+struct vip_key {
+	uint8_t family, addr[16];
+};
+
+static void vip_key(const struct ipaddr *addr, struct vip_key *key)
 {
-	for (size_t i = 0; i < plan->count; i++)
-		if (plan->items[i].kind == DIR_VIP && ipaddr_equal(&plan->items[i].vip, addr))
-			return true;
-	return false;
+	memset(key, 0, sizeof(*key));
+	key->family = addr->family;
+	memcpy(key->addr, addr->bytes, ipaddr_len(addr));
 }
 
+/* Each service address once on vip_interface; WANTED collects them. */
 static void plan_wanted_vips(struct dir_plan *plan, const struct director_config *cfg,
-			     const struct dir_owned *owned, const struct dir_host *host)
+			     const struct dir_owned *owned, const struct dir_host *host,
+			     struct hashmap *wanted)
 {
+	struct vip_key key;
+
 	for (size_t i = 0; host->vip_ifindex && i < cfg->service_count; i++) {
 		const struct ipvs_service *svc = &cfg->services[i].svc;
-		if (svc->fwmark || vip_listed(plan, &svc->addr))
+		if (svc->fwmark)
 			continue;	/* a mark names no address to bind */
+		vip_key(&svc->addr, &key);
+		if (!hashmap_put(wanted, &key, i))
+			continue;	/* several services on one VIP */
 		struct dir_item *item = new_item(plan, DIR_VIP);
 		item->vip = svc->addr;
 		item->ifindex = host->vip_ifindex;
@@ -234,18 +244,26 @@ static void plan_wanted_vips(struct dir_plan *plan, const struct director_config
 		item->wanted = true;
 		item->before = observed_addr_on(host->obs, host->vip_ifindex, &svc->addr) != NULL;
 		item->after = 1;
-		item->ours = !item->before || dir_owned_has_vip(owned, &svc->addr);
+		item->ours = !item->before ||
+			     dir_owned_has_vip_on(owned, &svc->addr, cfg->vip_interface);
 		item->action = item->before ? ACTION_NONE : ACTION_ADD;
 	}
 }
 
+/* Owned VIPs not wanted where they are — no longer configured, or bound to
+ * an interface that is not vip_interface any more — are removed. */
 static void plan_unwanted_vips(struct dir_plan *plan, const struct dir_owned *owned,
-			       const struct dir_host *host)
+			       const struct dir_host *host, const struct hashmap *wanted,
+			       const char *vip_interface)
 {
+	struct vip_key key;
+	size_t at;
+
 	for (size_t i = 0; i < owned->vip_count; i++) {
 		const struct dir_vip *vip = &owned->vips[i];
 		const struct rtnl_link *link = observed_link(host->obs, vip->iface);
-		if (vip_listed(plan, &vip->addr))
+		vip_key(&vip->addr, &key);
+		if (hashmap_get(wanted, &key, &at) && strcmp(vip->iface, vip_interface) == 0)
 			continue;
 		struct dir_item *item = new_item(plan, DIR_VIP);
 		item->vip = vip->addr;
@@ -279,9 +297,9 @@ void director_plan_apply(const struct director_config *cfg, const struct ipvs_ta
 	struct ipvs_service_key key;
 
 	memset(plan, 0, sizeof(*plan));
-	plan_forwarding(plan, IP_FORWARD, needs_forwarding(cfg, AF_INET), host->forwarding[0],
+	plan_forwarding(plan, IP_FORWARD, director_needs_forwarding(cfg, AF_INET), host->forwarding[0],
 			owned);
-	plan_forwarding(plan, IPV6_FORWARDING, needs_forwarding(cfg, AF_INET6),
+	plan_forwarding(plan, IPV6_FORWARDING, director_needs_forwarding(cfg, AF_INET6),
 			host->forwarding[1], owned);
 	index_services(kernel, &kernel_map);
 	hashmap_init(&wanted, sizeof(key), cfg->service_count);
@@ -291,8 +309,10 @@ void director_plan_apply(const struct director_config *cfg, const struct ipvs_ta
 		plan_service(plan, &cfg->services[i], kernel, &kernel_map, owned, cfg->manage_all);
 	}
 	plan_unnamed(plan, kernel, &wanted, owned, cfg->manage_all, false);
-	plan_wanted_vips(plan, cfg, owned, host);
-	plan_unwanted_vips(plan, owned, host);
+	hashmap_free(&wanted);
+	hashmap_init(&wanted, sizeof(struct vip_key), cfg->service_count);
+	plan_wanted_vips(plan, cfg, owned, host, &wanted);
+	plan_unwanted_vips(plan, owned, host, &wanted, cfg->vip_interface);
 	hashmap_free(&kernel_map);
 	hashmap_free(&wanted);
 }
@@ -306,7 +326,9 @@ void director_plan_stop(const struct director_config *cfg, const struct ipvs_tab
 	memset(plan, 0, sizeof(*plan));
 	hashmap_init(&none, sizeof(struct ipvs_service_key), 0);
 	plan_unnamed(plan, kernel, &none, owned, cfg->manage_all, true);
-	plan_unwanted_vips(plan, owned, host);
+	hashmap_free(&none);
+	hashmap_init(&none, sizeof(struct vip_key), 0);
+	plan_unwanted_vips(plan, owned, host, &none, cfg->vip_interface);
 	plan_forwarding(plan, IP_FORWARD, false, host->forwarding[0], owned);
 	plan_forwarding(plan, IPV6_FORWARDING, false, host->forwarding[1], owned);
 	hashmap_free(&none);
@@ -357,6 +379,8 @@ void director_owned_after(const struct dir_plan *plan, const struct dir_owned *b
 
 void dir_plan_free(struct dir_plan *plan)
 {
+	for (size_t i = 0; i < plan->count; i++)
+		free(plan->items[i].reason);
 	free(plan->items);
 	memset(plan, 0, sizeof(*plan));
 }

@@ -6,6 +6,7 @@
 #include "director_syntax.h"
 #include "json.h"
 #include "log.h"
+#include "text.h"
 
 static const char *kind_name(enum dir_kind kind)
 {
@@ -26,15 +27,18 @@ static const struct ipvs_service *service_of(const struct dir_item *item)
 
 static const char *target(const struct dir_item *item, char *buf, size_t len)
 {
-	char virt[80], addr[IPADDR_TEXT_MAX + 10];
+	char part[IPADDR_TEXT_MAX + 16];
 	const struct ipvs_dest *dest = item->want_dest ? item->want_dest : item->have_dest;
+	struct text t;
 
 	switch (item->kind) {
 	case DIR_SERVICE:
 		return director_format_virtual(service_of(item), buf, len);
 	case DIR_DEST:
-		snprintf(buf, len, "%s -> %s", director_format_virtual(service_of(item), virt, sizeof(virt)),
-			 director_format_addrport(&dest->addr, dest->port, addr, sizeof(addr)));
+		director_format_virtual(service_of(item), buf, len);
+		text_init(&t, buf + strlen(buf), len - strlen(buf));
+		text_str(&t, " -> ");
+		text_str(&t, director_format_addrport(&dest->addr, dest->port, part, sizeof(part)));
 		return buf;
 	case DIR_VIP:
 		return ipaddr_format_host(&item->vip, buf);
@@ -71,7 +75,6 @@ static const char *view(const struct dir_item *item, bool before, char *buf, siz
 {
 	const struct ipvs_service *svc = service_then(item, before);
 	const struct ipvs_dest *dest = dest_then(item, before);
-	char addr[IPADDR_TEXT_MAX];
 
 	switch (item->kind) {
 	case DIR_SERVICE:
@@ -84,9 +87,10 @@ static const char *view(const struct dir_item *item, bool before, char *buf, siz
 		memmove(buf, buf + strcspn(buf, " ") + 1, strlen(buf + strcspn(buf, " ")));
 		return buf;
 	case DIR_VIP:
+		/* Where it is bound: the target names the address already. */
 		if (!vip_then(item, before))
 			return NULL;
-		snprintf(buf, len, "%s dev %s", ipaddr_format_host(&item->vip, addr), item->iface);
+		snprintf(buf, len, "dev %s", item->iface);
 		return buf;
 	default:
 		snprintf(buf, len, "%d", before ? item->before : item->after);
@@ -97,16 +101,26 @@ static const char *view(const struct dir_item *item, bool before, char *buf, siz
 const char *dir_item_change(const struct dir_item *item, char *buf, size_t len)
 {
 	char what[160], after[160], before[160];
-	const char *was = view(item, true, before, sizeof(before));
+	const char *now = item->action == ACTION_REMOVE ? NULL
+			  : view(item, false, after, sizeof(after));
+	struct text t;
 
+	text_init(&t, buf, len);
 	target(item, what, sizeof(what));
-	if (item->action == ACTION_REMOVE || !view(item, false, after, sizeof(after)))
-		snprintf(buf, len, "remove %s %s", kind_name(item->kind), what);
-	else if (item->action == ACTION_ADD)
-		snprintf(buf, len, "add %s %s %s", kind_name(item->kind), what, after);
-	else
-		snprintf(buf, len, "%s %s %s: %s (was %s)", item->restore ? "restore" : "set",
-			 kind_name(item->kind), what, after, was ? was : "absent");
+	if (!now || item->action == ACTION_ADD) {
+		text_str(&t, now ? "add " : "remove ");
+		text_str(&t, kind_name(item->kind));
+		text_char(&t, ' ');
+		text_str(&t, what);
+		if (now) {
+			text_char(&t, ' ');
+			text_str(&t, now);
+		}
+		return buf;
+	}
+	const char *was = view(item, true, before, sizeof(before));
+	snprintf(buf, len, "%s %s %s: %s (was %s)", item->restore ? "restore" : "set",
+		 kind_name(item->kind), what, now, was ? was : "absent");
 	return buf;
 }
 

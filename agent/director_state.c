@@ -23,10 +23,25 @@ void ipvs_service_key(const struct ipvs_service *svc, struct ipvs_service_key *k
 	memcpy(key->addr, svc->addr.bytes, ipaddr_len(&svc->addr));
 }
 
+/* An owned VIP's identity for the index: address and interface. */
+struct vip_key {
+	uint8_t family, addr[16];
+	char iface[IFNAMSIZ];
+};
+
+static void vip_key(const struct ipaddr *addr, const char *iface, struct vip_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->family = addr->family;
+	memcpy(key->addr, addr->bytes, ipaddr_len(addr));
+	snprintf(key->iface, sizeof(key->iface), "%s", iface);
+}
+
 void dir_owned_init(struct dir_owned *owned)
 {
 	memset(owned, 0, sizeof(*owned));
 	hashmap_init(&owned->index, sizeof(struct ipvs_service_key), 16);
+	hashmap_init(&owned->vip_index, sizeof(struct vip_key), 16);
 }
 
 void dir_owned_add_service(struct dir_owned *owned, const struct ipvs_service *svc)
@@ -54,9 +69,11 @@ bool dir_owned_has_service(const struct dir_owned *owned, const struct ipvs_serv
 void dir_owned_add_vip(struct dir_owned *owned, const struct ipaddr *addr, const char *iface)
 {
 	struct dir_vip *vip;
+	struct vip_key key;
 
-	if (dir_owned_has_vip(owned, addr))
-		return;
+	vip_key(addr, iface, &key);
+	if (!hashmap_put(&owned->vip_index, &key, owned->vip_count))
+		return;		/* once each */
 	XGROW(owned->vips, owned->vip_count, owned->vip_capacity);
 	vip = &owned->vips[owned->vip_count++];
 	memset(vip, 0, sizeof(*vip));
@@ -64,7 +81,16 @@ void dir_owned_add_vip(struct dir_owned *owned, const struct ipaddr *addr, const
 	snprintf(vip->iface, sizeof(vip->iface), "%s", iface);
 }
 
-/* A few VIPs per director: a scan is fine. */
+bool dir_owned_has_vip_on(const struct dir_owned *owned, const struct ipaddr *addr,
+			  const char *iface)
+{
+	struct vip_key key;
+	size_t at;
+
+	vip_key(addr, iface, &key);
+	return hashmap_get(&owned->vip_index, &key, &at);
+}
+
 bool dir_owned_has_vip(const struct dir_owned *owned, const struct ipaddr *addr)
 {
 	for (size_t i = 0; i < owned->vip_count; i++)
@@ -96,6 +122,7 @@ void dir_owned_free(struct dir_owned *owned)
 {
 	ipvs_table_free(&owned->services);
 	hashmap_free(&owned->index);
+	hashmap_free(&owned->vip_index);
 	free(owned->vips);
 	free(owned->sysctls);
 	memset(owned, 0, sizeof(*owned));

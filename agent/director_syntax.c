@@ -11,6 +11,7 @@
 
 #include <linux/ip_vs.h>
 
+#include "text.h"
 #include "xalloc.h"
 
 /* A decimal number within [min, max], nothing else. */
@@ -108,30 +109,48 @@ int director_parse_virtual(const char *text, struct ipvs_service *svc, const cha
 	return *why = "the protocol must be tcp, udp, sctp or fwmark", -1;
 }
 
-const char *director_format_addrport(const struct ipaddr *addr, uint16_t port, char *buf,
-				     size_t len)
+/* ADDR:PORT onto T. */
+static void put_addrport(struct text *t, const struct ipaddr *addr, uint16_t port)
 {
 	char text[IPADDR_TEXT_MAX];
 
 	ipaddr_format(addr, text);
-	if (addr->family == AF_INET6)
-		snprintf(buf, len, "[%s]:%u", text, port);
-	else
-		snprintf(buf, len, "%s:%u", text, port);
+	if (addr->family == AF_INET6) {
+		text_char(t, '[');
+		text_str(t, text);
+		text_str(t, "]:");
+	} else {
+		text_str(t, text);
+		text_char(t, ':');
+	}
+	text_u32(t, port);
+}
+
+const char *director_format_addrport(const struct ipaddr *addr, uint16_t port, char *buf,
+				     size_t len)
+{
+	struct text t;
+
+	text_init(&t, buf, len);
+	put_addrport(&t, addr, port);
 	return buf;
 }
 
 const char *director_format_virtual(const struct ipvs_service *svc, char *buf, size_t len)
 {
-	char where[IPADDR_TEXT_MAX + 10];
-	const char *protocol = svc->protocol == IPPROTO_UDP ? "udp"
-			       : svc->protocol == IPPROTO_SCTP ? "sctp" : "tcp";
+	struct text t;
 
-	if (svc->fwmark)
-		snprintf(buf, len, "fwmark %u%s", svc->fwmark, svc->af == AF_INET6 ? " ipv6" : "");
-	else
-		snprintf(buf, len, "%s %s", protocol,
-			 director_format_addrport(&svc->addr, svc->port, where, sizeof(where)));
+	text_init(&t, buf, len);
+	if (svc->fwmark) {
+		text_str(&t, "fwmark ");
+		text_u32(&t, svc->fwmark);
+		if (svc->af == AF_INET6)
+			text_str(&t, " ipv6");
+		return buf;
+	}
+	text_str(&t, svc->protocol == IPPROTO_UDP ? "udp " : svc->protocol == IPPROTO_SCTP ? "sctp "
+											 : "tcp ");
+	put_addrport(&t, &svc->addr, svc->port);
 	return buf;
 }
 
@@ -253,26 +272,37 @@ out:
 	return err;
 }
 
+/* " KEY=VALUE" onto T. */
+static void put_option(struct text *t, const char *key, uint32_t value)
+{
+	text_char(t, ' ');
+	text_str(t, key);
+	text_char(t, '=');
+	text_u32(t, value);
+}
+
 const char *director_format_realserver(const struct ipvs_dest *dest, char *buf, size_t len)
 {
-	char where[IPADDR_TEXT_MAX + 10];
-	int used = snprintf(buf, len, "%s method=%s weight=%u",
-			    director_format_addrport(&dest->addr, dest->port, where, sizeof(where)),
-			    director_method_name(dest->fwd), dest->weight);
+	struct text t;
 
-	if (dest->u_threshold && used > 0 && (size_t)used < len)
-		used += snprintf(buf + used, len - (size_t)used, " u_threshold=%u", dest->u_threshold);
-	if (dest->l_threshold && used > 0 && (size_t)used < len)
-		used += snprintf(buf + used, len - (size_t)used, " l_threshold=%u", dest->l_threshold);
-	if (dest->fwd == IP_VS_CONN_F_TUNNEL && used > 0 && (size_t)used < len) {
-		used += snprintf(buf + used, len - (size_t)used, " tun_type=%s",
-				 tun_types[dest->tun_type % 3]);
-		if (dest->tun_port && (size_t)used < len)
-			used += snprintf(buf + used, len - (size_t)used, " tun_port=%u",
-					 dest->tun_port);
-		if (dest->tun_flags && (size_t)used < len)
-			snprintf(buf + used, len - (size_t)used, " tun_csum=%s",
-				 dest->tun_flags & IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM ? "remcsum" : "csum");
+	text_init(&t, buf, len);
+	put_addrport(&t, &dest->addr, dest->port);
+	text_str(&t, " method=");
+	text_str(&t, director_method_name(dest->fwd));
+	put_option(&t, "weight", dest->weight);
+	if (dest->u_threshold)
+		put_option(&t, "u_threshold", dest->u_threshold);
+	if (dest->l_threshold)
+		put_option(&t, "l_threshold", dest->l_threshold);
+	if (dest->fwd != IP_VS_CONN_F_TUNNEL)
+		return buf;
+	text_str(&t, " tun_type=");
+	text_str(&t, tun_types[dest->tun_type % 3]);
+	if (dest->tun_port)
+		put_option(&t, "tun_port", dest->tun_port);
+	if (dest->tun_flags) {
+		text_str(&t, " tun_csum=");
+		text_str(&t, dest->tun_flags & IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM ? "remcsum" : "csum");
 	}
 	return buf;
 }

@@ -153,20 +153,23 @@ int ipvs_send(struct ipvs_conn *conn, const struct ipvs_request *requests, size_
 	      struct nl_result *results, size_t *sent)
 {
 	struct nl_batch batch;
+	struct nl_msg *msg;
 	int err = 0;
 
 	*sent = 0;
 	nl_batch_init(&batch);
-	for (size_t i = 0; !err && i < count; i++) {
-		struct nl_msg *msg = ipvs_build_request(conn->family, &requests[i]);
-		if (!msg) {
-			err = -ENOMEM;
+	msg = nlmsg_alloc();
+	for (size_t i = 0; msg && !err && i < count; i++) {
+		if (ipvs_fill_request(msg, conn->family, &requests[i]) < 0) {
+			err = -EMSGSIZE;
 			break;
 		}
 		struct nlmsghdr *nlh = nlmsg_hdr(msg);
 		memcpy(nl_batch_put_raw(&batch, NLMSG_ALIGN(nlh->nlmsg_len)), nlh, nlh->nlmsg_len);
-		nlmsg_free(msg);
 	}
+	if (!msg)
+		err = -ENOMEM;
+	nlmsg_free(msg);
 	if (!err)
 		err = nl_batch_send_until_error(&conn->nl, &batch, results, sent);
 	nl_batch_free(&batch);

@@ -117,19 +117,29 @@ static int put_dest(struct nl_msg *msg, const struct ipvs_dest *dest, bool setti
 	return err;
 }
 
-struct nl_msg *ipvs_build_request(int family, const struct ipvs_request *request)
+int ipvs_fill_request(struct nl_msg *msg, int family, const struct ipvs_request *request)
 {
 	bool dest = request->op >= IPVS_OP_NEW_DEST;
 	bool settings = request->op == IPVS_OP_NEW_SERVICE || request->op == IPVS_OP_SET_SERVICE;
-	struct nl_msg *msg = new_message(family, commands[request->op], NLM_F_ACK);
 	int err;
 
-	if (!msg)
-		return NULL;
+	/* A message's length is where the next attribute goes: resetting it
+	 * to the bare header empties the message for reuse. */
+	nlmsg_hdr(msg)->nlmsg_len = NLMSG_HDRLEN;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, NLM_F_REQUEST | NLM_F_ACK,
+			 commands[request->op], IPVS_GENL_VERSION))
+		return -NLE_NOMEM;
 	err = put_service(msg, request->service, settings);
 	if (!err && dest)
 		err = put_dest(msg, request->dest, request->op != IPVS_OP_DEL_DEST);
-	if (err) {
+	return err;
+}
+
+struct nl_msg *ipvs_build_request(int family, const struct ipvs_request *request)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (msg && ipvs_fill_request(msg, family, request) < 0) {
 		nlmsg_free(msg);
 		return NULL;
 	}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "xalloc.h"
 
@@ -323,26 +324,79 @@ static int record_ack(const struct nlmsghdr *nlh, uint32_t first_seq,
 	return 1;
 }
 
-/* Read ACKs until the PENDING requests in [first, first+count) have one. */
-static int collect_acks(struct nl_conn *conn, uint32_t first_seq, size_t count, size_t pending,
-			struct nl_result *results, bool *acked)
+/* ACKs arrive one datagram each: recvmmsg takes up to ACK_SLOTS of them per
+ * system call. A slot holds any ACK (NETLINK_CAP_ACK leaves the request
+ * out); a longer one is read as far as it fits. */
+#define ACK_SLOTS 64
+#define ACK_SLOT_BYTES 1024
+
+struct ack_reader {
+	char (*slots)[ACK_SLOT_BYTES];
+	struct mmsghdr msgs[ACK_SLOTS];
+	struct iovec iov[ACK_SLOTS];
+	struct sockaddr_nl from[ACK_SLOTS];
+};
+
+static void ack_reader_init(struct ack_reader *reader)
 {
-	char buf[NL_DUMP_BUFFER] __attribute__((aligned(NLMSG_ALIGNTO)));
+	reader->slots = xcalloc(ACK_SLOTS, ACK_SLOT_BYTES);
+	for (size_t i = 0; i < ACK_SLOTS; i++) {
+		reader->iov[i] = (struct iovec){ reader->slots[i], ACK_SLOT_BYTES };
+		reader->msgs[i].msg_hdr = (struct msghdr){ .msg_name = &reader->from[i],
+							   .msg_namelen = sizeof(reader->from[i]),
+							   .msg_iov = &reader->iov[i], .msg_iovlen = 1 };
+	}
+}
+
+/* The datagram in SLOT, LEN bytes long: its length, clipped to what
+ * arrived when it was truncated (the error code still reads right). */
+static int datagram_length(struct ack_reader *reader, size_t slot, size_t len)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)reader->slots[slot];
+
+	if ((reader->msgs[slot].msg_hdr.msg_flags & MSG_TRUNC) && len >= sizeof(*nlh) &&
+	    nlh->nlmsg_len > len)
+		nlh->nlmsg_len = (uint32_t)len;
+	return (int)len;
+}
+
+/* Each message of one datagram from the kernel: how many ACKs it settled,
+ * or -ECANCELED (a refused transaction: the results say why) or -errno. */
+static int read_datagram(struct nl_conn *conn, const char *buf, int left, uint32_t first_seq,
+			 size_t count, struct nl_result *results, bool *acked)
+{
+	int settled = 0;
+
+	for (const struct nlmsghdr *nlh = (const void *)buf; mnl_nlmsg_ok(nlh, left);
+	     nlh = mnl_nlmsg_next(nlh, &left)) {
+		if (!reply_is_ours(conn, nlh, first_seq, count))
+			continue;
+		int got = record_ack(nlh, first_seq, results, acked);
+		if (got < 0)
+			return got;
+		settled += got;
+	}
+	return settled;
+}
+
+/* Read ACKs until the PENDING requests in [first, first+count) have one. */
+static int collect_acks(struct nl_conn *conn, struct ack_reader *reader, uint32_t first_seq,
+			size_t count, size_t pending, struct nl_result *results, bool *acked)
+{
+	int fd = mnl_socket_get_fd(conn->sock);
 
 	while (pending) {
-		ssize_t n = mnl_socket_recvfrom(conn->sock, buf, sizeof(buf));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		int n = recvmmsg(fd, reader->msgs, ACK_SLOTS, MSG_WAITFORONE, NULL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
 			return -errno;
-		}
-		int left = (int)n;
-		for (const struct nlmsghdr *nlh = (void *)buf; mnl_nlmsg_ok(nlh, left);
-		     nlh = mnl_nlmsg_next(nlh, &left)) {
-			int got;
-			if (!reply_is_ours(conn, nlh, first_seq, count))
-				continue;
-			got = record_ack(nlh, first_seq, results, acked);
+		for (int i = 0; i < n; i++) {
+			if (reader->from[i].nl_pid != 0)
+				continue;	/* only the kernel answers requests */
+			int got = read_datagram(conn, reader->slots[i],
+						datagram_length(reader, (size_t)i, reader->msgs[i].msg_len),
+						first_seq, count, results, acked);
 			if (got == -ECANCELED)
 				return 0;	/* the results say why */
 			if (got < 0)
@@ -369,8 +423,8 @@ static int send_chunk(struct nl_conn *conn, const char *start, size_t len)
 }
 
 /* One chunk: requests [from, to) sent in one sendmsg, then their ACKs. */
-static int exchange_chunk(struct nl_conn *conn, struct nl_batch *batch, const size_t *offsets,
-			  size_t from, size_t to, struct nl_result *results)
+static int exchange_chunk(struct nl_conn *conn, struct ack_reader *reader, struct nl_batch *batch,
+			  const size_t *offsets, size_t from, size_t to, struct nl_result *results)
 {
 	uint32_t first_seq = conn->seq + 1;
 	size_t stop = to < batch->count ? offsets[to] : batch->len;
@@ -382,7 +436,8 @@ static int exchange_chunk(struct nl_conn *conn, struct nl_batch *batch, const si
 		((struct nlmsghdr *)(batch->buf + offsets[i]))->nlmsg_seq = ++conn->seq;
 	err = send_chunk(conn, batch->buf + offsets[from], stop - offsets[from]);
 	if (!err)
-		err = collect_acks(conn, first_seq, to - from, pending, results + from, acked);
+		err = collect_acks(conn, reader, first_seq, to - from, pending, results + from,
+				   acked);
 	free(acked);
 	return err;
 }
@@ -401,9 +456,11 @@ static int send_batch(struct nl_conn *conn, struct nl_batch *batch, struct nl_re
 		      bool whole, bool stop, size_t *sent)
 {
 	size_t *offsets = xcalloc(batch->count, sizeof(*offsets));
+	struct ack_reader reader;
 	size_t from = 0;
 	int err = 0;
 
+	ack_reader_init(&reader);
 	close_last_request(batch);
 	index_requests(batch, offsets);
 	memset(results, 0, batch->count * sizeof(*results));
@@ -412,13 +469,14 @@ static int send_batch(struct nl_conn *conn, struct nl_batch *batch, struct nl_re
 		while (to < batch->count && (whole || (to - from < BATCH_CHUNK_MSGS &&
 					     offsets[to] - offsets[from] < BATCH_CHUNK_BYTES)))
 			to++;
-		err = exchange_chunk(conn, batch, offsets, from, to, results);
+		err = exchange_chunk(conn, &reader, batch, offsets, from, to, results);
 		if (!err)
 			*sent = to;
 		if (stop && chunk_failed(results, from, to))
 			break;
 		from = to;
 	}
+	free(reader.slots);
 	free(offsets);
 	return err;
 }

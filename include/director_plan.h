@@ -40,7 +40,7 @@ struct dir_item {
 	/* filled by apply */
 	bool done;
 	int error;
-	char reason[192];
+	char *reason;			/* why it failed (freed with the plan) */
 };
 
 struct dir_plan {
@@ -61,6 +61,9 @@ void director_plan_apply(const struct director_config *cfg, const struct ipvs_ta
 void director_plan_stop(const struct director_config *cfg, const struct ipvs_table *kernel,
 			const struct dir_owned *owned, const struct dir_host *host,
 			struct dir_plan *plan);
+
+/* Whether a NAT real server of family AF needs the director to forward. */
+bool director_needs_forwarding(const struct director_config *cfg, int af);
 
 /* vip_interface must exist: a configuration error otherwise. 0 or -1. */
 int director_check_vip_interface(const struct config *cfg, const struct observed *obs,

@@ -23,6 +23,7 @@ struct dir_owned {
 	struct hashmap index;		/* service key → position */
 	struct dir_vip *vips;
 	size_t vip_count, vip_capacity;
+	struct hashmap vip_index;	/* (address, interface) → position */
 	struct saved_sysctl *sysctls;
 	size_t sysctl_count, sysctl_capacity;
 };
@@ -39,6 +40,9 @@ void dir_owned_init(struct dir_owned *owned);
 void dir_owned_add_service(struct dir_owned *owned, const struct ipvs_service *svc);
 bool dir_owned_has_service(const struct dir_owned *owned, const struct ipvs_service *svc);
 void dir_owned_add_vip(struct dir_owned *owned, const struct ipaddr *addr, const char *iface);
+/* Whether ADDR is owned on IFACE; on any interface (a scan, for tests). */
+bool dir_owned_has_vip_on(const struct dir_owned *owned, const struct ipaddr *addr,
+			  const char *iface);
 bool dir_owned_has_vip(const struct dir_owned *owned, const struct ipaddr *addr);
 void dir_owned_add_sysctl(struct dir_owned *owned, const struct saved_sysctl *saved);
 const struct saved_sysctl *dir_owned_sysctl(const struct dir_owned *owned, enum sysctl_key key);

@@ -86,6 +86,9 @@ struct nl_msg;
 /* The generic netlink message for REQUEST (NLM_F_ACK set), for the IPVS
  * family id FAMILY; the caller frees it with nlmsg_free. */
 struct nl_msg *ipvs_build_request(int family, const struct ipvs_request *request);
+/* The same into MSG, emptied first (one message reused for a whole batch):
+ * 0, or a negative libnl error when MSG is too small. */
+int ipvs_fill_request(struct nl_msg *msg, int family, const struct ipvs_request *request);
 /* Dump requests: every service; every destination of SERVICE; the info. */
 struct nl_msg *ipvs_build_service_dump(int family);
 struct nl_msg *ipvs_build_dest_dump(int family, const struct ipvs_service *service);

@@ -10,8 +10,9 @@ set -eu
 # ipvsadm iproute2 curl: real tools copied into the guest (with their libs)
 # cpio zstd kmod       : packing and compressing the initramfs, depmod
 # libc-bin             : ldd, to find the shared libraries to copy
+# time                 : GNU time, for the director benchmark's peak RSS
 PACKAGES="qemu-system-x86 linux-image-cloud-amd64 busybox-static ipvsadm
-iproute2 curl cpio zstd kmod libc-bin"
+iproute2 curl cpio zstd kmod libc-bin time"
 
 # shellcheck disable=SC2086 # one argument per package
 exec "$(dirname "$0")/../deps.sh" $PACKAGES

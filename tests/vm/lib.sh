@@ -10,6 +10,11 @@
 # busybox sh runs its own applets before PATH: iproute2 is $IP.
 
 IP=/usr/sbin/ip
+# With a sanitizer build, every report goes to a file that finish() checks:
+# a report from a command whose exit status a test ignores still fails it.
+ASAN_OPTIONS=log_path=/tmp/sanitizer:detect_leaks=1
+UBSAN_OPTIONS=log_path=/tmp/sanitizer:print_stacktrace=1
+export ASAN_OPTIONS UBSAN_OPTIONS
 failures=""
 count=0
 shown=""	# the command a failure line shows (same() hides compare)
@@ -112,6 +117,13 @@ output_matches() {
 }
 
 finish() {
+	for report in /tmp/sanitizer.*; do
+		[ -e "$report" ] || continue
+		echo "FAIL sanitizer report $report:"
+		sed 's/^/     | /' "$report"
+		failures="$failures
+  sanitizer report $report"
+	done
 	if [ -n "$failures" ]; then
 		echo "$1: FAILED:$failures"
 		exit 1

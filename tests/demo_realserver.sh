@@ -1,7 +1,7 @@
 #!/bin/bash
-# make demo: lvsagent on a real server in a namespace lab — the ARP problem,
+# make demo-realserver: lvsagent on a real server in a namespace lab — the ARP problem,
 # lvsagent fixing it, the DR data path, status, and stop putting it back.
-LVSAGENT=${1:?usage: demo.sh /path/to/lvsagent}
+LVSAGENT=${1:?usage: demo_realserver.sh /path/to/lvsagent}
 export LVSAGENT
 . "$(dirname "$0")/netns/lib.sh"
 

@@ -1,0 +1,453 @@
+/* `lvsagent director import`: ipvsadm rules (-S/-Sn output, or the lines of
+ * an ipvsadm script) → [service NAME] sections lvsagent accepts, ipvsadm's
+ * defaults made explicit, and every refusal with its NAME:LINE — with
+ * nothing written when there is one. */
+#include "unit.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/ip_vs.h>
+
+#include "config.h"
+#include "director_import.h"
+#include "director_list.h"
+#include "ipvs.h"
+
+#include "ipvsadm_capture.h"
+
+struct imported {
+	int ret;
+	char *text;			/* what was written to OUT */
+	size_t len;
+	struct diag diag;
+	struct config cfg;		/* TEXT parsed, when ret == 0 */
+};
+
+/* Import INPUT (named "in" in messages); on success parse what it wrote. */
+static void import(struct imported *imp, const char *input)
+{
+	char *copy = strdup(input);
+	FILE *in, *out;
+
+	assert_non_null(copy);
+	memset(imp, 0, sizeof(*imp));
+	in = fmemopen(copy, strlen(copy), "r");
+	out = open_memstream(&imp->text, &imp->len);
+	assert_non_null(in);
+	assert_non_null(out);
+	imp->ret = director_import(in, "in", out, &imp->diag);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+	free(copy);
+	diag_sort(&imp->diag);
+	if (imp->ret != 0)
+		return;
+	struct diag refusals = { 0 };
+	int parsed = config_parse_text("imported.conf", imp->text, imp->len, &imp->cfg, &refusals);
+	for (size_t i = 0; i < refusals.count; i++)
+		print_message("%s\n", refusals.entries[i].text);
+	if (parsed != 0)
+		print_message("%s", imp->text);
+	assert_int_equal(parsed, 0);
+	diag_free(&refusals);
+}
+
+static void release(struct imported *imp)
+{
+	free(imp->text);
+	diag_free(&imp->diag);
+	config_free(&imp->cfg);
+}
+
+/* Import INPUT, which must succeed. */
+static void import_ok(struct imported *imp, const char *input)
+{
+	import(imp, input);
+	for (size_t i = 0; i < imp->diag.count; i++)
+		print_message("%s\n", imp->diag.entries[i].text);
+	assert_int_equal(imp->ret, 0);
+	assert_int_equal(imp->diag.count, 0);
+}
+
+/* Import INPUT, which must fail with EXPECTED among the errors and write
+ * nothing. */
+static void expect_error(const char *input, const char *expected)
+{
+	struct imported imp;
+
+	import(&imp, input);
+	assert_int_equal(imp.ret, -1);
+	assert_int_equal(imp.len, 0);
+	for (size_t i = 0; i < imp.diag.count; i++)
+		if (strcmp(imp.diag.entries[i].text, expected) == 0) {
+			release(&imp);
+			return;
+		}
+	for (size_t i = 0; i < imp.diag.count; i++)
+		print_message("got: %s\n", imp.diag.entries[i].text);
+	fail_msg("expected: %s", expected);
+}
+
+static bool starts_with(const char *text, const char *prefix)
+{
+	return strncmp(text, prefix, strlen(prefix)) == 0;
+}
+
+/* The configured service NAME's settings. */
+static const struct ipvs_service *configured(const struct imported *imp, const char *name)
+{
+	for (size_t i = 0; i < imp->cfg.dir.service_count; i++)
+		if (strcmp(imp->cfg.dir.services[i].name, name) == 0)
+			return &imp->cfg.dir.services[i].svc;
+	print_message("%s", imp->text);
+	fail_msg("no [service %s]", name);
+	return NULL;
+}
+
+/* director_save of the configured services, sorted as ipvsadm does. */
+static char *save_configured(const struct config *cfg)
+{
+	struct ipvs_table table = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	assert_non_null(out);
+	for (size_t i = 0; i < cfg->dir.service_count; i++)
+		ipvs_table_add(&table, &cfg->dir.services[i].svc);
+	director_sort(&table);
+	director_save(out, &table);
+	assert_int_equal(fclose(out), 0);
+	ipvs_table_free(&table);
+	return text;
+}
+
+/* ipvsadm -Sn → import → configuration → table → save: the same rules. */
+static void test_round_trip(void **state)
+{
+	struct imported imp;
+	char *text;
+
+	(void)state;
+	import_ok(&imp, saved);
+	assert_true(starts_with(imp.text, "; imported by lvsagent director import from in: "
+					  "5 services, 8 real servers\n"));
+	assert_int_equal(imp.cfg.dir.service_count, 5);
+	text = save_configured(&imp.cfg);
+	assert_string_equal(text, saved);
+	free(text);
+	release(&imp);
+}
+
+/* The same rules, shuffled and as an ipvsadm script: the same configuration. */
+static void test_script_lines(void **state)
+{
+	struct imported imp;
+	char *text;
+
+	(void)state;
+	import_ok(&imp, "#!/bin/sh\n"
+			"# the load balancer\n"
+			"ipvsadm -C\n"
+			"\n"
+			"/sbin/ipvsadm -A -f 8 -6 -s wrr\n"
+			"ipvsadm -a -f 8 -6 -r [2001:db8::22]:0 -i -w 4 --tun-type ipip\n"
+			"ipvsadm -a -f 8 -6 -r [2001:db8::21]:0 -i -w 3 --tun-type ipip\n"
+			"  -A -f 7 -s mh -p 60 -M 255.255.255.0 -b mh-port\t\n"
+			"-a -f 7 -r 10.10.10.11:0 -g -w 1\n"
+			"-A -u [2001:db8::10]:53 -s sh -p 300 -M 64 -o -b sh-fallback,sh-port\n"
+			"-a -u [2001:db8::10]:53 -r [2001:db8::11]:53 -i -w 1 --tun-type gre --tun-csum\n"
+			"-A --sctp-service 192.0.2.5:3868 -s wlc\n"
+			"-a --sctp-service 192.0.2.5:3868 -r 10.10.10.14:3868 -m -w 1\n"
+			"-A -t 192.168.101.168:80 -s rr -b flag-1\n"
+			"-a -t 192.168.101.168:80 -r 10.10.10.13:8080 -m -w 0\r\n"
+			"-a -t 192.168.101.168:80 -r 10.10.10.11:80 -g -w 2\n"
+			"-a -t 192.168.101.168:80 -r 10.10.10.12:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-remcsum\n");
+	text = save_configured(&imp.cfg);
+	assert_string_equal(text, saved);
+	free(text);
+	release(&imp);
+}
+
+/* What was imported equals the table the rules describe, field by field. */
+static void test_imported_settings(void **state)
+{
+	struct imported imp;
+
+	(void)state;
+	import_ok(&imp, saved);
+	const struct ipvs_service *web = configured(&imp, "tcp-192.168.101.168-80");
+	assert_string_equal(web->scheduler, "rr");
+	assert_int_equal(web->flags, IP_VS_SVC_F_SCHED1);
+	assert_int_equal(web->timeout, 0);
+	assert_int_equal(web->dest_count, 3);
+	assert_int_equal(web->dests[0].fwd, IP_VS_CONN_F_DROUTE);
+	assert_int_equal(web->dests[0].weight, 2);
+	assert_int_equal(web->dests[1].fwd, IP_VS_CONN_F_TUNNEL);
+	assert_int_equal(web->dests[1].tun_type, IP_VS_CONN_F_TUNNEL_TYPE_GUE);
+	assert_int_equal(web->dests[1].tun_port, 6080);
+	assert_int_equal(web->dests[1].tun_flags, IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM);
+	assert_int_equal(web->dests[2].fwd, IP_VS_CONN_F_MASQ);
+	assert_int_equal(web->dests[2].port, 8080);	/* nat maps ports */
+	assert_int_equal(web->dests[2].weight, 0);
+
+	const struct ipvs_service *dns = configured(&imp, "udp-2001_db8__10-53");
+	assert_int_equal(dns->af, AF_INET6);
+	assert_int_equal(dns->timeout, 300);
+	assert_int_equal(dns->netmask, 64);
+	assert_int_equal(dns->flags, IP_VS_SVC_F_PERSISTENT | IP_VS_SVC_F_SCHED_SH_FALLBACK |
+				     IP_VS_SVC_F_SCHED_SH_PORT | IP_VS_SVC_F_ONEPACKET);
+	assert_int_equal(dns->dests[0].tun_type, IP_VS_CONN_F_TUNNEL_TYPE_GRE);
+	assert_int_equal(dns->dests[0].tun_flags, IP_VS_TUNNEL_ENCAP_FLAG_CSUM);
+
+	const struct ipvs_service *sctp = configured(&imp, "sctp-192.0.2.5-3868");
+	assert_int_equal(sctp->protocol, IPPROTO_SCTP);
+	assert_string_equal(sctp->scheduler, "wlc");
+
+	const struct ipvs_service *marked = configured(&imp, "fwmark-7");
+	assert_int_equal(marked->fwmark, 7);
+	assert_int_equal(marked->af, AF_INET);
+	assert_int_equal(marked->netmask, htonl(0xffffff00u));
+	assert_int_equal(marked->flags, IP_VS_SVC_F_PERSISTENT | IP_VS_SVC_F_SCHED2);
+	assert_int_equal(marked->dests[0].port, 0);
+
+	const struct ipvs_service *marked6 = configured(&imp, "fwmark-8-ipv6");
+	assert_int_equal(marked6->af, AF_INET6);
+	assert_int_equal(marked6->dest_count, 2);
+
+	/* The same, compared as the director's planner compares. */
+	struct ipvs_service want = { .af = AF_INET, .protocol = IPPROTO_SCTP, .port = 3868,
+				     .scheduler = "wlc", .netmask = 0xffffffffu };
+	struct ipvs_dest want_dest = { .port = 3868, .fwd = IP_VS_CONN_F_MASQ, .weight = 1 };
+	const char *why;
+	assert_int_equal(ipaddr_parse("192.0.2.5", &want.addr, &why), 0);
+	assert_int_equal(ipaddr_parse("10.10.10.14", &want_dest.addr, &why), 0);
+	assert_true(ipvs_same_service(&want, sctp));
+	assert_false(ipvs_service_differs(&want, sctp));
+	assert_true(ipvs_same_dest(&want_dest, &sctp->dests[0]));
+	assert_false(ipvs_dest_differs(&want_dest, &sctp->dests[0]));
+	release(&imp);
+}
+
+/* ipvsadm's defaults, written out: wlc, -g, weight 1, -p = 300 s, and a
+ * dr or tun real server on the virtual's port whatever port it names. */
+static void test_defaults_made_explicit(void **state)
+{
+	struct imported imp;
+
+	(void)state;
+	import_ok(&imp, "-A -t 192.0.2.1:80\n"
+			"-a -t 192.0.2.1:80 -r 10.0.0.2\n"
+			"-a -t 192.0.2.1:80 -r 10.0.0.3:8080\n"
+			"-a -t 192.0.2.1:80 -r 10.0.0.4:8080 -m\n"
+			"-a -t 192.0.2.1:80 -r 10.0.0.5:8080 -i\n"
+			"-a -t 192.0.2.1:80 -r 10.0.0.6 -m\n"
+			"-A -u 192.0.2.1:53 -p\n"
+			"-A -t 192.0.2.1:443 -p -s rr\n"
+			"-A -t 192.0.2.1:22 -p 0\n");
+	const struct ipvs_service *web = configured(&imp, "tcp-192.0.2.1-80");
+	assert_string_equal(web->scheduler, "wlc");
+	assert_int_equal(web->timeout, 0);
+	assert_int_equal(web->flags, 0);
+	assert_int_equal(web->dest_count, 5);
+	assert_int_equal(web->dests[0].fwd, IP_VS_CONN_F_DROUTE);
+	assert_int_equal(web->dests[0].weight, 1);
+	assert_int_equal(web->dests[0].port, 80);
+	assert_int_equal(web->dests[1].fwd, IP_VS_CONN_F_DROUTE);
+	assert_int_equal(web->dests[1].port, 80);	/* ipvsadm ignores the 8080 */
+	assert_int_equal(web->dests[2].fwd, IP_VS_CONN_F_MASQ);
+	assert_int_equal(web->dests[2].port, 8080);
+	assert_int_equal(web->dests[3].fwd, IP_VS_CONN_F_TUNNEL);
+	assert_int_equal(web->dests[3].port, 80);
+	assert_int_equal(web->dests[4].port, 80);	/* nat without a port: the virtual's */
+	/* In the configuration's words. */
+	assert_non_null(strstr(imp.text, "\n[service tcp-192.0.2.1-80]\n"
+					 "virtual = tcp 192.0.2.1:80\n"
+					 "scheduler = wlc\n"
+					 "realserver = 10.0.0.2:80 method=dr weight=1\n"
+					 "realserver = 10.0.0.3:80 method=dr weight=1\n"
+					 "realserver = 10.0.0.4:8080 method=nat weight=1\n"));
+
+	const struct ipvs_service *dns = configured(&imp, "udp-192.0.2.1-53");
+	assert_int_equal(dns->timeout, 300);
+	assert_int_equal(dns->flags, IP_VS_SVC_F_PERSISTENT);
+	assert_int_equal(dns->netmask, 0xffffffffu);
+	assert_non_null(strstr(imp.text, "virtual = udp 192.0.2.1:53\nscheduler = wlc\n"
+					 "persistence = 300\n"));
+
+	/* -p without a number leaves the next option alone. */
+	const struct ipvs_service *tls = configured(&imp, "tcp-192.0.2.1-443");
+	assert_int_equal(tls->timeout, 300);
+	assert_string_equal(tls->scheduler, "rr");
+
+	/* -p 0: no persistence at all. */
+	const struct ipvs_service *ssh = configured(&imp, "tcp-192.0.2.1-22");
+	assert_int_equal(ssh->timeout, 0);
+	assert_int_equal(ssh->flags, 0);
+	release(&imp);
+}
+
+/* -S without -n prints port names (and host names): resolved as ipvsadm does. */
+static void test_port_names(void **state)
+{
+	struct imported imp;
+
+	(void)state;
+	import_ok(&imp, "-A -t 192.0.2.1:http -s rr\n"
+			"-a -t 192.0.2.1:http -r 10.0.0.2:https -m\n"
+			"-A -u 192.0.2.1:domain\n");
+	const struct ipvs_service *web = configured(&imp, "tcp-192.0.2.1-80");
+	assert_int_equal(web->port, 80);
+	assert_string_equal(web->scheduler, "rr");
+	assert_int_equal(web->dests[0].port, 443);
+	assert_int_equal(configured(&imp, "udp-192.0.2.1-53")->port, 53);
+	release(&imp);
+}
+
+static void test_long_options(void **state)
+{
+	struct imported imp;
+
+	(void)state;
+	import_ok(&imp, "--add-service --tcp-service 192.0.2.1:80 --scheduler rr --persistent 60 "
+			"--netmask 255.255.0.0\n"
+			"--add-server --tcp-service=192.0.2.1:80 --real-server=10.0.0.2:8080 "
+			"--masquerading --weight 5 --u-threshold 100 --l-threshold 10\n"
+			"--add-server --tcp-service 192.0.2.1:80 --real-server 10.0.0.3 --gatewaying\n"
+			"--add-service --udp-service 192.0.2.1:53 --ops --sched-flags flag-2\n"
+			"--add-service --fwmark-service 9 --ipv6\n"
+			"--add-server --fwmark-service 9 --ipv6 --real-server [2001:db8::9] --ipip "
+			"--tun-type gue --tun-port 5555 --tun-nocsum\n");
+	const struct ipvs_service *web = configured(&imp, "tcp-192.0.2.1-80");
+	assert_string_equal(web->scheduler, "rr");
+	assert_int_equal(web->timeout, 60);
+	assert_int_equal(web->netmask, htonl(0xffff0000u));
+	assert_int_equal(web->dests[0].fwd, IP_VS_CONN_F_MASQ);
+	assert_int_equal(web->dests[0].port, 8080);
+	assert_int_equal(web->dests[0].weight, 5);
+	assert_int_equal(web->dests[0].u_threshold, 100);
+	assert_int_equal(web->dests[0].l_threshold, 10);
+	assert_int_equal(web->dests[1].fwd, IP_VS_CONN_F_DROUTE);
+	const struct ipvs_service *dns = configured(&imp, "udp-192.0.2.1-53");
+	assert_int_equal(dns->flags, IP_VS_SVC_F_ONEPACKET | IP_VS_SVC_F_SCHED2);
+	const struct ipvs_service *marked = configured(&imp, "fwmark-9-ipv6");
+	assert_int_equal(marked->af, AF_INET6);
+	assert_int_equal(marked->dests[0].fwd, IP_VS_CONN_F_TUNNEL);
+	assert_int_equal(marked->dests[0].tun_type, IP_VS_CONN_F_TUNNEL_TYPE_GUE);
+	assert_int_equal(marked->dests[0].tun_port, 5555);
+	assert_int_equal(marked->dests[0].tun_flags, 0);
+	release(&imp);
+}
+
+/* -C clears the table: the configuration replaces it anyway. */
+static void test_clear_ignored(void **state)
+{
+	struct imported imp;
+
+	(void)state;
+	import_ok(&imp, "-C\n--clear\n-A -t 192.0.2.1:80\n-C\n");
+	assert_int_equal(imp.cfg.dir.service_count, 1);
+	release(&imp);
+
+	import_ok(&imp, "-C\n");
+	assert_int_equal(imp.cfg.dir.service_count, 0);
+	assert_string_equal(imp.text, "; imported by lvsagent director import from in: "
+				      "0 services, 0 real servers\n");
+	release(&imp);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	expect_error("-A -t 192.0.2.1:80 -Z\n",
+		     "in:1: \"-Z\" is not an ipvsadm rule option this import knows");
+	expect_error("-A -t 192.0.2.1:80\n-a -t 192.0.2.2:80 -r 10.0.0.2\n",
+		     "in:2: a real server for a service no -A rule above adds");
+	expect_error("-a -t 192.0.2.1:80 -r 10.0.0.2\n-A -t 192.0.2.1:80\n",
+		     "in:1: a real server for a service no -A rule above adds");
+	expect_error("-A -t 192.0.2.1:80\n-A -t 192.0.2.1:80 -s rr\n",
+		     "in:2: this service was already added on line 1");
+	expect_error("-A -t 192.0.2.1:80\n-a -t 192.0.2.1:80 -r 10.0.0.2 -w 70000\n",
+		     "in:2: weight \"70000\" is not a number from 0 to 65535");
+	expect_error("-A -t\n", "in:1: -t needs a value");
+	expect_error("-A -t 192.0.2.1:80 -s\n", "in:1: -s needs a value");
+	expect_error("-A -t 192.0.2.1:80\n-a -t 192.0.2.1:80\n", "in:2: -a needs -r ADDRESS[:PORT]");
+	expect_error("-A -t 192.0.2.1:80\n-a -t 192.0.2.1:80 -r 10.0.0.2\n"
+		     "-a -t 192.0.2.1:80 -r 10.0.0.2:80\n",
+		     "in:3: this real server was already added to the service");
+	expect_error("-A -t 192.0.2.1:nosuchport\n",
+		     "in:1: \"nosuchport\" is neither a port number nor a known service name");
+	expect_error("-A -t 192.0.2.1:80 -b turbo\n", "in:1: unknown scheduler flag \"turbo\"");
+	expect_error("-A -f 0\n", "in:1: fwmark 0 marks nothing");
+	expect_error("-A -s rr\n", "in:1: the rule names no service (-t, -u, --sctp-service or -f)");
+	expect_error("-t 192.0.2.1:80 -s rr\n",
+		     "in:1: only -A (add service) and -a (add server) rules can be imported");
+	expect_error("-A -t 192.0.2.1:80\n-a -t 192.0.2.1:80 -r 10.0.0.2 -g --tun-type gue\n",
+		     "in:2: tunnel options on a real server that is not -i (ipip)");
+	expect_error("-A -t 192.0.2.1:80\n-a -t 192.0.2.1:80 -r [2001:db8::2]:80 -m\n",
+		     "in:2: the real server is not of the service's address family");
+	expect_error("-A -t 192.0.2.1:80 -p 60 -M 64\n",
+		     "in:1: netmask \"64\" is not a dotted mask");
+	expect_error("-A -t [2001:db8::1:80\n",
+		     "in:1: \"[2001:db8::1:80\": an IPv6 address is written [ADDRESS]:PORT");
+}
+
+/* Every error is reported, each with its line. */
+static void test_all_errors_reported(void **state)
+{
+	struct imported imp;
+
+	(void)state;
+	import(&imp, "-A -t 192.0.2.1:80\n"
+		     "-A -t 192.0.2.1:80\n"
+		     "-a -t 192.0.2.9:80 -r 10.0.0.2\n"
+		     "-a -t 192.0.2.1:80 -r 10.0.0.2 -w 70000\n");
+	assert_int_equal(imp.ret, -1);
+	assert_int_equal(imp.len, 0);
+	assert_int_equal(imp.diag.count, 3);
+	assert_string_equal(imp.diag.entries[0].text, "in:2: this service was already added on line 1");
+	assert_string_equal(imp.diag.entries[1].text,
+			    "in:3: a real server for a service no -A rule above adds");
+	assert_string_equal(imp.diag.entries[2].text,
+			    "in:4: weight \"70000\" is not a number from 0 to 65535");
+	release(&imp);
+}
+
+/* What ipvsadm takes but lvsagent refuses is said now, not at the first
+ * apply — and nothing is written either. */
+static void test_refused_configuration(void **state)
+{
+	struct imported imp;
+
+	(void)state;
+	import(&imp, "-A -t 0.0.0.0:80\n");
+	assert_int_equal(imp.ret, -1);
+	assert_int_equal(imp.len, 0);
+	assert_int_equal(imp.diag.count, 1);
+	assert_true(starts_with(imp.diag.entries[0].text, "in:1: virtual 0.0.0.0:80: "));
+	release(&imp);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_script_lines),
+		cmocka_unit_test(test_imported_settings),
+		cmocka_unit_test(test_defaults_made_explicit),
+		cmocka_unit_test(test_port_names),
+		cmocka_unit_test(test_long_options),
+		cmocka_unit_test(test_clear_ignored),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_all_errors_reported),
+		cmocka_unit_test(test_refused_configuration),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,76 @@
+#!/bin/sh
+# make demo: the seeds' LVS-DR lab, for a person to watch (runs in the VM,
+# whose kernel has IPVS). A client, a director and two real servers on one
+# bridge; the real servers run `lvsagent start` and a web server, the
+# director `lvsagent director apply`; the client fetches the VIP.
+. /tests/lib.sh
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+show() {
+	printf '\033[36m%s$ %s\033[0m\n' "$1" "$(shift; echo "$*")"
+	ns=$1
+	shift
+	in_ns "$ns" "$@"
+	printf '\033[2m(exit %d)\033[0m\n' $?
+}
+# Who answers ARP for the VIP, by name.
+responders() {
+	for m in $(arp_repliers client $DR_VIP); do
+		case $m in
+		"$dmac") echo "    $m  the director" ;;
+		"$(mac rs1 eth0)") echo "    $m  rs1 (a real server!)" ;;
+		"$(mac rs2 eth0)") echo "    $m  rs2 (a real server!)" ;;
+		*) echo "    $m  ?" ;;
+		esac
+	done
+}
+
+say "The lab: client 10.0.0.1, director 10.0.0.2, real servers rs1 10.0.0.3 and rs2 10.0.0.4; VIP $DR_VIP"
+dr_lab_up || { echo "the lab could not be built"; exit 1; }
+dmac=$(mac director eth0)
+echo "Each real server runs a web server answering its own name."
+
+say "The problem: the VIP on rs1's lo by hand (the old init script), arp sysctls at their defaults"
+$IP -n director addr add $DR_VIP/32 dev eth0
+$IP -n rs1 addr add $DR_VIP/32 dev lo label lo:0
+echo "ARP replies for $DR_VIP seen by the client:"
+responders
+echo "Two MACs answer: the client (or its router) may send VIP traffic straight to rs1."
+$IP -n rs1 addr del $DR_VIP/32 dev lo
+$IP -n director addr del $DR_VIP/32 dev eth0
+
+say "The real servers' configuration (/tmp/rs1.conf)"
+cat /tmp/rs1.conf
+show rs1 lvsagent -c /tmp/rs1.conf start
+show rs2 lvsagent -c /tmp/rs2.conf start
+
+say "The director's configuration (/tmp/director.conf)"
+cat /tmp/director.conf
+show director lvsagent -c /tmp/director.conf director apply
+
+say "The director's table (lvsagent director status: ipvsadm -Ln's columns, then what is managed)"
+show director lvsagent -c /tmp/director.conf director status
+
+say "Who answers ARP for $DR_VIP now"
+responders
+echo "Only the director: the real servers hold the VIP on lo and keep quiet."
+
+say "The client fetches http://$DR_VIP/ four times (round robin)"
+for i in 1 2 3 4; do
+	echo "    $(fetch client "http://$DR_VIP/")"
+done
+say "... and http://[$DR_VIP6]/ (IPv6 DR, same lab)"
+for i in 1 2 3 4; do
+	echo "    $(fetch client "http://[$DR_VIP6]/")"
+done
+
+say "The director's connection table: each fetch went to the real server rr picked"
+show director ipvsadm -Lnc
+
+say "Everything put back: director stop, then lvsagent stop on each real server"
+show director lvsagent -c /tmp/director.conf director stop
+show rs1 lvsagent -c /tmp/rs1.conf stop
+show rs2 lvsagent -c /tmp/rs2.conf stop
+show director ipvsadm -Ln
+echo
+echo "demo done."

@@ -3,6 +3,7 @@
 #include "daemon.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -348,14 +349,22 @@ static int loop(struct daemon *d)
 	return withdraw(d);
 }
 
+/* Each repair builds arrays the size of the configuration (plan items, a
+ * request batch) and frees them. glibc would raise its mmap threshold
+ * after the first such free and serve the next ones from the heap, which
+ * then stays resident: a fixed threshold gives the memory back each time. */
+#define DAEMON_MMAP_THRESHOLD (128 * 1024)
+
 int daemon_run(struct session *s)
 {
 	struct daemon d = { .s = s, .epoll_fd = -1, .signal_fd = -1, .sysctl_timer_fd = -1,
 			    .watchdog_timer_fd = -1,
 			    .budget = { .per_window = REPAIR_LINES_PER_WINDOW,
 					.window_usec = REPAIR_WINDOW_USEC } };
-	int err = open_everything(&d), code;
+	int err, code;
 
+	mallopt(M_MMAP_THRESHOLD, DAEMON_MMAP_THRESHOLD);
+	err = open_everything(&d);
 	if (err) {
 		log_error("cannot set up the daemon: %s", strerror(-err));
 		close_everything(&d);

@@ -326,12 +326,14 @@ static int record_ack(const struct nlmsghdr *nlh, uint32_t first_seq,
 
 /* ACKs arrive one datagram each: recvmmsg takes up to ACK_SLOTS of them per
  * system call. A slot holds any ACK (NETLINK_CAP_ACK leaves the request
- * out); a longer one is read as far as it fits. */
-#define ACK_SLOTS 64
+ * out); a longer one is read as far as it fits. The reader lives on the
+ * stack: heap blocks of this size, freed after each batch, would leave the
+ * daemon's heap fragmented and resident. */
+#define ACK_SLOTS 32
 #define ACK_SLOT_BYTES 1024
 
 struct ack_reader {
-	char (*slots)[ACK_SLOT_BYTES];
+	char slots[ACK_SLOTS][ACK_SLOT_BYTES] __attribute__((aligned(NLMSG_ALIGNTO)));
 	struct mmsghdr msgs[ACK_SLOTS];
 	struct iovec iov[ACK_SLOTS];
 	struct sockaddr_nl from[ACK_SLOTS];
@@ -339,7 +341,6 @@ struct ack_reader {
 
 static void ack_reader_init(struct ack_reader *reader)
 {
-	reader->slots = xcalloc(ACK_SLOTS, ACK_SLOT_BYTES);
 	for (size_t i = 0; i < ACK_SLOTS; i++) {
 		reader->iov[i] = (struct iovec){ reader->slots[i], ACK_SLOT_BYTES };
 		reader->msgs[i].msg_hdr = (struct msghdr){ .msg_name = &reader->from[i],
@@ -476,7 +477,6 @@ static int send_batch(struct nl_conn *conn, struct nl_batch *batch, struct nl_re
 			break;
 		from = to;
 	}
-	free(reader.slots);
 	free(offsets);
 	return err;
 }

@@ -14,12 +14,13 @@
 static void mark_failed(struct plan_item *item, int error, const char *reason)
 {
 	item->error = error;
-	snprintf(item->reason, sizeof(item->reason), "%s", reason);
+	free(item->reason);
+	item->reason = xstrdup(reason);
 }
 
 static void mark_result(struct plan_item *item, const struct nl_result *result)
 {
-	char text[sizeof(item->reason)];
+	char text[256];
 
 	if (result->error == 0) {
 		item->done = true;

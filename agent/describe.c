@@ -60,7 +60,7 @@ const char *item_view(const struct plan_item *item, bool before, char *buf, size
 			return NULL;
 		if (value == 2)
 			snprintf(buf, len, "nft %s (not as configured)", target);
-		else if (item->detail[0])
+		else if (item->detail && item->detail[0])
 			snprintf(buf, len, "nft %s (%s)", target, item->detail);
 		else
 			snprintf(buf, len, "nft %s", target);

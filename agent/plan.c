@@ -425,7 +425,9 @@ static void plan_nft(const struct rs_config *cfg, const struct observed *obs, st
 	item->after = 1;
 	item->action = item->before == 1 ? ACTION_NONE
 		       : item->before == 2 ? ACTION_SET : ACTION_ADD;
-	describe_nft(&plan->nft, item->detail, sizeof(item->detail));
+	char detail[128];
+	describe_nft(&plan->nft, detail, sizeof(detail));
+	item->detail = xstrdup(detail);
 }
 
 /* --- entry points ------------------------------------------------------- */
@@ -543,6 +545,10 @@ int plan_check_interfaces(const struct config *cfg, const struct observed *obs, 
 
 void plan_free(struct plan *plan)
 {
+	for (size_t i = 0; i < plan->count; i++) {
+		free(plan->items[i].reason);
+		free(plan->items[i].detail);
+	}
 	free(plan->items);
 	nft_desired_free(&plan->nft);
 	memset(plan, 0, sizeof(*plan));

@@ -86,7 +86,8 @@ static void test_json_escapes_everything(void **state)
 	(void)state;
 	items[0].done = true;
 	items[1].error = -17;
-	strcpy(items[1].reason, "File exists\n(\x01\xff)");
+	char reason[] = "File exists\n(\x01\xff)";
+	items[1].reason = reason;
 	out = render(items, 2, &opts);
 	assert_string_equal(out,
 		"{\"changed\":true,\"failed\":true,"

@@ -93,10 +93,9 @@ void config_svc_scheduler(struct config_parser *p, const char *value)
 
 void config_svc_persistence(struct config_parser *p, const char *value)
 {
-	char *end;
-	unsigned long seconds = strtoul(value, &end, 10);
+	unsigned long seconds;
 
-	if (!isdigit((unsigned char)value[0]) || *end || seconds > 0xffffffffu) {
+	if (!director_parse_number(value, 0xffffffffu, &seconds)) {
 		ERR(p, "persistence must be a number of seconds (0 for none), not \"%s\"", value);
 		return;
 	}
@@ -107,8 +106,7 @@ void config_svc_netmask(struct config_parser *p, const char *value)
 {
 	struct dir_service *service = p->service;
 	struct in_addr mask;
-	char *end;
-	unsigned long prefix = strtoul(value, &end, 10);
+	unsigned long prefix;
 
 	/* The family is known once the virtual is: keep both readings. */
 	if (inet_pton(AF_INET, value, &mask) == 1) {
@@ -118,7 +116,7 @@ void config_svc_netmask(struct config_parser *p, const char *value)
 			return;
 		}
 		service->svc.netmask = mask.s_addr;
-	} else if (isdigit((unsigned char)value[0]) && !*end && prefix >= 1 && prefix <= 128) {
+	} else if (director_parse_number(value, 128, &prefix) && prefix >= 1) {
 		service->svc.netmask = (uint32_t)prefix;
 	} else {
 		ERR(p, "netmask must be a dotted mask (IPv4) or a prefix length (IPv6), not \"%s\"",

@@ -161,11 +161,6 @@ static int read_rule(struct importer *imp, char **words, int count, struct rule 
 
 /* --- addresses and ports, names resolved as ipvsadm does ------------------------ */
 
-static const char *protocol_name(uint16_t protocol)
-{
-	return protocol == IPPROTO_UDP ? "udp" : protocol == IPPROTO_SCTP ? "sctp" : "tcp";
-}
-
 static int resolve_host(struct importer *imp, const char *host, int family, struct ipaddr *addr)
 {
 	struct addrinfo hints = { .ai_family = family, .ai_socktype = SOCK_STREAM }, *found;
@@ -188,12 +183,13 @@ static int resolve_host(struct importer *imp, const char *host, int family, stru
 static int resolve_port(struct importer *imp, const char *text, uint16_t protocol, uint16_t *port)
 {
 	struct servent *entry;
+	unsigned long number;
 
-	if (all_digits(text) && strlen(text) <= 5 && atoi(text) <= 65535) {
-		*port = (uint16_t)atoi(text);
+	if (director_parse_number(text, 65535, &number)) {
+		*port = (uint16_t)number;
 		return 0;
 	}
-	entry = getservbyname(text, protocol_name(protocol));
+	entry = getservbyname(text, director_protocol_name(protocol));
 	if (!entry && protocol == IPPROTO_SCTP)
 		entry = getservbyname(text, "tcp");
 	if (!entry) {
@@ -209,28 +205,12 @@ static int resolve_addrport(struct importer *imp, const char *text, int family, 
 			    struct ipaddr *addr, uint16_t *port, bool *port_given)
 {
 	char host[256];
-	const char *port_text = NULL, *close = text[0] == '[' ? strchr(text, ']') : NULL;
-	const char *colon = strrchr(text, ':');
-	size_t len;
+	const char *port_text, *why;
 
-	if (text[0] == '[' && (!close || (close[1] && close[1] != ':'))) {
-		IMPORT_ERR(imp, "\"%s\": an IPv6 address is written [ADDRESS]:PORT", text);
+	if (director_split_addrport(text, host, sizeof(host), &port_text, &why) < 0) {
+		IMPORT_ERR(imp, "\"%s\": %s", text, why);
 		return -1;
 	}
-	if (close) {
-		len = (size_t)(close - text - 1), text++;
-		port_text = close[1] ? close + 2 : NULL;
-	} else if (colon && strchr(text, ':') == colon) {
-		len = (size_t)(colon - text), port_text = colon + 1;
-	} else {
-		len = strlen(text);	/* no port, or a bare IPv6 address */
-	}
-	if (len >= sizeof(host)) {
-		IMPORT_ERR(imp, "\"%s\" is too long for an address", text);
-		return -1;
-	}
-	memcpy(host, text, len);
-	host[len] = '\0';
 	*port = 0;
 	*port_given = port_text != NULL;
 	if (resolve_host(imp, host, family, addr) < 0)
@@ -243,11 +223,13 @@ static int resolve_addrport(struct importer *imp, const char *text, int family, 
 static int number_in(struct importer *imp, const char *what, const char *text, unsigned long max,
 		     uint32_t *out)
 {
-	if (!all_digits(text) || strlen(text) > 10 || strtoul(text, NULL, 10) > max) {
+	unsigned long number;
+
+	if (!director_parse_number(text, max, &number)) {
 		IMPORT_ERR(imp, "%s \"%s\" is not a number from 0 to %lu", what, text, max);
 		return -1;
 	}
-	*out = (uint32_t)strtoul(text, NULL, 10);
+	*out = (uint32_t)number;
 	return 0;
 }
 
@@ -358,18 +340,14 @@ static void add_service(struct importer *imp, const struct rule *rule)
 
 static int dest_tunnel(struct importer *imp, const struct rule *rule, struct ipvs_dest *dest)
 {
-	static const char *const types[] = { "ipip", "gue", "gre" };
+	int type = rule->tun_type ? director_parse_tun_type(rule->tun_type) : 0;
 	uint32_t port = 0;
 
-	if (rule->tun_type) {
-		for (dest->tun_type = 0; dest->tun_type < 3; dest->tun_type++)
-			if (strcmp(rule->tun_type, types[dest->tun_type]) == 0)
-				break;
-		if (dest->tun_type == 3) {
-			IMPORT_ERR(imp, "unknown --tun-type \"%s\"", rule->tun_type);
-			return -1;
-		}
+	if (type < 0) {
+		IMPORT_ERR(imp, "unknown --tun-type \"%s\"", rule->tun_type);
+		return -1;
 	}
+	dest->tun_type = (uint8_t)type;
 	if (rule->tun_port && number_in(imp, "--tun-port", rule->tun_port, 65535, &port) < 0)
 		return -1;
 	dest->tun_port = (uint16_t)port;
@@ -485,7 +463,7 @@ static void section_name(const struct ipvs_service *svc, size_t index, char *buf
 	if (svc->fwmark)
 		snprintf(buf, len, "fwmark-%u%s", svc->fwmark, svc->af == AF_INET6 ? "-ipv6" : "");
 	else
-		snprintf(buf, len, "%s-%s-%u", protocol_name(svc->protocol),
+		snprintf(buf, len, "%s-%s-%u", director_protocol_name(svc->protocol),
 			 ipaddr_format(&svc->addr, addr), svc->port);
 	for (char *c = buf; *c; c++)
 		if (*c == ':')
@@ -503,10 +481,8 @@ static void write_service(FILE *out, const struct ipvs_service *svc, size_t inde
 		director_format_virtual(svc, text, sizeof(text)), svc->scheduler);
 	if (svc->timeout)
 		fprintf(out, "persistence = %u\n", svc->timeout);
-	if (svc->timeout && svc->af == AF_INET && svc->netmask != 0xffffffffu)
-		fprintf(out, "netmask = %s\n", inet_ntop(AF_INET, &svc->netmask, mask, sizeof(mask)));
-	if (svc->timeout && svc->af == AF_INET6 && svc->netmask != 128)
-		fprintf(out, "netmask = %u\n", svc->netmask);
+	if (svc->timeout && director_netmask_given(svc))
+		fprintf(out, "netmask = %s\n", director_format_netmask(svc, mask, sizeof(mask)));
 	if (*director_format_flags(svc, text, sizeof(text)))
 		fprintf(out, "flags = %s\n", text);
 	for (size_t i = 0; i < svc->dest_count; i++)

@@ -2,7 +2,6 @@
  * (ipvsadm 1.31's formats, checked against it in the VM tests). */
 #include "director_list.h"
 
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,25 +56,15 @@ static const char *sched_flags(const struct ipvs_service *svc, char *buf, size_t
 	return director_format_flags(&scheduling, buf, len);
 }
 
-/* " -M 255.255.0.0" (IPv4) or " -M 64" (IPv6) when not a single host. */
-static void print_mask(FILE *out, const struct ipvs_service *svc, const char *option)
-{
-	char mask[INET_ADDRSTRLEN];
-
-	if (svc->af == AF_INET && svc->netmask != 0xffffffffu)
-		fprintf(out, " %s %s", option, inet_ntop(AF_INET, &svc->netmask, mask, sizeof(mask)));
-	else if (svc->af == AF_INET6 && svc->netmask != 128)
-		fprintf(out, " %s %u", option, svc->netmask);
-}
-
 static void save_service(FILE *out, const struct ipvs_service *svc, const char *name)
 {
-	char flags[64];
+	char flags[64], mask[INET_ADDRSTRLEN];
 
 	fprintf(out, "-A %s -s %s", name, svc->scheduler);
 	if (svc->flags & IP_VS_SVC_F_PERSISTENT) {
 		fprintf(out, " -p %u", svc->timeout);
-		print_mask(out, svc, "-M");
+		if (director_netmask_given(svc))
+			fprintf(out, " -M %s", director_format_netmask(svc, mask, sizeof(mask)));
 	}
 	if (svc->flags & IP_VS_SVC_F_ONEPACKET)
 		fputs(" -o", out);
@@ -91,9 +80,7 @@ static const char *fwd_switch(uint32_t fwd)
 
 static void save_tunnel(FILE *out, const struct ipvs_dest *dest)
 {
-	static const char *const types[] = { "ipip", "gue", "gre" };
-
-	fprintf(out, " --tun-type %s", types[dest->tun_type % 3]);
+	fprintf(out, " --tun-type %s", director_tun_type_name(dest->tun_type));
 	if (dest->tun_type == IP_VS_CONN_F_TUNNEL_TYPE_GUE)
 		fprintf(out, " --tun-port %u", dest->tun_port);
 	if (dest->tun_type == IP_VS_CONN_F_TUNNEL_TYPE_IPIP)
@@ -144,11 +131,9 @@ const char *director_list_service(const struct ipvs_service *svc, char *buf, siz
 		used += snprintf(buf + used, len - (size_t)used, " (%s)", flags);
 	if ((svc->flags & IP_VS_SVC_F_PERSISTENT) && used > 0 && (size_t)used < len) {
 		used += snprintf(buf + used, len - (size_t)used, " persistent %u", svc->timeout);
-		if (svc->af == AF_INET && svc->netmask != 0xffffffffu && (size_t)used < len)
+		if (director_netmask_given(svc) && (size_t)used < len)
 			used += snprintf(buf + used, len - (size_t)used, " mask %s",
-					 inet_ntop(AF_INET, &svc->netmask, mask, sizeof(mask)));
-		else if (svc->af == AF_INET6 && svc->netmask != 128 && (size_t)used < len)
-			used += snprintf(buf + used, len - (size_t)used, " mask %u", svc->netmask);
+					 director_format_netmask(svc, mask, sizeof(mask)));
 	}
 	if ((svc->flags & IP_VS_SVC_F_ONEPACKET) && used > 0 && (size_t)used < len)
 		snprintf(buf + used, len - (size_t)used, " ops");

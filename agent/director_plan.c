@@ -185,6 +185,7 @@ static void plan_forwarding(struct dir_plan *plan, enum sysctl_key key, bool nee
 			    int current, const struct dir_owned *owned)
 {
 	const struct saved_sysctl *saved = dir_owned_sysctl(owned, key);
+	struct sysctl_step step;
 	struct dir_item *item;
 
 	if (current < 0 || (!needed && !saved))
@@ -192,22 +193,16 @@ static void plan_forwarding(struct dir_plan *plan, enum sysctl_key key, bool nee
 	item = sysctl_item(plan, key, current);
 	item->wanted = needed;
 	item->ours = saved != NULL;
-	if (needed) {
-		item->after = current > 0 ? current : 1;
-		item->action = item->after != current ? ACTION_SET : ACTION_NONE;
-		item->keep_record = saved || item->action == ACTION_SET;
-		item->record = saved ? *saved : (struct saved_sysctl){ .key = key, .original = current };
-		strcpy(item->record.iface, item->iface);
-		item->record.set = item->after;
-		return;
-	}
-	if (current != saved->set) {
-		item->note = "changed by someone else since lvsagent set it; left as it is";
-		return;
-	}
-	item->after = saved->original;
-	item->restore = true;
-	item->action = item->after != current ? ACTION_SET : ACTION_NONE;
+	if (needed)
+		sysctl_step_raise(item->iface, key, current, 1, saved, &step);
+	else
+		sysctl_step_restore(saved, current, &step);
+	item->after = step.after;
+	item->action = step.action;
+	item->restore = step.restore;
+	item->note = step.note;
+	item->keep_record = step.has_record;
+	item->record = step.record;
 }
 
 /* --- VIPs on vip_interface ----------------------------------------------------- */

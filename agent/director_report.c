@@ -134,39 +134,19 @@ static bool failed(const struct dir_item *item, bool check)
 	return !check && item->action != ACTION_NONE && !item->done && item->error;
 }
 
-struct tally {
-	size_t changes, failures;
-	const struct dir_item *first_failure;
-};
-
-static struct tally tally_of(const struct dir_plan *plan, bool check)
+static struct report_tally tally_of(const struct dir_plan *plan, bool check)
 {
-	struct tally t = { 0 };
-
-	for (size_t i = 0; i < plan->count; i++) {
-		t.changes += counts(&plan->items[i], check);
-		if (failed(&plan->items[i], check) && !t.failures++)
-			t.first_failure = &plan->items[i];
-	}
-	return t;
-}
-
-static void summary(const struct dir_plan *plan, const struct report_options *opts, char *buf,
-		    size_t len)
-{
-	struct tally t = tally_of(plan, opts->check);
+	struct report_tally t = { 0 };
 	char change[320];
 
-	if (t.failures)
-		snprintf(buf, len, "%zu of %zu changes failed; first: %s: %s", t.failures,
-			 t.failures + t.changes,
-			 dir_item_change(t.first_failure, change, sizeof(change)),
-			 t.first_failure->reason);
-	else if (!t.changes)
-		snprintf(buf, len, "%s: nothing to change", opts->verb);
-	else
-		snprintf(buf, len, "%s: %zu change%s%s", opts->verb, t.changes, t.changes == 1 ? "" : "s",
-			 opts->check ? " planned (check mode)" : "");
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct dir_item *item = &plan->items[i];
+		t.changes += counts(item, check);
+		if (failed(item, check) && !t.failures++)
+			snprintf(t.first_failure, sizeof(t.first_failure), "%s: %s",
+				 dir_item_change(item, change, sizeof(change)), item->reason);
+	}
+	return t;
 }
 
 static void warning(const struct dir_item *item, char *buf, size_t len)
@@ -179,7 +159,7 @@ static void warning(const struct dir_item *item, char *buf, size_t len)
 
 static void report_text(FILE *out, const struct dir_plan *plan, const struct report_options *opts)
 {
-	struct tally t = tally_of(plan, opts->check);
+	struct report_tally t = tally_of(plan, opts->check);
 	char line[400], msg[600];
 
 	for (size_t i = 0; i < plan->count; i++) {
@@ -198,67 +178,43 @@ static void report_text(FILE *out, const struct dir_plan *plan, const struct rep
 			log_error("could not %s: %s", dir_item_change(item, line, sizeof(line)),
 				  item->reason);
 	}
-	summary(plan, opts, msg, sizeof(msg));
-	if (t.failures)
-		log_error("%s", msg);
-	else if (!t.changes)
-		fprintf(out, "%s\n", msg);
-}
-
-static void json_view(struct json *json, const struct dir_item *item, bool before)
-{
-	char text[200];
-
-	if (item->kind == DIR_SYSCTL)
-		json_int(json, before ? item->before : item->after);
-	else
-		json_string(json, view(item, before, text, sizeof(text)));
+	report_summary(&t, opts, msg, sizeof(msg));
+	report_text_end(out, &t, msg);
 }
 
 static void json_items(struct json *json, const struct dir_plan *plan, bool check, bool failures)
 {
-	char what[160];
+	char what[160], before[200], after[200];
 
 	json_array_begin(json);
 	for (size_t i = 0; i < plan->count; i++) {
 		const struct dir_item *item = &plan->items[i];
 		if (failures ? !failed(item, check) : !counts(item, check))
 			continue;
-		json_object_begin(json);
-		json_key(json, "action");
-		json_string(json, action_name(item));
-		json_key(json, "kind");
-		json_string(json, kind_name(item->kind));
-		json_key(json, "target");
-		json_string(json, target(item, what, sizeof(what)));
-		json_key(json, "before");
-		json_view(json, item, true);
-		json_key(json, "after");
-		json_view(json, item, false);
-		if (failures) {
-			json_key(json, "error");
-			json_string(json, item->reason);
+		struct report_change change = {
+			.action = action_name(item), .kind = kind_name(item->kind),
+			.target = target(item, what, sizeof(what)),
+			.numeric = item->kind == DIR_SYSCTL,
+			.before_number = item->before, .after_number = item->after,
+			.error = failures ? item->reason : NULL,
+		};
+		if (!change.numeric) {
+			change.before = view(item, true, before, sizeof(before));
+			change.after = view(item, false, after, sizeof(after));
 		}
-		json_object_end(json);
+		report_json_change(json, &change);
 	}
 	json_array_end(json);
 }
 
 static void report_json(FILE *out, const struct dir_plan *plan, const struct report_options *opts)
 {
-	struct tally t = tally_of(plan, opts->check);
+	struct report_tally t = tally_of(plan, opts->check);
 	struct json json;
 	char msg[600], line[400];
 
-	summary(plan, opts, msg, sizeof(msg));
-	json_init(&json, out);
-	json_object_begin(&json);
-	json_key(&json, "changed");
-	json_bool(&json, t.changes > 0);
-	json_key(&json, "failed");
-	json_bool(&json, t.failures > 0);
-	json_key(&json, "msg");
-	json_string(&json, msg);
+	report_summary(&t, opts, msg, sizeof(msg));
+	report_json_open(&json, out, t.changes > 0, t.failures > 0, msg);
 	json_key(&json, "changes");
 	json_items(&json, plan, opts->check, false);
 	json_key(&json, "failures");

@@ -2,7 +2,6 @@
  * differences. See director_status.h. */
 #include "director_status.h"
 
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -136,10 +135,11 @@ static void json_netmask(struct json *json, const struct ipvs_service *svc)
 {
 	char mask[INET_ADDRSTRLEN];
 
+	/* A prefix length is a number; an IPv4 mask is dotted text. */
 	if (svc->af == AF_INET6)
 		json_int(json, svc->netmask);
 	else
-		json_string(json, inet_ntop(AF_INET, &svc->netmask, mask, sizeof(mask)));
+		json_string(json, director_format_netmask(svc, mask, sizeof(mask)));
 }
 
 static void json_dest(struct json *json, const struct ipvs_dest *dest, bool counters)

@@ -14,8 +14,7 @@
 #include "text.h"
 #include "xalloc.h"
 
-/* A decimal number within [min, max], nothing else. */
-static bool parse_number(const char *text, unsigned long max, unsigned long *out)
+bool director_parse_number(const char *text, unsigned long max, unsigned long *out)
 {
 	char *end;
 
@@ -25,39 +24,49 @@ static bool parse_number(const char *text, unsigned long max, unsigned long *out
 	return !*end && *out <= max;
 }
 
-/* "ADDR:PORT", "[ADDR6]:PORT", or with PORT_OPTIONAL just "ADDR". */
-static int parse_addrport(const char *text, struct ipaddr *addr, uint16_t *port, bool *port_given,
-			  const char **why)
+int director_split_addrport(const char *text, char *host, size_t host_len, const char **port,
+			    const char **why)
 {
-	char host[INET6_ADDRSTRLEN + 2];
-	const char *colon, *port_text = NULL;
-	unsigned long number;
+	const char *colon;
 	size_t len;
 
+	*port = NULL;
 	if (text[0] == '[') {
 		const char *close = strchr(text, ']');
 		if (!close || (close[1] && close[1] != ':'))
 			return *why = "an IPv6 address is written [ADDRESS]:PORT", -1;
 		len = (size_t)(close - text - 1);
 		text++;
-		port_text = close[1] ? close + 2 : NULL;
+		*port = close[1] ? close + 2 : NULL;
 	} else {
 		colon = strchr(text, ':');
 		/* Several colons: a bare IPv6 address, without a port. */
 		if (colon && strchr(colon + 1, ':'))
 			colon = NULL;
 		len = colon ? (size_t)(colon - text) : strlen(text);
-		port_text = colon ? colon + 1 : NULL;
+		*port = colon ? colon + 1 : NULL;
 	}
-	if (len >= sizeof(host))
+	if (len >= host_len)
 		return *why = "not an IP address", -1;
 	memcpy(host, text, len);
 	host[len] = '\0';
-	if (ipaddr_parse(host, addr, why) < 0)
+	return 0;
+}
+
+/* "ADDR:PORT", "[ADDR6]:PORT", or just "ADDR" (*PORT_GIVEN false). */
+static int parse_addrport(const char *text, struct ipaddr *addr, uint16_t *port, bool *port_given,
+			  const char **why)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *port_text;
+	unsigned long number;
+
+	if (director_split_addrport(text, host, sizeof(host), &port_text, why) < 0 ||
+	    ipaddr_parse(host, addr, why) < 0)
 		return -1;
 	*port_given = port_text != NULL;
 	*port = 0;
-	if (port_text && !parse_number(port_text, 65535, &number))
+	if (port_text && !director_parse_number(port_text, 65535, &number))
 		return *why = "the port must be a number from 0 to 65535", -1;
 	if (port_text)
 		*port = (uint16_t)number;
@@ -70,7 +79,7 @@ static int parse_fwmark(const char *rest, struct ipvs_service *svc, const char *
 	unsigned long number;
 	int fields = sscanf(rest, "%15s %7s", mark, family);
 
-	if (fields < 1 || !parse_number(mark, 0xffffffffu, &number) || number == 0)
+	if (fields < 1 || !director_parse_number(mark, 0xffffffffu, &number) || number == 0)
 		return *why = "fwmark needs a mark from 1 to 4294967295", -1;
 	if (fields == 2 && strcmp(family, "ipv6") != 0)
 		return *why = "fwmark N may only be followed by ipv6", -1;
@@ -136,6 +145,11 @@ const char *director_format_addrport(const struct ipaddr *addr, uint16_t port, c
 	return buf;
 }
 
+const char *director_protocol_name(uint16_t protocol)
+{
+	return protocol == IPPROTO_UDP ? "udp" : protocol == IPPROTO_SCTP ? "sctp" : "tcp";
+}
+
 const char *director_format_virtual(const struct ipvs_service *svc, char *buf, size_t len)
 {
 	struct text t;
@@ -148,8 +162,8 @@ const char *director_format_virtual(const struct ipvs_service *svc, char *buf, s
 			text_str(&t, " ipv6");
 		return buf;
 	}
-	text_str(&t, svc->protocol == IPPROTO_UDP ? "udp " : svc->protocol == IPPROTO_SCTP ? "sctp "
-											 : "tcp ");
+	text_str(&t, director_protocol_name(svc->protocol));
+	text_char(&t, ' ');
 	put_addrport(&t, &svc->addr, svc->port);
 	return buf;
 }
@@ -161,9 +175,6 @@ const char *director_method_name(uint32_t fwd)
 	return fwd == IP_VS_CONN_F_TUNNEL ? "tun" : fwd == IP_VS_CONN_F_MASQ ? "nat" : "dr";
 }
 
-static const char *const tun_types[] = { "ipip", "gue", "gre" };
-static const char *const tun_csums[] = { "none", "csum", "remcsum" };
-
 static int find_word(const char *const *words, size_t count, const char *value)
 {
 	for (size_t i = 0; i < count; i++)
@@ -171,6 +182,20 @@ static int find_word(const char *const *words, size_t count, const char *value)
 			return (int)i;
 	return -1;
 }
+
+static const char *const tun_types[] = { "ipip", "gue", "gre" };
+
+const char *director_tun_type_name(uint8_t tun_type)
+{
+	return tun_types[tun_type % 3];
+}
+
+int director_parse_tun_type(const char *name)
+{
+	return find_word(tun_types, 3, name);
+}
+
+static const char *const tun_csums[] = { "none", "csum", "remcsum" };
 
 struct rs_options {
 	bool tun_option;		/* a tun_* option was given */
@@ -191,21 +216,21 @@ static int parse_option(const char *key, const char *value, struct ipvs_dest *de
 			return *why = "method must be dr, tun or nat", -1;
 		dest->fwd = (uint32_t)index;	/* IP_VS_CONN_F_MASQ 0, _TUNNEL 2, _DROUTE 3 */
 	} else if (strcmp(key, "weight") == 0) {
-		if (!parse_number(value, 65535, &number))
+		if (!director_parse_number(value, 65535, &number))
 			return *why = "weight must be a number from 0 to 65535", -1;
 		dest->weight = (uint32_t)number;
 	} else if (strcmp(key, "u_threshold") == 0 || strcmp(key, "l_threshold") == 0) {
-		if (!parse_number(value, 0xffffffffu, &number))
+		if (!director_parse_number(value, 0xffffffffu, &number))
 			return *why = "a threshold must be a number of connections", -1;
 		*(key[0] == 'u' ? &dest->u_threshold : &dest->l_threshold) = (uint32_t)number;
 		*(key[0] == 'u' ? &seen->u_given : &seen->l_given) = true;
 	} else if (strcmp(key, "tun_type") == 0) {
-		if ((index = find_word(tun_types, 3, value)) < 0)
+		if ((index = director_parse_tun_type(value)) < 0)
 			return *why = "tun_type must be ipip, gue or gre", -1;
 		dest->tun_type = (uint8_t)index;
 		seen->tun_option = true;
 	} else if (strcmp(key, "tun_port") == 0) {
-		if (!parse_number(value, 65535, &number) || number == 0)
+		if (!director_parse_number(value, 65535, &number) || number == 0)
 			return *why = "tun_port must be a port from 1 to 65535", -1;
 		dest->tun_port = (uint16_t)number;
 		seen->tun_option = true;
@@ -297,7 +322,7 @@ const char *director_format_realserver(const struct ipvs_dest *dest, char *buf, 
 	if (dest->fwd != IP_VS_CONN_F_TUNNEL)
 		return buf;
 	text_str(&t, " tun_type=");
-	text_str(&t, tun_types[dest->tun_type % 3]);
+	text_str(&t, director_tun_type_name(dest->tun_type));
 	if (dest->tun_port)
 		put_option(&t, "tun_port", dest->tun_port);
 	if (dest->tun_flags) {
@@ -324,6 +349,20 @@ const char *director_format_flags(const struct ipvs_service *svc, char *buf, siz
 	return buf;
 }
 
+bool director_netmask_given(const struct ipvs_service *svc)
+{
+	return svc->netmask != (svc->af == AF_INET6 ? 128 : 0xffffffffu);
+}
+
+const char *director_format_netmask(const struct ipvs_service *svc, char *buf, size_t len)
+{
+	if (svc->af == AF_INET6)
+		snprintf(buf, len, "%u", svc->netmask);
+	else if (!inet_ntop(AF_INET, &svc->netmask, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
 const char *director_format_settings(const struct ipvs_service *svc, char *buf, size_t len)
 {
 	char flags[64], mask[INET6_ADDRSTRLEN];
@@ -331,11 +370,9 @@ const char *director_format_settings(const struct ipvs_service *svc, char *buf, 
 
 	if (svc->timeout && used > 0 && (size_t)used < len) {
 		used += snprintf(buf + used, len - (size_t)used, " persistence %u", svc->timeout);
-		if (svc->af == AF_INET && svc->netmask != 0xffffffffu && (size_t)used < len)
+		if (director_netmask_given(svc) && (size_t)used < len)
 			used += snprintf(buf + used, len - (size_t)used, " netmask %s",
-					 inet_ntop(AF_INET, &svc->netmask, mask, sizeof(mask)));
-		else if (svc->af == AF_INET6 && svc->netmask != 128 && (size_t)used < len)
-			used += snprintf(buf + used, len - (size_t)used, " netmask %u", svc->netmask);
+					 director_format_netmask(svc, mask, sizeof(mask)));
 	}
 	director_format_flags(svc, flags, sizeof(flags));
 	if (flags[0] && used > 0 && (size_t)used < len)

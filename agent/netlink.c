@@ -43,6 +43,20 @@ static void grow_receive_buffer(struct mnl_socket *sock)
 		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 }
 
+/* Options every socket of ours gets, and its sequence numbers. STRICT
+ * (strict dump checking) only for rtnetlink and nfnetlink: lvsagent's own
+ * sockets, not one adopted from another library. */
+static void set_up(struct nl_conn *conn, bool strict)
+{
+	set_flag_option(conn->sock, NETLINK_CAP_ACK);
+	set_flag_option(conn->sock, NETLINK_EXT_ACK);
+	if (strict)
+		set_flag_option(conn->sock, NETLINK_GET_STRICT_CHK);
+	grow_receive_buffer(conn->sock);
+	conn->portid = mnl_socket_get_portid(conn->sock);
+	conn->seq = (uint32_t)random();
+}
+
 int netlink_open(struct nl_conn *conn, int bus)
 {
 	memset(conn, 0, sizeof(*conn));
@@ -54,12 +68,7 @@ int netlink_open(struct nl_conn *conn, int bus)
 		netlink_close(conn);
 		return err;
 	}
-	set_flag_option(conn->sock, NETLINK_CAP_ACK);
-	set_flag_option(conn->sock, NETLINK_EXT_ACK);
-	set_flag_option(conn->sock, NETLINK_GET_STRICT_CHK);
-	grow_receive_buffer(conn->sock);
-	conn->portid = mnl_socket_get_portid(conn->sock);
-	conn->seq = (uint32_t)random();
+	set_up(conn, true);
 	return 0;
 }
 
@@ -508,11 +517,7 @@ int netlink_adopt(struct nl_conn *conn, int fd)
 	conn->sock = mnl_socket_fdopen(fd);
 	if (!conn->sock)
 		return -errno;
-	set_flag_option(conn->sock, NETLINK_CAP_ACK);
-	set_flag_option(conn->sock, NETLINK_EXT_ACK);
-	grow_receive_buffer(conn->sock);
-	conn->portid = mnl_socket_get_portid(conn->sock);
-	conn->seq = (uint32_t)random();
+	set_up(conn, false);
 	return 0;
 }
 

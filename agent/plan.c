@@ -61,6 +61,41 @@ static void plan_lo_up(const struct observed *obs, struct plan *plan)
 
 /* --- sysctls ----------------------------------------------------------- */
 
+void sysctl_step_raise(const char *iface, enum sysctl_key key, int current, int desired,
+		       const struct saved_sysctl *saved, struct sysctl_step *step)
+{
+	/* The value in force is the larger of all and iface: raising is safe. */
+	int target = saved && saved->set == current ? max_int(saved->original, desired)
+						    : max_int(current, desired);
+
+	memset(step, 0, sizeof(*step));
+	step->after = target;
+	step->action = target == current ? ACTION_NONE : ACTION_SET;
+	if (saved) {
+		step->has_record = true;
+		step->record = *saved;
+	}
+	if (step->action == ACTION_SET) {
+		step->has_record = true;
+		step->record = (struct saved_sysctl){ .key = key, .set = target,
+			.original = saved ? saved->original : current };
+		snprintf(step->record.iface, sizeof(step->record.iface), "%s", iface);
+	}
+}
+
+void sysctl_step_restore(const struct saved_sysctl *saved, int current, struct sysctl_step *step)
+{
+	memset(step, 0, sizeof(*step));
+	step->after = current;
+	if (current != saved->set) {
+		step->note = "changed by someone else since lvsagent set it; left as it is";
+		return;
+	}
+	step->after = saved->original;
+	step->action = current == saved->original ? ACTION_NONE : ACTION_SET;
+	step->restore = true;
+}
+
 static void plan_one_sysctl(const char *iface, enum sysctl_key key, int desired,
 			    const struct observed *obs, const struct owned *owned,
 			    struct plan *plan)
@@ -68,7 +103,7 @@ static void plan_one_sysctl(const char *iface, enum sysctl_key key, int desired,
 	const struct sysctl_value *now = observed_sysctls(obs, iface);
 	const struct saved_sysctl *saved = owned_sysctl(owned, iface, key);
 	struct plan_item *item;
-	int target;
+	struct sysctl_step step;
 
 	if (!now)
 		return;		/* an interface without IPv4 settings */
@@ -78,25 +113,15 @@ static void plan_one_sysctl(const char *iface, enum sysctl_key key, int desired,
 	item->wanted = true;
 	item->desired = desired;
 	item->before = now->value[key];
-	/* Our own value may follow the config down; anyone else's is only
-	 * ever raised: the value in force is the larger of all and iface. */
-	if (saved && saved->set == item->before)
-		target = max_int(saved->original, desired);
-	else
-		target = max_int(item->before, desired);
-	item->after = target;
-	item->action = target == item->before ? ACTION_NONE : ACTION_SET;
+	sysctl_step_raise(iface, key, item->before, desired, saved, &step);
+	item->after = step.after;
+	item->action = step.action;
 	item->ours = saved != NULL;
-	if (saved) {
-		item->had_record = item->has_record = true;
-		item->prior = item->record = *saved;
-	}
-	if (item->action == ACTION_SET) {
-		item->has_record = true;
-		item->record = (struct saved_sysctl){ .key = key, .set = target,
-			.original = saved ? saved->original : item->before };
-		strcpy(item->record.iface, iface);
-	}
+	item->had_record = saved != NULL;
+	if (saved)
+		item->prior = *saved;
+	item->has_record = step.has_record;
+	item->record = step.record;
 }
 
 /* A value lvsagent replaced and no longer manages: put the original back
@@ -106,6 +131,7 @@ static void plan_restore_sysctl(const struct saved_sysctl *saved, const struct o
 {
 	const struct sysctl_value *now = observed_sysctls(obs, saved->iface);
 	struct plan_item *item = new_item(plan, ITEM_SYSCTL);
+	struct sysctl_step step;
 
 	strcpy(item->iface, saved->iface);
 	item->key = saved->key;
@@ -116,14 +142,12 @@ static void plan_restore_sysctl(const struct saved_sysctl *saved, const struct o
 		item->note = "belongs to an interface that is gone; its saved value is forgotten";
 		return;
 	}
-	item->before = item->after = now->value[saved->key];
-	if (item->before != saved->set) {
-		item->note = "changed by someone else since lvsagent set it; left as it is";
-		return;
-	}
-	item->action = item->before == saved->original ? ACTION_NONE : ACTION_SET;
-	item->after = saved->original;
-	item->restore = true;
+	item->before = now->value[saved->key];
+	sysctl_step_restore(saved, item->before, &step);
+	item->after = step.after;
+	item->action = step.action;
+	item->restore = step.restore;
+	item->note = step.note;
 }
 
 static bool in_list(const char *const *names, size_t count, const char *name)

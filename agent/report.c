@@ -18,43 +18,40 @@ static bool failed(const struct plan_item *item)
 	return item->action != ACTION_NONE && !item->done && item->error;
 }
 
-struct tally {
-	size_t changes, failures;
-	const struct plan_item *first_failure;
-};
-
-static struct tally count(const struct plan *plan, bool check)
+static struct report_tally count(const struct plan *plan, bool check)
 {
-	struct tally t = { 0 };
+	struct report_tally t = { 0 };
+	char change[256];
 
 	for (size_t i = 0; i < plan->count; i++) {
 		const struct plan_item *item = &plan->items[i];
 		t.changes += counts_as_change(item, check);
-		if (!check && failed(item)) {
-			if (!t.failures++)
-				t.first_failure = item;
-		}
+		if (!check && failed(item) && !t.failures++)
+			snprintf(t.first_failure, sizeof(t.first_failure), "%s: %s",
+				 item_change(item, change, sizeof(change)), item->reason);
 	}
 	return t;
 }
 
-static void summary(const struct plan *plan, const struct report_options *opts,
-		    char *buf, size_t len)
+void report_summary(const struct report_tally *t, const struct report_options *opts, char *buf,
+		    size_t len)
 {
-	struct tally t = count(plan, opts->check);
-	char change[256];
-
-	if (t.failures) {
-		snprintf(buf, len, "%zu of %zu changes failed; first: %s: %s", t.failures,
-			 t.failures + t.changes,
-			 item_change(t.first_failure, change, sizeof(change)),
-			 t.first_failure->reason);
-	} else if (!t.changes) {
+	if (t->failures)
+		snprintf(buf, len, "%zu of %zu changes failed; first: %s", t->failures,
+			 t->failures + t->changes, t->first_failure);
+	else if (!t->changes)
 		snprintf(buf, len, "%s: nothing to change", opts->verb);
-	} else {
-		snprintf(buf, len, "%s: %zu change%s%s", opts->verb, t.changes,
-			 t.changes == 1 ? "" : "s", opts->check ? " planned (check mode)" : "");
-	}
+	else
+		snprintf(buf, len, "%s: %zu change%s%s", opts->verb, t->changes,
+			 t->changes == 1 ? "" : "s", opts->check ? " planned (check mode)" : "");
+}
+
+void report_text_end(FILE *out, const struct report_tally *t, const char *msg)
+{
+	if (t->failures)
+		log_error("%s", msg);
+	else if (!t->changes)
+		fprintf(out, "%s\n", msg);
 }
 
 static void warning_text(const struct plan_item *item, char *buf, size_t len)
@@ -84,7 +81,7 @@ static void text_diff(FILE *out, const struct plan *plan, bool check)
 
 static void report_text(FILE *out, const struct plan *plan, const struct report_options *opts)
 {
-	struct tally t = count(plan, opts->check);
+	struct report_tally t = count(plan, opts->check);
 	char line[256], text[512];
 
 	for (size_t i = 0; i < plan->count; i++) {
@@ -102,45 +99,55 @@ static void report_text(FILE *out, const struct plan *plan, const struct report_
 	}
 	if (opts->diff)
 		text_diff(out, plan, opts->check);
-	summary(plan, opts, text, sizeof(text));
-	if (t.failures)
-		log_error("%s", text);
-	else if (!t.changes)
-		fprintf(out, "%s\n", text);
+	report_summary(&t, opts, text, sizeof(text));
+	report_text_end(out, &t, text);
 }
 
 /* --- JSON ------------------------------------------------------------- */
 
-static void json_view(struct json *json, const struct plan_item *item, bool before)
+void report_json_change(struct json *json, const struct report_change *change)
 {
-	char line[160];
-
-	if (item->kind == ITEM_SYSCTL)
-		json_int(json, before ? item->before : item->after);
+	json_object_begin(json);
+	json_key(json, "action");
+	json_string(json, change->action);
+	json_key(json, "kind");
+	json_string(json, change->kind);
+	json_key(json, "target");
+	json_string(json, change->target);
+	json_key(json, "before");
+	if (change->numeric)
+		json_int(json, change->before_number);
 	else
-		json_string(json, item_view(item, before, line, sizeof(line)));
+		json_string(json, change->before);
+	json_key(json, "after");
+	if (change->numeric)
+		json_int(json, change->after_number);
+	else
+		json_string(json, change->after);
+	if (change->error) {
+		json_key(json, "error");
+		json_string(json, change->error);
+	}
+	json_object_end(json);
 }
 
 static void json_item(struct json *json, const struct plan_item *item, bool with_error)
 {
-	char target[96];
+	char target[96], before[160], after[160];
+	struct report_change change = {
+		.action = item->restore ? "set" : item_action_name(item),
+		.kind = item_kind_name(item->kind),
+		.target = item_target(item, target, sizeof(target)),
+		.numeric = item->kind == ITEM_SYSCTL,
+		.before_number = item->before, .after_number = item->after,
+		.error = with_error ? item->reason : NULL,
+	};
 
-	json_object_begin(json);
-	json_key(json, "action");
-	json_string(json, item->restore ? "set" : item_action_name(item));
-	json_key(json, "kind");
-	json_string(json, item_kind_name(item->kind));
-	json_key(json, "target");
-	json_string(json, item_target(item, target, sizeof(target)));
-	json_key(json, "before");
-	json_view(json, item, true);
-	json_key(json, "after");
-	json_view(json, item, false);
-	if (with_error) {
-		json_key(json, "error");
-		json_string(json, item->reason);
+	if (!change.numeric) {
+		change.before = item_view(item, true, before, sizeof(before));
+		change.after = item_view(item, false, after, sizeof(after));
 	}
-	json_object_end(json);
+	report_json_change(json, &change);
 }
 
 static void json_items(struct json *json, const struct plan *plan, bool check, bool failures)
@@ -205,21 +212,26 @@ static void json_diff(struct json *json, const struct plan *plan, bool check)
 	free(after);
 }
 
+void report_json_open(struct json *json, FILE *out, bool changed, bool failed, const char *msg)
+{
+	json_init(json, out);
+	json_object_begin(json);
+	json_key(json, "changed");
+	json_bool(json, changed);
+	json_key(json, "failed");
+	json_bool(json, failed);
+	json_key(json, "msg");
+	json_string(json, msg);
+}
+
 static void report_json(FILE *out, const struct plan *plan, const struct report_options *opts)
 {
-	struct tally t = count(plan, opts->check);
+	struct report_tally t = count(plan, opts->check);
 	struct json json;
 	char msg[512];
 
-	summary(plan, opts, msg, sizeof(msg));
-	json_init(&json, out);
-	json_object_begin(&json);
-	json_key(&json, "changed");
-	json_bool(&json, t.changes > 0);
-	json_key(&json, "failed");
-	json_bool(&json, t.failures > 0);
-	json_key(&json, "msg");
-	json_string(&json, msg);
+	report_summary(&t, opts, msg, sizeof(msg));
+	report_json_open(&json, out, t.changes > 0, t.failures > 0, msg);
 	json_key(&json, "changes");
 	json_items(&json, plan, opts->check, false);
 	json_key(&json, "failures");
@@ -246,14 +258,7 @@ void report_json_failure(FILE *out, const char *msg)
 {
 	struct json json;
 
-	json_init(&json, out);
-	json_object_begin(&json);
-	json_key(&json, "changed");
-	json_bool(&json, false);
-	json_key(&json, "failed");
-	json_bool(&json, true);
-	json_key(&json, "msg");
-	json_string(&json, msg);
+	report_json_open(&json, out, false, true, msg);
 	json_key(&json, "changes");
 	json_array_begin(&json);
 	json_array_end(&json);

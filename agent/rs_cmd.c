@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "daemon.h"
+#include "failure.h"
 #include "log.h"
 #include "report.h"
 #include "session.h"
@@ -28,11 +29,11 @@ static int run_plan(struct session *s, bool withdraw, const char *verb)
 	size_t changes = plan_change_count(&plan);
 
 	if (s->daemon_pid > 0 && changes && !s->opts->check)
-		code = session_fail(s, EXIT_RUNTIME, "the lvsagent daemon (pid %d) manages this host "
-				    "and %zu thing%s differ%s from this configuration: change the "
-				    "daemon's configuration and run `lvsagent reload` (nothing was "
-				    "changed)", (int)s->daemon_pid, changes, changes == 1 ? "" : "s",
-				    changes == 1 ? "s" : "");
+		code = fail_run(s->opts, EXIT_RUNTIME, "the lvsagent daemon (pid %d) manages this host "
+				      "and %zu thing%s differ%s from this configuration: change the "
+				      "daemon's configuration and run `lvsagent reload` (nothing was "
+				      "changed)", (int)s->daemon_pid, changes, changes == 1 ? "" : "s",
+				      changes == 1 ? "s" : "");
 	else
 		report_plan(stdout, &plan, &report);
 	plan_free(&plan);
@@ -69,11 +70,11 @@ static int reload(struct session *s)
 	pid_t pid = state_daemon_pid(s->cfg.state_dir);
 
 	if (pid <= 0)
-		return session_fail(s, EXIT_RUNTIME, "no lvsagent daemon is running for %s",
-				    s->cfg.state_dir);
+		return fail_run(s->opts, EXIT_RUNTIME, "no lvsagent daemon is running for %s",
+				      s->cfg.state_dir);
 	if (kill(pid, SIGHUP) < 0)
-		return session_fail(s, EXIT_RUNTIME, "cannot signal the daemon (pid %d): %s",
-				    (int)pid, strerror(errno));
+		return fail_run(s->opts, EXIT_RUNTIME, "cannot signal the daemon (pid %d): %s",
+				      (int)pid, strerror(errno));
 	printf("asked the lvsagent daemon (pid %d) to reload its configuration\n", (int)pid);
 	return EXIT_DONE;
 }

@@ -2,7 +2,6 @@
 #include "session.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -38,17 +37,6 @@ void session_close(struct session *s)
 	s->lock_fd = s->daemon_fd = -1;
 }
 
-int session_fail(const struct session *s, int code, const char *fmt, ...)
-{
-	char msg[768];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return fail_run(s->opts, code, "%s", msg);
-}
-
 static bool changes_host(const struct session *s)
 {
 	return s->command != RS_STATUS && s->command != RS_CHECK_CONFIG &&
@@ -63,8 +51,8 @@ static int check_interfaces(struct session *s, const struct config *cfg, struct 
 	int err = rtnl_dump_links(&s->conn, &links.links, &links.link_count);
 
 	if (err)
-		return session_fail(s, EXIT_RUNTIME, "cannot read links from the kernel: %s",
-				    strerror(-err));
+		return fail_run(s->opts, EXIT_RUNTIME, "cannot read links from the kernel: %s",
+				      strerror(-err));
 	plan_check_interfaces(cfg, &links, diag);
 	if (s->command == RS_CHECK_CONFIG)
 		director_check_vip_interface(cfg, &links, diag);
@@ -103,11 +91,11 @@ static int lock_busy(struct session *s)
 		return EXIT_DONE;
 	}
 	if (pid > 0)
-		return session_fail(s, EXIT_RUNTIME, "the lvsagent daemon (pid %d) manages this "
-				    "host for %s: change its configuration and run `lvsagent "
-				    "reload`, or stop it first", (int)pid, s->cfg.state_dir);
-	return session_fail(s, EXIT_RUNTIME, "another lvsagent is changing this host (%s/lock "
-			    "is held)", s->cfg.state_dir);
+		return fail_run(s->opts, EXIT_RUNTIME, "the lvsagent daemon (pid %d) manages this "
+				      "host for %s: change its configuration and run `lvsagent "
+				      "reload`, or stop it first", (int)pid, s->cfg.state_dir);
+	return fail_run(s->opts, EXIT_RUNTIME, "another lvsagent is changing this host (%s/lock "
+			      "is held)", s->cfg.state_dir);
 }
 
 static int take_locks(struct session *s)
@@ -115,19 +103,19 @@ static int take_locks(struct session *s)
 	if (s->command == RS_RUN) {
 		s->daemon_fd = state_daemon_lock(s->cfg.state_dir);
 		if (s->daemon_fd == -EWOULDBLOCK)
-			return session_fail(s, EXIT_RUNTIME, "lvsagent is already running for %s "
-					    "(pid %d)", s->cfg.state_dir,
-					    (int)state_daemon_pid(s->cfg.state_dir));
+			return fail_run(s->opts, EXIT_RUNTIME, "lvsagent is already running for %s "
+					      "(pid %d)", s->cfg.state_dir,
+					      (int)state_daemon_pid(s->cfg.state_dir));
 		if (s->daemon_fd < 0)
-			return session_fail(s, EXIT_RUNTIME, "cannot lock %s/daemon.pid: %s",
-					    s->cfg.state_dir, strerror(-s->daemon_fd));
+			return fail_run(s->opts, EXIT_RUNTIME, "cannot lock %s/daemon.pid: %s",
+					      s->cfg.state_dir, strerror(-s->daemon_fd));
 	}
 	s->lock_fd = state_lock(s->cfg.state_dir);
 	if (s->lock_fd == -EWOULDBLOCK)
 		return lock_busy(s);
 	if (s->lock_fd < 0)
-		return session_fail(s, EXIT_RUNTIME, "cannot lock %s/lock: %s", s->cfg.state_dir,
-				    strerror(-s->lock_fd));
+		return fail_run(s->opts, EXIT_RUNTIME, "cannot lock %s/lock: %s", s->cfg.state_dir,
+				      strerror(-s->lock_fd));
 	return EXIT_DONE;
 }
 
@@ -136,8 +124,8 @@ static int load_state(struct session *s)
 	int skipped, err = state_load(s->cfg.state_dir, &s->owned, &skipped);
 
 	if (err)
-		return session_fail(s, EXIT_RUNTIME, "cannot read %s/state: %s", s->cfg.state_dir,
-				    strerror(-err));
+		return fail_run(s->opts, EXIT_RUNTIME, "cannot read %s/state: %s", s->cfg.state_dir,
+				      strerror(-err));
 	if (skipped)
 		log_warn("%s/state: skipped %d unreadable line%s", s->cfg.state_dir, skipped,
 			 skipped == 1 ? "" : "s");
@@ -158,11 +146,11 @@ static int check_nftables(struct session *s)
 	if (!err || !wants_nftables(s))
 		return EXIT_DONE;
 	if (err == -EPROTONOSUPPORT)
-		return session_fail(s, EXIT_RUNTIME, "suppression = %s needs nftables, and this "
-				    "kernel has no nf_tables (CONFIG_NF_TABLES): nothing was changed",
-				    suppression_name(s->cfg.rs.suppression));
-	return session_fail(s, EXIT_RUNTIME, "cannot read the nftables table arp %s: %s",
-			    NFT_TABLE_NAME, strerror(-err));
+		return fail_run(s->opts, EXIT_RUNTIME, "suppression = %s needs nftables, and this "
+				      "kernel has no nf_tables (CONFIG_NF_TABLES): nothing was changed",
+				      suppression_name(s->cfg.rs.suppression));
+	return fail_run(s->opts, EXIT_RUNTIME, "cannot read the nftables table arp %s: %s",
+			      NFT_TABLE_NAME, strerror(-err));
 }
 
 int session_observe(struct session *s)
@@ -173,10 +161,10 @@ int session_observe(struct session *s)
 	observed_free(&s->obs);
 	err = observe_host(&s->conn, s->nfnl.sock ? &s->nfnl : NULL, &s->obs, &what);
 	if (err)
-		return session_fail(s, EXIT_RUNTIME, "cannot read %s from the kernel: %s", what,
-				    strerror(-err));
+		return fail_run(s->opts, EXIT_RUNTIME, "cannot read %s from the kernel: %s", what,
+				      strerror(-err));
 	if (!s->obs.lo_ifindex)
-		return session_fail(s, EXIT_RUNTIME, "this network namespace has no lo interface");
+		return fail_run(s->opts, EXIT_RUNTIME, "this network namespace has no lo interface");
 	return check_nftables(s);
 }
 
@@ -186,7 +174,7 @@ int session_prepare(struct session *s)
 
 	err = netlink_open(&s->conn, NETLINK_ROUTE);
 	if (err)
-		return session_fail(s, EXIT_RUNTIME, "cannot open rtnetlink: %s", strerror(-err));
+		return fail_run(s->opts, EXIT_RUNTIME, "cannot open rtnetlink: %s", strerror(-err));
 	/* Without nfnetlink, nftables is simply unavailable (see check_nftables). */
 	if (netlink_open(&s->nfnl, NETLINK_NETFILTER) < 0)
 		s->nfnl.sock = NULL;
@@ -195,8 +183,8 @@ int session_prepare(struct session *s)
 	/* Messages from here on follow the configured level. */
 	log_set_level(s->cfg.log_level);
 	if (changes_host(s) && !have_net_admin())
-		return session_fail(s, EXIT_PRIVILEGE, "%s needs root (CAP_NET_ADMIN)",
-				    rs_command_name(s->command));
+		return fail_run(s->opts, EXIT_PRIVILEGE, "%s needs root (CAP_NET_ADMIN)",
+				      rs_command_name(s->command));
 	if (changes_host(s) && (code = take_locks(s)))
 		return code;
 	if ((code = load_state(s)))

@@ -44,5 +44,21 @@ const char *director_format_flags(const struct ipvs_service *svc, char *buf, siz
 int director_parse_flag(const char *name, uint32_t *flag);
 
 const char *director_method_name(uint32_t fwd);	/* "dr", "tun", "nat" */
+const char *director_protocol_name(uint16_t protocol);	/* "tcp", "udp", "sctp" */
+const char *director_tun_type_name(uint8_t tun_type);	/* "ipip", "gue", "gre" */
+/* IP_VS_CONN_F_TUNNEL_TYPE_* for "ipip", "gue" or "gre"; -1 otherwise. */
+int director_parse_tun_type(const char *name);
+
+/* Whether persistence is grouped wider than one client address, and the
+ * mask: "255.255.255.0" (IPv4) or "64" (IPv6, a prefix length). */
+bool director_netmask_given(const struct ipvs_service *svc);
+const char *director_format_netmask(const struct ipvs_service *svc, char *buf, size_t len);
+
+/* A decimal number from 0 to MAX and nothing else. */
+bool director_parse_number(const char *text, unsigned long max, unsigned long *out);
+/* Split "ADDR:PORT", "[ADDR6]:PORT" or a bare "ADDR" (IPv6 too) into HOST
+ * and *PORT (NULL when none, else pointing into TEXT). 0, or -1 with *why. */
+int director_split_addrport(const char *text, char *host, size_t host_len, const char **port,
+			    const char **why);
 
 #endif

@@ -51,8 +51,4 @@ int session_observe(struct session *s);
  * when something failed). */
 int session_execute(struct session *s, bool withdraw, struct plan *plan);
 
-/* A failure before planning: logged, and with --json also one object. */
-__attribute__((format(printf, 3, 4)))
-int session_fail(const struct session *s, int code, const char *fmt, ...);
-
 #endif

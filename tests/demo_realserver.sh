@@ -24,10 +24,7 @@ responders() {
 }
 
 say "A lab of namespaces on one bridge: client 10.77.0.1, director 10.77.0.2, real server 10.77.0.3"
-lab_up
-in_director ip addr add "$VIP4/32" dev eth0
-director_mac=$(mac_of "$NS_DIRECTOR")
-rs_mac=$(mac_of "$NS_RS")
+lab_up_dr
 echo "The director holds the VIP $VIP4 on its eth0 ($director_mac)."
 echo "The real server ($rs_mac) must hold it on lo and never answer ARP for it."
 

@@ -8,13 +8,8 @@ LVSAGENT=${1:?usage: converge.sh /path/to/lvsagent [N] [ROUNDS]}
 N=${2:-1000}
 ROUNDS=${3:-7}
 export LVSAGENT
-. "$(dirname "$0")/../netns/lib.sh"
+. "$(dirname "$0")/lib.sh"
 LAB_NAMESPACES=$NS_RS
-# The state lives where it does in production, on tmpfs (/run), not on /tmp.
-STATE=/run/lvsagent-bench.$$
-trap 'lab_cleanup; rm -rf "$STATE"' EXIT
-
-vip() { echo "10.$((100 + $1 / 65536)).$(($1 / 256 % 256)).$(($1 % 256))"; }
 
 conf=$TMP/bench.conf
 {
@@ -36,24 +31,7 @@ done >>"$TMP/batch"
 	done
 } >"$TMP/steps.sh"
 
-fresh_ns() {
-	ip netns del "$NS_RS" 2>/dev/null || true
-	rm -rf "$STATE"
-	ip netns add "$NS_RS"
-	ip -n "$NS_RS" link set lo up
-}
 
-# time_ms COMMAND...: wall-clock milliseconds (3 decimals) of one run.
-time_ms() {
-	local start end
-	start=$(date +%s%N)
-	"$@" >/dev/null
-	end=$(date +%s%N)
-	awk -v ns=$((end - start)) 'BEGIN { printf "%.3f\n", ns / 1e6 }'
-}
-
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", a / b }'; }
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 : >"$TMP/agent.ms"; : >"$TMP/batch.ms"; : >"$TMP/steps.ms"
 for round in $(seq 1 "$ROUNDS"); do

@@ -8,12 +8,11 @@ LVSAGENT=${1:?usage: daemon.sh /path/to/lvsagent [DELETIONS] [IDLE_SECONDS]}
 DELETIONS=${2:-1000}
 IDLE=${3:-60}
 export LVSAGENT
-. "$(dirname "$0")/../netns/lib.sh"
+. "$(dirname "$0")/lib.sh"
 tools=$(dirname "$LVSAGENT")/tools
 NS_IDLE=${NS_RS}i
 LAB_NAMESPACES="$NS_RS $NS_IDLE"
 
-vip() { echo "10.$((100 + $1 / 65536)).$(($1 / 256 % 256)).$(($1 % 256))"; }
 # config FILE STATE INTERVAL: 1000 VIPs.
 config() {
 	{

@@ -11,27 +11,12 @@
 LVSAGENT=${1:?usage: nft.sh /path/to/lvsagent [ROUNDS]}
 ROUNDS=${2:-5}
 export LVSAGENT
-. "$(dirname "$0")/../netns/lib.sh"
+. "$(dirname "$0")/lib.sh"
 LAB_NAMESPACES=$NS_RS
-# The state lives where it does in production, on tmpfs (/run), not on /tmp.
-STATE=/run/lvsagent-bench.$$
-trap 'lab_cleanup; rm -rf "$STATE"' EXIT
 
-vip() { echo "10.$((100 + $1 / 65536)).$(($1 / 256 % 256)).$(($1 % 256))"; }
-time_ms() {
-	local start end
-	start=$(date +%s%N)
-	"$@" >/dev/null
-	end=$(date +%s%N)
-	awk -v ns=$((end - start)) 'BEGIN { printf "%.3f\n", ns / 1e6 }'
-}
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a / b }'; }
-fresh_ns() {
-	ip netns del "$NS_RS" 2>/dev/null || true
-	rm -rf "$STATE"
-	ip netns add "$NS_RS"
-	ip -n "$NS_RS" link set lo up
+# The lab namespace with an uplink for the output chain.
+fresh_uplink_ns() {
+	fresh_ns
 	ip link add eth0 netns "$NS_RS" type veth peer name peer0 netns "$NS_RS"
 	ip -n "$NS_RS" addr add 10.77.0.3/24 dev eth0
 }
@@ -59,24 +44,24 @@ bench() {
 	done >"$TMP/addrs.batch"
 	: >"$TMP/a.ms"; : >"$TMP/b.ms"; : >"$TMP/c.ms"; : >"$TMP/d.ms"
 	for _ in $(seq 1 "$ROUNDS"); do
-		fresh_ns
+		fresh_uplink_ns
 		in_ns "$LVSAGENT" -c "$TMP/sysctl.conf" start >/dev/null
 		time_ms in_ns "$LVSAGENT" -c "$TMP/nft.conf" apply >>"$TMP/a.ms"
 		in_ns nft list set arp lvsagent vips | grep -q "$(vip "$n")" ||
 			{ echo "lvsagent did not install the set" >&2; exit 1; }
-		fresh_ns
+		fresh_uplink_ns
 		time_ms in_ns nft -f "$TMP/table.nft" >>"$TMP/b.ms"
-		fresh_ns
+		fresh_uplink_ns
 		time_ms in_ns "$LVSAGENT" -c "$TMP/nft.conf" start >>"$TMP/c.ms"
-		fresh_ns
+		fresh_uplink_ns
 		time_ms in_ns sh -c "nft -f $TMP/table.nft && ip -batch $TMP/addrs.batch" >>"$TMP/d.ms"
 	done
 	local a b c d
 	a=$(median <"$TMP/a.ms"); b=$(median <"$TMP/b.ms")
 	c=$(median <"$TMP/c.ms"); d=$(median <"$TMP/d.ms")
 	echo "$n VIPs, median of $ROUNDS alternating runs:"
-	printf '  table only:  lvsagent %8.1f ms   nft -f %8.1f ms   ratio %s (target <= 1.0)\n' "$a" "$b" "$(ratio "$a" "$b")"
-	printf '  everything:  lvsagent %8.1f ms   nft -f + ip -batch %8.1f ms   ratio %s\n' "$c" "$d" "$(ratio "$c" "$d")"
+	printf '  table only:  lvsagent %8.1f ms   nft -f %8.1f ms   ratio %s (target <= 1.0)\n' "$a" "$b" "$(ratio "$a" "$b" 2)"
+	printf '  everything:  lvsagent %8.1f ms   nft -f + ip -batch %8.1f ms   ratio %s\n' "$c" "$d" "$(ratio "$c" "$d" 2)"
 }
 
 bench 1000

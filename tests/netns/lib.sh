@@ -61,6 +61,15 @@ lab_up() {
 	lab_host "$NS_RS" r0 10.77.0.3 2001:db8:77::3
 }
 
+# lab_up_dr: the lab with the VIP on the director's eth0, as in LVS-DR;
+# director_mac and rs_mac name the two eth0s.
+lab_up_dr() {
+	lab_up
+	in_director ip addr add "$VIP4/32" dev eth0
+	director_mac=$(mac_of "$NS_DIRECTOR")
+	rs_mac=$(mac_of "$NS_RS")
+}
+
 # A lone real server namespace, no bridge (for tests that need no wire).
 lab_rs_only() {
 	LAB_NAMESPACES="$NS_RS $NS_SWITCH"

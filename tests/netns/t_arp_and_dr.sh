@@ -8,10 +8,7 @@
 #     MAC (as the director would) and a TCP service bound to the VIP on the
 #     real server answers — over IPv4 and IPv6.
 . "$(dirname "$0")/lib.sh"
-lab_up
-in_director ip addr add "$VIP4/32" dev eth0
-director_mac=$(mac_of "$NS_DIRECTOR")
-rs_mac=$(mac_of "$NS_RS")
+lab_up_dr
 conf=$TMP/lvsagent.conf
 
 # --- 1. ARP ------------------------------------------------------------------

@@ -3,10 +3,7 @@
 # arp sysctls left at 0. What the wire shows, what nft lists, how stop and
 # the daemon treat the table, and that a refused transaction changes nothing.
 . "$(dirname "$0")/lib.sh"
-lab_up
-in_director ip addr add "$VIP4/32" dev eth0
-director_mac=$(mac_of "$NS_DIRECTOR")
-rs_mac=$(mac_of "$NS_RS")
+lab_up_dr
 conf=$TMP/lvsagent.conf
 nftables_config() {
 	write_config "$conf" "vip = $VIP4, 10.77.0.101, $VIP6" "interfaces = eth0" "$@"

@@ -1,6 +1,7 @@
 /* Config parsing: what a user writes, what lvsagent makes of it, and the
  * file:line errors for everything it refuses. */
 #include "unit.h"
+#include "fixtures.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -23,23 +24,9 @@ static const char issue_example[] =
 	"arp_announce = 2                 ; 1 | 2              (default 2)\n"
 	"suppression = sysctl             ; sysctl | nftables | both\n";
 
-struct parsed {
-	struct config cfg;
-	struct diag diag;
-	int ret;
-};
-
 static void parse(struct parsed *p, const char *text)
 {
-	memset(p, 0, sizeof(*p));
-	p->ret = config_parse_text("test.conf", text, strlen(text), &p->cfg, &p->diag);
-	diag_sort(&p->diag);
-}
-
-static void release(struct parsed *p)
-{
-	config_free(&p->cfg);
-	diag_free(&p->diag);
+	parse_config(p, "test.conf", text);
 }
 
 /* Exactly one error, and it reads EXPECTED. */
@@ -54,7 +41,7 @@ static void expect_error(const char *text, const char *expected)
 			print_message("got: %s\n", p.diag.entries[i].text);
 	assert_int_equal(p.diag.count, 1);
 	assert_string_equal(p.diag.entries[0].text, expected);
-	release(&p);
+	release_config(&p);
 }
 
 static void test_issue_example(void **state)
@@ -81,7 +68,7 @@ static void test_issue_example(void **state)
 	assert_int_equal(p.cfg.rs.arp_announce, 2);
 	assert_int_equal(p.cfg.rs.suppression, SUPPRESS_SYSCTL);
 	assert_int_equal(config_require_realserver(&p.cfg, &p.diag), 0);
-	release(&p);
+	release_config(&p);
 }
 
 static void test_defaults(void **state)
@@ -97,7 +84,7 @@ static void test_defaults(void **state)
 	assert_false(p.cfg.rs.interfaces_given);
 	assert_int_equal(p.cfg.rs.arp_ignore, 1);
 	assert_int_equal(p.cfg.rs.arp_announce, 2);
-	release(&p);
+	release_config(&p);
 }
 
 static void test_vip_lists(void **state)
@@ -112,7 +99,7 @@ static void test_vip_lists(void **state)
 	assert_int_equal(p.cfg.rs.vips[4].line, 3);
 	/* lo is implied and duplicates collapse. */
 	assert_int_equal(p.cfg.rs.interface_count, 2);
-	release(&p);
+	release_config(&p);
 }
 
 static void test_long_line(void **state)
@@ -131,7 +118,7 @@ static void test_long_line(void **state)
 	assert_int_equal(p.ret, 0);
 	assert_int_equal(p.cfg.rs.vip_count, 4000);
 	assert_int_equal(p.cfg.rs.arp_ignore, 2);
-	release(&p);
+	release_config(&p);
 }
 
 static void test_bad_addresses(void **state)
@@ -232,7 +219,7 @@ static void test_binary_garbage(void **state)
 	assert_int_equal(p.diag.count, 1);
 	assert_string_equal(p.diag.entries[0].text,
 			    "test.conf:3: binary data: this is not a text configuration file");
-	release(&p);
+	release_config(&p);
 }
 
 /* Every error in one run, in line order; nothing half-taken. */
@@ -252,7 +239,7 @@ static void test_all_errors_reported(void **state)
 	assert_string_equal(p.diag.entries[3].text, "test.conf:8: unknown key \"foo\" in [realserver]");
 	assert_string_equal(p.diag.entries[4].text,
 			    "test.conf:9: duplicate VIP 10.0.0.1 (also on line 2)");
-	release(&p);
+	release_config(&p);
 }
 
 static void test_no_vip(void **state)
@@ -265,7 +252,7 @@ static void test_no_vip(void **state)
 	assert_int_equal(config_require_realserver(&p.cfg, &p.diag), -1);
 	assert_string_equal(p.diag.entries[0].text,
 			    "test.conf: no VIP configured (add \"vip = ADDRESS\" under [realserver])");
-	release(&p);
+	release_config(&p);
 }
 
 static void test_unreadable_files(void **state)
@@ -293,7 +280,7 @@ static void test_crlf_and_bom(void **state)
 	parse(&p, "\xEF\xBB\xBF[realserver]\r\nvip = 10.0.0.1\r\n# comment\r\n");
 	assert_int_equal(p.ret, 0);
 	assert_int_equal(p.cfg.rs.vip_count, 1);
-	release(&p);
+	release_config(&p);
 }
 
 int main(void)

@@ -1,6 +1,7 @@
 /* The director's configuration: services and real servers as the issue
  * writes them, and every refusal with its file:line. */
 #include "unit.h"
+#include "fixtures.h"
 
 #include <netinet/in.h>
 #include <string.h>
@@ -42,23 +43,9 @@ static const char example[] =
 	"flags = one-packet\n"
 	"realserver = 10.10.10.11\n";
 
-struct parsed {
-	struct config cfg;
-	struct diag diag;
-	int ret;
-};
-
 static void parse(struct parsed *p, const char *text)
 {
-	memset(p, 0, sizeof(*p));
-	p->ret = config_parse_text("d.conf", text, strlen(text), &p->cfg, &p->diag);
-	diag_sort(&p->diag);
-}
-
-static void release(struct parsed *p)
-{
-	config_free(&p->cfg);
-	diag_free(&p->diag);
+	parse_config(p, "d.conf", text);
 }
 
 static void expect_error(const char *text, const char *expected)
@@ -69,7 +56,7 @@ static void expect_error(const char *text, const char *expected)
 	assert_int_equal(p.ret, -1);
 	for (size_t i = 0; i < p.diag.count; i++)
 		if (strcmp(p.diag.entries[i].text, expected) == 0) {
-			release(&p);
+			release_config(&p);
 			return;
 		}
 	for (size_t i = 0; i < p.diag.count; i++)
@@ -125,7 +112,7 @@ static void test_example(void **state)
 	assert_int_equal(marked->flags, IP_VS_SVC_F_PERSISTENT | IP_VS_SVC_F_ONEPACKET);
 	assert_int_equal(marked->dests[0].port, 0);
 	assert_int_equal(config_require_director(&p.cfg, &p.diag), 0);
-	release(&p);
+	release_config(&p);
 }
 
 #define SVC "[service s]\nvirtual = tcp 10.0.0.1:80\n"
@@ -197,12 +184,12 @@ static void test_ports_and_one_packet(void **state)
 	assert_int_equal(p.ret, 0);
 	assert_int_equal(p.cfg.dir.services[0].svc.dests[1].port, 8080);
 	assert_int_equal(p.cfg.dir.services[0].svc.dests[2].port, 80);
-	release(&p);
+	release_config(&p);
 	expect_error(SVC "flags = one-packet\n",
 		     "d.conf:2: flag one-packet is for udp and fwmark services only");
 	parse(&p, "[service u]\nvirtual = udp 10.0.0.1:53\nflags = one-packet\n");
 	assert_int_equal(p.ret, 0);
-	release(&p);
+	release_config(&p);
 }
 
 static void test_bad_service_keys(void **state)
@@ -229,7 +216,7 @@ static void test_no_service(void **state)
 	parse(&p, "[director]\nmanage = owned\n");
 	assert_int_equal(p.ret, 0);
 	assert_int_equal(config_require_director(&p.cfg, &p.diag), -1);
-	release(&p);
+	release_config(&p);
 }
 
 int main(void)

@@ -2,6 +2,7 @@
  * `ipvsadm -Ln` print it, line for line (the expected text was captured
  * from ipvsadm 1.31 for the same table), in ipvsadm's order. */
 #include "unit.h"
+#include "fixtures.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -39,15 +40,6 @@ static const char listed[] =
 	"  -> [2001:db8::22]:0             Tunnel  4      0          0         \n";
 
 static const struct ipvs_info info = { .version = 0x010201, .conn_tab_size = 4096 };
-
-static struct ipaddr ip(const char *text)
-{
-	struct ipaddr addr;
-	const char *why;
-
-	assert_int_equal(ipaddr_parse(text, &addr, &why), 0);
-	return addr;
-}
 
 /* A service without persistence, scheduler SCHEDULER. */
 static struct ipvs_service service(int af, uint16_t protocol, const char *addr, uint16_t port,

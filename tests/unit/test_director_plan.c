@@ -3,6 +3,7 @@
  * sysctls to add, change or remove — and what lvsagent owns afterwards.
  * No root, no kernel: tables and hosts are built by hand. */
 #include "unit.h"
+#include "fixtures.h"
 
 #include <net/if.h>
 #include <netinet/in.h>
@@ -50,15 +51,6 @@ static const char two_services[] =
 	"realserver = 10.0.0.11:53\n"
 	"realserver = 10.0.0.12:53 weight=3\n";
 
-static struct ipaddr ip(const char *text)
-{
-	struct ipaddr addr;
-	const char *why;
-
-	assert_int_equal(ipaddr_parse(text, &addr, &why), 0);
-	return addr;
-}
-
 static struct ipvs_service virtual_service(const char *text)
 {
 	struct ipvs_service svc;
@@ -102,12 +94,7 @@ static void kernel_as_configured(struct world *w)
 
 static void add_link(struct world *w, int ifindex, const char *name, unsigned flags)
 {
-	w->obs.links = xrealloc_array(w->obs.links, w->obs.link_count + 1, sizeof(*w->obs.links));
-	struct rtnl_link *link = &w->obs.links[w->obs.link_count++];
-	memset(link, 0, sizeof(*link));
-	link->ifindex = ifindex;
-	link->flags = flags;
-	strcpy(link->name, name);
+	observed_add_link(&w->obs, ifindex, name, flags);
 }
 
 static void add_addr(struct world *w, int ifindex, const char *addr, int prefixlen)
@@ -677,6 +664,29 @@ static void test_nat_turns_forwarding_on(void **state)
 	teardown(&w);
 }
 
+/* Someone raised ip_forward above lvsagent's value while NAT still needs
+ * it: left as it is, and the record still says what lvsagent wrote, so a
+ * later stop leaves the other writer's value alone. */
+static void test_forwarding_raised_by_someone_else(void **state)
+{
+	struct world w;
+
+	(void)state;
+	setup(&w, nat_service);
+	own_sysctl(&w, IP_FORWARD, 0, 1);
+	w.host.forwarding[0] = 2;
+	plan_apply(&w);
+	struct dir_item *item = sysctl_item(&w.plan, IP_FORWARD);
+	assert_non_null(item);
+	assert_int_equal(item->action, ACTION_NONE);
+	owned_after(&w, true);
+	const struct saved_sysctl *saved = dir_owned_sysctl(&w.after, IP_FORWARD);
+	assert_non_null(saved);
+	assert_int_equal(saved->original, 0);
+	assert_int_equal(saved->set, 1);
+	teardown(&w);
+}
+
 static void test_forwarding_already_on(void **state)
 {
 	struct world w;
@@ -1099,6 +1109,7 @@ int main(void)
 		cmocka_unit_test(test_stop_ignores_configuration),
 		cmocka_unit_test(test_nat_turns_forwarding_on),
 		cmocka_unit_test(test_forwarding_already_on),
+		cmocka_unit_test(test_forwarding_raised_by_someone_else),
 		cmocka_unit_test(test_ipv6_nat_forwarding),
 		cmocka_unit_test(test_stop_restores_forwarding),
 		cmocka_unit_test(test_stop_leaves_changed_forwarding),

@@ -1,6 +1,7 @@
 /* IPVS generic netlink messages: the attributes the kernel reads (checked
  * against the UAPI in linux/ip_vs.h), and replies parsed back. */
 #include "unit.h"
+#include "fixtures.h"
 
 #include <netinet/in.h>
 #include <netlink/genl/genl.h>
@@ -13,15 +14,6 @@
 #include "ipvs.h"
 
 #define FAMILY 42
-
-static struct ipaddr ip(const char *text)
-{
-	struct ipaddr addr;
-	const char *why;
-
-	assert_int_equal(ipaddr_parse(text, &addr, &why), 0);
-	return addr;
-}
 
 static struct ipvs_service web(void)
 {

@@ -1,5 +1,6 @@
 /* The nftables table lvsagent wants, as text and as a transaction. */
 #include "unit.h"
+#include "fixtures.h"
 
 #include <libmnl/libmnl.h>
 #include <stdlib.h>
@@ -9,15 +10,6 @@
 
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
-
-static struct ipaddr ip(const char *text)
-{
-	struct ipaddr addr;
-	const char *why;
-
-	assert_int_equal(ipaddr_parse(text, &addr, &why), 0);
-	return addr;
-}
 
 static void desired_two(struct nft_desired *d, struct ipaddr *vips, struct nft_uplink *uplinks)
 {

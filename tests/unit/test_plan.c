@@ -1,6 +1,7 @@
 /* The planner: given a configuration, a kernel picture and what lvsagent
  * owns, the right actions — and only those. No root, no kernel. */
 #include "unit.h"
+#include "fixtures.h"
 
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
@@ -20,23 +21,9 @@ struct world {
 	struct plan plan;
 };
 
-static struct ipaddr ip(const char *text)
-{
-	struct ipaddr addr;
-	const char *why;
-
-	assert_int_equal(ipaddr_parse(text, &addr, &why), 0);
-	return addr;
-}
-
 static void add_link(struct world *w, int ifindex, const char *name, unsigned flags)
 {
-	w->obs.links = xrealloc_array(w->obs.links, w->obs.link_count + 1, sizeof(*w->obs.links));
-	struct rtnl_link *link = &w->obs.links[w->obs.link_count++];
-	memset(link, 0, sizeof(*link));
-	link->ifindex = ifindex;
-	link->flags = flags;
-	strcpy(link->name, name);
+	observed_add_link(&w->obs, ifindex, name, flags);
 }
 
 static void add_sysctls(struct world *w, const char *iface, int ignore, int announce)

@@ -1,6 +1,7 @@
 /* rtnetlink encoding: the requests carry exactly what the kernel needs
  * (checked against the UAPI structs), and dump replies parse back. */
 #include "unit.h"
+#include "fixtures.h"
 
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
@@ -13,15 +14,6 @@
 #ifndef IFA_PROTO
 #define IFA_PROTO 11
 #endif
-
-static struct ipaddr ip(const char *text)
-{
-	struct ipaddr addr;
-	const char *why;
-
-	assert_int_equal(ipaddr_parse(text, &addr, &why), 0);
-	return addr;
-}
 
 static const struct nlattr *attr(const struct nlmsghdr *nlh, size_t header, uint16_t type)
 {

@@ -74,43 +74,34 @@ compare() {
 	return 1
 }
 
-# contains DESCRIPTION TEXT COMMAND...: COMMAND's output (stdout and
-# stderr, whatever its exit status) must contain TEXT.
+# contains DESCRIPTION TEXT COMMAND...: a line of COMMAND's output (stdout
+# and stderr, whatever its exit status) must contain TEXT.
 contains() {
 	desc=$1
 	want=$2
 	shift 2
 	shown="$*"
-	check "$desc" output_has "$want" "$@"
-}
-output_has() {
-	want=$1
-	shift
-	got=$("$@" 2>&1)
-	case $got in
-	*"$want"*) return 0 ;;
-	esac
-	echo "expected to contain: $want"
-	echo "got:"
-	echo "$got"
-	return 1
+	check "$desc" output_grep -F "$want" "$@"
 }
 
-# matches DESCRIPTION REGEX COMMAND...: a line of COMMAND's output (stdout
-# and stderr) must match the extended regular expression REGEX.
+# matches DESCRIPTION REGEX COMMAND...: the same with an extended regular
+# expression.
 matches() {
 	desc=$1
 	want=$2
 	shift 2
 	shown="$*"
-	check "$desc" output_matches "$want" "$@"
+	check "$desc" output_grep -E "$want" "$@"
 }
-output_matches() {
-	want=$1
-	shift
+
+# output_grep -F|-E PATTERN COMMAND...
+output_grep() {
+	how=$1
+	want=$2
+	shift 2
 	got=$("$@" 2>&1)
-	echo "$got" | grep -Eq -- "$want" && return 0
-	echo "expected a line matching: $want"
+	echo "$got" | grep -q "$how" -- "$want" && return 0
+	echo "expected a line with ($how): $want"
 	echo "got:"
 	echo "$got"
 	return 1

@@ -1,0 +1,60 @@
+/* Small builders the unit tests share: an address from text, a link in a
+ * hand-made observation, a configuration parsed from text. Static inline:
+ * each test file uses some of them. */
+#ifndef LVSAGENT_TEST_FIXTURES_H
+#define LVSAGENT_TEST_FIXTURES_H
+
+#include "unit.h"
+
+#include <string.h>
+
+#include "config.h"
+#include "ipaddr.h"
+#include "observe.h"
+#include "xalloc.h"
+
+/* TEXT as an address; the test fails if it is not one. */
+static inline struct ipaddr ip(const char *text)
+{
+	struct ipaddr addr;
+	const char *why;
+
+	assert_int_equal(ipaddr_parse(text, &addr, &why), 0);
+	return addr;
+}
+
+/* One more link in OBS (call observed_index before looking things up). */
+static inline void observed_add_link(struct observed *obs, int ifindex, const char *name,
+				     unsigned flags)
+{
+	struct rtnl_link *link;
+
+	obs->links = xrealloc_array(obs->links, obs->link_count + 1, sizeof(*obs->links));
+	link = &obs->links[obs->link_count++];
+	memset(link, 0, sizeof(*link));
+	link->ifindex = ifindex;
+	link->flags = flags;
+	strcpy(link->name, name);
+}
+
+/* A configuration parsed from text, its errors sorted by line. */
+struct parsed {
+	struct config cfg;
+	struct diag diag;
+	int ret;
+};
+
+static inline void parse_config(struct parsed *p, const char *name, const char *text)
+{
+	memset(p, 0, sizeof(*p));
+	p->ret = config_parse_text(name, text, strlen(text), &p->cfg, &p->diag);
+	diag_sort(&p->diag);
+}
+
+static inline void release_config(struct parsed *p)
+{
+	config_free(&p->cfg);
+	diag_free(&p->diag);
+}
+
+#endif

@@ -43,6 +43,8 @@ say "The real servers' configuration (/tmp/rs1.conf)"
 cat /tmp/rs1.conf
 show rs1 lvsagent -c /tmp/rs1.conf start
 show rs2 lvsagent -c /tmp/rs2.conf start
+say "A real server's status (exit 0: every VIP, route and sysctl in place)"
+show rs1 lvsagent -c /tmp/rs1.conf status
 
 say "The director's configuration (/tmp/director.conf)"
 cat /tmp/director.conf

@@ -31,7 +31,7 @@ static void mark_result(struct plan_item *item, const struct nl_result *result)
 
 static void write_sysctl(struct plan_item *item)
 {
-	int err = sysctl_write(item->iface, item->key, item->after);
+	int err = sysctl_write(item->setting->iface, item->setting->key, item->after);
 
 	if (err == 0)
 		item->done = true;
@@ -96,7 +96,7 @@ static size_t skip_protection(struct plan *plan)
 	for (size_t i = 0; i < plan->count; i++) {
 		struct plan_item *item = &plan->items[i];
 		bool protective = (item->kind == ITEM_LINK || item->kind == ITEM_SYSCTL) &&
-				  item->action == ACTION_SET && !item->restore;
+				  item->action == ACTION_SET && !item->setting->restore;
 		if (!protective)
 			continue;
 		mark_failed(item, -ECANCELED, "not attempted: the nftables table failed first");
@@ -121,7 +121,7 @@ static size_t protect(struct nl_conn *conn, struct nl_conn *nfnl, int lo_ifindex
 		struct plan_item *item = &plan->items[i];
 		if (item->kind == ITEM_LINK && item->action == ACTION_SET) {
 			bring_lo_up(conn, lo_ifindex, item);
-		} else if (item->kind == ITEM_SYSCTL && item->action == ACTION_SET && !item->restore) {
+		} else if (item->kind == ITEM_SYSCTL && item->action == ACTION_SET && !item->setting->restore) {
 			write_sysctl(item);
 		} else {
 			continue;
@@ -231,7 +231,7 @@ static size_t restore(struct nl_conn *nfnl, struct plan *plan)
 
 	for (size_t i = 0; i < plan->count; i++) {
 		struct plan_item *item = &plan->items[i];
-		if (item->kind != ITEM_SYSCTL || item->action != ACTION_SET || !item->restore)
+		if (item->kind != ITEM_SYSCTL || item->action != ACTION_SET || !item->setting->restore)
 			continue;
 		if (blocked)
 			mark_failed(item, -ECANCELED, "not attempted: a VIP could not be removed");

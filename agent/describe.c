@@ -28,10 +28,10 @@ const char *item_target(const struct plan_item *item, char *buf, size_t len)
 
 	switch (item->kind) {
 	case ITEM_SYSCTL:
-		snprintf(buf, len, "net.ipv4.conf.%s.%s", item->iface, sysctl_key_name(item->key));
+		snprintf(buf, len, "net.ipv4.conf.%s.%s", item->setting->iface, sysctl_key_name(item->setting->key));
 		break;
 	case ITEM_LINK:
-		snprintf(buf, len, "%s", item->iface);
+		snprintf(buf, len, "%s", item->setting->iface);
 		break;
 	case ITEM_NFT:
 		snprintf(buf, len, "table arp %s", NFT_TABLE_NAME);
@@ -78,10 +78,10 @@ const char *item_change(const struct plan_item *item, char *buf, size_t len)
 	char view[128], target[96];
 
 	if (item->kind == ITEM_SYSCTL) {
-		snprintf(buf, len, "%s sysctl %s = %d (was %d)", item->restore ? "restore" : "set",
+		snprintf(buf, len, "%s sysctl %s = %d (was %d)", item->setting->restore ? "restore" : "set",
 			 item_target(item, target, sizeof(target)), item->after, item->before);
 	} else if (item->kind == ITEM_LINK) {
-		snprintf(buf, len, "set link %s up", item->iface);
+		snprintf(buf, len, "set link %s up", item->setting->iface);
 	} else if (item->kind == ITEM_NFT && item->action == ACTION_SET) {
 		snprintf(buf, len, "replace %s", item_view(item, false, view, sizeof(view)));
 	} else {
@@ -99,7 +99,7 @@ const char *item_repair(const struct plan_item *item, char *buf, size_t len)
 	item_target(item, target, sizeof(target));
 	if (item->kind == ITEM_SYSCTL)
 		snprintf(buf, len, "%s was %d; set it %s %d", target, item->before,
-			 item->restore ? "back to" : "to", item->after);
+			 item->setting->restore ? "back to" : "to", item->after);
 	else if (item->kind == ITEM_LINK)
 		snprintf(buf, len, "%s was down; set it up", target);
 	else if (item->kind == ITEM_NFT && item->action != ACTION_REMOVE)

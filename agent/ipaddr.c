@@ -135,20 +135,46 @@ bool ipaddr_equal(const struct ipaddr *a, const struct ipaddr *b)
 	return ipaddr_compare(a, b) == 0;
 }
 
-size_t ipaddr_lower_bound(const void *base, size_t count, size_t stride, size_t offset,
-			  const struct ipaddr *key)
+static const struct ipaddr *nth(const void *base, size_t i, size_t stride, size_t offset)
 {
-	size_t lo = 0, hi = count;
+	return (const void *)((const char *)base + i * stride + offset);
+}
 
+/* The first index in [LO, HI) not below KEY, or HI. */
+static size_t search(const void *base, size_t lo, size_t hi, size_t stride, size_t offset,
+		     const struct ipaddr *key)
+{
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const struct ipaddr *at = (const void *)((const char *)base + mid * stride + offset);
-		if (ipaddr_compare(at, key) < 0)
+		if (ipaddr_compare(nth(base, mid, stride, offset), key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return lo;
+}
+
+size_t ipaddr_lower_bound(const void *base, size_t count, size_t stride, size_t offset,
+			  const struct ipaddr *key)
+{
+	return search(base, 0, count, stride, offset, key);
+}
+
+size_t ipaddr_lower_bound_near(const void *base, size_t count, size_t stride, size_t offset,
+			       const struct ipaddr *key, size_t *hint)
+{
+	size_t lo = *hint, step = 1;
+
+	/* Everything before the hint must be below KEY for it to help. */
+	if (lo > count || (lo > 0 && ipaddr_compare(nth(base, lo - 1, stride, offset), key) >= 0))
+		return *hint = search(base, 0, count, stride, offset, key);
+	/* Gallop: windows of 1, 2, 4... until one ends at or past KEY. */
+	while (lo + step <= count && ipaddr_compare(nth(base, lo + step - 1, stride, offset), key) < 0) {
+		lo += step;
+		step *= 2;
+	}
+	return *hint = search(base, lo, lo + step <= count ? lo + step - 1 : count, stride, offset,
+			      key);
 }
 
 void sort_unless_sorted(void *base, size_t count, size_t stride,

@@ -151,13 +151,23 @@ const struct rtnl_link *observed_link(const struct observed *obs, const char *na
 	return NULL;
 }
 
+/* The first index of ADDR in the addresses (or where it would be). */
+static size_t addr_index(const struct observed *obs, const struct ipaddr *addr,
+			 struct observed_hint *hint)
+{
+	size_t none = 0;
+
+	return ipaddr_lower_bound_near(obs->addrs, obs->addr_count, sizeof(*obs->addrs),
+				       offsetof(struct rtnl_addr, addr), addr,
+				       hint ? &hint->addr : &none);
+}
+
 /* The first address equal to ADDR on lo with the host prefix (ON_LO) or
  * anywhere else (!ON_LO). */
 static const struct rtnl_addr *find_addr(const struct observed *obs, const struct ipaddr *addr,
-					 bool on_lo)
+					 bool on_lo, struct observed_hint *hint)
 {
-	size_t i = ipaddr_lower_bound(obs->addrs, obs->addr_count, sizeof(*obs->addrs),
-			       offsetof(struct rtnl_addr, addr), addr);
+	size_t i = addr_index(obs, addr, hint);
 
 	for (; i < obs->addr_count && ipaddr_equal(&obs->addrs[i].addr, addr); i++) {
 		const struct rtnl_addr *a = &obs->addrs[i];
@@ -169,22 +179,23 @@ static const struct rtnl_addr *find_addr(const struct observed *obs, const struc
 	return NULL;
 }
 
-const struct rtnl_addr *observed_lo_addr(const struct observed *obs, const struct ipaddr *addr)
+const struct rtnl_addr *observed_lo_addr(const struct observed *obs, const struct ipaddr *addr,
+				       struct observed_hint *hint)
 {
-	return find_addr(obs, addr, true);
+	return find_addr(obs, addr, true, hint);
 }
 
 const struct rtnl_addr *observed_addr_elsewhere(const struct observed *obs,
-						const struct ipaddr *addr)
+						const struct ipaddr *addr,
+						struct observed_hint *hint)
 {
-	return find_addr(obs, addr, false);
+	return find_addr(obs, addr, false, hint);
 }
 
 const struct rtnl_addr *observed_addr_on(const struct observed *obs, int ifindex,
 					 const struct ipaddr *addr)
 {
-	size_t i = ipaddr_lower_bound(obs->addrs, obs->addr_count, sizeof(*obs->addrs),
-				      offsetof(struct rtnl_addr, addr), addr);
+	size_t i = addr_index(obs, addr, NULL);
 
 	for (; i < obs->addr_count && ipaddr_equal(&obs->addrs[i].addr, addr); i++)
 		if (obs->addrs[i].ifindex == ifindex)
@@ -192,10 +203,13 @@ const struct rtnl_addr *observed_addr_on(const struct observed *obs, int ifindex
 	return NULL;
 }
 
-const struct rtnl_route *observed_lo_route(const struct observed *obs, const struct ipaddr *addr)
+const struct rtnl_route *observed_lo_route(const struct observed *obs, const struct ipaddr *addr,
+					  struct observed_hint *hint)
 {
-	size_t i = ipaddr_lower_bound(obs->routes, obs->route_count, sizeof(*obs->routes),
-			       offsetof(struct rtnl_route, dst), addr);
+	size_t none = 0;
+	size_t i = ipaddr_lower_bound_near(obs->routes, obs->route_count, sizeof(*obs->routes),
+					   offsetof(struct rtnl_route, dst), addr,
+					   hint ? &hint->route : &none);
 
 	for (; i < obs->route_count && ipaddr_equal(&obs->routes[i].dst, addr); i++)
 		if (obs->routes[i].oif == obs->lo_ifindex)

@@ -8,6 +8,8 @@
 
 #include "xalloc.h"
 
+_Static_assert(sizeof(struct plan_item) == 64, "a plan item stays at one cache line");
+
 static struct plan_item *new_item(struct plan *plan, enum item_kind kind)
 {
 	struct plan_item *item;
@@ -16,7 +18,19 @@ static struct plan_item *new_item(struct plan *plan, enum item_kind kind)
 	item = &plan->items[plan->count++];
 	memset(item, 0, sizeof(*item));
 	item->kind = kind;
+	if (kind == ITEM_SYSCTL || kind == ITEM_LINK)
+		item->setting = xcalloc(1, sizeof(*item->setting));
 	return item;
+}
+
+/* Room for about N items at once: growing 20 000 items by doubling would
+ * copy them, and fault in fresh pages, a dozen times. */
+static void reserve_items(struct plan *plan, size_t n)
+{
+	if (n > plan->capacity) {
+		plan->items = xrealloc_array(plan->items, n, sizeof(*plan->items));
+		plan->capacity = n;
+	}
 }
 
 static int max_int(int a, int b)
@@ -53,7 +67,7 @@ static void plan_lo_up(const struct observed *obs, struct plan *plan)
 	/* Nothing routes through a down lo; bringing it up is a repair and is
 	 * never undone (no host wants lo down). */
 	item = new_item(plan, ITEM_LINK);
-	strcpy(item->iface, "lo");
+	strcpy(item->setting->iface, "lo");
 	item->action = ACTION_SET;
 	item->after = 1;
 	item->wanted = true;
@@ -108,20 +122,20 @@ static void plan_one_sysctl(const char *iface, enum sysctl_key key, int desired,
 	if (!now)
 		return;		/* an interface without IPv4 settings */
 	item = new_item(plan, ITEM_SYSCTL);
-	strcpy(item->iface, iface);
-	item->key = key;
+	strcpy(item->setting->iface, iface);
+	item->setting->key = key;
 	item->wanted = true;
-	item->desired = desired;
+	item->setting->desired = desired;
 	item->before = now->value[key];
 	sysctl_step_raise(iface, key, item->before, desired, saved, &step);
 	item->after = step.after;
 	item->action = step.action;
 	item->ours = saved != NULL;
-	item->had_record = saved != NULL;
+	item->setting->had_record = saved != NULL;
 	if (saved)
-		item->prior = *saved;
-	item->has_record = step.has_record;
-	item->record = step.record;
+		item->setting->prior = *saved;
+	item->setting->has_record = step.has_record;
+	item->setting->record = step.record;
 }
 
 /* A value lvsagent replaced and no longer manages: put the original back
@@ -133,11 +147,11 @@ static void plan_restore_sysctl(const struct saved_sysctl *saved, const struct o
 	struct plan_item *item = new_item(plan, ITEM_SYSCTL);
 	struct sysctl_step step;
 
-	strcpy(item->iface, saved->iface);
-	item->key = saved->key;
+	strcpy(item->setting->iface, saved->iface);
+	item->setting->key = saved->key;
 	item->ours = true;
-	item->had_record = true;
-	item->prior = *saved;
+	item->setting->had_record = true;
+	item->setting->prior = *saved;
 	if (!now) {
 		item->note = "belongs to an interface that is gone; its saved value is forgotten";
 		return;
@@ -146,7 +160,7 @@ static void plan_restore_sysctl(const struct saved_sysctl *saved, const struct o
 	sysctl_step_restore(saved, item->before, &step);
 	item->after = step.after;
 	item->action = step.action;
-	item->restore = step.restore;
+	item->setting->restore = step.restore;
 	item->note = step.note;
 }
 
@@ -213,9 +227,10 @@ static void plan_sysctls(const struct rs_config *cfg, const struct observed *obs
 /* --- VIPs and routes --------------------------------------------------- */
 
 static void plan_wanted_vip(const struct ipaddr *vip, const struct observed *obs,
-			    const struct owned *owned, struct plan *plan)
+			    const struct owned *owned, struct plan *plan,
+			    struct observed_hint *hint)
 {
-	const struct rtnl_addr *on_lo = observed_lo_addr(obs, vip), *other;
+	const struct rtnl_addr *on_lo = observed_lo_addr(obs, vip, hint), *other;
 	struct plan_item *item = new_item(plan, ITEM_VIP);
 
 	item->addr = *vip;
@@ -226,7 +241,7 @@ static void plan_wanted_vip(const struct ipaddr *vip, const struct observed *obs
 		item->ours = addr_is_ours(on_lo, owned);
 		return;
 	}
-	other = observed_addr_elsewhere(obs, vip);
+	other = observed_addr_elsewhere(obs, vip, hint);
 	if (other && other->ifindex == obs->lo_ifindex) {
 		/* Someone else's address with a wider prefix: not ours to fix. */
 		item->note = "is on lo with another prefix length; left as it is";
@@ -239,9 +254,10 @@ static void plan_wanted_vip(const struct ipaddr *vip, const struct observed *obs
 }
 
 static void plan_wanted_route(const struct ipaddr *vip, const struct observed *obs,
-			      const struct owned *owned, struct plan *plan)
+			      const struct owned *owned, struct plan *plan,
+			      struct observed_hint *hint)
 {
-	const struct rtnl_route *route = observed_lo_route(obs, vip);
+	const struct rtnl_route *route = observed_lo_route(obs, vip, hint);
 	struct plan_item *item = new_item(plan, ITEM_ROUTE);
 
 	item->addr = *vip;
@@ -263,6 +279,16 @@ static void plan_unwanted(enum item_kind kind, const struct ipaddr *addr, bool p
 	item->ours = true;
 	item->before = present;
 	item->action = present ? ACTION_REMOVE : ACTION_NONE;
+}
+
+/* The table is lvsagent's by its name: unwanted, it goes. */
+static void plan_unwanted_table(struct plan *plan)
+{
+	struct plan_item *item = new_item(plan, ITEM_NFT);
+
+	item->ours = true;
+	item->before = 1;
+	item->action = ACTION_REMOVE;
 }
 
 /* A sorted list walked alongside ascending queries: membership for a whole
@@ -332,6 +358,7 @@ static void plan_unwanted_owned(const struct addr_list *wanted, const struct obs
 {
 	struct addr_list addrs = { 0 }, routes = { 0 };
 	struct cursor wanted_routes = { wanted, 0 }, wanted_addrs = { wanted, 0 };
+	struct observed_hint hint = { 0 };
 
 	collect_owned_addrs(obs, owned, &addrs, &routes);
 	for (size_t i = 0; i < routes.count; i++) {
@@ -339,13 +366,13 @@ static void plan_unwanted_owned(const struct addr_list *wanted, const struct obs
 		const struct rtnl_route *r;
 		if (cursor_has(&wanted_routes, a))
 			continue;
-		r = observed_lo_route(obs, a);
+		r = observed_lo_route(obs, a, &hint);
 		plan_unwanted(ITEM_ROUTE, a, r && route_is_ours(r, owned), plan);
 	}
 	for (size_t i = 0; i < addrs.count; i++) {
 		const struct ipaddr *a = &addrs.items[i];
 		if (!cursor_has(&wanted_addrs, a))
-			plan_unwanted(ITEM_VIP, a, observed_lo_addr(obs, a) != NULL, plan);
+			plan_unwanted(ITEM_VIP, a, observed_lo_addr(obs, a, &hint) != NULL, plan);
 	}
 	free(addrs.items);
 	free(routes.items);
@@ -355,13 +382,14 @@ static void plan_vips(const struct rs_config *cfg, const struct observed *obs,
 		      const struct owned *owned, struct plan *plan)
 {
 	struct addr_list wanted = { 0 };
+	struct observed_hint hint = { 0 };
 
 	for (size_t i = 0; i < cfg->vip_count; i++) {
 		addr_list_add(&wanted, &cfg->vips[i].addr);
-		plan_wanted_vip(&cfg->vips[i].addr, obs, owned, plan);
+		plan_wanted_vip(&cfg->vips[i].addr, obs, owned, plan, &hint);
 	}
 	for (size_t i = 0; i < cfg->vip_count; i++)
-		plan_wanted_route(&cfg->vips[i].addr, obs, owned, plan);
+		plan_wanted_route(&cfg->vips[i].addr, obs, owned, plan, &hint);
 	addr_list_sort(&wanted);
 	plan_unwanted_owned(&wanted, obs, owned, plan);
 	free(wanted.items);
@@ -438,8 +466,8 @@ static void plan_nft(const struct rs_config *cfg, const struct observed *obs, st
 	struct plan_item *item;
 
 	if (!wants_nft(cfg)) {
-		if (obs->nft_text)	/* the table is lvsagent's by its name */
-			plan_unwanted(ITEM_NFT, &(struct ipaddr){ 0 }, true, plan);
+		if (obs->nft_text)
+			plan_unwanted_table(plan);
 		return;
 	}
 	nft_wanted(cfg, obs, &plan->nft);
@@ -456,10 +484,19 @@ static void plan_nft(const struct rs_config *cfg, const struct observed *obs, st
 
 /* --- entry points ------------------------------------------------------- */
 
+/* Every VIP and route wanted or owned, and the lo, table and sysctl items. */
+static size_t expected_items(const struct rs_config *cfg, const struct observed *obs,
+			     const struct owned *owned)
+{
+	return 2 * cfg->vip_count + owned->addrs.count + owned->routes.count +
+	       2 * (obs->link_count + 2) + owned->sysctl_count + 2;
+}
+
 void plan_converge(const struct rs_config *cfg, const struct observed *obs,
 		   const struct owned *owned, struct plan *plan)
 {
 	plan_converge_sysctls(cfg, obs, owned, plan);
+	reserve_items(plan, expected_items(cfg, obs, owned));
 	plan_vips(cfg, obs, owned, plan);
 }
 
@@ -475,10 +512,12 @@ void plan_converge_sysctls(const struct rs_config *cfg, const struct observed *o
 static void plan_keep_adopted(const struct observed *obs, const struct owned *owned,
 			      struct plan *plan)
 {
+	struct observed_hint hint = { 0 };
+
 	for (size_t i = 0; i < owned->adopted.count; i++) {
 		const struct ipaddr *a = &owned->adopted.items[i];
 		struct plan_item *item;
-		if (!observed_lo_addr(obs, a))
+		if (!observed_lo_addr(obs, a, &hint))
 			continue;
 		item = new_item(plan, ITEM_VIP);
 		item->addr = *a;
@@ -491,12 +530,14 @@ void plan_withdraw(const struct observed *obs, const struct owned *owned, struct
 	struct addr_list nothing = { 0 };
 
 	memset(plan, 0, sizeof(*plan));
+	reserve_items(plan, owned->addrs.count + owned->routes.count + owned->adopted.count +
+			    owned->sysctl_count + 1);
 	plan_unwanted_owned(&nothing, obs, owned, plan);
 	plan_keep_adopted(obs, owned, plan);
 	for (size_t i = 0; i < owned->sysctl_count; i++)
 		plan_restore_sysctl(&owned->sysctls[i], obs, plan);
 	if (obs->nft_text)
-		plan_unwanted(ITEM_NFT, &(struct ipaddr){ 0 }, true, plan);
+		plan_unwanted_table(plan);
 }
 
 size_t plan_change_count(const struct plan *plan)
@@ -533,8 +574,8 @@ static void owned_after_addr(const struct plan_item *item, struct owned *owned)
 
 static void owned_after_sysctl(const struct plan_item *item, struct owned *owned)
 {
-	if (took_effect(item) ? item->has_record : item->had_record)
-		owned_add_sysctl(owned, took_effect(item) ? &item->record : &item->prior);
+	if (took_effect(item) ? item->setting->has_record : item->setting->had_record)
+		owned_add_sysctl(owned, took_effect(item) ? &item->setting->record : &item->setting->prior);
 }
 
 void plan_owned_after(const struct plan *plan, struct owned *owned)
@@ -570,8 +611,12 @@ int plan_check_interfaces(const struct config *cfg, const struct observed *obs, 
 void plan_free(struct plan *plan)
 {
 	for (size_t i = 0; i < plan->count; i++) {
-		free(plan->items[i].reason);
-		free(plan->items[i].detail);
+		struct plan_item *item = &plan->items[i];
+		free(item->reason);
+		if (item->kind == ITEM_NFT)
+			free(item->detail);
+		else if (item->kind == ITEM_SYSCTL || item->kind == ITEM_LINK)
+			free(item->setting);
 	}
 	free(plan->items);
 	nft_desired_free(&plan->nft);

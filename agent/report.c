@@ -135,7 +135,8 @@ static void json_item(struct json *json, const struct plan_item *item, bool with
 {
 	char target[96], before[160], after[160];
 	struct report_change change = {
-		.action = item->restore ? "set" : item_action_name(item),
+		.action = item->kind == ITEM_SYSCTL && item->setting->restore
+			  ? "set" : item_action_name(item),
 		.kind = item_kind_name(item->kind),
 		.target = item_target(item, target, sizeof(target)),
 		.numeric = item->kind == ITEM_SYSCTL,

@@ -51,7 +51,7 @@ static void status_line(FILE *out, const struct plan_item *item)
 	item_target(item, target, sizeof(target));
 	if (item->kind == ITEM_SYSCTL && item->wanted)
 		fprintf(out, "%-7s %-40s %s: %d (wanted >= %d)\n", "sysctl", target,
-			item_state(item), item->before, item->desired);
+			item_state(item), item->before, item->setting->desired);
 	else if (item->kind == ITEM_SYSCTL)
 		return;		/* saved values of interfaces no longer managed */
 	else
@@ -87,7 +87,7 @@ static void status_text(FILE *out, const struct plan *plan, enum status_code cod
 static bool owned_now(const struct plan_item *item)
 {
 	if (item->kind == ITEM_SYSCTL)
-		return item->had_record;
+		return item->setting->had_record;
 	return item->ours && item->before;
 }
 
@@ -131,7 +131,7 @@ static void status_json(FILE *out, const struct plan *plan, enum status_code cod
 		}
 		if (item->kind == ITEM_SYSCTL && item->wanted) {
 			json_key(&json, "wanted_minimum");
-			json_int(&json, item->desired);
+			json_int(&json, item->setting->desired);
 		}
 		json_key(&json, "note");
 		json_string(&json, item->note);

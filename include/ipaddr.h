@@ -57,6 +57,11 @@ int ipaddr_qsort_cmp(const void *a, const void *b);
  * none): the one binary search behind every lookup. */
 size_t ipaddr_lower_bound(const void *base, size_t count, size_t stride, size_t offset,
 			  const struct ipaddr *key);
+/* The same, starting from *HINT (the previous answer, updated): a run of
+ * ascending keys, as configurations usually list VIPs, costs O(1) a key
+ * instead of O(log COUNT); any other key falls back to the whole search. */
+size_t ipaddr_lower_bound_near(const void *base, size_t count, size_t stride, size_t offset,
+			       const struct ipaddr *key, size_t *hint);
 
 /* qsort, unless the array already is in order (dumps and state files
  * usually are): one pass instead of n log n comparisons. */

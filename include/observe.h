@@ -41,17 +41,26 @@ void observed_free(struct observed *obs);
 /* Re-read only the ARP sysctls (for the daemon's periodic check). */
 void observed_refresh_sysctls(struct observed *obs);
 
-/* Lookups for the planner (pure). */
+/* Lookups for the planner (pure). Those taking a hint remember where the
+ * previous lookup ended (NULL: none): zeroed before a pass, it makes a run
+ * of ascending addresses cost O(1) each against 10 000 observed ones. */
+struct observed_hint {
+	size_t addr, route;
+};
+
 const struct rtnl_link *observed_link(const struct observed *obs, const char *name);
 /* The address ADDR with the host prefix on lo, or NULL. */
-const struct rtnl_addr *observed_lo_addr(const struct observed *obs, const struct ipaddr *addr);
+const struct rtnl_addr *observed_lo_addr(const struct observed *obs, const struct ipaddr *addr,
+				       struct observed_hint *hint);
 /* ADDR on lo with another prefix length, or on another interface. */
-const struct rtnl_addr *observed_addr_elsewhere(const struct observed *obs, const struct ipaddr *addr);
+const struct rtnl_addr *observed_addr_elsewhere(const struct observed *obs, const struct ipaddr *addr,
+						struct observed_hint *hint);
 /* ADDR on interface IFINDEX, with any prefix length, or NULL. */
 const struct rtnl_addr *observed_addr_on(const struct observed *obs, int ifindex,
 					 const struct ipaddr *addr);
 /* A main-table host route to ADDR through lo (ours first), or NULL. */
-const struct rtnl_route *observed_lo_route(const struct observed *obs, const struct ipaddr *addr);
+const struct rtnl_route *observed_lo_route(const struct observed *obs, const struct ipaddr *addr,
+					  struct observed_hint *hint);
 /* The primary IPv4 address of IFINDEX (the first in the kernel's order that
  * is not secondary and not host-scoped), or NULL. */
 const struct rtnl_addr *observed_primary_ipv4(const struct observed *obs, int ifindex);

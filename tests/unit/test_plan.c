@@ -130,7 +130,7 @@ static const struct plan_item *find(const struct world *w, enum item_kind kind,
 		if (kind == ITEM_VIP || kind == ITEM_ROUTE) {
 			if (strcmp(ipaddr_format(&item->addr, text), target) == 0)
 				return item;
-		} else if (kind == ITEM_LINK && strcmp(item->iface, target) == 0) {
+		} else if (kind == ITEM_LINK && strcmp(item->setting->iface, target) == 0) {
 			return item;
 		}
 	}
@@ -142,7 +142,7 @@ static const struct plan_item *find_sysctl(const struct world *w, const char *if
 {
 	for (size_t i = 0; i < w->plan.count; i++) {
 		const struct plan_item *item = &w->plan.items[i];
-		if (item->kind == ITEM_SYSCTL && item->key == key && strcmp(item->iface, iface) == 0)
+		if (item->kind == ITEM_SYSCTL && item->setting->key == key && strcmp(item->setting->iface, iface) == 0)
 			return item;
 	}
 	return NULL;
@@ -229,7 +229,7 @@ static void test_own_sysctl_follows_config(void **state)
 	const struct plan_item *item = find_sysctl(&w, "all", ARP_IGNORE);
 	assert_int_equal(item->action, ACTION_SET);
 	assert_int_equal(item->after, 1);
-	assert_int_equal(item->record.original, 0);
+	assert_int_equal(item->setting->record.original, 0);
 	release(&w);
 }
 
@@ -323,7 +323,7 @@ static void test_withdraw_restores(void **state)
 	assert_int_equal(find(&w, ITEM_ROUTE, "10.1.1.1")->action, ACTION_REMOVE);
 	const struct plan_item *ignore = find_sysctl(&w, "all", ARP_IGNORE);
 	assert_int_equal(ignore->action, ACTION_SET);
-	assert_true(ignore->restore);
+	assert_true(ignore->setting->restore);
 	assert_int_equal(ignore->after, 0);
 	const struct plan_item *announce = find_sysctl(&w, "all", ARP_ANNOUNCE);
 	assert_int_equal(announce->action, ACTION_NONE);

@@ -8,13 +8,24 @@
 
 #include "report.h"
 
+/* A setting for a hand-made item; a few at a time are enough for a test. */
+static struct plan_setting *setting(const char *iface, enum sysctl_key key)
+{
+	static struct plan_setting pool[8];
+	static size_t next;
+	struct plan_setting *s = &pool[next++ % 8];
+
+	memset(s, 0, sizeof(*s));
+	strcpy(s->iface, iface);
+	s->key = key;
+	return s;
+}
+
 static struct plan_item sysctl_item(const char *iface, int before, int after)
 {
-	struct plan_item item = { .kind = ITEM_SYSCTL, .action = ACTION_SET, .key = ARP_IGNORE,
-				  .before = before, .after = after, .wanted = true };
-
-	strcpy(item.iface, iface);
-	return item;
+	return (struct plan_item){ .kind = ITEM_SYSCTL, .action = ACTION_SET,
+				   .setting = setting(iface, ARP_IGNORE), .before = before,
+				   .after = after, .wanted = true };
 }
 
 static struct plan_item vip_item(const char *text, enum item_action action)
@@ -138,7 +149,8 @@ static void test_repair_lines(void **state)
 	struct plan_item sysctl = sysctl_item("all", 0, 1);
 	struct plan_item vip = vip_item("10.0.0.1", ACTION_ADD);
 	struct plan_item dropped = vip_item("2001:db8::1", ACTION_REMOVE);
-	struct plan_item link = { .kind = ITEM_LINK, .action = ACTION_SET, .iface = "lo", .after = 1 };
+	struct plan_item link = { .kind = ITEM_LINK, .action = ACTION_SET,
+				  .setting = setting("lo", ARP_IGNORE), .after = 1 };
 	char line[256];
 
 	(void)state;

@@ -129,8 +129,10 @@ static int parse_addr_line(const char *line, struct owned *owned)
 static int parse_line(char *line, struct owned *owned)
 {
 	struct saved_sysctl saved;
+	size_t len = strlen(line);
 
-	line[strcspn(line, "\r\n")] = '\0';
+	if (len && line[len - 1] == '\r')
+		line[len - 1] = '\0';
 	if (!line[0] || line[0] == '#')
 		return 0;
 	if (strncmp(line, "sysctl ", 7) == 0) {
@@ -142,79 +144,135 @@ static int parse_line(char *line, struct owned *owned)
 	return parse_addr_line(line, owned);
 }
 
-void state_parse(const char *text, struct owned *owned, int *skipped)
+static size_t count_lines(const char *text)
 {
-	char *copy = xstrdup(text), *save = NULL;
+	size_t lines = 1;
 
+	for (const char *nl = text; (nl = strchr(nl, '\n')); nl++)
+		lines++;
+	return lines;
+}
+
+/* Room for every line in each list: only the pages a list fills are ever
+ * touched, and 20 000 lines are not copied a dozen times while growing. */
+static void reserve_lists(struct owned *owned, size_t lines)
+{
+	struct addr_list *lists[] = { &owned->addrs, &owned->routes, &owned->adopted };
+
+	for (size_t i = 0; i < 3; i++) {
+		lists[i]->items = xcalloc(lines, sizeof(*lists[i]->items));
+		lists[i]->capacity = lines;
+	}
+}
+
+/* Parse TEXT in place: its newlines become line ends. */
+static void parse_text(char *text, struct owned *owned, int *skipped)
+{
 	memset(owned, 0, sizeof(*owned));
 	*skipped = 0;
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+	reserve_lists(owned, count_lines(text));
+	for (char *line = text, *end; line; line = end) {
+		end = strchr(line, '\n');
+		if (end)
+			*end++ = '\0';
 		if (parse_line(line, owned) < 0)
 			(*skipped)++;
-	free(copy);
+	}
 	addr_list_sort(&owned->addrs);
 	addr_list_sort(&owned->routes);
 	addr_list_sort(&owned->adopted);
 }
 
-/* One "WORD ADDRESS" line per address, assembled in a buffer: a state of
- * 10 000 VIPs is written in one go, not through 40 000 stdio calls. */
-static void format_list(FILE *out, const char *word, const struct addr_list *list)
+void state_parse(const char *text, struct owned *owned, int *skipped)
 {
-	size_t word_len = strlen(word), used = 0, cap = list->count * (word_len + IPADDR_TEXT_MAX + 2);
-	char *buf = xmalloc(cap);
+	char *copy = xstrdup(text);
 
-	for (size_t i = 0; i < list->count; i++) {
-		memcpy(buf + used, word, word_len);
-		used += word_len;
-		buf[used++] = ' ';
-		ipaddr_format(&list->items[i], buf + used);
-		used += strlen(buf + used);
-		buf[used++] = '\n';
-	}
-	fwrite(buf, 1, used, out);
-	free(buf);
+	parse_text(copy, owned, skipped);
+	free(copy);
 }
 
+/* The longest line of each kind, with its newline (arp_announce is the
+ * longest key name). */
+#define ADDR_LINE_MAX (sizeof("adopted ") + IPADDR_TEXT_MAX)
+#define SYSCTL_LINE_MAX (sizeof("sysctl  arp_announce ") + IFNAMSIZ + 2 * 12 + 2)
+
+/* One "WORD ADDRESS" line per address, at OUT; returns the end. */
+static char *format_list(char *out, const char *word, const struct addr_list *list)
+{
+	size_t word_len = strlen(word);
+
+	for (size_t i = 0; i < list->count; i++) {
+		memcpy(out, word, word_len);
+		out += word_len;
+		*out++ = ' ';
+		ipaddr_format(&list->items[i], out);
+		out += strlen(out);
+		*out++ = '\n';
+	}
+	return out;
+}
+
+/* Assembled in one buffer sized up front: a state of 10 000 VIPs is
+ * written in one go, not grown and copied line by line. */
 char *state_format(const struct owned *owned)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
+	size_t lines = owned->addrs.count + owned->routes.count + owned->adopted.count;
+	char *text = xmalloc(sizeof(STATE_HEADER) + lines * ADDR_LINE_MAX +
+			     owned->sysctl_count * SYSCTL_LINE_MAX);
+	char *out = text + strlen(strcpy(text, STATE_HEADER));
 
-	if (!out)
-		abort();
-	fputs(STATE_HEADER, out);
-	format_list(out, "addr", &owned->addrs);
-	format_list(out, "route", &owned->routes);
-	format_list(out, "adopted", &owned->adopted);
+	out = format_list(out, "addr", &owned->addrs);
+	out = format_list(out, "route", &owned->routes);
+	out = format_list(out, "adopted", &owned->adopted);
 	for (size_t i = 0; i < owned->sysctl_count; i++) {
 		const struct saved_sysctl *s = &owned->sysctls[i];
-		fprintf(out, "sysctl %s %s %d %d\n", s->iface, sysctl_key_name(s->key),
-			s->original, s->set);
+		out += sprintf(out, "sysctl %s %s %d %d\n", s->iface, sysctl_key_name(s->key),
+			       s->original, s->set);
 	}
-	fclose(out);
+	*out = '\0';
 	return text;
+}
+
+/* The whole of FD, read into a buffer the size fstat gives (grown if the
+ * file grows meanwhile). */
+static int read_whole(int fd, char **text)
+{
+	struct stat st;
+	size_t cap, used = 0;
+	ssize_t n;
+
+	cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+	*text = xmalloc(cap);
+	while ((n = read(fd, *text + used, cap - used - 1)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = -errno;
+			free(*text);
+			*text = NULL;
+			return err;
+		}
+		used += (size_t)n;
+		if (used + 1 == cap)
+			*text = xrealloc_array(*text, cap *= 2, 1);
+	}
+	(*text)[used] = '\0';
+	return 0;
 }
 
 int state_read_file(const char *dir, const char *name, char **text)
 {
 	char path[PATH_MAX];
-	FILE *in;
-	size_t cap = 0, len;
+	int fd, err;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	in = fopen(path, "re");
 	*text = NULL;
-	if (!in)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -errno;
-	len = getdelim(text, &cap, '\0', in);
-	fclose(in);
-	if (len == (size_t)-1) {
-		free(*text);
-		*text = xstrdup("");
-	}
-	return 0;
+	err = read_whole(fd, text);
+	close(fd);
+	return err;
 }
 
 int state_load(const char *dir, struct owned *owned, int *skipped)
@@ -229,7 +287,7 @@ int state_load(const char *dir, struct owned *owned, int *skipped)
 		return 0;
 	if (err)
 		return err;
-	state_parse(text, owned, skipped);
+	parse_text(text, owned, skipped);
 	free(text);
 	return 0;
 }

@@ -29,6 +29,18 @@ static void mark_result(struct plan_item *item, const struct nl_result *result)
 	mark_failed(item, result->error, nl_result_text(result, text, sizeof(text)));
 }
 
+/* A sysctl raised for the configuration (before any VIP appears). */
+static bool raises_sysctl(const struct plan_item *item)
+{
+	return item->kind == ITEM_SYSCTL && item->action == ACTION_SET && !item->setting->restore;
+}
+
+/* A sysctl put back to the value lvsagent found (after the VIPs are gone). */
+static bool restores_sysctl(const struct plan_item *item)
+{
+	return item->kind == ITEM_SYSCTL && item->action == ACTION_SET && item->setting->restore;
+}
+
 static void write_sysctl(struct plan_item *item)
 {
 	int err = sysctl_write(item->setting->iface, item->setting->key, item->after);
@@ -95,8 +107,8 @@ static size_t skip_protection(struct plan *plan)
 
 	for (size_t i = 0; i < plan->count; i++) {
 		struct plan_item *item = &plan->items[i];
-		bool protective = (item->kind == ITEM_LINK || item->kind == ITEM_SYSCTL) &&
-				  item->action == ACTION_SET && !item->setting->restore;
+		bool protective = (item->kind == ITEM_LINK && item->action == ACTION_SET) ||
+				  raises_sysctl(item);
 		if (!protective)
 			continue;
 		mark_failed(item, -ECANCELED, "not attempted: the nftables table failed first");
@@ -121,7 +133,7 @@ static size_t protect(struct nl_conn *conn, struct nl_conn *nfnl, int lo_ifindex
 		struct plan_item *item = &plan->items[i];
 		if (item->kind == ITEM_LINK && item->action == ACTION_SET) {
 			bring_lo_up(conn, lo_ifindex, item);
-		} else if (item->kind == ITEM_SYSCTL && item->action == ACTION_SET && !item->setting->restore) {
+		} else if (raises_sysctl(item)) {
 			write_sysctl(item);
 		} else {
 			continue;
@@ -231,7 +243,7 @@ static size_t restore(struct nl_conn *nfnl, struct plan *plan)
 
 	for (size_t i = 0; i < plan->count; i++) {
 		struct plan_item *item = &plan->items[i];
-		if (item->kind != ITEM_SYSCTL || item->action != ACTION_SET || !item->setting->restore)
+		if (!restores_sysctl(item))
 			continue;
 		if (blocked)
 			mark_failed(item, -ECANCELED, "not attempted: a VIP could not be removed");

@@ -28,7 +28,8 @@ const char *item_target(const struct plan_item *item, char *buf, size_t len)
 
 	switch (item->kind) {
 	case ITEM_SYSCTL:
-		snprintf(buf, len, "net.ipv4.conf.%s.%s", item->setting->iface, sysctl_key_name(item->setting->key));
+		snprintf(buf, len, "net.ipv4.conf.%s.%s", item->setting->iface,
+			 sysctl_key_name(item->setting->key));
 		break;
 	case ITEM_LINK:
 		snprintf(buf, len, "%s", item->setting->iface);

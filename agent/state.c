@@ -160,7 +160,7 @@ static void reserve_lists(struct owned *owned, size_t lines)
 	struct addr_list *lists[] = { &owned->addrs, &owned->routes, &owned->adopted };
 
 	for (size_t i = 0; i < 3; i++) {
-		lists[i]->items = xcalloc(lines, sizeof(*lists[i]->items));
+		lists[i]->items = xrealloc_array(NULL, lines, sizeof(*lists[i]->items));
 		lists[i]->capacity = lines;
 	}
 }

@@ -53,7 +53,8 @@ const struct rtnl_link *observed_link(const struct observed *obs, const char *na
 const struct rtnl_addr *observed_lo_addr(const struct observed *obs, const struct ipaddr *addr,
 				       struct observed_hint *hint);
 /* ADDR on lo with another prefix length, or on another interface. */
-const struct rtnl_addr *observed_addr_elsewhere(const struct observed *obs, const struct ipaddr *addr,
+const struct rtnl_addr *observed_addr_elsewhere(const struct observed *obs,
+						const struct ipaddr *addr,
 						struct observed_hint *hint);
 /* ADDR on interface IFINDEX, with any prefix length, or NULL. */
 const struct rtnl_addr *observed_addr_on(const struct observed *obs, int ifindex,

@@ -7,6 +7,7 @@
 #     nftables installs the table (and puts the 6 arp sysctls back);
 #   everything: `lvsagent start` with suppression = nftables into an empty
 #     namespace, against `nft -f` plus `ip -batch` for addresses and routes.
+#   The peak RSS of one more table-only run of each side follows.
 #   usage: nft.sh LVSAGENT [ROUNDS]
 LVSAGENT=${1:?usage: nft.sh /path/to/lvsagent [ROUNDS]}
 ROUNDS=${2:-5}
@@ -21,6 +22,9 @@ fresh_uplink_ns() {
 	ip -n "$NS_RS" addr add 10.77.0.3/24 dev eth0
 }
 in_ns() { ip netns exec "$NS_RS" "$@"; }
+# peak_kib COMMAND...: the peak RSS of COMMAND run in the namespace, in KiB
+# (GNU time inside it, so that ip netns exec's own pages do not count).
+peak_kib() { in_ns /usr/bin/time -f %M -o "$TMP/peak" "$@" >/dev/null 2>&1; cat "$TMP/peak"; }
 
 bench() {
 	local n=$1
@@ -56,11 +60,17 @@ bench() {
 		fresh_uplink_ns
 		time_ms in_ns sh -c "nft -f $TMP/table.nft && ip -batch $TMP/addrs.batch" >>"$TMP/d.ms"
 	done
-	local a b c d
+	local a b c d a_kib b_kib
+	fresh_uplink_ns
+	in_ns "$LVSAGENT" -c "$TMP/sysctl.conf" start >/dev/null
+	a_kib=$(peak_kib "$LVSAGENT" -c "$TMP/nft.conf" apply)
+	fresh_uplink_ns
+	b_kib=$(peak_kib nft -f "$TMP/table.nft")
 	a=$(median <"$TMP/a.ms"); b=$(median <"$TMP/b.ms")
 	c=$(median <"$TMP/c.ms"); d=$(median <"$TMP/d.ms")
 	echo "$n VIPs, median of $ROUNDS alternating runs:"
 	printf '  table only:  lvsagent %8.1f ms   nft -f %8.1f ms   ratio %s (target <= 1.0)\n' "$a" "$b" "$(ratio "$a" "$b" 2)"
+	printf '  peak RSS, table only:  lvsagent %s KiB   nft -f %s KiB\n' "$a_kib" "$b_kib"
 	printf '  everything:  lvsagent %8.1f ms   nft -f + ip -batch %8.1f ms   ratio %s\n' "$c" "$d" "$(ratio "$c" "$d" 2)"
 }
 

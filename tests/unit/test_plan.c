@@ -142,7 +142,8 @@ static const struct plan_item *find_sysctl(const struct world *w, const char *if
 {
 	for (size_t i = 0; i < w->plan.count; i++) {
 		const struct plan_item *item = &w->plan.items[i];
-		if (item->kind == ITEM_SYSCTL && item->setting->key == key && strcmp(item->setting->iface, iface) == 0)
+		if (item->kind == ITEM_SYSCTL && item->setting->key == key &&
+		    strcmp(item->setting->iface, iface) == 0)
 			return item;
 	}
 	return NULL;

@@ -79,7 +79,8 @@ const char *item_change(const struct plan_item *item, char *buf, size_t len)
 	char view[128], target[96];
 
 	if (item->kind == ITEM_SYSCTL) {
-		snprintf(buf, len, "%s sysctl %s = %d (was %d)", item->setting->restore ? "restore" : "set",
+		snprintf(buf, len, "%s sysctl %s = %d (was %d)",
+			 item->setting->restore ? "restore" : "set",
 			 item_target(item, target, sizeof(target)), item->after, item->before);
 	} else if (item->kind == ITEM_LINK) {
 		snprintf(buf, len, "set link %s up", item->setting->iface);

@@ -169,7 +169,8 @@ size_t ipaddr_lower_bound_near(const void *base, size_t count, size_t stride, si
 	if (lo > count || (lo > 0 && ipaddr_compare(nth(base, lo - 1, stride, offset), key) >= 0))
 		return *hint = search(base, 0, count, stride, offset, key);
 	/* Gallop: windows of 1, 2, 4... until one ends at or past KEY. */
-	while (lo + step <= count && ipaddr_compare(nth(base, lo + step - 1, stride, offset), key) < 0) {
+	while (lo + step <= count &&
+	       ipaddr_compare(nth(base, lo + step - 1, stride, offset), key) < 0) {
 		lo += step;
 		step *= 2;
 	}

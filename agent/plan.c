@@ -574,8 +574,10 @@ static void owned_after_addr(const struct plan_item *item, struct owned *owned)
 
 static void owned_after_sysctl(const struct plan_item *item, struct owned *owned)
 {
-	if (took_effect(item) ? item->setting->has_record : item->setting->had_record)
-		owned_add_sysctl(owned, took_effect(item) ? &item->setting->record : &item->setting->prior);
+	const struct plan_setting *s = item->setting;
+
+	if (took_effect(item) ? s->has_record : s->had_record)
+		owned_add_sysctl(owned, took_effect(item) ? &s->record : &s->prior);
 }
 
 void plan_owned_after(const struct plan *plan, struct owned *owned)

@@ -155,9 +155,11 @@ ip netns exec "$NS_RS" nft -i <"$TMP/fifo" >/dev/null 2>&1 &
 exec 3>"$TMP/fifo"
 echo 'add table arp lvsagent { flags owner; }' >&3
 for _ in $(seq 20); do in_rs nft list tables | grep -q 'arp lvsagent' && break; sleep 0.05; done
+in_rs nft list table arp lvsagent >"$TMP/owned.before"
 nftables_config "suppression = both"
 run_agent "$TMP/out" "$TMP/err" -c "$conf" start
 expect_eq "a refused table: exit 1" 1 "$RC"
+check "the table that was there is intact" diff -u "$TMP/owned.before" <(in_rs nft list table arp lvsagent)
 check "with the kernel's reason" grep -q "could not replace nft table arp lvsagent.*: Operation not permitted" "$TMP/err"
 check "the sysctls were not applied alone" grep -q "not attempted: the nftables table failed first" "$TMP/err"
 expect_eq "all.arp_ignore is still 0" 0 "$(rs_sysctl_get all arp_ignore)"

@@ -2,10 +2,12 @@
 #include "apply.h"
 
 #include <errno.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "nft.h"
 #include "rtnl.h"
 #include "sysctl.h"
@@ -66,11 +68,18 @@ static void bring_lo_up(struct nl_conn *conn, int lo_ifindex, struct plan_item *
 	mark_result(item, &result);
 }
 
-/* The table replaced (or deleted) in one transaction: all or nothing. */
-static void change_nft(struct nl_conn *nfnl, const struct plan *plan, struct plan_item *item)
+/* The table replaced (or deleted) in one transaction: all or nothing.
+ * While a LISTENER of ours is in nftables' group the kernel builds a
+ * notification of every set element for it, a third of the time a
+ * 10 000-VIP table takes: it leaves the group meanwhile, and its owner
+ * re-reads the table afterwards for anything it missed. */
+static void change_nft(struct nl_conn *nfnl, struct nl_conn *listener, const struct plan *plan,
+		       struct plan_item *item)
 {
 	struct nl_batch batch;
 	struct nl_result failure;
+	bool muted;
+	int err;
 
 	if (!nfnl->sock) {
 		mark_failed(item, -EPROTONOSUPPORT, "this kernel has no nftables");
@@ -81,10 +90,14 @@ static void change_nft(struct nl_conn *nfnl, const struct plan *plan, struct pla
 		nft_put_delete(&batch);
 	else
 		nft_put_replace(&batch, &plan->nft, item->before != 0);
+	muted = listener && netlink_membership(listener, NFNLGRP_NFTABLES, false) == 0;
 	if (nft_commit(nfnl, &batch, &failure) == 0)
 		item->done = true;
 	else
 		mark_result(item, &failure);
+	if (muted && (err = netlink_membership(listener, NFNLGRP_NFTABLES, true)) < 0)
+		log_error("cannot listen to nftables again (%s): changes to the table will go "
+			  "unnoticed until the next check", strerror(-err));
 	nl_batch_free(&batch);
 }
 
@@ -118,14 +131,14 @@ static size_t skip_protection(struct plan *plan)
 }
 
 /* Step 1: everything that must hold before a VIP appears. */
-static size_t protect(struct nl_conn *conn, struct nl_conn *nfnl, int lo_ifindex,
-		      struct plan *plan)
+static size_t protect(struct nl_conn *conn, struct nl_conn *nfnl, struct nl_conn *listener,
+		      int lo_ifindex, struct plan *plan)
 {
 	struct plan_item *table = nft_item(plan, false);
 	size_t failed = 0;
 
 	if (table) {
-		change_nft(nfnl, plan, table);
+		change_nft(nfnl, listener, plan, table);
 		if (!table->done)
 			return 1 + skip_protection(plan);
 	}
@@ -229,7 +242,7 @@ static bool vip_removal_failed(const struct plan *plan)
 
 /* Step 3: values put back and the table deleted only once no VIP of ours
  * is left behind. */
-static size_t restore(struct nl_conn *nfnl, struct plan *plan)
+static size_t restore(struct nl_conn *nfnl, struct nl_conn *listener, struct plan *plan)
 {
 	bool blocked = vip_removal_failed(plan);
 	struct plan_item *table = nft_item(plan, true);
@@ -238,7 +251,7 @@ static size_t restore(struct nl_conn *nfnl, struct plan *plan)
 	if (table && blocked)
 		mark_failed(table, -ECANCELED, "not attempted: a VIP could not be removed");
 	else if (table)
-		change_nft(nfnl, plan, table);
+		change_nft(nfnl, listener, plan, table);
 	failed += table && !table->done;
 
 	for (size_t i = 0; i < plan->count; i++) {
@@ -254,14 +267,15 @@ static size_t restore(struct nl_conn *nfnl, struct plan *plan)
 	return failed;
 }
 
-size_t apply_plan(struct nl_conn *conn, struct nl_conn *nfnl, int lo_ifindex, struct plan *plan)
+size_t apply_plan(struct nl_conn *conn, struct nl_conn *nfnl, struct nl_conn *listener,
+		  int lo_ifindex, struct plan *plan)
 {
-	size_t failed = protect(conn, nfnl, lo_ifindex, plan);
+	size_t failed = protect(conn, nfnl, listener, lo_ifindex, plan);
 	bool protected = failed == 0;
 
 	if (!protected)
 		failed += skip_additions(plan);
 	failed += change_addresses(conn, lo_ifindex, plan, protected);
-	failed += restore(nfnl, plan);
+	failed += restore(nfnl, listener, plan);
 	return failed;
 }

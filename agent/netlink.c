@@ -79,6 +79,13 @@ void netlink_close(struct nl_conn *conn)
 	conn->sock = NULL;
 }
 
+int netlink_membership(struct nl_conn *conn, unsigned group, bool member)
+{
+	int option = member ? NETLINK_ADD_MEMBERSHIP : NETLINK_DROP_MEMBERSHIP;
+
+	return mnl_socket_setsockopt(conn->sock, option, &group, sizeof(group)) < 0 ? -errno : 0;
+}
+
 int netlink_fd(const struct nl_conn *conn)
 {
 	return mnl_socket_get_fd(conn->sock);

@@ -193,22 +193,38 @@ static int dump_elements(struct nl_conn *conn, struct nft_objects *objects)
 	return 0;
 }
 
-int nft_observe(struct nl_conn *conn, char **text)
+/* A table deleted while it is being read (`nft flush ruleset` racing a
+ * repair) makes a later dump fail with ENOENT: read it all again. */
+#define OBSERVE_ATTEMPTS 5
+
+static int observe_once(struct nl_conn *conn, char **text)
 {
 	struct nft_objects objects = { 0 };
 	struct dump dump = { .objects = &objects };
 	int err = dump_tables(conn, &dump);
 
 	*text = NULL;
-	if (!err && dump.found)
+	/* Without nf_tables the nfnetlink subsystem is missing altogether. */
+	if (err)
+		return err == -EINVAL || err == -ENOENT || err == -EOPNOTSUPP ? -EPROTONOSUPPORT
+									   : err;
+	if (dump.found)
 		err = dump_contents(conn, &dump);
 	if (!err && dump.found)
 		err = dump_elements(conn, &objects);
 	if (!err && dump.found)
 		*text = nft_objects_render(&objects);
 	nft_objects_free(&objects);
-	/* Without nf_tables the nfnetlink subsystem is missing altogether. */
-	return err == -EINVAL || err == -ENOENT || err == -EOPNOTSUPP ? -EPROTONOSUPPORT : err;
+	return err == -ENOENT ? -EAGAIN : err;
+}
+
+int nft_observe(struct nl_conn *conn, char **text)
+{
+	int err = -EAGAIN;
+
+	for (int attempt = 0; attempt < OBSERVE_ATTEMPTS && err == -EAGAIN; attempt++)
+		err = observe_once(conn, text);
+	return err;
 }
 
 int nft_commit(struct nl_conn *conn, struct nl_batch *batch, struct nl_result *failure)

@@ -106,6 +106,13 @@ void observed_refresh_sysctls(struct observed *obs)
 	obs->sysctl_count = obs->link_count + 1;
 }
 
+void observed_refresh_nft(struct nl_conn *nfnl, struct observed *obs)
+{
+	free(obs->nft_text);
+	obs->nft_text = NULL;
+	obs->nft_error = nft_observe(nfnl, &obs->nft_text);
+}
+
 int observe_host(struct nl_conn *conn, struct nl_conn *nfnl, struct observed *obs,
 		 const char **failed)
 {
@@ -129,7 +136,7 @@ int observe_host(struct nl_conn *conn, struct nl_conn *nfnl, struct observed *ob
 	observed_refresh_sysctls(obs);
 	observed_index(obs);
 	if (nfnl)
-		obs->nft_error = nft_observe(nfnl, &obs->nft_text);
+		observed_refresh_nft(nfnl, obs);
 	return 0;
 }
 

@@ -168,6 +168,13 @@ int session_observe(struct session *s)
 	return check_nftables(s);
 }
 
+int session_observe_table(struct session *s)
+{
+	observed_refresh_sysctls(&s->obs);
+	observed_refresh_nft(&s->nfnl, &s->obs);
+	return check_nftables(s);
+}
+
 int session_prepare(struct session *s)
 {
 	int code, err;
@@ -223,7 +230,7 @@ int session_execute(struct session *s, bool withdraw, struct plan *plan)
 	 * change, or reports that there is none. */
 	if (s->opts->check || s->daemon_pid > 0)
 		return EXIT_DONE;
-	failed = apply_plan(&s->conn, &s->nfnl, s->obs.lo_ifindex, plan);
+	failed = apply_plan(&s->conn, &s->nfnl, s->nft_listener, s->obs.lo_ifindex, plan);
 	s->applied_usec = notify_monotonic_usec();
 	code = save_state(s, plan);
 	return failed ? EXIT_RUNTIME : code;

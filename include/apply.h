@@ -14,7 +14,10 @@
  *      netlink batch (skipped for additions if step 1 failed);
  *   3. sysctls restored and the table deleted (skipped if a VIP removal
  *      failed).
- * CONN is rtnetlink, NFNL nfnetlink. Returns how many items failed. */
-size_t apply_plan(struct nl_conn *conn, struct nl_conn *nfnl, int lo_ifindex, struct plan *plan);
+ * CONN is rtnetlink, NFNL nfnetlink. LISTENER (or NULL) is a socket of
+ * the caller's own joined to nftables' notifications: it leaves the group
+ * while the table commits (see change_nft). Returns how many items failed. */
+size_t apply_plan(struct nl_conn *conn, struct nl_conn *nfnl, struct nl_conn *listener,
+		  int lo_ifindex, struct plan *plan);
 
 #endif

@@ -32,6 +32,8 @@ void netlink_close(struct nl_conn *conn);
 /* Take over FD, a bound netlink socket opened elsewhere (libnl's); closing
  * the connection closes FD. 0 or -errno. */
 int netlink_adopt(struct nl_conn *conn, int fd);
+/* Join (MEMBER) or leave the multicast GROUP. 0 or -errno. */
+int netlink_membership(struct nl_conn *conn, unsigned group, bool member);
 /* The socket's file descriptor, for poll/epoll. */
 int netlink_fd(const struct nl_conn *conn);
 

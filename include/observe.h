@@ -40,6 +40,10 @@ int observe_host(struct nl_conn *conn, struct nl_conn *nfnl, struct observed *ob
 void observed_free(struct observed *obs);
 /* Re-read only the ARP sysctls (for the daemon's periodic check). */
 void observed_refresh_sysctls(struct observed *obs);
+/* Re-read only lvsagent's nftables table (for the daemon, when nftables
+ * events alone came in: the rest of the picture is kept true by rtnetlink
+ * events, which each cause a whole observation). */
+void observed_refresh_nft(struct nl_conn *nfnl, struct observed *obs);
 
 /* Lookups for the planner (pure). Those taking a hint remember where the
  * previous lookup ended (NULL: none): zeroed before a pass, it makes a run

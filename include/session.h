@@ -26,6 +26,7 @@ struct session {
 	int lock_fd;			/* STATE_DIR/lock, while changing the host */
 	int daemon_fd;			/* STATE_DIR/daemon.pid, held by `run` */
 	uint64_t applied_usec;		/* CLOCK_MONOTONIC when the last apply was acked */
+	struct nl_conn *nft_listener;	/* the daemon's nftables monitor (see apply_plan) */
 	pid_t daemon_pid;		/* start/apply while a daemon runs: read-only */
 };
 
@@ -44,6 +45,10 @@ int session_read_config(struct session *s, struct config *cfg);
 
 /* Dump the kernel afresh into s->obs. Returns an exit code. */
 int session_observe(struct session *s);
+/* Re-read only lvsagent's nftables table, and the ARP sysctls (which send
+ * no events), into s->obs: the daemon, after nftables events alone.
+ * Returns an exit code. */
+int session_observe_table(struct session *s);
 
 /* Plan (converge to the configuration, or withdraw), then unless --check,
  * or a daemon manages the host (daemon_pid), apply the plan and record what

@@ -7,7 +7,9 @@
 #     nftables installs the table (and puts the 6 arp sysctls back);
 #   everything: `lvsagent start` with suppression = nftables into an empty
 #     namespace, against `nft -f` plus `ip -batch` for addresses and routes.
-#   The peak RSS of one more table-only run of each side follows.
+#   The peak RSS of one more table-only run of each side follows, and how
+#   long the daemon takes to put the table back after `nft flush ruleset`
+#   (measured inside it, kernel event to ACK, as the daemon logs it).
 #   usage: nft.sh LVSAGENT [ROUNDS]
 LVSAGENT=${1:?usage: nft.sh /path/to/lvsagent [ROUNDS]}
 ROUNDS=${2:-5}
@@ -25,6 +27,25 @@ in_ns() { ip netns exec "$NS_RS" "$@"; }
 # peak_kib COMMAND...: the peak RSS of COMMAND run in the namespace, in KiB
 # (GNU time inside it, so that ip netns exec's own pages do not count).
 peak_kib() { in_ns /usr/bin/time -f %M -o "$TMP/peak" "$@" >/dev/null 2>&1; cat "$TMP/peak"; }
+
+# flush_repairs CONF TIMES: the daemon's repair times (ms) after each of
+# TIMES `nft flush ruleset`, one per line.
+flush_repairs() {
+	local log=$TMP/daemon.log
+	sed 's/^\[agent\]/[agent]\nlog_level = debug/' "$1" >"$TMP/daemon.conf"
+	# ip netns exec becomes the daemon: $! is its pid. Its stdout is not
+	# this function's, which the caller reads to the end.
+	ip netns exec "$NS_RS" "$LVSAGENT" -c "$TMP/daemon.conf" run >/dev/null 2>"$log" &
+	local daemon=$!
+	for _ in $(seq 100); do grep -q "running:" "$log" && break; sleep 0.1; done
+	for _ in $(seq "$2"); do
+		in_ns nft flush ruleset
+		sleep 0.5
+	done
+	kill -TERM "$daemon"
+	wait "$daemon" || true
+	sed -n 's/.*repaired [0-9]* items\{0,1\} in \([0-9.]*\) ms.*/\1/p' "$log"
+}
 
 bench() {
 	local n=$1
@@ -60,7 +81,9 @@ bench() {
 		fresh_uplink_ns
 		time_ms in_ns sh -c "nft -f $TMP/table.nft && ip -batch $TMP/addrs.batch" >>"$TMP/d.ms"
 	done
-	local a b c d a_kib b_kib
+	local a b c d a_kib b_kib repairs
+	fresh_uplink_ns
+	repairs=$(flush_repairs "$TMP/nft.conf" 5 | sort -n)
 	fresh_uplink_ns
 	in_ns "$LVSAGENT" -c "$TMP/sysctl.conf" start >/dev/null
 	a_kib=$(peak_kib "$LVSAGENT" -c "$TMP/nft.conf" apply)
@@ -71,6 +94,8 @@ bench() {
 	echo "$n VIPs, median of $ROUNDS alternating runs:"
 	printf '  table only:  lvsagent %8.1f ms   nft -f %8.1f ms   ratio %s (target <= 1.0)\n' "$a" "$b" "$(ratio "$a" "$b" 2)"
 	printf '  peak RSS, table only:  lvsagent %s KiB   nft -f %s KiB\n' "$a_kib" "$b_kib"
+	printf '  daemon, table back after nft flush ruleset: median %s ms, max %s ms of %s (target < 100 ms)\n' \
+		"$(median <<<"$repairs")" "$(tail -1 <<<"$repairs")" "$(wc -l <<<"$repairs")"
 	printf '  everything:  lvsagent %8.1f ms   nft -f + ip -batch %8.1f ms   ratio %s\n' "$c" "$d" "$(ratio "$c" "$d" 2)"
 }
 

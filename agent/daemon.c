@@ -232,17 +232,18 @@ static bool converge_once(struct daemon *d, uint64_t event_usec, const char *ver
 	return table;
 }
 
-/* Whether the table as last read differs from the configuration. */
-static bool table_differs(struct daemon *d)
+/* How many of the things the kernel sends no event for (the sysctls, and
+ * the table while lvsagent's listener was away) differ from the
+ * configuration in the picture as last read. */
+static size_t unevented_drift(struct daemon *d)
 {
 	struct plan plan;
-	bool differs = false;
+	size_t changes;
 
 	plan_converge_sysctls(&d->s->cfg.rs, &d->s->obs, &d->s->owned, &plan);
-	for (size_t i = 0; i < plan.count; i++)
-		differs |= plan.items[i].kind == ITEM_NFT && plan.items[i].action != ACTION_NONE;
+	changes = plan_change_count(&plan);
 	plan_free(&plan);
-	return differs;
+	return changes;
 }
 
 /* The nftables listener is out of its group while the table commits (see
@@ -256,7 +257,7 @@ static void converge(struct daemon *d, uint64_t event_usec, const char *verb,
 		     enum observe_scope scope)
 {
 	for (int round = 0; round < CONVERGE_ROUNDS; round++) {
-		if (!converge_once(d, event_usec, verb, scope) || !table_differs(d))
+		if (!converge_once(d, event_usec, verb, scope) || !unevented_drift(d))
 			break;
 		event_usec = notify_monotonic_usec();
 		verb = NULL;
@@ -269,14 +270,8 @@ static void converge(struct daemon *d, uint64_t event_usec, const char *verb,
  * when they drifted. */
 static void check_sysctls(struct daemon *d)
 {
-	struct plan plan;
-	size_t changes;
-
 	observed_refresh_sysctls(&d->s->obs);
-	plan_converge_sysctls(&d->s->cfg.rs, &d->s->obs, &d->s->owned, &plan);
-	changes = plan_change_count(&plan);
-	plan_free(&plan);
-	if (changes)
+	if (unevented_drift(d))
 		converge(d, notify_monotonic_usec(), NULL, OBSERVE_ALL);
 }
 

@@ -147,21 +147,14 @@ static void json_dest(struct json *json, const struct ipvs_dest *dest, bool coun
 	char where[IPADDR_TEXT_MAX + 10];
 
 	json_object_begin(json);
-	json_key(json, "address");
-	json_string(json, director_format_addrport(&dest->addr, dest->port, where, sizeof(where)));
-	json_key(json, "method");
-	json_string(json, director_method_name(dest->fwd));
-	json_key(json, "weight");
-	json_int(json, dest->weight);
-	json_key(json, "u_threshold");
-	json_int(json, dest->u_threshold);
-	json_key(json, "l_threshold");
-	json_int(json, dest->l_threshold);
+	json_field_string(json, "address", director_format_addrport(&dest->addr, dest->port, where, sizeof(where)));
+	json_field_string(json, "method", director_method_name(dest->fwd));
+	json_field_int(json, "weight", dest->weight);
+	json_field_int(json, "u_threshold", dest->u_threshold);
+	json_field_int(json, "l_threshold", dest->l_threshold);
 	if (counters) {
-		json_key(json, "active");
-		json_int(json, dest->active);
-		json_key(json, "inactive");
-		json_int(json, dest->inactive);
+		json_field_int(json, "active", dest->active);
+		json_field_int(json, "inactive", dest->inactive);
 	}
 	json_object_end(json);
 }
@@ -172,24 +165,16 @@ static void json_row(struct json *json, const struct row *row)
 	char text[80];
 
 	json_object_begin(json);
-	json_key(json, "name");
-	json_string(json, row->name);
-	json_key(json, "virtual");
-	json_string(json, director_format_virtual(svc, text, sizeof(text)));
-	json_key(json, "state");
-	json_string(json, state_names[row->state]);
-	json_key(json, "managed");
-	json_bool(json, row->state != ST_UNMANAGED);
-	json_key(json, "adopted");
-	json_bool(json, row->adopted);
-	json_key(json, "scheduler");
-	json_string(json, svc->scheduler);
-	json_key(json, "persistence");
-	json_int(json, svc->timeout);
+	json_field_string(json, "name", row->name);
+	json_field_string(json, "virtual", director_format_virtual(svc, text, sizeof(text)));
+	json_field_string(json, "state", state_names[row->state]);
+	json_field_bool(json, "managed", row->state != ST_UNMANAGED);
+	json_field_bool(json, "adopted", row->adopted);
+	json_field_string(json, "scheduler", svc->scheduler);
+	json_field_int(json, "persistence", svc->timeout);
 	json_key(json, "netmask");
 	json_netmask(json, svc);
-	json_key(json, "flags");
-	json_string(json, director_format_flags(svc, text, sizeof(text)));
+	json_field_string(json, "flags", director_format_flags(svc, text, sizeof(text)));
 	json_key(json, "realservers");
 	json_array_begin(json);
 	for (size_t i = 0; i < svc->dest_count; i++)
@@ -206,14 +191,12 @@ static void status_json(FILE *out, const struct ipvs_table *kernel, const struct
 
 	json_init(&json, out);
 	json_object_begin(&json);
-	json_key(&json, "in_place");
-	json_bool(&json, code == EXIT_DONE);
+	json_field_bool(&json, "in_place", code == EXIT_DONE);
 	json_key(&json, "ipvs_version");
 	snprintf(text, sizeof(text), "%u.%u.%u", (info->version >> 16) & 0xff,
 		 (info->version >> 8) & 0xff, info->version & 0xff);
 	json_string(&json, text);
-	json_key(&json, "connection_table_size");
-	json_int(&json, info->conn_tab_size);
+	json_field_int(&json, "connection_table_size", info->conn_tab_size);
 	json_key(&json, "services");
 	json_array_begin(&json);
 	for (size_t i = 0; i < kernel->count; i++)

@@ -87,6 +87,24 @@ void json_bool(struct json *json, bool value)
 	fputs(value ? "true" : "false", json->out);
 }
 
+void json_field_string(struct json *json, const char *key, const char *value)
+{
+	json_key(json, key);
+	json_string(json, value);
+}
+
+void json_field_int(struct json *json, const char *key, long long value)
+{
+	json_key(json, key);
+	json_int(json, value);
+}
+
+void json_field_bool(struct json *json, const char *key, bool value)
+{
+	json_key(json, key);
+	json_bool(json, value);
+}
+
 void json_null(struct json *json)
 {
 	before_value(json);

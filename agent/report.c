@@ -108,12 +108,9 @@ static void report_text(FILE *out, const struct plan *plan, const struct report_
 void report_json_change(struct json *json, const struct report_change *change)
 {
 	json_object_begin(json);
-	json_key(json, "action");
-	json_string(json, change->action);
-	json_key(json, "kind");
-	json_string(json, change->kind);
-	json_key(json, "target");
-	json_string(json, change->target);
+	json_field_string(json, "action", change->action);
+	json_field_string(json, "kind", change->kind);
+	json_field_string(json, "target", change->target);
 	json_key(json, "before");
 	if (change->numeric)
 		json_int(json, change->before_number);
@@ -125,8 +122,7 @@ void report_json_change(struct json *json, const struct report_change *change)
 	else
 		json_string(json, change->after);
 	if (change->error) {
-		json_key(json, "error");
-		json_string(json, change->error);
+		json_field_string(json, "error", change->error);
 	}
 	json_object_end(json);
 }
@@ -200,14 +196,10 @@ static void json_diff(struct json *json, const struct plan *plan, bool check)
 	char *before = view_text(plan, true, check), *after = view_text(plan, false, check);
 
 	json_object_begin(json);
-	json_key(json, "before");
-	json_string(json, before ? before : "");
-	json_key(json, "after");
-	json_string(json, after ? after : "");
-	json_key(json, "before_header");
-	json_string(json, "lvsagent: host before");
-	json_key(json, "after_header");
-	json_string(json, check ? "lvsagent: host after (check mode)" : "lvsagent: host after");
+	json_field_string(json, "before", before ? before : "");
+	json_field_string(json, "after", after ? after : "");
+	json_field_string(json, "before_header", "lvsagent: host before");
+	json_field_string(json, "after_header", check ? "lvsagent: host after (check mode)" : "lvsagent: host after");
 	json_object_end(json);
 	free(before);
 	free(after);
@@ -217,12 +209,9 @@ void report_json_open(struct json *json, FILE *out, bool changed, bool failed, c
 {
 	json_init(json, out);
 	json_object_begin(json);
-	json_key(json, "changed");
-	json_bool(json, changed);
-	json_key(json, "failed");
-	json_bool(json, failed);
-	json_key(json, "msg");
-	json_string(json, msg);
+	json_field_bool(json, "changed", changed);
+	json_field_bool(json, "failed", failed);
+	json_field_string(json, "msg", msg);
 }
 
 static void report_json(FILE *out, const struct plan *plan, const struct report_options *opts)

@@ -98,14 +98,11 @@ static void status_json(FILE *out, const struct plan *plan, enum status_code cod
 
 	json_init(&json, out);
 	json_object_begin(&json);
-	json_key(&json, "status");
-	json_string(&json, code_words(code));
-	json_key(&json, "exit_code");
-	json_int(&json, code);
+	json_field_string(&json, "status", code_words(code));
+	json_field_int(&json, "exit_code", code);
 	json_key(&json, "daemon");
 	json_object_begin(&json);
-	json_key(&json, "running");
-	json_bool(&json, daemon > 0);
+	json_field_bool(&json, "running", daemon > 0);
 	json_key(&json, "pid");
 	if (daemon > 0)
 		json_int(&json, daemon);
@@ -117,24 +114,17 @@ static void status_json(FILE *out, const struct plan *plan, enum status_code cod
 	for (size_t i = 0; i < plan->count; i++) {
 		const struct plan_item *item = &plan->items[i];
 		json_object_begin(&json);
-		json_key(&json, "kind");
-		json_string(&json, item_kind_name(item->kind));
-		json_key(&json, "target");
-		json_string(&json, item_target(item, target, sizeof(target)));
-		json_key(&json, "state");
-		json_string(&json, item_state(item));
-		json_key(&json, "ours");
-		json_bool(&json, owned_now(item));
+		json_field_string(&json, "kind", item_kind_name(item->kind));
+		json_field_string(&json, "target", item_target(item, target, sizeof(target)));
+		json_field_string(&json, "state", item_state(item));
+		json_field_bool(&json, "ours", owned_now(item));
 		if (item->kind == ITEM_SYSCTL) {
-			json_key(&json, "value");
-			json_int(&json, item->before);
+			json_field_int(&json, "value", item->before);
 		}
 		if (item->kind == ITEM_SYSCTL && item->wanted) {
-			json_key(&json, "wanted_minimum");
-			json_int(&json, item->setting->desired);
+			json_field_int(&json, "wanted_minimum", item->setting->desired);
 		}
-		json_key(&json, "note");
-		json_string(&json, item->note);
+		json_field_string(&json, "note", item->note);
 		json_object_end(&json);
 	}
 	json_array_end(&json);

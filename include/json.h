@@ -25,6 +25,10 @@ void json_key(struct json *json, const char *key);
 void json_string(struct json *json, const char *value);	/* NULL writes null */
 void json_int(struct json *json, long long value);
 void json_bool(struct json *json, bool value);
+/* A key and its value in one call: "KEY":VALUE. */
+void json_field_string(struct json *json, const char *key, const char *value);
+void json_field_int(struct json *json, const char *key, long long value);
+void json_field_bool(struct json *json, const char *key, bool value);
 void json_null(struct json *json);
 
 /* Write TEXT as a quoted JSON string: control characters as \uXXXX, bytes

@@ -37,6 +37,21 @@ static inline void observed_add_link(struct observed *obs, int ifindex, const ch
 	strcpy(link->name, name);
 }
 
+/* One more address in OBS; returned for the fields a test sets besides. */
+static inline struct rtnl_addr *observed_add_addr(struct observed *obs, int ifindex,
+						  const char *addr, int prefixlen)
+{
+	struct rtnl_addr *a;
+
+	obs->addrs = xrealloc_array(obs->addrs, obs->addr_count + 1, sizeof(*obs->addrs));
+	a = &obs->addrs[obs->addr_count++];
+	memset(a, 0, sizeof(*a));
+	a->ifindex = ifindex;
+	a->addr = ip(addr);
+	a->prefixlen = (uint8_t)prefixlen;
+	return a;
+}
+
 /* A configuration parsed from text, its errors sorted by line. */
 struct parsed {
 	struct config cfg;
@@ -49,6 +64,22 @@ static inline void parse_config(struct parsed *p, const char *name, const char *
 	memset(p, 0, sizeof(*p));
 	p->ret = config_parse_text(name, text, strlen(text), &p->cfg, &p->diag);
 	diag_sort(&p->diag);
+}
+
+/* Whether DIAG holds an error that reads TEXT. */
+static inline bool diag_has(const struct diag *diag, const char *text)
+{
+	for (size_t i = 0; i < diag->count; i++)
+		if (strcmp(diag->entries[i].text, text) == 0)
+			return true;
+	return false;
+}
+
+/* Every error in DIAG, for a failing test's output. */
+static inline void print_diagnostics(const struct diag *diag)
+{
+	for (size_t i = 0; i < diag->count; i++)
+		print_message("got: %s\n", diag->entries[i].text);
 }
 
 static inline void release_config(struct parsed *p)

@@ -37,8 +37,7 @@ static void expect_error(const char *text, const char *expected)
 	parse(&p, text);
 	assert_int_equal(p.ret, -1);
 	if (p.diag.count != 1)
-		for (size_t i = 0; i < p.diag.count; i++)
-			print_message("got: %s\n", p.diag.entries[i].text);
+		print_diagnostics(&p.diag);
 	assert_int_equal(p.diag.count, 1);
 	assert_string_equal(p.diag.entries[0].text, expected);
 	release_config(&p);
@@ -85,6 +84,28 @@ static void test_defaults(void **state)
 	assert_int_equal(p.cfg.rs.arp_ignore, 1);
 	assert_int_equal(p.cfg.rs.arp_announce, 2);
 	release_config(&p);
+}
+
+/* The three ways of suppressing ARP are all accepted (nftables was once
+ * refused as not yet available). */
+static void test_suppression_modes(void **state)
+{
+	static const struct { const char *word; enum suppression mode; } modes[] = {
+		{ "sysctl", SUPPRESS_SYSCTL }, { "nftables", SUPPRESS_NFTABLES },
+		{ "both", SUPPRESS_BOTH },
+	};
+	char text[96];
+	struct parsed p;
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(text, sizeof(text), "[realserver]\nvip = 10.0.0.1\nsuppression = %s\n",
+			 modes[i].word);
+		parse(&p, text);
+		assert_int_equal(p.ret, 0);
+		assert_int_equal(p.cfg.rs.suppression, modes[i].mode);
+		release_config(&p);
+	}
 }
 
 static void test_vip_lists(void **state)
@@ -288,6 +309,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_issue_example),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_suppression_modes),
 		cmocka_unit_test(test_vip_lists),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_bad_addresses),

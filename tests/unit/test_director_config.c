@@ -54,13 +54,11 @@ static void expect_error(const char *text, const char *expected)
 
 	parse(&p, text);
 	assert_int_equal(p.ret, -1);
-	for (size_t i = 0; i < p.diag.count; i++)
-		if (strcmp(p.diag.entries[i].text, expected) == 0) {
-			release_config(&p);
-			return;
-		}
-	for (size_t i = 0; i < p.diag.count; i++)
-		print_message("got: %s\n", p.diag.entries[i].text);
+	if (diag_has(&p.diag, expected)) {
+		release_config(&p);
+		return;
+	}
+	print_diagnostics(&p.diag);
 	fail_msg("expected: %s", expected);
 }
 

@@ -3,6 +3,7 @@
  * defaults made explicit, and every refusal with its NAME:LINE — with
  * nothing written when there is one. */
 #include "unit.h"
+#include "fixtures.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -84,13 +85,11 @@ static void expect_error(const char *input, const char *expected)
 	import(&imp, input);
 	assert_int_equal(imp.ret, -1);
 	assert_int_equal(imp.len, 0);
-	for (size_t i = 0; i < imp.diag.count; i++)
-		if (strcmp(imp.diag.entries[i].text, expected) == 0) {
-			release(&imp);
-			return;
-		}
-	for (size_t i = 0; i < imp.diag.count; i++)
-		print_message("got: %s\n", imp.diag.entries[i].text);
+	if (diag_has(&imp.diag, expected)) {
+		release(&imp);
+		return;
+	}
+	print_diagnostics(&imp.diag);
 	fail_msg("expected: %s", expected);
 }
 

@@ -99,12 +99,7 @@ static void add_link(struct world *w, int ifindex, const char *name, unsigned fl
 
 static void add_addr(struct world *w, int ifindex, const char *addr, int prefixlen)
 {
-	w->obs.addrs = xrealloc_array(w->obs.addrs, w->obs.addr_count + 1, sizeof(*w->obs.addrs));
-	struct rtnl_addr *a = &w->obs.addrs[w->obs.addr_count++];
-	memset(a, 0, sizeof(*a));
-	a->ifindex = ifindex;
-	a->addr = ip(addr);
-	a->prefixlen = (uint8_t)prefixlen;
+	observed_add_addr(&w->obs, ifindex, addr, prefixlen);
 }
 
 static void own_service(struct world *w, const char *text)
@@ -635,6 +630,17 @@ static void test_stop_ignores_configuration(void **state)
 static const char nat_service[] =
 	"[service web]\nvirtual = tcp 192.0.2.1:80\nrealserver = 10.0.0.11:8080 method=nat\n";
 
+/* What lvsagent records of ip_forward once the plan took effect (or not):
+ * the value it found and the value it wrote. */
+static void expect_forwarding_record(struct world *w, int original, int set)
+{
+	const struct saved_sysctl *saved = dir_owned_sysctl(&w->after, IP_FORWARD);
+
+	assert_non_null(saved);
+	assert_int_equal(saved->original, original);
+	assert_int_equal(saved->set, set);
+}
+
 static void test_nat_turns_forwarding_on(void **state)
 {
 	struct world w;
@@ -654,10 +660,7 @@ static void test_nat_turns_forwarding_on(void **state)
 	assert_null(sysctl_item(&w.plan, IPV6_FORWARDING));
 	/* Done: the value found is kept, to put back on stop. */
 	owned_after(&w, true);
-	const struct saved_sysctl *saved = dir_owned_sysctl(&w.after, IP_FORWARD);
-	assert_non_null(saved);
-	assert_int_equal(saved->original, 0);
-	assert_int_equal(saved->set, 1);
+	expect_forwarding_record(&w, 0, 1);
 	/* Not done: nothing was changed, nothing to remember. */
 	owned_after(&w, false);
 	assert_null(dir_owned_sysctl(&w.after, IP_FORWARD));
@@ -680,10 +683,7 @@ static void test_forwarding_raised_by_someone_else(void **state)
 	assert_non_null(item);
 	assert_int_equal(item->action, ACTION_NONE);
 	owned_after(&w, true);
-	const struct saved_sysctl *saved = dir_owned_sysctl(&w.after, IP_FORWARD);
-	assert_non_null(saved);
-	assert_int_equal(saved->original, 0);
-	assert_int_equal(saved->set, 1);
+	expect_forwarding_record(&w, 0, 1);
 	teardown(&w);
 }
 
@@ -710,8 +710,7 @@ static void test_forwarding_already_on(void **state)
 	plan_apply(&w);
 	assert_int_equal(sysctl_item(&w.plan, IP_FORWARD)->action, ACTION_NONE);
 	owned_after(&w, true);
-	assert_non_null(dir_owned_sysctl(&w.after, IP_FORWARD));
-	assert_int_equal(dir_owned_sysctl(&w.after, IP_FORWARD)->original, 0);
+	expect_forwarding_record(&w, 0, 1);
 	teardown(&w);
 
 	/* Unknown (unreadable): left alone. */
@@ -760,8 +759,7 @@ static void test_stop_restores_forwarding(void **state)
 	assert_null(dir_owned_sysctl(&w.after, IP_FORWARD));
 	/* The restore failed: the record stays for the next try. */
 	owned_after(&w, false);
-	assert_non_null(dir_owned_sysctl(&w.after, IP_FORWARD));
-	assert_int_equal(dir_owned_sysctl(&w.after, IP_FORWARD)->original, 0);
+	expect_forwarding_record(&w, 0, 1);
 	teardown(&w);
 }
 

@@ -41,13 +41,7 @@ static void add_sysctls(struct world *w, const char *iface, int ignore, int anno
 static void add_addr(struct world *w, int ifindex, const char *addr, int prefixlen,
 		     const char *label)
 {
-	w->obs.addrs = xrealloc_array(w->obs.addrs, w->obs.addr_count + 1, sizeof(*w->obs.addrs));
-	struct rtnl_addr *a = &w->obs.addrs[w->obs.addr_count++];
-	memset(a, 0, sizeof(*a));
-	a->ifindex = ifindex;
-	a->addr = ip(addr);
-	a->prefixlen = (uint8_t)prefixlen;
-	strcpy(a->label, label);
+	strcpy(observed_add_addr(&w->obs, ifindex, addr, prefixlen)->label, label);
 }
 
 static void add_route(struct world *w, const char *dst, int protocol)

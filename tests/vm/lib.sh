@@ -76,22 +76,20 @@ compare() {
 
 # contains DESCRIPTION TEXT COMMAND...: a line of COMMAND's output (stdout
 # and stderr, whatever its exit status) must contain TEXT.
-contains() {
-	desc=$1
-	want=$2
-	shift 2
-	shown="$*"
-	check "$desc" output_grep -F "$want" "$@"
-}
+contains() { check_output -F "$@"; }
 
 # matches DESCRIPTION REGEX COMMAND...: the same with an extended regular
 # expression.
-matches() {
-	desc=$1
-	want=$2
-	shift 2
+matches() { check_output -E "$@"; }
+
+# check_output -F|-E DESCRIPTION PATTERN COMMAND...
+check_output() {
+	how=$1
+	desc=$2
+	want=$3
+	shift 3
 	shown="$*"
-	check "$desc" output_grep -E "$want" "$@"
+	check "$desc" output_grep "$how" "$want" "$@"
 }
 
 # output_grep -F|-E PATTERN COMMAND...

@@ -135,8 +135,11 @@ int observe_host(struct nl_conn *conn, struct nl_conn *nfnl, struct observed *ob
 		obs->addrs[i].order = (unsigned)i;
 	observed_refresh_sysctls(obs);
 	observed_index(obs);
+	/* No nfnetlink socket at all: a kernel without nf_tables either. */
 	if (nfnl)
 		observed_refresh_nft(nfnl, obs);
+	else
+		obs->nft_error = -EPROTONOSUPPORT;
 	return 0;
 }
 

@@ -53,9 +53,20 @@ TOOL_BINS  := $(TOOL_SRCS:tests/bench/%.c=$(BUILD)/tools/%)
 
 VM_TESTS   := tests/vm/t_no_nftables.sh tests/vm/smoke.sh tests/vm/t_director.sh tests/vm/t_labs.sh
 
-.PHONY: all clean check deps unit netns vm tools bench demo demo-realserver install uninstall
+.PHONY: all clean check deps needs-build needs-unit unit netns vm tools bench demo \
+	demo-realserver install uninstall
 
 all: $(BUILD)/lvsagent
+
+# Before the first compile: a machine without the compiler or the -dev
+# packages is told which Debian packages to install (`make deps`), not
+# shown a missing header. tests/needs/build and unit declare them.
+needs-build:
+	$(Q)tests/needs.sh check build
+needs-unit:
+	$(Q)tests/needs.sh check build unit
+$(AGENT_OBJS): | needs-build
+$(UNIT_BINS): | needs-unit
 
 $(BUILD)/lvsagent: $(AGENT_OBJS)
 	@echo "  LD      $@"
@@ -89,18 +100,23 @@ netns: all tools
 	$(Q)tests/netns/run.sh $(abspath $(BUILD)/lvsagent)
 
 # Director tests in a qemu VM booting Debian's cloud kernel: this host's
-# kernel has no IPVS (see tests/vm/README).
-vm: deps all
+# kernel has no IPVS (see tests/vm/README). Targets that install their
+# dependencies build in a second make, after the install.
+vm: deps
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/vm/run.sh --bin $(BUILD)/lvsagent $(VM_TESTS)
 
-# Installs what the build and tests need (apt-get, as root on Debian).
+# Installs what the build, tests, demos and benchmarks need: every package
+# tests/needs/* declares (apt-get, as root on Debian).
 deps:
 	$(Q)tests/deps.sh
-	$(Q)tests/vm/deps.sh
 
-# The whole suite: dependencies, a -Werror build with its unit, netns and
-# VM tests, then the same under ASan+UBSan.
+# The whole suite: dependencies (and that their declarations hold), a
+# -Werror build with its unit, netns and VM tests, then the same under
+# ASan+UBSan.
 check: deps
+	$(Q)tests/needs.sh verify
+	$(Q)tests/needs_test.sh
 	$(Q)$(MAKE) --no-print-directory WERROR=1 all tools unit
 	$(Q)$(MAKE) --no-print-directory WERROR=1 SANITIZE=1 BUILD=build-asan all tools unit
 	$(Q)tests/netns/run.sh $(abspath $(BUILD)/lvsagent)
@@ -109,19 +125,19 @@ check: deps
 	$(Q)tests/vm/run.sh --bin build-asan/lvsagent $(VM_TESTS)
 	@echo "make check: all passed"
 
-bench: deps all tools
-	$(Q)tests/bench/converge.sh $(abspath $(BUILD)/lvsagent)
-	$(Q)tests/bench/daemon.sh $(abspath $(BUILD)/lvsagent)
-	$(Q)tests/bench/nft.sh $(abspath $(BUILD)/lvsagent)
-	$(Q)tests/bench/director.sh $(abspath $(BUILD)/lvsagent)
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all tools
+	$(Q)tests/bench/run.sh $(abspath $(BUILD)/lvsagent)
 
 # The seeds' LVS-DR lab in the VM: director, two real servers, a client.
-demo: deps all
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/vm/run.sh --bin $(BUILD)/lvsagent tests/vm/demo.sh
 
 # The real-server side alone in host namespaces: the ARP problem, start,
 # status, the daemon repairing drift, stop.
-demo-realserver: deps all
+demo-realserver: deps
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/demo_realserver.sh $(abspath $(BUILD)/lvsagent)
 
 install: all

@@ -1,14 +1,21 @@
 #!/bin/sh
-# Installs what lvsagent's build and tests need, with apt-get, when run as
-# root on Debian; otherwise only says what is missing. With arguments, those
-# packages instead (tests/vm/deps.sh names the VM harness's).
+# Installs the Debian packages tests/needs/TIER declare (every tier, or the
+# tiers given), with apt-get, when run as root on Debian; otherwise says
+# which are missing. `make deps` runs it. --print lists the packages and
+# changes nothing (needs.sh verify compares that list with the tiers').
 set -eu
+here=$(cd "$(dirname "$0")" && pwd)
 
-PACKAGES="$*"
-[ -n "$PACKAGES" ] || PACKAGES="gcc make pkg-config libmnl-dev libnftnl-dev libnl-3-dev libnl-genl-3-dev libcap-ng-dev
-libinih-dev libcmocka-dev
-iproute2 arping socat python3 util-linux procps systemd strace
-nftables tcpdump ndisc6 ansible-core"
+print=0
+if [ "${1:-}" = --print ]; then
+	print=1
+	shift
+fi
+PACKAGES=$("$here/needs.sh" packages "$@")
+if [ "$print" -eq 1 ]; then
+	echo "$PACKAGES"
+	exit 0
+fi
 
 missing=""
 for pkg in $PACKAGES; do

@@ -1,6 +1,10 @@
 # lib.sh — what the host benchmarks share (bash; source it after setting
 # LVSAGENT): the namespace lab (tests/netns/lib.sh), a state directory on
 # tmpfs as in production, the VIP numbering, and the measuring helpers.
+# Run alone (not through run.sh), a benchmark checks the machine first.
+if [ -z "${NEEDS_TIER:-}" ]; then
+	"$(dirname "${BASH_SOURCE[0]}")/../needs.sh" check netns bench || exit 1
+fi
 . "$(dirname "${BASH_SOURCE[0]}")/../netns/lib.sh"
 # The state lives where it does in production, on tmpfs: /run under
 # systemd. Where /run is on disk (containers, this CI's machine) every state

@@ -10,6 +10,20 @@
 set -eu
 
 : "${LVSAGENT:?set LVSAGENT to the lvsagent binary}"
+# Run alone (not through run.sh), a test still checks the machine first.
+if [ -z "${NEEDS_TIER:-}" ]; then
+	"$(dirname "${BASH_SOURCE[0]}")/../needs.sh" check netns || exit 1
+fi
+
+# Through run.sh, PATH holds only the commands tests/needs/$NEEDS_TIER
+# declares: one outside it is named as such (and logged for run.sh's
+# summary) instead of failing as if lvsagent were wrong.
+needs_undeclared() {
+	echo "$1: not a command tests/needs/${NEEDS_TIER:-netns} declares (add it with its Debian package)" >&2
+	[ -z "${NEEDS_LOG:-}" ] || echo "$1 (called in $(basename "$0"))" >>"$NEEDS_LOG"
+	return 127
+}
+command_not_found_handle() { needs_undeclared "$1"; }
 LAB_ID=${LAB_ID:-$(printf '%05d' $$)}
 NS_SWITCH=lvsT${LAB_ID}s
 NS_CLIENT=lvsT${LAB_ID}c
@@ -82,9 +96,20 @@ lab_rs_only() {
 	ip -n "$NS_RS" addr add 10.77.0.3/24 dev eth0
 }
 
-in_rs() { ip netns exec "$NS_RS" "$@"; }
-in_client() { ip netns exec "$NS_CLIENT" "$@"; }
-in_director() { ip netns exec "$NS_DIRECTOR" "$@"; }
+# lab_exec NS COMMAND...: COMMAND in the namespace; ip netns exec looks it
+# up itself, so an undeclared one is named here first.
+lab_exec() {
+	local ns=$1
+	shift
+	case "$1" in
+	*/*) ;;
+	*) type -P "$1" >/dev/null || { needs_undeclared "$1"; return 127; } ;;
+	esac
+	ip netns exec "$ns" "$@"
+}
+in_rs() { lab_exec "$NS_RS" "$@"; }
+in_client() { lab_exec "$NS_CLIENT" "$@"; }
+in_director() { lab_exec "$NS_DIRECTOR" "$@"; }
 agent() { ip netns exec "$NS_RS" "$LVSAGENT" "$@"; }
 
 # write_config FILE [EXTRA LINES...]: a config with the lab's state dir.

@@ -85,7 +85,7 @@ parse_args() {
 find_kernel() {
 	if [ -z "${VM_KERNEL:-}" ]; then
 		VM_KERNEL=$(printf '%s\n' /boot/vmlinuz-*-cloud-amd64 | sort -V | tail -n 1)
-		[ -f "$VM_KERNEL" ] || die "no /boot/vmlinuz-*-cloud-amd64: run tests/vm/deps.sh"
+		[ -f "$VM_KERNEL" ] || die "no /boot/vmlinuz-*-cloud-amd64: run make deps"
 	fi
 	[ -r "$VM_KERNEL" ] || die "cannot read $VM_KERNEL"
 	KVER=${VM_KERNEL##*/vmlinuz-}
@@ -160,13 +160,9 @@ copy_elf() {
 	done
 }
 
-# A host tool by name, wherever Debian put it.
+# A host tool by name: PATH holds the commands tests/needs/vm declares.
 host_tool() {
-	local d
-	for d in /usr/sbin /usr/bin /sbin /bin; do
-		[ -x "$d/$1" ] && { echo "$d/$1"; return; }
-	done
-	die "$1 not found on the host: run tests/vm/deps.sh"
+	command -v "$1" || die "$1 is not a command tests/needs/vm declares"
 }
 
 # Plain (not usr-merged) directory layout: libraries land on the paths ldd
@@ -320,11 +316,20 @@ check_results() {
 	return "$rc"
 }
 
+# Everything tests/needs/vm declares must be here (or run.sh says what to
+# install and stops); then PATH holds those commands alone, so the harness
+# cannot come to depend on one nobody declared.
+restrict_path() {
+	"$HERE/../needs.sh" check vm || exit 2
+	"$HERE/../needs.sh" bin "$TMP/bin" vm || exit 2
+	PATH=$TMP/bin
+}
+
 main() {
 	parse_args "$@"
-	command -v qemu-system-x86_64 >/dev/null || die "no qemu: run tests/vm/deps.sh"
-	find_kernel
 	TMP=$(mktemp -d "${TMPDIR:-/tmp}/lvsagent-vm.XXXXXX")
+	restrict_path
+	find_kernel
 	cached_modules
 	build_initrd
 	local t0=$SECONDS

@@ -267,6 +267,13 @@ static size_t restore(struct nl_conn *nfnl, struct nl_conn *listener, struct pla
 	return failed;
 }
 
+void apply_skip_all(struct plan *plan, const char *reason)
+{
+	for (size_t i = 0; i < plan->count; i++)
+		if (plan->items[i].action != ACTION_NONE)
+			mark_failed(&plan->items[i], -ECANCELED, reason);
+}
+
 size_t apply_plan(struct nl_conn *conn, struct nl_conn *nfnl, struct nl_conn *listener,
 		  int lo_ifindex, struct plan *plan)
 {

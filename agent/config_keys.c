@@ -45,6 +45,16 @@ static bool parse_small_int(const char *value, int *out)
 	return true;
 }
 
+static bool has_dot_component(const char *path)
+{
+	for (const char *c = strchr(path, '/'); c; c = strchr(c + 1, '/')) {
+		size_t len = strcspn(c + 1, "/");
+		if ((len == 1 || len == 2) && strncmp(c + 1, "..", len) == 0)
+			return true;
+	}
+	return false;
+}
+
 static void parse_state_dir(struct config_parser *p, const char *value)
 {
 	if (value[0] != '/') {
@@ -55,8 +65,15 @@ static void parse_state_dir(struct config_parser *p, const char *value)
 		ERR(p, "state_dir is too long");
 		return;
 	}
+	/* The part that does not exist yet is created as written: it must not
+	 * climb out of the directories checked (see state_dir.h). */
+	if (has_dot_component(value)) {
+		ERR(p, "state_dir must not contain \".\" or \"..\" components, not \"%s\"", value);
+		return;
+	}
 	free(p->cfg->state_dir);
 	p->cfg->state_dir = xstrdup(value);
+	p->cfg->state_dir_line = p->line;
 }
 
 static void parse_log_level(struct config_parser *p, const char *value)

@@ -31,6 +31,7 @@ struct daemon {
 	int epoll_fd, signal_fd, sysctl_timer_fd, watchdog_timer_fd;
 	struct log_budget budget;
 	unsigned long repairs;
+	uint64_t notes_seen;		/* which warnings the log has (see log_notes) */
 	bool last_failed;
 	bool stopping;
 };
@@ -154,19 +155,60 @@ static void log_repair_line(struct daemon *d, bool failed, const char *text)
 		log_info("repair: %s", text);
 }
 
+/* A fingerprint of the plan's warnings (which item, which note). */
+static uint64_t notes_fingerprint(const struct plan *plan)
+{
+	uint64_t hash = 14695981039346656037ull;
+	char target[96];
+
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct plan_item *item = &plan->items[i];
+		if (!item->note)
+			continue;
+		item_target(item, target, sizeof(target));
+		for (const char *c = target; *c; c++)
+			hash = (hash ^ (unsigned char)*c) * 1099511628211ull;
+		hash = (hash ^ (uintptr_t)item->note) * 1099511628211ull;
+	}
+	return hash;
+}
+
+/* The plan's warnings (an uplink renamed or gone, a VIP also on an uplink,
+ * a value someone else changed): at start and reload, and whenever they
+ * change, but not again at every event while they stay the same. */
+static void log_notes(struct daemon *d, const struct plan *plan, const char *verb)
+{
+	uint64_t seen = notes_fingerprint(plan);
+	char target[96];
+
+	if (!verb && seen == d->notes_seen)
+		return;
+	d->notes_seen = seen;
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct plan_item *item = &plan->items[i];
+		if (!item->note)
+			continue;
+		if (item->kind == ITEM_SYSCTL && item->setting->renamed_from[0])
+			log_warn("%s %s (was %s) %s", item_kind_name(item->kind),
+				 item_target(item, target, sizeof(target)),
+				 item->setting->renamed_from, item->note);
+		else
+			log_warn("%s %s %s", item_kind_name(item->kind),
+				 item_target(item, target, sizeof(target)), item->note);
+	}
+}
+
 /* Log what a plan did: as `start` would on the first run and after a
  * reload (VERB), as repairs otherwise. */
 static void log_plan(struct daemon *d, const struct plan *plan, const char *verb)
 {
 	char text[384], change[256];
 
+	log_notes(d, plan, verb);
 	for (size_t i = 0; i < plan->count; i++) {
 		const struct plan_item *item = &plan->items[i];
-		if (item->action == ACTION_NONE) {
-			if (item->note && verb)
-				log_warn("%s %s", item_kind_name(item->kind), item->note);
+		if (item->action == ACTION_NONE)
 			continue;
-		}
 		if (verb && item->done) {
 			log_info("%s: %s", verb, item_change(item, change, sizeof(change)));
 		} else if (verb) {

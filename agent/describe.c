@@ -116,6 +116,14 @@ const char *item_repair(const struct plan_item *item, char *buf, size_t len)
 
 bool item_differs(const struct plan_item *item)
 {
+	if (item->kind == ITEM_SYSCTL && item->setting->missing)
+		return true;
+	if (item->conflict)
+		return true;
+	/* Judged by the value in force: all's holds it up (lvsagent still
+	 * raises the interface's own, in case all is lowered later). */
+	if (item->kind == ITEM_SYSCTL && item->wanted && item->setting->in_force)
+		return false;
 	if (item->action != ACTION_NONE)
 		return true;
 	return item->wanted && item->before != item->after;

@@ -116,6 +116,8 @@ static int read_config(struct director_run *r)
 	config_load(r->opts->config_path, &r->cfg, &diag);
 	if (r->command != DIRCMD_STOP && !diag.count)
 		config_require_director(&r->cfg, &diag);
+	if (!diag.count)
+		state_dir_check_config(r->cfg.state_dir, r->cfg.file, r->cfg.state_dir_line, &diag);
 	if (!diag.count && (code = observe_links(r)) == EXIT_DONE)
 		check_vip_interface(r, &diag);
 	if (!code && diag.count)
@@ -126,7 +128,7 @@ static int read_config(struct director_run *r)
 
 static int take_lock(struct director_run *r)
 {
-	r->lock_fd = state_director_lock(r->cfg.state_dir);
+	r->lock_fd = state_director_lock(r->cfg.state_dir, r->opts->wait_ms);
 	if (r->lock_fd == -EWOULDBLOCK)
 		return fail_run(r->opts, EXIT_RUNTIME, "another lvsagent is changing this director "
 				"(%s/director.lock is held)", r->cfg.state_dir);

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "director_cmd.h"
 #include "rs_cmd.h"
+#include "state_dir.h"
 
 #ifndef LVSAGENT_VERSION
 #define LVSAGENT_VERSION "0.1.0"
@@ -44,19 +45,23 @@ static const char usage_text[] =
 	"      --check         compute the changes, make none\n"
 	"      --diff          show the host's managed state before and after\n"
 	"      --json          one JSON object on stdout\n"
+	"      --wait[=SECONDS]  wait for another lvsagent changing this host (its lock)\n"
+	"                      instead of failing at once; without SECONDS, as long as\n"
+	"                      it takes\n"
 	"  -h, --help          this text\n"
 	"  -V, --version       the version\n"
 	"\n"
 	"exit codes: 0 done, 1 run-time failure, 2 usage or configuration error\n"
 	"(nothing changed), 4 not permitted (needs CAP_NET_ADMIN).\n";
 
-enum { OPT_CHECK = 256, OPT_DIFF, OPT_JSON };
+enum { OPT_CHECK = 256, OPT_DIFF, OPT_JSON, OPT_WAIT };
 
 static const struct option long_options[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "wait", optional_argument, NULL, OPT_WAIT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -91,6 +96,23 @@ static int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* --wait=SECONDS (fractions allowed, at most a day) into milliseconds. */
+static int parse_wait(const char *text, struct cli_options *opts)
+{
+	char *end;
+	double seconds;
+
+	if (!text) {
+		opts->wait_ms = STATE_WAIT_FOREVER;
+		return -1;
+	}
+	seconds = strtod(text, &end);
+	if (end == text || *end || !(seconds >= 0 && seconds <= 86400))
+		return usage_error("--wait wants seconds (0 to 86400), not \"%s\"", text);
+	opts->wait_ms = (int)(seconds * 1000 + 0.5);
+	return -1;
+}
+
 /* Returns -1 to go on, or an exit code. */
 static int parse_options(int argc, char **argv, struct cli_options *opts)
 {
@@ -102,6 +124,10 @@ static int parse_options(int argc, char **argv, struct cli_options *opts)
 		case OPT_CHECK: opts->check = true; break;
 		case OPT_DIFF: opts->diff = true; break;
 		case OPT_JSON: opts->json = true; break;
+		case OPT_WAIT:
+			if ((c = parse_wait(optarg, opts)) >= 0)
+				return c;
+			break;
 		case 'h': fputs(usage_text, stdout); return EXIT_DONE;
 		case 'V': puts("lvsagent " LVSAGENT_VERSION); return EXIT_DONE;
 		default: return usage_error("unknown option");

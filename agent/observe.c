@@ -161,6 +161,14 @@ const struct rtnl_link *observed_link(const struct observed *obs, const char *na
 	return NULL;
 }
 
+const struct rtnl_link *observed_link_by_index(const struct observed *obs, int ifindex)
+{
+	for (size_t i = 0; i < obs->link_count; i++)
+		if (obs->links[i].ifindex == ifindex)
+			return &obs->links[i];
+	return NULL;
+}
+
 /* The first index of ADDR in the addresses (or where it would be). */
 static size_t addr_index(const struct observed *obs, const struct ipaddr *addr,
 			 struct observed_hint *hint)

@@ -46,14 +46,26 @@ static bool addr_is_marked(const struct rtnl_addr *addr)
 	return addr->proto == LVSAGENT_RTPROT || strcmp(addr->label, LVSAGENT_LO_LABEL) == 0;
 }
 
-static bool addr_is_ours(const struct rtnl_addr *addr, const struct owned *owned)
+/* The kernel contradicts a record: every IPv4 address has a label (lvsagent
+ * adds its own), and an address protocol other than lvsagent's names
+ * another program. Only an IPv6 address on a kernel without IFA_PROTO
+ * carries no mark at all, and then the record is all there is. */
+static bool addr_marked_foreign(const struct rtnl_addr *addr)
 {
-	return addr_is_marked(addr) || addr_list_has(&owned->addrs, &addr->addr);
+	return !addr_is_marked(addr) && (addr->addr.family == AF_INET || addr->proto != 0);
 }
 
-static bool route_is_ours(const struct rtnl_route *route, const struct owned *owned)
+static bool addr_is_ours(const struct rtnl_addr *addr, const struct owned *owned)
 {
-	return route->protocol == LVSAGENT_RTPROT || addr_list_has(&owned->routes, &route->dst);
+	return addr_is_marked(addr) ||
+	       (!addr_marked_foreign(addr) && addr_list_has(&owned->addrs, &addr->addr));
+}
+
+/* lvsagent adds every host route with its protocol: a route with another
+ * is someone else's, whatever the state says. */
+static bool route_is_ours(const struct rtnl_route *route)
+{
+	return route->protocol == LVSAGENT_RTPROT;
 }
 
 /* --- the lo link ------------------------------------------------------- */
@@ -79,7 +91,7 @@ void sysctl_step_raise(const char *iface, enum sysctl_key key, int current, int 
 		       const struct saved_sysctl *saved, struct sysctl_step *step)
 {
 	/* The value in force is the larger of all and iface: raising is safe. */
-	int target = saved && saved->set == current ? max_int(saved->original, desired)
+	int target = saved && saved_sysctl_holds(saved, current) ? max_int(saved->original, desired)
 						    : max_int(current, desired);
 
 	memset(step, 0, sizeof(*step));
@@ -88,11 +100,17 @@ void sysctl_step_raise(const char *iface, enum sysctl_key key, int current, int 
 	if (saved) {
 		step->has_record = true;
 		step->record = *saved;
+		/* Of the values it may have left (see pending), the one in place. */
+		if (saved_sysctl_holds(saved, current)) {
+			step->record.set = current;
+			step->record.pending = 0;
+		}
 	}
 	if (step->action == ACTION_SET) {
 		step->has_record = true;
 		step->record = (struct saved_sysctl){ .key = key, .set = target,
-			.original = saved ? saved->original : current };
+			.original = saved ? saved->original : current,
+			.ifindex = saved ? saved->ifindex : 0 };
 		snprintf(step->record.iface, sizeof(step->record.iface), "%s", iface);
 	}
 }
@@ -101,7 +119,12 @@ void sysctl_step_restore(const struct saved_sysctl *saved, int current, struct s
 {
 	memset(step, 0, sizeof(*step));
 	step->after = current;
-	if (current != saved->set) {
+	/* Back already (a crash before lvsagent's write went through). */
+	if (current == saved->original) {
+		step->restore = true;
+		return;
+	}
+	if (!saved_sysctl_holds(saved, current)) {
 		step->note = "changed by someone else since lvsagent set it; left as it is";
 		return;
 	}
@@ -110,23 +133,100 @@ void sysctl_step_restore(const struct saved_sysctl *saved, int current, struct s
 	step->restore = true;
 }
 
+/* A record of the state, with the interface it belongs to now: one renamed
+ * since (found by its index) goes by its new name, one whose index is gone
+ * is gone even if another interface took its name. */
+struct record_view {
+	struct saved_sysctl saved;	/* iface: the interface's name now */
+	char renamed_from[IFNAMSIZ];	/* "" unless renamed since */
+	bool gone;
+	bool used;			/* planned as a wanted value */
+};
+
+static struct record_view *view_records(const struct owned *owned, const struct observed *obs)
+{
+	struct record_view *views = xcalloc(owned->sysctl_count + 1, sizeof(*views));
+
+	for (size_t i = 0; i < owned->sysctl_count; i++) {
+		struct record_view *v = &views[i];
+		const struct rtnl_link *link;
+		v->saved = owned->sysctls[i];
+		if (!v->saved.ifindex)
+			continue;	/* "all", or a state from before indexes: by name */
+		link = observed_link_by_index(obs, v->saved.ifindex);
+		if (!link) {
+			v->gone = true;
+		} else if (strcmp(link->name, v->saved.iface) != 0) {
+			strcpy(v->renamed_from, v->saved.iface);
+			strcpy(v->saved.iface, link->name);
+		}
+	}
+	return views;
+}
+
+static struct record_view *find_view(struct record_view *views, size_t count, const char *iface,
+				     enum sysctl_key key)
+{
+	for (size_t i = 0; i < count; i++)
+		if (!views[i].gone && views[i].saved.key == key &&
+		    strcmp(views[i].saved.iface, iface) == 0)
+			return &views[i];
+	return NULL;
+}
+
+static void note_rename(struct plan_item *item, const struct record_view *view)
+{
+	if (!view || !view->renamed_from[0])
+		return;
+	strcpy(item->setting->renamed_from, view->renamed_from);
+	item->note = "is on an interface renamed since lvsagent changed it; the saved value "
+		     "follows the interface";
+}
+
+/* A configured uplink that is not there (renamed, or removed): said once,
+ * under its first key, and counted as a difference by status. */
+static void plan_missing_uplink(const char *iface, struct plan *plan)
+{
+	struct plan_item *item = new_item(plan, ITEM_SYSCTL);
+
+	strcpy(item->setting->iface, iface);
+	item->setting->key = ARP_IGNORE;
+	item->setting->missing = true;
+	item->wanted = true;
+	item->note = "is configured, but there is no such interface now (renamed or removed?)";
+}
+
+/* The value in force on IFACE is the larger of its own and all's: a value
+ * below DESIRED there protects nothing less while all holds it up. */
+static bool held_by_all(const char *iface, enum sysctl_key key, int desired,
+			const struct observed *obs)
+{
+	const struct sysctl_value *all = observed_sysctls(obs, "all");
+
+	return strcmp(iface, "all") != 0 && all && all->value[key] >= desired;
+}
+
 static void plan_one_sysctl(const char *iface, enum sysctl_key key, int desired,
-			    const struct observed *obs, const struct owned *owned,
+			    const struct observed *obs, struct record_view *view,
 			    struct plan *plan)
 {
 	const struct sysctl_value *now = observed_sysctls(obs, iface);
-	const struct saved_sysctl *saved = owned_sysctl(owned, iface, key);
+	const struct saved_sysctl *saved = view ? &view->saved : NULL;
+	const struct rtnl_link *link = observed_link(obs, iface);
 	struct plan_item *item;
 	struct sysctl_step step;
 
 	if (!now)
 		return;		/* an interface without IPv4 settings */
+	if (view)
+		view->used = true;
 	item = new_item(plan, ITEM_SYSCTL);
 	strcpy(item->setting->iface, iface);
 	item->setting->key = key;
 	item->wanted = true;
 	item->setting->desired = desired;
 	item->before = now->value[key];
+	item->setting->in_force = held_by_all(iface, key, desired, obs);
 	sysctl_step_raise(iface, key, item->before, desired, saved, &step);
 	item->after = step.after;
 	item->action = step.action;
@@ -136,14 +236,19 @@ static void plan_one_sysctl(const char *iface, enum sysctl_key key, int desired,
 		item->setting->prior = *saved;
 	item->setting->has_record = step.has_record;
 	item->setting->record = step.record;
+	/* Kept with the record, so that a rename does not lose it. */
+	if (step.has_record && link && strcmp(iface, "all") != 0)
+		item->setting->record.ifindex = link->ifindex;
+	note_rename(item, view);
 }
 
 /* A value lvsagent replaced and no longer manages: put the original back
  * if it still holds what lvsagent wrote, otherwise leave it and say so. */
-static void plan_restore_sysctl(const struct saved_sysctl *saved, const struct observed *obs,
+static void plan_restore_sysctl(const struct record_view *view, const struct observed *obs,
 				struct plan *plan)
 {
-	const struct sysctl_value *now = observed_sysctls(obs, saved->iface);
+	const struct saved_sysctl *saved = &view->saved;
+	const struct sysctl_value *now = view->gone ? NULL : observed_sysctls(obs, saved->iface);
 	struct plan_item *item = new_item(plan, ITEM_SYSCTL);
 	struct sysctl_step step;
 
@@ -162,14 +267,7 @@ static void plan_restore_sysctl(const struct saved_sysctl *saved, const struct o
 	item->action = step.action;
 	item->setting->restore = step.restore;
 	item->note = step.note;
-}
-
-static bool in_list(const char *const *names, size_t count, const char *name)
-{
-	for (size_t i = 0; i < count; i++)
-		if (strcmp(names[i], name) == 0)
-			return true;
-	return false;
+	note_rename(item, view);
 }
 
 /* The configured uplinks, or every non-loopback link. */
@@ -208,19 +306,36 @@ static const char **sysctl_ifaces(const struct rs_config *cfg, const struct obse
 	return names;
 }
 
+static bool configured_uplink(const struct rs_config *cfg, const char *iface)
+{
+	for (size_t i = 0; i < cfg->interface_count; i++)
+		if (strcmp(cfg->interfaces[i].name, iface) == 0)
+			return true;
+	return false;
+}
+
 static void plan_sysctls(const struct rs_config *cfg, const struct observed *obs,
 			 const struct owned *owned, struct plan *plan)
 {
-	size_t count;
+	size_t count, records = owned->sysctl_count;
 	const char **ifaces = sysctl_ifaces(cfg, obs, &count);
 	const int desired[ARP_KEY_COUNT] = { cfg->arp_ignore, cfg->arp_announce };
+	struct record_view *views = view_records(owned, obs);
 
-	for (size_t i = 0; i < count; i++)
+	for (size_t i = 0; i < count; i++) {
+		if (!observed_sysctls(obs, ifaces[i]) && configured_uplink(cfg, ifaces[i])) {
+			plan_missing_uplink(ifaces[i], plan);
+			continue;
+		}
 		for (int key = 0; key < ARP_KEY_COUNT; key++)
-			plan_one_sysctl(ifaces[i], (enum sysctl_key)key, desired[key], obs, owned, plan);
-	for (size_t i = 0; i < owned->sysctl_count; i++)
-		if (!in_list(ifaces, count, owned->sysctls[i].iface))
-			plan_restore_sysctl(&owned->sysctls[i], obs, plan);
+			plan_one_sysctl(ifaces[i], (enum sysctl_key)key, desired[key], obs,
+					find_view(views, records, ifaces[i], (enum sysctl_key)key),
+					plan);
+	}
+	for (size_t i = 0; i < records; i++)
+		if (!views[i].used)
+			plan_restore_sysctl(&views[i], obs, plan);
+	free(views);
 	free(ifaces);
 }
 
@@ -236,12 +351,20 @@ static void plan_wanted_vip(const struct ipaddr *vip, const struct observed *obs
 	item->addr = *vip;
 	item->wanted = true;
 	item->after = 1;
+	other = observed_addr_elsewhere(obs, vip, hint);
 	if (on_lo) {
 		item->before = 1;
 		item->ours = addr_is_ours(on_lo, owned);
+		/* On lo as it should be, but an uplink holding it too takes it
+		 * for its own address: not in place, and not lvsagent's to remove. */
+		if (other && other->ifindex != obs->lo_ifindex) {
+			item->conflict = true;
+			item->note = "is also on another interface, which takes it for its own "
+				     "address (and with sysctl suppression answers ARP for it): "
+				     "remove it there";
+		}
 		return;
 	}
-	other = observed_addr_elsewhere(obs, vip, hint);
 	if (other && other->ifindex == obs->lo_ifindex) {
 		/* Someone else's address with a wider prefix: not ours to fix. */
 		item->note = "is on lo with another prefix length; left as it is";
@@ -254,8 +377,7 @@ static void plan_wanted_vip(const struct ipaddr *vip, const struct observed *obs
 }
 
 static void plan_wanted_route(const struct ipaddr *vip, const struct observed *obs,
-			      const struct owned *owned, struct plan *plan,
-			      struct observed_hint *hint)
+			      struct plan *plan, struct observed_hint *hint)
 {
 	const struct rtnl_route *route = observed_lo_route(obs, vip, hint);
 	struct plan_item *item = new_item(plan, ITEM_ROUTE);
@@ -264,7 +386,7 @@ static void plan_wanted_route(const struct ipaddr *vip, const struct observed *o
 	item->wanted = true;
 	item->after = 1;
 	item->before = route != NULL;
-	item->ours = route ? route_is_ours(route, owned) : true;
+	item->ours = route ? route_is_ours(route) : true;
 	item->action = route ? ACTION_NONE : ACTION_ADD;
 }
 
@@ -279,6 +401,18 @@ static void plan_unwanted(enum item_kind kind, const struct ipaddr *addr, bool p
 	item->ours = true;
 	item->before = present;
 	item->action = present ? ACTION_REMOVE : ACTION_NONE;
+}
+
+/* A recorded VIP the kernel marks as another program's (someone replaced
+ * it, or the record is forged): left alone, and no longer recorded. */
+static void plan_not_ours(const struct ipaddr *addr, struct plan *plan)
+{
+	struct plan_item *item = new_item(plan, ITEM_VIP);
+
+	item->addr = *addr;
+	item->before = item->after = 1;
+	item->note = "is recorded as lvsagent's, but the kernel's mark on it (its label) says "
+		     "another program's; left alone";
 }
 
 /* The table is lvsagent's by its name: unwanted, it goes. */
@@ -367,12 +501,18 @@ static void plan_unwanted_owned(const struct addr_list *wanted, const struct obs
 		if (cursor_has(&wanted_routes, a))
 			continue;
 		r = observed_lo_route(obs, a, &hint);
-		plan_unwanted(ITEM_ROUTE, a, r && route_is_ours(r, owned), plan);
+		plan_unwanted(ITEM_ROUTE, a, r && route_is_ours(r), plan);
 	}
 	for (size_t i = 0; i < addrs.count; i++) {
 		const struct ipaddr *a = &addrs.items[i];
-		if (!cursor_has(&wanted_addrs, a))
-			plan_unwanted(ITEM_VIP, a, observed_lo_addr(obs, a, &hint) != NULL, plan);
+		const struct rtnl_addr *on_lo;
+		if (cursor_has(&wanted_addrs, a))
+			continue;
+		on_lo = observed_lo_addr(obs, a, &hint);
+		if (on_lo && !addr_is_ours(on_lo, owned))
+			plan_not_ours(a, plan);
+		else
+			plan_unwanted(ITEM_VIP, a, on_lo != NULL, plan);
 	}
 	free(addrs.items);
 	free(routes.items);
@@ -389,7 +529,7 @@ static void plan_vips(const struct rs_config *cfg, const struct observed *obs,
 		plan_wanted_vip(&cfg->vips[i].addr, obs, owned, plan, &hint);
 	}
 	for (size_t i = 0; i < cfg->vip_count; i++)
-		plan_wanted_route(&cfg->vips[i].addr, obs, owned, plan, &hint);
+		plan_wanted_route(&cfg->vips[i].addr, obs, plan, &hint);
 	addr_list_sort(&wanted);
 	plan_unwanted_owned(&wanted, obs, owned, plan);
 	free(wanted.items);
@@ -534,8 +674,10 @@ void plan_withdraw(const struct observed *obs, const struct owned *owned, struct
 			    owned->sysctl_count + 1);
 	plan_unwanted_owned(&nothing, obs, owned, plan);
 	plan_keep_adopted(obs, owned, plan);
+	struct record_view *views = view_records(owned, obs);
 	for (size_t i = 0; i < owned->sysctl_count; i++)
-		plan_restore_sysctl(&owned->sysctls[i], obs, plan);
+		plan_restore_sysctl(&views[i], obs, plan);
+	free(views);
 	if (obs->nft_text)
 		plan_unwanted_table(plan);
 }
@@ -578,6 +720,57 @@ static void owned_after_sysctl(const struct plan_item *item, struct owned *owned
 
 	if (took_effect(item) ? s->has_record : s->had_record)
 		owned_add_sysctl(owned, took_effect(item) ? &s->record : &s->prior);
+}
+
+/* Present at some point while the plan runs: before it, or after it if its
+ * action succeeds. */
+static bool present_meanwhile(const struct plan_item *item)
+{
+	return item->action == ACTION_NONE ? item->after : item->before || item->after;
+}
+
+static void owned_intent_addr(const struct plan_item *item, struct owned *owned)
+{
+	if (!present_meanwhile(item))
+		return;
+	if (item->kind == ITEM_ROUTE) {
+		if (item->ours)
+			addr_list_add(&owned->routes, &item->addr);
+	} else if (item->ours) {
+		addr_list_add(&owned->addrs, &item->addr);
+	} else if (item->wanted) {
+		addr_list_add(&owned->adopted, &item->addr);
+	}
+}
+
+/* The record from before the change, which already holds the original,
+ * with the value about to be written as pending; or the new record. */
+static void owned_intent_sysctl(const struct plan_item *item, struct owned *owned)
+{
+	const struct plan_setting *s = item->setting;
+	struct saved_sysctl record;
+
+	if (!s->had_record && !s->has_record)
+		return;
+	record = s->had_record ? s->prior : s->record;
+	if (s->had_record && s->has_record && s->record.set != s->prior.set)
+		record.pending = s->record.set;
+	owned_add_sysctl(owned, &record);
+}
+
+void plan_owned_intent(const struct plan *plan, struct owned *owned)
+{
+	memset(owned, 0, sizeof(*owned));
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct plan_item *item = &plan->items[i];
+		if (item->kind == ITEM_SYSCTL)
+			owned_intent_sysctl(item, owned);
+		else if (item->kind == ITEM_VIP || item->kind == ITEM_ROUTE)
+			owned_intent_addr(item, owned);
+	}
+	addr_list_sort(&owned->addrs);
+	addr_list_sort(&owned->routes);
+	addr_list_sort(&owned->adopted);
 }
 
 void plan_owned_after(const struct plan *plan, struct owned *owned)

@@ -71,7 +71,12 @@ int session_read_config(struct session *s, struct config *cfg)
 	if (s->command != RS_STOP && s->command != RS_RELOAD && !diag.count &&
 	    !(s->command == RS_CHECK_CONFIG && cfg->dir.present && !cfg->has_realserver))
 		config_require_realserver(cfg, &diag);
-	if (s->command != RS_STOP && s->command != RS_RELOAD && !diag.count)
+	if (!diag.count)
+		state_dir_check_config(cfg->state_dir, cfg->file, cfg->state_dir_line, &diag);
+	/* status reports a configured uplink that is not there as a difference
+	 * (renamed under a running daemon, say), not as a bad configuration. */
+	if (s->command != RS_STOP && s->command != RS_RELOAD && s->command != RS_STATUS &&
+	    !diag.count)
 		code = check_interfaces(s, cfg, &diag);
 	if (!code && diag.count)
 		code = fail_config(s->opts, &diag);
@@ -110,7 +115,7 @@ static int take_locks(struct session *s)
 			return fail_run(s->opts, EXIT_RUNTIME, "cannot lock %s/daemon.pid: %s",
 					      s->cfg.state_dir, strerror(-s->daemon_fd));
 	}
-	s->lock_fd = state_lock(s->cfg.state_dir);
+	s->lock_fd = state_lock(s->cfg.state_dir, s->opts->wait_ms);
 	if (s->lock_fd == -EWOULDBLOCK)
 		return lock_busy(s);
 	if (s->lock_fd < 0)
@@ -127,8 +132,8 @@ static int load_state(struct session *s)
 		return fail_run(s->opts, EXIT_RUNTIME, "cannot read %s/state: %s", s->cfg.state_dir,
 				      strerror(-err));
 	if (skipped)
-		log_warn("%s/state: skipped %d unreadable line%s", s->cfg.state_dir, skipped,
-			 skipped == 1 ? "" : "s");
+		log_warn("%s/state: ignored %d line%s lvsagent could not have written",
+			 s->cfg.state_dir, skipped, skipped == 1 ? "" : "s");
 	return EXIT_DONE;
 }
 
@@ -217,6 +222,30 @@ static int save_state(struct session *s, const struct plan *plan)
 	return EXIT_DONE;
 }
 
+/* Before anything changes: what the plan may leave lvsagent owning (the
+ * sysctls' original values above all) is on disk. Without that record the
+ * host is not touched. */
+static int record_intent(struct session *s, struct plan *plan)
+{
+	struct owned intent;
+	int err;
+
+	plan_owned_intent(plan, &intent);
+	if (owned_equal(&intent, &s->owned)) {
+		owned_free(&intent);
+		return EXIT_DONE;
+	}
+	err = state_save(s->cfg.state_dir, &intent);
+	owned_free(&s->owned);
+	s->owned = intent;
+	if (!err)
+		return EXIT_DONE;
+	log_error("cannot write %s/state before changing the host: %s; nothing was changed",
+		  s->cfg.state_dir, strerror(-err));
+	apply_skip_all(plan, "not attempted: what it changes could not be recorded first");
+	return EXIT_RUNTIME;
+}
+
 int session_execute(struct session *s, bool withdraw, struct plan *plan)
 {
 	size_t failed;
@@ -230,6 +259,8 @@ int session_execute(struct session *s, bool withdraw, struct plan *plan)
 	 * change, or reports that there is none. */
 	if (s->opts->check || s->daemon_pid > 0)
 		return EXIT_DONE;
+	if ((code = record_intent(s, plan)))
+		return code;
 	failed = apply_plan(&s->conn, &s->nfnl, s->nft_listener, s->obs.lo_ifindex, plan);
 	s->applied_usec = notify_monotonic_usec();
 	code = save_state(s, plan);

@@ -4,14 +4,9 @@
 #include "state.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "xalloc.h"
 
@@ -75,6 +70,7 @@ bool owned_equal(const struct owned *a, const struct owned *b)
 	for (size_t i = 0; i < a->sysctl_count; i++) {
 		const struct saved_sysctl *x = &a->sysctls[i], *y = &b->sysctls[i];
 		if (x->key != y->key || x->original != y->original || x->set != y->set ||
+		    x->pending != y->pending || x->ifindex != y->ifindex ||
 		    strcmp(x->iface, y->iface) != 0)
 			return false;
 	}
@@ -90,15 +86,54 @@ void owned_free(struct owned *owned)
 	memset(owned, 0, sizeof(*owned));
 }
 
-static int parse_sysctl_line(const char *line, struct saved_sysctl *saved)
+bool saved_sysctl_holds(const struct saved_sysctl *saved, int current)
+{
+	return current == saved->set || (saved->pending && current == saved->pending);
+}
+
+void saved_sysctl_format(const struct saved_sysctl *saved, char *buf)
+{
+	int n = sprintf(buf, "sysctl %s %s %d %d", saved->iface, sysctl_key_name(saved->key),
+			saved->original, saved->set);
+
+	if (saved->ifindex)
+		n += sprintf(buf + n, " ifindex %d", saved->ifindex);
+	if (saved->pending)
+		sprintf(buf + n, " pending %d", saved->pending);
+}
+
+/* The optional "ifindex N" and "pending N" after the four fields. */
+static int parse_sysctl_extras(const char *rest, struct saved_sysctl *saved)
+{
+	char word[16];
+	int value, used;
+
+	while (sscanf(rest, " %15s %d%n", word, &value, &used) == 2) {
+		if (strcmp(word, "ifindex") == 0 && value > 0)
+			saved->ifindex = value;
+		else if (strcmp(word, "pending") == 0 && value > 0)
+			saved->pending = value;
+		else
+			return -1;
+		rest += used;
+	}
+	return rest[strspn(rest, " ")] ? -1 : 0;
+}
+
+int saved_sysctl_parse(const char *line, bool arp_only, struct saved_sysctl *saved)
 {
 	char iface[IFNAMSIZ + 1], key[32];
+	int used;
 
 	memset(saved, 0, sizeof(*saved));
-	if (sscanf(line, "sysctl %16s %31s %d %d", iface, key, &saved->original, &saved->set) != 4 ||
-	    strlen(iface) >= IFNAMSIZ)
+	if (sscanf(line, "sysctl %16s %31s %d %d%n", iface, key, &saved->original, &saved->set,
+		   &used) != 4 || !sysctl_iface_ok(iface) || parse_sysctl_extras(line + used, saved))
 		return -1;
-	if (sysctl_key_parse(key, &saved->key) < 0)
+	/* Only what lvsagent could have written is believed: stop writes the
+	 * original back, so a forged one would be written as root. */
+	if (sysctl_key_parse(key, &saved->key) < 0 || (arp_only && saved->key >= ARP_KEY_COUNT) ||
+	    !sysctl_change_plausible(saved->key, saved->original, saved->set) ||
+	    (saved->pending && !sysctl_change_plausible(saved->key, saved->original, saved->pending)))
 		return -1;
 	strcpy(saved->iface, iface);
 	return 0;
@@ -118,7 +153,7 @@ static int parse_addr_line(const char *line, struct owned *owned)
 		size_t len = strlen(kinds[i].word);
 		if (strncmp(line, kinds[i].word, len) != 0)
 			continue;
-		if (ipaddr_parse(line + len, &addr, &why) < 0)
+		if (ipaddr_parse(line + len, &addr, &why) < 0 || ipaddr_vip_refusal(&addr))
 			return -1;
 		addr_list_add((struct addr_list *)((char *)owned + kinds[i].offset), &addr);
 		return 0;
@@ -136,7 +171,7 @@ static int parse_line(char *line, struct owned *owned)
 	if (!line[0] || line[0] == '#')
 		return 0;
 	if (strncmp(line, "sysctl ", 7) == 0) {
-		if (parse_sysctl_line(line, &saved) < 0)
+		if (saved_sysctl_parse(line, true, &saved) < 0)
 			return -1;
 		owned_add_sysctl(owned, &saved);
 		return 0;
@@ -194,7 +229,7 @@ void state_parse(const char *text, struct owned *owned, int *skipped)
 /* The longest line of each kind, with its newline (arp_announce is the
  * longest key name). */
 #define ADDR_LINE_MAX (sizeof("adopted ") + IPADDR_TEXT_MAX)
-#define SYSCTL_LINE_MAX (sizeof("sysctl  arp_announce ") + IFNAMSIZ + 2 * 12 + 2)
+#define SYSCTL_LINE_MAX (SAVED_SYSCTL_LINE_MAX + 1)
 
 /* One "WORD ADDRESS" line per address, at OUT; returns the end. */
 static char *format_list(char *out, const char *word, const struct addr_list *list)
@@ -225,54 +260,12 @@ char *state_format(const struct owned *owned)
 	out = format_list(out, "route", &owned->routes);
 	out = format_list(out, "adopted", &owned->adopted);
 	for (size_t i = 0; i < owned->sysctl_count; i++) {
-		const struct saved_sysctl *s = &owned->sysctls[i];
-		out += sprintf(out, "sysctl %s %s %d %d\n", s->iface, sysctl_key_name(s->key),
-			       s->original, s->set);
+		saved_sysctl_format(&owned->sysctls[i], out);
+		out += strlen(out);
+		*out++ = '\n';
 	}
 	*out = '\0';
 	return text;
-}
-
-/* The whole of FD, read into a buffer the size fstat gives (grown if the
- * file grows meanwhile). */
-static int read_whole(int fd, char **text)
-{
-	struct stat st;
-	size_t cap, used = 0;
-	ssize_t n;
-
-	cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
-	*text = xmalloc(cap);
-	while ((n = read(fd, *text + used, cap - used - 1)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int err = -errno;
-			free(*text);
-			*text = NULL;
-			return err;
-		}
-		used += (size_t)n;
-		if (used + 1 == cap)
-			*text = xrealloc_array(*text, cap *= 2, 1);
-	}
-	(*text)[used] = '\0';
-	return 0;
-}
-
-int state_read_file(const char *dir, const char *name, char **text)
-{
-	char path[PATH_MAX];
-	int fd, err;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	*text = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	err = read_whole(fd, text);
-	close(fd);
-	return err;
 }
 
 int state_load(const char *dir, struct owned *owned, int *skipped)
@@ -292,70 +285,6 @@ int state_load(const char *dir, struct owned *owned, int *skipped)
 	return 0;
 }
 
-/* mkdir -p for the state directory; 0755 like /run/lvsagent from systemd. */
-static int make_dir(const char *dir)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s", dir);
-	for (char *slash = path + 1; *slash; slash++) {
-		if (*slash != '/')
-			continue;
-		*slash = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*slash = '/';
-	}
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-static int write_all(int fd, const char *text)
-{
-	size_t len = strlen(text);
-
-	while (len) {
-		ssize_t n = write(fd, text, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		text += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-int state_write_file(const char *dir, const char *name, const char *text)
-{
-	char path[PATH_MAX], temp[PATH_MAX];
-	int fd, err;
-
-	if (!text) {
-		snprintf(path, sizeof(path), "%s/%s", dir, name);
-		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
-	}
-	if ((err = make_dir(dir)))
-		return err;
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(temp, sizeof(temp), "%s/.%s.tmp", dir, name);
-	fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	err = write_all(fd, text);
-	if (!err && fsync(fd) < 0)
-		err = -errno;
-	if (close(fd) < 0 && !err)
-		err = -errno;
-	if (!err && rename(temp, path) < 0)
-		err = -errno;
-	if (err)
-		unlink(temp);
-	return err;
-}
-
 int state_save(const char *dir, const struct owned *owned)
 {
 	char *text = owned_is_empty(owned) ? NULL : state_format(owned);
@@ -363,68 +292,4 @@ int state_save(const char *dir, const struct owned *owned)
 
 	free(text);
 	return err;
-}
-
-static int lock_file(const char *dir, const char *name)
-{
-	char path[PATH_MAX];
-	int fd, err = make_dir(dir);
-
-	if (err)
-		return err;
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
-int state_lock(const char *dir)
-{
-	return lock_file(dir, "lock");
-}
-
-int state_director_lock(const char *dir)
-{
-	return lock_file(dir, "director.lock");
-}
-
-int state_daemon_lock(const char *dir)
-{
-	char pid[32];
-	int fd = lock_file(dir, "daemon.pid");
-
-	if (fd < 0)
-		return fd;
-	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, strlen(pid), 0) < 0) {
-		int err = -errno;
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
-/* A daemon runs exactly when daemon.pid is locked; the file alone (left by
- * kill -9) proves nothing. */
-pid_t state_daemon_pid(const char *dir)
-{
-	char path[PATH_MAX], text[32] = "";
-	pid_t pid = 0;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/daemon.pid", dir);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	if (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK &&
-	    pread(fd, text, sizeof(text) - 1, 0) > 0)
-		pid = (pid_t)atoi(text);
-	close(fd);
-	return pid;
 }

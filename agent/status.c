@@ -25,6 +25,12 @@ static const char *item_state(const struct plan_item *item)
 {
 	if (item->kind == ITEM_LINK)
 		return item->before ? "up" : "down (start brings it up)";
+	if (item->kind == ITEM_SYSCTL && item->setting->missing)
+		return "no such interface";
+	if (item->conflict)
+		return "conflict";
+	if (item->kind == ITEM_SYSCTL && item->setting->in_force && item->action != ACTION_NONE)
+		return "in force through all";
 	if (!item_differs(item))
 		return item->wanted && !item->ours && item->kind == ITEM_VIP ? "in place (adopted)"
 									  : "in place";
@@ -49,9 +55,13 @@ static void status_line(FILE *out, const struct plan_item *item)
 	char target[96];
 
 	item_target(item, target, sizeof(target));
-	if (item->kind == ITEM_SYSCTL && item->wanted)
-		fprintf(out, "%-7s %-40s %s: %d (wanted >= %d)\n", "sysctl", target,
-			item_state(item), item->before, item->setting->desired);
+	if (item->kind == ITEM_SYSCTL && item->setting->missing)
+		fprintf(out, "%-7s %-40s %s: %s\n", "sysctl", target, item_state(item), item->note);
+	else if (item->kind == ITEM_SYSCTL && item->wanted)
+		fprintf(out, "%-7s %-40s %s: %d (wanted >= %d)%s%s%s\n", "sysctl", target,
+			item_state(item), item->before, item->setting->desired,
+			item->setting->renamed_from[0] ? " (renamed from " : "",
+			item->setting->renamed_from, item->setting->renamed_from[0] ? ")" : "");
 	else if (item->kind == ITEM_SYSCTL)
 		return;		/* saved values of interfaces no longer managed */
 	else
@@ -124,6 +134,8 @@ static void status_json(FILE *out, const struct plan *plan, enum status_code cod
 		if (item->kind == ITEM_SYSCTL && item->wanted) {
 			json_field_int(&json, "wanted_minimum", item->setting->desired);
 		}
+		if (item->kind == ITEM_SYSCTL && item->setting->renamed_from[0])
+			json_field_string(&json, "renamed_from", item->setting->renamed_from);
 		json_field_string(&json, "note", item->note);
 		json_object_end(&json);
 	}

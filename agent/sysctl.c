@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,27 @@ const char *sysctl_full_name(const char *iface, enum sysctl_key key, char *buf, 
 	return buf;
 }
 
+bool sysctl_iface_ok(const char *iface)
+{
+	size_t len = strlen(iface);
+
+	return len && len < IFNAMSIZ && !strchr(iface, '/') && strcmp(iface, ".") != 0 &&
+	       strcmp(iface, "..") != 0;
+}
+
+bool sysctl_change_plausible(enum sysctl_key key, int original, int set)
+{
+	switch (key) {
+	case ARP_IGNORE:
+		return original >= 0 && original <= set &&
+		       (set == 1 || set == 2 || set == 3 || set == 8);
+	case ARP_ANNOUNCE:
+		return original >= 0 && original <= set && (set == 1 || set == 2);
+	default:
+		return original == 0 && set == 1;
+	}
+}
+
 static int sysctl_path(char *buf, size_t len, const char *iface, enum sysctl_key key)
 {
 	int n;
@@ -47,7 +69,7 @@ static int sysctl_path(char *buf, size_t len, const char *iface, enum sysctl_key
 	else
 		n = snprintf(buf, len, "/proc/sys/net/%s/conf/%s/%s",
 			     key == IPV6_FORWARDING ? "ipv6" : "ipv4", iface, sysctl_key_name(key));
-	if (strchr(iface, '/') || n < 0 || (size_t)n >= len)
+	if ((key != IP_FORWARD && !sysctl_iface_ok(iface)) || n < 0 || (size_t)n >= len)
 		return -EINVAL;
 	return 0;
 }

@@ -20,4 +20,7 @@
 size_t apply_plan(struct nl_conn *conn, struct nl_conn *nfnl, struct nl_conn *listener,
 		  int lo_ifindex, struct plan *plan);
 
+/* Mark every change of PLAN failed, not attempted, for REASON. */
+void apply_skip_all(struct plan *plan, const char *reason);
+
 #endif

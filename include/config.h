@@ -66,6 +66,7 @@ struct director_config {
 struct config {
 	char *file;			/* as named in messages: path or "<stdin>" */
 	char *state_dir;
+	int state_dir_line;		/* 0: the default */
 	enum log_level log_level;
 	unsigned sysctl_check_interval;	/* seconds; 0: never (the daemon) */
 	bool has_realserver;		/* a [realserver] section was present */

@@ -53,6 +53,7 @@ struct observed_hint {
 };
 
 const struct rtnl_link *observed_link(const struct observed *obs, const char *name);
+const struct rtnl_link *observed_link_by_index(const struct observed *obs, int ifindex);
 /* The address ADDR with the host prefix on lo, or NULL. */
 const struct rtnl_addr *observed_lo_addr(const struct observed *obs, const struct ipaddr *addr,
 				       struct observed_hint *hint);

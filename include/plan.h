@@ -32,6 +32,9 @@ struct plan_setting {
 	enum sysctl_key key;		/* SYSCTL */
 	int desired;			/* SYSCTL: the configured minimum */
 	bool restore;			/* SYSCTL: putting back the value found */
+	bool in_force;			/* SYSCTL: all holds the value in force up */
+	bool missing;			/* SYSCTL: a configured uplink that is not there */
+	char renamed_from[IFNAMSIZ];	/* SYSCTL: its interface's name when recorded */
 	bool had_record;		/* SYSCTL: the saved value before the action */
 	bool has_record;		/* SYSCTL: the saved value once it is done */
 	struct saved_sysctl prior;
@@ -44,6 +47,7 @@ struct plan_item {
 	bool wanted;			/* the configuration asks for it */
 	bool ours;			/* lvsagent created it (or replaced the value) */
 	bool done;			/* filled by apply: the change took effect */
+	bool conflict;			/* VIP: in place on lo, but also on an uplink */
 	/* SYSCTL: the values; VIP/ROUTE/NFT: 1 present, 0 absent; LINK: 1 up.
 	 * NFT present but not as configured: before 2. */
 	int before, after;
@@ -96,6 +100,11 @@ void plan_withdraw(const struct observed *obs, const struct owned *owned, struct
 size_t plan_change_count(const struct plan *plan);
 /* What lvsagent owns once the plan's done items took effect. */
 void plan_owned_after(const struct plan *plan, struct owned *owned);
+/* What it may own at any moment while the plan is applied: every record it
+ * holds now and every one the actions would add (a sysctl's original
+ * above all), written before anything changes so that a crash (kill -9)
+ * at any point leaves a state that `stop` completes. */
+void plan_owned_intent(const struct plan *plan, struct owned *owned);
 
 /* Configured interfaces that do not exist: "FILE:LINE: ..." errors. */
 int plan_check_interfaces(const struct config *cfg, const struct observed *obs, struct diag *diag);

@@ -26,6 +26,7 @@ struct cli_options {
 	bool check;			/* plan and report, change nothing */
 	bool diff;
 	bool json;
+	int wait_ms;			/* for the lock: 0, ms, or STATE_WAIT_FOREVER */
 };
 
 int rs_command_run(enum rs_command command, const struct cli_options *opts);

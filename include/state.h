@@ -1,6 +1,7 @@
 /* state: what lvsagent owns on this host and the sysctl values it
- * replaced, kept in STATE_DIR/state (written atomically), plus the lock
- * that serialises lvsagent runs on one state directory. */
+ * replaced, kept in STATE_DIR/state (written atomically through
+ * state_dir.h, which also has the locks that serialise lvsagent runs on
+ * one state directory). */
 #ifndef LVSAGENT_STATE_H
 #define LVSAGENT_STATE_H
 
@@ -10,6 +11,7 @@
 #include <sys/types.h>
 
 #include "ipaddr.h"
+#include "state_dir.h"
 #include "sysctl.h"
 
 struct saved_sysctl {
@@ -17,7 +19,25 @@ struct saved_sysctl {
 	enum sysctl_key key;
 	int original;			/* the value found before lvsagent changed it */
 	int set;			/* the value lvsagent wrote */
+	/* Recorded before a change: the value lvsagent is about to write over
+	 * SET (0: none), so a crash either side of the write leaves a value
+	 * it knows as its own. */
+	int pending;
+	/* The interface's index when it was changed (0: "all", or a state
+	 * from before indexes were kept): a renamed interface is still found,
+	 * and a new one that took the old name is not mistaken for it. */
+	int ifindex;
 };
+
+/* Whether CURRENT is a value lvsagent wrote (SET, or PENDING). */
+bool saved_sysctl_holds(const struct saved_sysctl *saved, int current);
+/* One "sysctl IFACE KEY ORIGINAL SET [ifindex N] [pending N]" line (without
+ * "\n", NUL-terminated) into BUF, which holds SAVED_SYSCTL_LINE_MAX; and
+ * back, refusing (-1) what lvsagent could not have written (see
+ * sysctl_change_plausible). ARP_ONLY: only the real server's keys. */
+#define SAVED_SYSCTL_LINE_MAX 128
+void saved_sysctl_format(const struct saved_sysctl *saved, char *buf);
+int saved_sysctl_parse(const char *line, bool arp_only, struct saved_sysctl *saved);
 
 struct addr_list {
 	struct ipaddr *items;		/* kept sorted for lookups */
@@ -56,26 +76,5 @@ int state_load(const char *dir, struct owned *owned, int *skipped);
 /* Write DIR/state through a temporary file and rename(2), creating DIR;
  * an empty state removes the file. 0 or -errno. */
 int state_save(const char *dir, const struct owned *owned);
-
-/* DIR/NAME whole (0, -ENOENT when absent, or -errno), and its atomic
- * replacement (a temporary file renamed over it, DIR created as needed;
- * NULL TEXT removes the file). */
-int state_read_file(const char *dir, const char *name, char **text);
-int state_write_file(const char *dir, const char *name, const char *text);
-
-/* Take DIR/lock (creating DIR). Returns the fd to keep open, or -errno
- * (-EWOULDBLOCK when another lvsagent holds it). */
-int state_lock(const char *dir);
-
-/* The director's lock, DIR/director.lock: a director that is also a real
- * server (one state directory) runs both sides independently. */
-int state_director_lock(const char *dir);
-
-/* The daemon's lock, DIR/daemon.pid, holding its pid for `status` and
- * `reload`. Returns the fd to keep open for the daemon's life, or -errno
- * (-EWOULDBLOCK: a daemon already runs). */
-int state_daemon_lock(const char *dir);
-/* The pid of the daemon running for DIR, or 0 when none is. */
-pid_t state_daemon_pid(const char *dir);
 
 #endif

@@ -300,6 +300,38 @@ static void test_ipv6_ownership_from_state(void **state)
 	release(&w);
 }
 
+/* A record the kernel's marks contradict (a forged state, or a VIP someone
+ * replaced with their own): stop leaves the address and route alone, says
+ * why, and stops recording them. */
+static void test_record_contradicted_by_marks(void **state)
+{
+	struct world w;
+	struct ipaddr forged = ip("203.0.113.99"), v6 = ip("2001:db8::9");
+	struct owned after;
+
+	(void)state;
+	fresh_host(&w);
+	add_addr(&w, LO, "203.0.113.99", 32, "lo:keepalived");
+	add_route(&w, "203.0.113.99", RTPROT_BOOT);
+	add_addr(&w, LO, "2001:db8::9", 128, "");
+	w.obs.addrs[w.obs.addr_count - 1].proto = RTPROT_KERNEL;	/* another's IFA_PROTO */
+	addr_list_add(&w.owned.addrs, &forged);
+	addr_list_add(&w.owned.routes, &forged);
+	addr_list_add(&w.owned.addrs, &v6);
+	withdraw(&w);
+	const struct plan_item *vip = find(&w, ITEM_VIP, "203.0.113.99");
+	assert_int_equal(vip->action, ACTION_NONE);
+	assert_false(vip->ours);
+	assert_non_null(vip->note);
+	assert_int_equal(find(&w, ITEM_ROUTE, "203.0.113.99")->action, ACTION_NONE);
+	assert_int_equal(find(&w, ITEM_VIP, "2001:db8::9")->action, ACTION_NONE);
+	plan_owned_after(&w.plan, &after);
+	assert_int_equal(after.addrs.count, 0);
+	assert_int_equal(after.routes.count, 0);
+	owned_free(&after);
+	release(&w);
+}
+
 static void test_withdraw_restores(void **state)
 {
 	struct world w;
@@ -494,6 +526,7 @@ int main(void)
 		cmocka_unit_test(test_adopts_existing_vip),
 		cmocka_unit_test(test_dropped_vip_removed_if_ours),
 		cmocka_unit_test(test_ipv6_ownership_from_state),
+		cmocka_unit_test(test_record_contradicted_by_marks),
 		cmocka_unit_test(test_withdraw_restores),
 		cmocka_unit_test(test_partial_failure_is_recorded),
 		cmocka_unit_test(test_lo_down_is_brought_up),

@@ -267,6 +267,20 @@ static size_t restore(struct nl_conn *nfnl, struct nl_conn *listener, struct pla
 	return failed;
 }
 
+int apply_claim(struct nl_conn *conn, int lo_ifindex, const char *text, struct nl_result *result)
+{
+	struct nl_batch batch;
+	int err;
+
+	nl_batch_init(&batch);
+	rtnl_put_link_alias(&batch, lo_ifindex, text);
+	err = nl_batch_send(conn, &batch, result);
+	nl_batch_free(&batch);
+	if (err)
+		*result = (struct nl_result){ .error = err };
+	return result->error;
+}
+
 void apply_skip_all(struct plan *plan, const char *reason)
 {
 	for (size_t i = 0; i < plan->count; i++)

@@ -55,19 +55,20 @@ int monitor_open_nft(struct nl_conn *monitor)
 
 static bool link_matters(const struct nlmsghdr *nlh, const struct observed *obs)
 {
+	const struct rtnl_link *known;
 	struct rtnl_link link;
 
 	if (rtnl_parse_link(nlh, &link) < 0)
 		return false;
 	if (nlh->nlmsg_type == RTM_DELLINK)
 		return true;	/* its saved sysctl values are to be forgotten */
+	known = observed_link_by_index(obs, link.ifindex);
+	/* lo down, or its alias (the instance's claim, claim.h) changed. */
 	if (link.ifindex == obs->lo_ifindex)
-		return !(link.flags & IFF_UP);
-	/* A new interface starts with default sysctls. */
-	for (size_t i = 0; i < obs->link_count; i++)
-		if (obs->links[i].ifindex == link.ifindex)
-			return false;
-	return true;
+		return !(link.flags & IFF_UP) || (known && strcmp(link.alias, known->alias) != 0);
+	/* A new interface starts with default sysctls; a renamed one takes its
+	 * saved values with it (plan.c's record views). */
+	return !known || strcmp(known->name, link.name) != 0;
 }
 
 static bool route_matters(const struct nlmsghdr *nlh, const struct observed *obs)

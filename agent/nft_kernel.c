@@ -37,11 +37,20 @@ static int on_table(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
+/* The kernel filters set and rule dumps by table, but dumps every chain
+ * of the family: another table arp with an "input" chain would otherwise
+ * read as part of lvsagent's. Every object is checked. */
+static bool in_our_table(const char *table)
+{
+	return table && strcmp(table, NFT_TABLE_NAME) == 0;
+}
+
 static int on_set(const struct nlmsghdr *nlh, void *data)
 {
 	struct nftnl_set *set = nftnl_set_alloc();
 
-	if (nftnl_set_nlmsg_parse(nlh, set) < 0) {
+	if (nftnl_set_nlmsg_parse(nlh, set) < 0 ||
+	    !in_our_table(nftnl_set_get_str(set, NFTNL_SET_TABLE))) {
 		nftnl_set_free(set);
 		return 0;
 	}
@@ -53,7 +62,8 @@ static int on_chain(const struct nlmsghdr *nlh, void *data)
 {
 	struct nftnl_chain *chain = nftnl_chain_alloc();
 
-	if (nftnl_chain_nlmsg_parse(nlh, chain) < 0) {
+	if (nftnl_chain_nlmsg_parse(nlh, chain) < 0 ||
+	    !in_our_table(nftnl_chain_get_str(chain, NFTNL_CHAIN_TABLE))) {
 		nftnl_chain_free(chain);
 		return 0;
 	}
@@ -65,7 +75,8 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 {
 	struct nftnl_rule *rule = nftnl_rule_alloc();
 
-	if (nftnl_rule_nlmsg_parse(nlh, rule) < 0) {
+	if (nftnl_rule_nlmsg_parse(nlh, rule) < 0 ||
+	    !in_our_table(nftnl_rule_get_str(rule, NFTNL_RULE_TABLE))) {
 		nftnl_rule_free(rule);
 		return 0;
 	}
@@ -138,7 +149,7 @@ static int dump_tables(struct nl_conn *conn, struct dump *dump)
 	return netlink_dump(conn, request(buf, NFT_MSG_GETTABLE), on_table, NULL, dump);
 }
 
-/* Sets, chains and rules of our table: the kernel filters by table name. */
+/* Sets, chains and rules of our table (see in_our_table). */
 static int dump_contents(struct nl_conn *conn, struct dump *dump)
 {
 	char buf[NL_REQUEST_BUFFER] __attribute__((aligned(4)));

@@ -36,10 +36,12 @@ void observed_index(struct observed *obs)
 	/* IPv4 routes come sorted from the kernel; a check is cheaper. */
 	sort_unless_sorted(obs->addrs, obs->addr_count, sizeof(*obs->addrs), by_addr);
 	sort_unless_sorted(obs->routes, obs->route_count, sizeof(*obs->routes), by_dst);
+	obs->lo_alias = "";
 	for (size_t i = 0; i < obs->link_count; i++) {
 		if (obs->links[i].flags & IFF_LOOPBACK && strcmp(obs->links[i].name, "lo") == 0) {
 			obs->lo_ifindex = obs->links[i].ifindex;
 			obs->lo_up = obs->links[i].flags & IFF_UP;
+			obs->lo_alias = obs->links[i].alias;
 		}
 	}
 }

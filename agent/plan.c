@@ -40,7 +40,9 @@ static int max_int(int a, int b)
 
 /* --- ownership --------------------------------------------------------- */
 
-/* lvsagent's own mark on an address: its IPv4 label or address protocol. */
+/* lvsagent's own mark on an address: its IPv4 label or address protocol.
+ * While another instance claims the host (claim.h) the marks may be its:
+ * then only this instance's records count. */
 static bool addr_is_marked(const struct rtnl_addr *addr)
 {
 	return addr->proto == LVSAGENT_RTPROT || strcmp(addr->label, LVSAGENT_LO_LABEL) == 0;
@@ -55,17 +57,21 @@ static bool addr_marked_foreign(const struct rtnl_addr *addr)
 	return !addr_is_marked(addr) && (addr->addr.family == AF_INET || addr->proto != 0);
 }
 
-static bool addr_is_ours(const struct rtnl_addr *addr, const struct owned *owned)
+static bool addr_is_ours(const struct rtnl_addr *addr, const struct observed *obs,
+			 const struct owned *owned)
 {
-	return addr_is_marked(addr) ||
-	       (!addr_marked_foreign(addr) && addr_list_has(&owned->addrs, &addr->addr));
+	if (addr_is_marked(addr) && !obs->other_instance)
+		return true;
+	return !addr_marked_foreign(addr) && addr_list_has(&owned->addrs, &addr->addr);
 }
 
 /* lvsagent adds every host route with its protocol: a route with another
  * is someone else's, whatever the state says. */
-static bool route_is_ours(const struct rtnl_route *route)
+static bool route_is_ours(const struct rtnl_route *route, const struct observed *obs,
+			  const struct owned *owned)
 {
-	return route->protocol == LVSAGENT_RTPROT;
+	return route->protocol == LVSAGENT_RTPROT &&
+	       (!obs->other_instance || addr_list_has(&owned->routes, &route->dst));
 }
 
 /* --- the lo link ------------------------------------------------------- */
@@ -354,7 +360,7 @@ static void plan_wanted_vip(const struct ipaddr *vip, const struct observed *obs
 	other = observed_addr_elsewhere(obs, vip, hint);
 	if (on_lo) {
 		item->before = 1;
-		item->ours = addr_is_ours(on_lo, owned);
+		item->ours = addr_is_ours(on_lo, obs, owned);
 		/* On lo as it should be, but an uplink holding it too takes it
 		 * for its own address: not in place, and not lvsagent's to remove. */
 		if (other && other->ifindex != obs->lo_ifindex) {
@@ -377,7 +383,8 @@ static void plan_wanted_vip(const struct ipaddr *vip, const struct observed *obs
 }
 
 static void plan_wanted_route(const struct ipaddr *vip, const struct observed *obs,
-			      struct plan *plan, struct observed_hint *hint)
+			      const struct owned *owned, struct plan *plan,
+			      struct observed_hint *hint)
 {
 	const struct rtnl_route *route = observed_lo_route(obs, vip, hint);
 	struct plan_item *item = new_item(plan, ITEM_ROUTE);
@@ -386,7 +393,7 @@ static void plan_wanted_route(const struct ipaddr *vip, const struct observed *o
 	item->wanted = true;
 	item->after = 1;
 	item->before = route != NULL;
-	item->ours = route ? route_is_ours(route) : true;
+	item->ours = route ? route_is_ours(route, obs, owned) : true;
 	item->action = route ? ACTION_NONE : ACTION_ADD;
 }
 
@@ -469,13 +476,13 @@ static void collect_owned_addrs(const struct observed *obs, const struct owned *
 	struct addr_list stray_addrs = { 0 }, stray_routes = { 0 };
 	struct cursor recorded_addrs = { &owned->addrs, 0 }, recorded_routes = { &owned->routes, 0 };
 
-	for (size_t i = 0; i < obs->addr_count; i++) {
+	for (size_t i = 0; !obs->other_instance && i < obs->addr_count; i++) {
 		const struct rtnl_addr *a = &obs->addrs[i];
 		if (a->ifindex == obs->lo_ifindex && a->prefixlen == ipaddr_host_prefix(&a->addr) &&
 		    addr_is_marked(a) && !cursor_has(&recorded_addrs, &a->addr))
 			addr_list_add(&stray_addrs, &a->addr);
 	}
-	for (size_t i = 0; i < obs->route_count; i++) {
+	for (size_t i = 0; !obs->other_instance && i < obs->route_count; i++) {
 		const struct rtnl_route *r = &obs->routes[i];
 		if (r->oif == obs->lo_ifindex && r->protocol == LVSAGENT_RTPROT &&
 		    !cursor_has(&recorded_routes, &r->dst))
@@ -501,7 +508,7 @@ static void plan_unwanted_owned(const struct addr_list *wanted, const struct obs
 		if (cursor_has(&wanted_routes, a))
 			continue;
 		r = observed_lo_route(obs, a, &hint);
-		plan_unwanted(ITEM_ROUTE, a, r && route_is_ours(r), plan);
+		plan_unwanted(ITEM_ROUTE, a, r && route_is_ours(r, obs, owned), plan);
 	}
 	for (size_t i = 0; i < addrs.count; i++) {
 		const struct ipaddr *a = &addrs.items[i];
@@ -509,7 +516,7 @@ static void plan_unwanted_owned(const struct addr_list *wanted, const struct obs
 		if (cursor_has(&wanted_addrs, a))
 			continue;
 		on_lo = observed_lo_addr(obs, a, &hint);
-		if (on_lo && !addr_is_ours(on_lo, owned))
+		if (on_lo && !addr_is_ours(on_lo, obs, owned))
 			plan_not_ours(a, plan);
 		else
 			plan_unwanted(ITEM_VIP, a, on_lo != NULL, plan);
@@ -529,7 +536,7 @@ static void plan_vips(const struct rs_config *cfg, const struct observed *obs,
 		plan_wanted_vip(&cfg->vips[i].addr, obs, owned, plan, &hint);
 	}
 	for (size_t i = 0; i < cfg->vip_count; i++)
-		plan_wanted_route(&cfg->vips[i].addr, obs, plan, &hint);
+		plan_wanted_route(&cfg->vips[i].addr, obs, owned, plan, &hint);
 	addr_list_sort(&wanted);
 	plan_unwanted_owned(&wanted, obs, owned, plan);
 	free(wanted.items);

@@ -44,11 +44,15 @@ static int status(struct session *s)
 {
 	struct plan plan;
 	enum status_code code;
-	pid_t daemon = state_daemon_pid(s->cfg.state_dir);
+	struct status_info info = { .daemon = state_daemon_pid(s->cfg.state_dir),
+				    .claim = s->claim, .alias = s->obs.lo_alias };
 
 	plan_converge(&s->cfg.rs, &s->obs, &s->owned, &plan);
 	code = status_code_of(&plan, !owned_is_empty(&s->owned));
-	report_status(stdout, &plan, code, daemon, s->opts->json);
+	/* Nothing of this instance's is in place while another manages the host. */
+	if (s->claim == CLAIM_OTHER && code == STATUS_IN_PLACE)
+		code = STATUS_PARTLY;
+	report_status(stdout, &plan, code, &info, s->opts->json);
 	plan_free(&plan);
 	return (int)code;
 }

@@ -24,6 +24,18 @@ void rtnl_put_link_up(struct nl_batch *batch, int ifindex)
 	ifi->ifi_change = IFF_UP;
 }
 
+void rtnl_put_link_alias(struct nl_batch *batch, int ifindex, const char *text)
+{
+	struct nlmsghdr *nlh = nl_batch_put(batch, RTM_NEWLINK, 0);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	/* The kernel takes the attribute's length, not a terminator: an empty
+	 * one removes the alias. */
+	mnl_attr_put(nlh, IFLA_IFALIAS, strlen(text), text);
+}
+
 static void put_ipv6_lifetimes(struct nlmsghdr *nlh)
 {
 	/* preferred 0: the VIP is deprecated, so source address selection
@@ -172,17 +184,24 @@ static void collect_attrs(const struct nlmsghdr *nlh, size_t header, struct attr
 	}
 }
 
-_Static_assert(IFLA_IFNAME < ATTR_SLOTS && IFA_PROTO < ATTR_SLOTS && RTA_TABLE < ATTR_SLOTS,
-	       "attribute slots");
+_Static_assert(IFLA_IFNAME < ATTR_SLOTS && IFLA_IFALIAS < ATTR_SLOTS && IFA_PROTO < ATTR_SLOTS &&
+	       RTA_TABLE < ATTR_SLOTS, "attribute slots");
+
+/* An attribute's text into DEST (SIZE bytes), terminated, whether or not
+ * the kernel counted a terminator. */
+static void copy_text(char *dest, size_t size, const struct nlattr *attr)
+{
+	size_t len = strnlen(mnl_attr_get_payload(attr), mnl_attr_get_payload_len(attr));
+
+	if (len >= size)
+		len = size - 1;
+	memcpy(dest, mnl_attr_get_payload(attr), len);
+	dest[len] = '\0';
+}
 
 static void copy_name(char *dest, const struct nlattr *attr)
 {
-	size_t len = mnl_attr_get_payload_len(attr);
-
-	if (len >= IFNAMSIZ)
-		len = IFNAMSIZ - 1;
-	memcpy(dest, mnl_attr_get_payload(attr), len);
-	dest[len] = '\0';
+	copy_text(dest, IFNAMSIZ, attr);
 }
 
 static uint32_t attr_u32(const struct nlattr *attr, uint32_t fallback)
@@ -215,6 +234,8 @@ int rtnl_parse_link(const struct nlmsghdr *nlh, struct rtnl_link *out)
 	out->ifindex = ifi->ifi_index;
 	out->flags = ifi->ifi_flags;
 	copy_name(out->name, tb.attr[IFLA_IFNAME]);
+	if (tb.attr[IFLA_IFALIAS])
+		copy_text(out->alias, sizeof(out->alias), tb.attr[IFLA_IFALIAS]);
 	if (tb.attr[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb.attr[IFLA_ADDRESS]) == 6) {
 		memcpy(out->hwaddr, mnl_attr_get_payload(tb.attr[IFLA_ADDRESS]), 6);
 		out->has_hwaddr = true;

@@ -2,6 +2,7 @@
 #include "session.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -170,7 +171,54 @@ int session_observe(struct session *s)
 				      strerror(-err));
 	if (!s->obs.lo_ifindex)
 		return fail_run(s->opts, EXIT_RUNTIME, "this network namespace has no lo interface");
+	s->claim = claim_classify(s->obs.lo_alias, s->claim_text);
+	s->obs.other_instance = s->claim == CLAIM_OTHER;
 	return check_nftables(s);
+}
+
+/* The commands that would take the host from another instance. stop is not
+ * one: it removes only this instance's own records (marks do not count
+ * while another claims the host, see plan.c). */
+static bool takes_host(const struct session *s)
+{
+	return s->command == RS_START || s->command == RS_APPLY || s->command == RS_RESTART ||
+	       s->command == RS_RUN;
+}
+
+static int refuse_other_instance(struct session *s)
+{
+	return fail_run(s->opts, EXIT_RUNTIME, "another lvsagent instance manages this host's "
+			      "real-server side: lo's alias says \"%s\" (its state_dir is %s; this "
+			      "configuration's is %s). One instance per host: use that "
+			      "instance's configuration, or stop it first (lvsagent -c ITS_CONFIG "
+			      "stop); nothing was changed", s->obs.lo_alias,
+			      claim_holder(s->obs.lo_alias), s->cfg.state_dir);
+}
+
+/* What lo's alias means for this run, said once. */
+static int check_claim(struct session *s)
+{
+	if (s->claim == CLAIM_OTHER && takes_host(s))
+		return refuse_other_instance(s);
+	if (s->claim == CLAIM_FOREIGN && changes_host(s))
+		log_warn("lo's alias is \"%s\", not lvsagent's: this instance cannot mark the "
+			 "host as its own, and another lvsagent instance would not see it",
+			 s->obs.lo_alias);
+	if (!s->claim_text[0] && changes_host(s))
+		log_warn("state_dir %s is too long to name in lo's alias: this instance cannot "
+			 "mark the host as its own", s->cfg.state_dir);
+	return EXIT_DONE;
+}
+
+/* This instance's name for lo's alias: its state directory, canonical, so
+ * that two paths to one directory are one instance. */
+static void make_claim_text(struct session *s)
+{
+	char canonical[PATH_MAX];
+
+	if (state_dir_canonical(s->cfg.state_dir, canonical, sizeof(canonical)) < 0)
+		snprintf(canonical, sizeof(canonical), "%s", s->cfg.state_dir);
+	claim_text(canonical, s->claim_text, sizeof(s->claim_text));
 }
 
 int session_observe_table(struct session *s)
@@ -201,7 +249,10 @@ int session_prepare(struct session *s)
 		return code;
 	if ((code = load_state(s)))
 		return code;
-	return session_observe(s);
+	make_claim_text(s);
+	if ((code = session_observe(s)))
+		return code;
+	return check_claim(s);
 }
 
 static int save_state(struct session *s, const struct plan *plan)
@@ -246,6 +297,38 @@ static int record_intent(struct session *s, struct plan *plan)
 	return EXIT_RUNTIME;
 }
 
+/* Mark the host as this instance's before changing it (unless lo's alias
+ * is someone else's, or the name does not fit: then unmarked, as before). */
+static void claim_host(struct session *s)
+{
+	struct nl_result result;
+	char text[256];
+
+	if (s->claim != CLAIM_NONE || !s->claim_text[0])
+		return;
+	if (apply_claim(&s->conn, s->obs.lo_ifindex, s->claim_text, &result) == 0)
+		s->claim = CLAIM_OURS;
+	else
+		log_warn("cannot set lo's alias to \"%s\": %s", s->claim_text,
+			 nl_result_text(&result, text, sizeof(text)));
+}
+
+/* Withdrawn completely (nothing recorded, nothing failed, the table gone):
+ * the host is no longer this instance's. */
+static void release_host(struct session *s, size_t failed)
+{
+	struct nl_result result;
+	char text[256];
+
+	if (s->claim != CLAIM_OURS || failed || !owned_is_empty(&s->owned))
+		return;
+	if (apply_claim(&s->conn, s->obs.lo_ifindex, "", &result) == 0)
+		s->claim = CLAIM_NONE;
+	else
+		log_warn("cannot remove lo's alias \"%s\": %s", s->claim_text,
+			 nl_result_text(&result, text, sizeof(text)));
+}
+
 int session_execute(struct session *s, bool withdraw, struct plan *plan)
 {
 	size_t failed;
@@ -259,10 +342,20 @@ int session_execute(struct session *s, bool withdraw, struct plan *plan)
 	 * change, or reports that there is none. */
 	if (s->opts->check || s->daemon_pid > 0)
 		return EXIT_DONE;
+	if (s->claim == CLAIM_OTHER && !withdraw) {
+		log_error("another lvsagent instance has claimed this host since (lo's alias is "
+			  "\"%s\"): not changing it", s->obs.lo_alias);
+		apply_skip_all(plan, "not attempted: another lvsagent instance manages this host");
+		return EXIT_RUNTIME;
+	}
 	if ((code = record_intent(s, plan)))
 		return code;
+	if (!withdraw)
+		claim_host(s);
 	failed = apply_plan(&s->conn, &s->nfnl, s->nft_listener, s->obs.lo_ifindex, plan);
 	s->applied_usec = notify_monotonic_usec();
 	code = save_state(s, plan);
+	if (withdraw)
+		release_host(s, failed);
 	return failed ? EXIT_RUNTIME : code;
 }

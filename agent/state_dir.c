@@ -40,7 +40,7 @@ static int refuse(char *why, size_t len, int err, const char *fmt, ...)
  * meets none, unless one was put there meanwhile (and is refused). The part
  * that does not exist yet is kept as written; the configuration refuses
  * "." and ".." components, so it cannot climb back out. */
-static int canonical(const char *dir, char *out, size_t len)
+int state_dir_canonical(const char *dir, char *out, size_t len)
 {
 	char head[PATH_MAX], real[PATH_MAX];
 	size_t cut = strlen(dir);
@@ -125,7 +125,7 @@ static int walk(const char *dir, bool create, char *why, size_t len)
 	char path[PATH_MAX], so_far[PATH_MAX] = "";
 	int fd, err;
 
-	if ((err = canonical(dir, path, sizeof(path))))
+	if ((err = state_dir_canonical(dir, path, sizeof(path))))
 		return refuse(why, len, err, "cannot resolve %s: %s", dir, strerror(-err));
 	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)

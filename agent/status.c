@@ -69,7 +69,29 @@ static void status_line(FILE *out, const struct plan_item *item)
 			item_state(item), item->note ? ": " : "", item->note ? item->note : "");
 }
 
-static void status_text(FILE *out, const struct plan *plan, enum status_code code, pid_t daemon)
+/* Who manages the host, in words. */
+static void instance_line(FILE *out, const struct status_info *info)
+{
+	switch (info->claim) {
+	case CLAIM_OURS:
+		fprintf(out, "instance this one (lo's alias \"%s\")\n", info->alias);
+		break;
+	case CLAIM_OTHER:
+		fprintf(out, "instance ANOTHER lvsagent, state_dir %s (lo's alias \"%s\"): it "
+			"manages this host, not this configuration\n", claim_holder(info->alias),
+			info->alias);
+		break;
+	case CLAIM_FOREIGN:
+		fprintf(out, "instance unmarked (lo's alias \"%s\" is not lvsagent's)\n", info->alias);
+		break;
+	case CLAIM_NONE:
+		fprintf(out, "instance none marked\n");
+		break;
+	}
+}
+
+static void status_text(FILE *out, const struct plan *plan, enum status_code code,
+			const struct status_info *info)
 {
 	/* What an operator looks for first: the VIPs, then their routes. */
 	static const enum item_kind order[] = { ITEM_VIP, ITEM_ROUTE, ITEM_NFT, ITEM_SYSCTL,
@@ -82,8 +104,9 @@ static void status_text(FILE *out, const struct plan *plan, enum status_code cod
 				status_line(out, &plan->items[i]);
 	for (size_t i = 0; i < plan->count; i++)
 		differing += item_differs(&plan->items[i]);
-	if (daemon > 0)
-		fprintf(out, "daemon  running (pid %d)\n", (int)daemon);
+	instance_line(out, info);
+	if (info->daemon > 0)
+		fprintf(out, "daemon  running (pid %d)\n", (int)info->daemon);
 	else
 		fprintf(out, "daemon  not running\n");
 	if (code == STATUS_PARTLY)
@@ -101,7 +124,15 @@ static bool owned_now(const struct plan_item *item)
 	return item->ours && item->before;
 }
 
-static void status_json(FILE *out, const struct plan *plan, enum status_code code, pid_t daemon)
+static const char *claim_word(enum claim_state claim)
+{
+	static const char *const words[] = { "none", "this", "another", "unmarked" };
+
+	return words[claim];
+}
+
+static void status_json(FILE *out, const struct plan *plan, enum status_code code,
+			const struct status_info *info)
 {
 	struct json json;
 	char target[96];
@@ -112,12 +143,17 @@ static void status_json(FILE *out, const struct plan *plan, enum status_code cod
 	json_field_int(&json, "exit_code", code);
 	json_key(&json, "daemon");
 	json_object_begin(&json);
-	json_field_bool(&json, "running", daemon > 0);
+	json_field_bool(&json, "running", info->daemon > 0);
 	json_key(&json, "pid");
-	if (daemon > 0)
-		json_int(&json, daemon);
+	if (info->daemon > 0)
+		json_int(&json, info->daemon);
 	else
 		json_null(&json);
+	json_object_end(&json);
+	json_key(&json, "instance");
+	json_object_begin(&json);
+	json_field_string(&json, "claim", claim_word(info->claim));
+	json_field_string(&json, "alias", info->alias[0] ? info->alias : NULL);
 	json_object_end(&json);
 	json_key(&json, "items");
 	json_array_begin(&json);
@@ -144,11 +180,11 @@ static void status_json(FILE *out, const struct plan *plan, enum status_code cod
 	fputc('\n', out);
 }
 
-void report_status(FILE *out, const struct plan *plan, enum status_code code, pid_t daemon,
-		   bool json)
+void report_status(FILE *out, const struct plan *plan, enum status_code code,
+		   const struct status_info *info, bool json)
 {
 	if (json)
-		status_json(out, plan, code, daemon);
+		status_json(out, plan, code, info);
 	else
-		status_text(out, plan, code, daemon);
+		status_text(out, plan, code, info);
 }

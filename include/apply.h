@@ -20,6 +20,10 @@
 size_t apply_plan(struct nl_conn *conn, struct nl_conn *nfnl, struct nl_conn *listener,
 		  int lo_ifindex, struct plan *plan);
 
+/* Set lo's alias to TEXT ("" removes it): the instance's claim (claim.h).
+ * 0 or -errno, with the kernel's reason in RESULT. */
+int apply_claim(struct nl_conn *conn, int lo_ifindex, const char *text, struct nl_result *result);
+
 /* Mark every change of PLAN failed, not attempted, for REASON. */
 void apply_skip_all(struct plan *plan, const char *reason);
 

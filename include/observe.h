@@ -20,6 +20,7 @@ struct observed {
 	struct rtnl_link *links;
 	size_t link_count;
 	int lo_ifindex;			/* 0 when the namespace has no lo (never) */
+	const char *lo_alias;		/* lo's alias, "" when none (points into links) */
 	bool lo_up;
 	struct rtnl_addr *addrs;	/* every address, sorted by address */
 	size_t addr_count;
@@ -28,6 +29,9 @@ struct observed {
 	struct sysctl_value *sysctls;	/* "all", then every link */
 	size_t sysctl_count;
 	char *nft_text;			/* table arp lvsagent as text; NULL: absent */
+	/* Set by the caller from lo's alias (claim.h): another lvsagent
+	 * instance manages this host, so lvsagent's marks may be its. */
+	bool other_instance;
 	int nft_error;			/* reading it failed (-EPROTONOSUPPORT: no nftables) */
 };
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "claim.h"
 #include "plan.h"
 
 /* Words for one item. */
@@ -78,8 +79,13 @@ void report_json_change(struct json *json, const struct report_change *change);
 /* Status exit codes (LSB): */
 enum status_code { STATUS_IN_PLACE = 0, STATUS_PARTLY = 1, STATUS_NOT_APPLIED = 3 };
 enum status_code status_code_of(const struct plan *plan, bool anything_owned);
-/* DAEMON: the pid of the daemon running for this state directory, or 0. */
-void report_status(FILE *out, const struct plan *plan, enum status_code code, pid_t daemon,
-		   bool json);
+/* What status says besides the plan. */
+struct status_info {
+	pid_t daemon;			/* the daemon for this state directory, or 0 */
+	enum claim_state claim;		/* lo's alias (claim.h) */
+	const char *alias;
+};
+void report_status(FILE *out, const struct plan *plan, enum status_code code,
+		   const struct status_info *info, bool json);
 
 #endif

@@ -20,10 +20,16 @@
  * `ip addr` and kept without the state file. */
 #define LVSAGENT_LO_LABEL "lo:lvs"
 
+/* The alias text of lo that names the lvsagent instance managing this
+ * host's real-server side: "lvsagent STATE_DIR" (see session.c). */
+#define LVSAGENT_CLAIM_PREFIX "lvsagent "
+#define RTNL_ALIAS_MAX 256		/* IFALIASZ */
+
 struct rtnl_link {
 	int ifindex;
 	unsigned flags;			/* IFF_UP, IFF_LOOPBACK, ... */
 	char name[IFNAMSIZ];
+	char alias[RTNL_ALIAS_MAX];	/* IFLA_IFALIAS, "" when none */
 	uint8_t hwaddr[6];		/* Ethernet address, when it has one */
 	bool has_hwaddr;
 };
@@ -51,6 +57,8 @@ struct rtnl_route {
 
 /* Requests, appended to a batch. */
 void rtnl_put_link_up(struct nl_batch *batch, int ifindex);
+/* IFINDEX's alias set to TEXT ("" removes it). */
+void rtnl_put_link_alias(struct nl_batch *batch, int ifindex, const char *text);
 void rtnl_put_vip_addr(struct nl_batch *batch, bool add, int lo_ifindex, const struct ipaddr *vip);
 /* The director's VIP on a real interface: labelled IFACE:lvs where that
  * fits, IPv6 without duplicate address detection. */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "claim.h"
 #include "config.h"
 #include "netlink.h"
 #include "observe.h"
@@ -28,6 +29,8 @@ struct session {
 	uint64_t applied_usec;		/* CLOCK_MONOTONIC when the last apply was acked */
 	struct nl_conn *nft_listener;	/* the daemon's nftables monitor (see apply_plan) */
 	pid_t daemon_pid;		/* start/apply while a daemon runs: read-only */
+	char claim_text[RTNL_ALIAS_MAX];	/* this instance's alias for lo (claim.h) */
+	enum claim_state claim;		/* lo's alias, as last observed */
 };
 
 void session_init(struct session *s, enum rs_command command, const struct cli_options *opts);

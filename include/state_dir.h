@@ -21,6 +21,9 @@
  * exist yet will be created, owned by this user, mode 0755. 0, or -errno
  * with WHY saying what is wrong ("/tmp/x is writable by its group ..."). */
 int state_dir_check(const char *dir, char *why, size_t why_len);
+/* DIR with the symlinks of its existing part resolved, into OUT (PATH_MAX):
+ * the directory's one name, whichever path led to it. 0 or -errno. */
+int state_dir_canonical(const char *dir, char *out, size_t len);
 /* The same as a configuration error: "FILE:LINE: state_dir DIR: why" (LINE
  * 0: the default, not in the file). 0 or -1. */
 struct diag;

@@ -107,6 +107,15 @@ static void test_links(void **state)
 	/* a new interface: its sysctls start from the defaults */
 	assert_true(monitor_event_matters(link_event(RTM_NEWLINK, 7, "eth1", IFF_UP), &sysctl_mode));
 	assert_true(monitor_event_matters(link_event(RTM_DELLINK, ETH0, "eth0", 0), &sysctl_mode));
+	/* a known interface renamed: its saved sysctls follow it */
+	assert_true(monitor_event_matters(link_event(RTM_NEWLINK, ETH0, "wan0", IFF_UP), &sysctl_mode));
+	/* lo's alias (the instance's claim) changed, or not */
+	struct nlmsghdr *nlh = link_event(RTM_NEWLINK, LO, "lo", IFF_LOOPBACK | IFF_UP);
+	mnl_attr_put(nlh, IFLA_IFALIAS, strlen("lvsagent /run/x"), "lvsagent /run/x");
+	assert_true(monitor_event_matters(nlh, &sysctl_mode));
+	nlh = link_event(RTM_NEWLINK, LO, "lo", IFF_LOOPBACK | IFF_UP);
+	mnl_attr_put(nlh, IFLA_IFALIAS, 0, "");
+	assert_false(monitor_event_matters(nlh, &sysctl_mode));
 }
 
 static struct nlmsghdr *nft_event(uint16_t msg, uint8_t family, const char *table, uint32_t pid)

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "plan.h"
+#include "report.h"
 #include "xalloc.h"
 
 #define LO 1
@@ -385,6 +386,169 @@ static void test_partial_failure_is_recorded(void **state)
 	release(&w);
 }
 
+/* An uplink renamed since its values were raised (found by its index):
+ * the record follows it, is restored there once it is no longer managed,
+ * and a new interface that took the old name is not given the record. */
+static void test_renamed_uplink_keeps_its_record(void **state)
+{
+	struct world w;
+	struct saved_sysctl saved = { .iface = "eth0", .key = ARP_IGNORE, .original = 0, .set = 1,
+				      .ifindex = ETH0 };
+
+	(void)state;
+	fresh_host(&w);
+	strcpy(w.obs.links[1].name, "wan0");
+	strcpy(w.obs.sysctls[2].iface, "wan0");
+	w.obs.sysctls[2].value[ARP_IGNORE] = 1;
+	add_link(&w, 9, "eth0", IFF_UP);	/* a new eth0 */
+	add_sysctls(&w, "eth0", 0, 0);
+	owned_add_sysctl(&w.owned, &saved);
+	want_vip(&w, "10.1.1.1");
+	w.cfg.interfaces_given = true;
+	w.cfg.interfaces = xcalloc(1, sizeof(*w.cfg.interfaces));
+	strcpy(w.cfg.interfaces[0].name, "eth0");
+	w.cfg.interface_count = 1;
+	converge(&w);
+	const struct plan_item *back = find_sysctl(&w, "wan0", ARP_IGNORE);
+	assert_non_null(back);
+	assert_int_equal(back->action, ACTION_SET);
+	assert_true(back->setting->restore);
+	assert_int_equal(back->after, 0);
+	assert_string_equal(back->setting->renamed_from, "eth0");
+	const struct plan_item *fresh = find_sysctl(&w, "eth0", ARP_IGNORE);
+	assert_false(fresh->setting->had_record);
+	assert_int_equal(fresh->setting->record.original, 0);
+	assert_int_equal(fresh->setting->record.ifindex, 9);
+	release(&w);
+}
+
+/* A configured uplink that is not there is a difference, said in a note. */
+static void test_missing_uplink_differs(void **state)
+{
+	struct world w;
+
+	(void)state;
+	fresh_host(&w);
+	want_vip(&w, "10.1.1.1");
+	w.cfg.interfaces_given = true;
+	w.cfg.interfaces = xcalloc(1, sizeof(*w.cfg.interfaces));
+	strcpy(w.cfg.interfaces[0].name, "eth7");
+	w.cfg.interface_count = 1;
+	converge(&w);
+	const struct plan_item *missing = find_sysctl(&w, "eth7", ARP_IGNORE);
+	assert_non_null(missing);
+	assert_true(missing->setting->missing);
+	assert_int_equal(missing->action, ACTION_NONE);
+	assert_non_null(missing->note);
+	assert_true(item_differs(missing));
+	release(&w);
+}
+
+/* The value in force is the larger of all and the interface's own: eth0 at
+ * 0 under all at 1 is in force (start still raises it, in case all is
+ * lowered later), and a VIP also on eth0 is not in place. */
+static void test_value_in_force_and_conflicts(void **state)
+{
+	struct world w;
+
+	(void)state;
+	fresh_host(&w);
+	w.obs.sysctls[0].value[ARP_IGNORE] = 1;
+	w.obs.sysctls[0].value[ARP_ANNOUNCE] = 2;
+	want_vip(&w, "10.1.1.1");
+	add_addr(&w, LO, "10.1.1.1", 32, "lo:lvs");
+	add_addr(&w, ETH0, "10.1.1.1", 32, "eth0");
+	add_route(&w, "10.1.1.1", LVSAGENT_RTPROT);
+	converge(&w);
+	const struct plan_item *eth0 = find_sysctl(&w, "eth0", ARP_IGNORE);
+	assert_int_equal(eth0->action, ACTION_SET);
+	assert_true(eth0->setting->in_force);
+	assert_false(item_differs(eth0));
+	assert_false(find_sysctl(&w, "all", ARP_IGNORE)->setting->in_force);
+	const struct plan_item *vip = find(&w, ITEM_VIP, "10.1.1.1");
+	assert_true(vip->conflict);
+	assert_int_equal(vip->action, ACTION_NONE);
+	assert_true(item_differs(vip));
+	release(&w);
+}
+
+/* What is written before the plan runs: every record held now and every
+ * one the plan adds, and for a value lvsagent moves, the one it is about
+ * to write as pending; afterwards, only what took effect. */
+static void test_intent_before_apply(void **state)
+{
+	struct world w;
+	struct owned intent, after;
+	struct ipaddr gone = ip("10.9.9.9"), wanted = ip("10.1.1.1");
+
+	(void)state;
+	fresh_host(&w);
+	w.cfg.arp_announce = 1;		/* follows lvsagent's own value down */
+	w.obs.sysctls[0].value[ARP_ANNOUNCE] = 2;
+	save_sysctl(&w, "all", ARP_ANNOUNCE, 0, 2);
+	want_vip(&w, "10.1.1.1");
+	add_addr(&w, LO, "10.9.9.9", 32, "lo:lvs");
+	addr_list_add(&w.owned.addrs, &gone);
+	converge(&w);
+	plan_owned_intent(&w.plan, &intent);
+	assert_true(addr_list_has(&intent.addrs, &wanted));
+	assert_true(addr_list_has(&intent.addrs, &gone));
+	const struct saved_sysctl *announce = owned_sysctl(&intent, "all", ARP_ANNOUNCE);
+	assert_int_equal(announce->original, 0);
+	assert_int_equal(announce->set, 2);
+	assert_int_equal(announce->pending, 1);
+	assert_int_equal(owned_sysctl(&intent, "all", ARP_IGNORE)->original, 0);
+	assert_int_equal(owned_sysctl(&intent, "eth0", ARP_IGNORE)->set, 1);
+	mark_all_done(&w);
+	plan_owned_after(&w.plan, &after);
+	assert_false(addr_list_has(&after.addrs, &gone));
+	assert_int_equal(owned_sysctl(&after, "all", ARP_ANNOUNCE)->set, 1);
+	assert_int_equal(owned_sysctl(&after, "all", ARP_ANNOUNCE)->pending, 0);
+	owned_free(&intent);
+	owned_free(&after);
+	release(&w);
+}
+
+/* A crash after the pending value was written: it is lvsagent's, stop puts
+ * the original back. */
+static void test_pending_value_is_ours(void **state)
+{
+	struct world w;
+	struct saved_sysctl saved = { .iface = "all", .key = ARP_ANNOUNCE, .original = 0, .set = 2,
+				      .pending = 1 };
+
+	(void)state;
+	fresh_host(&w);
+	w.obs.sysctls[0].value[ARP_ANNOUNCE] = 1;
+	owned_add_sysctl(&w.owned, &saved);
+	withdraw(&w);
+	const struct plan_item *announce = find_sysctl(&w, "all", ARP_ANNOUNCE);
+	assert_int_equal(announce->action, ACTION_SET);
+	assert_int_equal(announce->after, 0);
+	release(&w);
+}
+
+/* While another instance claims the host, lvsagent's marks may be its:
+ * only this instance's records count. */
+static void test_other_instance_marks_not_ours(void **state)
+{
+	struct world w;
+
+	(void)state;
+	fresh_host(&w);
+	want_vip(&w, "10.1.1.1");
+	add_addr(&w, LO, "10.7.7.7", 32, "lo:lvs");
+	add_route(&w, "10.7.7.7", LVSAGENT_RTPROT);
+	w.obs.other_instance = true;
+	converge(&w);
+	assert_null(find(&w, ITEM_VIP, "10.7.7.7"));
+	assert_null(find(&w, ITEM_ROUTE, "10.7.7.7"));
+	plan_free(&w.plan);
+	withdraw(&w);
+	assert_null(find(&w, ITEM_VIP, "10.7.7.7"));
+	release(&w);
+}
+
 static void test_lo_down_is_brought_up(void **state)
 {
 	struct world w;
@@ -529,6 +693,12 @@ int main(void)
 		cmocka_unit_test(test_record_contradicted_by_marks),
 		cmocka_unit_test(test_withdraw_restores),
 		cmocka_unit_test(test_partial_failure_is_recorded),
+		cmocka_unit_test(test_renamed_uplink_keeps_its_record),
+		cmocka_unit_test(test_missing_uplink_differs),
+		cmocka_unit_test(test_value_in_force_and_conflicts),
+		cmocka_unit_test(test_intent_before_apply),
+		cmocka_unit_test(test_pending_value_is_ours),
+		cmocka_unit_test(test_other_instance_marks_not_ours),
 		cmocka_unit_test(test_lo_down_is_brought_up),
 		cmocka_unit_test(test_vip_with_wider_prefix_left_alone),
 		cmocka_unit_test(test_interfaces_given),

@@ -1,5 +1,5 @@
 /* daemon: `lvsagent run`. One epoll loop over the rtnetlink monitor, a
- * signalfd and two timerfds; no busy loops, no sleeps. */
+ * signalfd and three timerfds; no busy loops, no sleeps. */
 #include "daemon.h"
 
 #include <errno.h>
@@ -24,11 +24,24 @@
 #define REPAIR_LINES_PER_WINDOW 50
 #define REPAIR_WINDOW_USEC (5u * 1000000u)
 
+/* A failed observation is tried again after RETRY_FIRST_USEC, then twice
+ * as long each time up to RETRY_MAX_USEC, whatever sysctl_check_interval
+ * says: without a picture of the kernel nothing can be repaired. Transient
+ * failures (an event storm interrupting the dumps) are warnings for the
+ * first QUIET_USEC of them, errors once they last longer. By time, not by
+ * count: each event of a storm makes an attempt of its own. */
+#define RETRY_FIRST_USEC (200u * 1000u)
+#define RETRY_MAX_USEC (30u * 1000000u)
+#define QUIET_USEC (5u * 1000000u)
+
 struct daemon {
 	struct session *s;
 	struct nl_conn monitor;
 	struct nl_conn nft_monitor;	/* only with nftables available */
 	int epoll_fd, signal_fd, sysctl_timer_fd, watchdog_timer_fd;
+	int retry_timer_fd;		/* armed while an observation failed */
+	unsigned failed_observations;	/* in a row */
+	uint64_t failing_since;		/* CLOCK_MONOTONIC of the first of them */
 	struct log_budget budget;
 	unsigned long repairs;
 	uint64_t notes_seen;		/* which warnings the log has (see log_notes) */
@@ -45,14 +58,26 @@ static int watch(struct daemon *d, int fd)
 	return epoll_ctl(d->epoll_fd, EPOLL_CTL_ADD, fd, &event);
 }
 
+static struct timespec timespec_of(uint64_t usec)
+{
+	return (struct timespec){ .tv_sec = (time_t)(usec / 1000000u),
+				  .tv_nsec = (long)(usec % 1000000u) * 1000 };
+}
+
 /* Arm FD to fire every INTERVAL microseconds; 0 disarms it. */
 static int arm_timer(int fd, uint64_t interval)
 {
-	struct itimerspec spec = { 0 };
+	struct itimerspec spec = { .it_interval = timespec_of(interval),
+				   .it_value = timespec_of(interval) };
 
-	spec.it_interval.tv_sec = (time_t)(interval / 1000000u);
-	spec.it_interval.tv_nsec = (long)(interval % 1000000u) * 1000;
-	spec.it_value = spec.it_interval;
+	return timerfd_settime(fd, 0, &spec, NULL);
+}
+
+/* Arm FD to fire once, DELAY microseconds from now; 0 disarms it. */
+static int arm_once(int fd, uint64_t delay)
+{
+	struct itimerspec spec = { .it_value = timespec_of(delay) };
+
 	return timerfd_settime(fd, 0, &spec, NULL);
 }
 
@@ -77,7 +102,8 @@ static int open_timers(struct daemon *d)
 
 	d->sysctl_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	d->watchdog_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (d->sysctl_timer_fd < 0 || d->watchdog_timer_fd < 0)
+	d->retry_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (d->sysctl_timer_fd < 0 || d->watchdog_timer_fd < 0 || d->retry_timer_fd < 0)
 		return -errno;
 	if (arm_timer(d->sysctl_timer_fd, d->s->cfg.sysctl_check_interval * 1000000ull) < 0)
 		return -errno;
@@ -95,7 +121,8 @@ static int open_everything(struct daemon *d)
 	if ((err = monitor_open(&d->monitor)) || (err = open_signals(d)) || (err = open_timers(d)))
 		return err;
 	if (watch(d, netlink_fd(&d->monitor)) < 0 || watch(d, d->signal_fd) < 0 ||
-	    watch(d, d->sysctl_timer_fd) < 0 || watch(d, d->watchdog_timer_fd) < 0)
+	    watch(d, d->sysctl_timer_fd) < 0 || watch(d, d->watchdog_timer_fd) < 0 ||
+	    watch(d, d->retry_timer_fd) < 0)
 		return -errno;
 	/* `nft flush ruleset` must not silently re-enable ARP for the VIPs:
 	 * watch nftables too, wherever the kernel has it. */
@@ -110,7 +137,8 @@ static int open_everything(struct daemon *d)
 
 static void close_everything(struct daemon *d)
 {
-	int fds[] = { d->epoll_fd, d->signal_fd, d->sysctl_timer_fd, d->watchdog_timer_fd };
+	int fds[] = { d->epoll_fd, d->signal_fd, d->sysctl_timer_fd, d->watchdog_timer_fd,
+		      d->retry_timer_fd };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0)
@@ -231,9 +259,39 @@ static void log_plan(struct daemon *d, const struct plan *plan, const char *verb
  * true; re-dumping 10 000 of them would triple a table repair's time. */
 enum observe_scope { OBSERVE_ALL, OBSERVE_TABLE };
 
+/* Another failed observation: the retry timer tries again, later each time. */
+static void retry_observation(struct daemon *d, uint64_t now)
+{
+	unsigned doublings = d->failed_observations < 8 ? d->failed_observations : 8;
+	uint64_t delay = (uint64_t)RETRY_FIRST_USEC << doublings;
+
+	if (d->failed_observations++ == 0)
+		d->failing_since = now;
+	if (arm_once(d->retry_timer_fd, delay < RETRY_MAX_USEC ? delay : RETRY_MAX_USEC) < 0)
+		log_error("cannot arm the retry timer: %s", strerror(errno));
+}
+
+static void observation_recovered(struct daemon *d)
+{
+	log_info("read the kernel again after %u failed attempt%s", d->failed_observations,
+		 d->failed_observations == 1 ? "" : "s");
+	d->failed_observations = 0;
+	(void)arm_once(d->retry_timer_fd, 0);
+}
+
 static int observe(struct daemon *d, enum observe_scope scope)
 {
-	return scope == OBSERVE_TABLE ? session_observe_table(d->s) : session_observe(d->s);
+	uint64_t now = notify_monotonic_usec();
+	int code;
+
+	d->s->retrying = !d->failed_observations || now - d->failing_since < QUIET_USEC;
+	code = scope == OBSERVE_TABLE ? session_observe_table(d->s) : session_observe(d->s);
+	d->s->retrying = false;
+	if (code)
+		retry_observation(d, now);
+	else if (d->failed_observations)
+		observation_recovered(d);
+	return code;
 }
 
 static bool wrote_table(const struct plan *plan)
@@ -425,6 +483,9 @@ static void dispatch(struct daemon *d, int fd, struct dirt *dirt)
 	} else if (fd == d->watchdog_timer_fd) {
 		drain_timer(fd);
 		notify("WATCHDOG=1");
+	} else if (fd == d->retry_timer_fd) {
+		drain_timer(fd);
+		dirt->host = true;	/* the last observation failed: a whole one again */
 	}
 }
 
@@ -461,7 +522,7 @@ static int loop(struct daemon *d)
 int daemon_run(struct session *s)
 {
 	struct daemon d = { .s = s, .epoll_fd = -1, .signal_fd = -1, .sysctl_timer_fd = -1,
-			    .watchdog_timer_fd = -1,
+			    .watchdog_timer_fd = -1, .retry_timer_fd = -1,
 			    .budget = { .per_window = REPAIR_LINES_PER_WINDOW,
 					.window_usec = REPAIR_WINDOW_USEC } };
 	int err, code;

@@ -18,12 +18,7 @@
 #define NETLINK_GET_STRICT_CHK 12
 #endif
 
-/* At most this many requests in flight: each ACK costs about 700 bytes of
- * receive buffer (skb overhead), and an overrun would lose ACKs. */
-#define BATCH_CHUNK_MSGS 128
-#define BATCH_CHUNK_BYTES (64u * 1024)
 #define RCVBUF_BYTES (4u << 20)
-#define DUMP_ATTEMPTS 10
 
 static void set_flag_option(struct mnl_socket *sock, int option)
 {
@@ -107,8 +102,15 @@ static void copy_ext_ack(const struct nlmsghdr *nlh, char *reason, size_t len)
 	reason[0] = '\0';
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		/* The request comes back whole before the attributes. */
+		if (err->msg.nlmsg_len < sizeof(err->msg))
+			return;
 		offset += err->msg.nlmsg_len - sizeof(err->msg);
+	}
+	/* An ACK cut short (a truncated read) can end before its attributes. */
+	if (offset > mnl_nlmsg_get_payload_len(nlh))
+		return;
 	mnl_attr_for_each(attr, nlh, offset) {
 		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
 		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0) {
@@ -163,8 +165,11 @@ static int dump_once(struct nl_conn *conn, struct nlmsghdr *request, struct dump
 		return -errno;
 	while (!pass->done) {
 		n = mnl_socket_recvfrom(conn->sock, buf, sizeof(buf));
+		/* A signal is no end of the dump: the rest is still queued. */
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0)
-			return errno == EINTR ? 0 : -errno;
+			return -errno;
 		int left = (int)n;
 		for (const struct nlmsghdr *nlh = (void *)buf; mnl_nlmsg_ok(nlh, left);
 		     nlh = mnl_nlmsg_next(nlh, &left)) {
@@ -197,7 +202,7 @@ static void drain_dump(struct nl_conn *conn, struct dump_pass *pass)
 int netlink_dump(struct nl_conn *conn, struct nlmsghdr *request,
 	    nl_msg_cb on_msg, nl_restart_cb on_restart, void *data)
 {
-	for (int attempt = 0; attempt < DUMP_ATTEMPTS; attempt++) {
+	for (int attempt = 0; attempt < NL_DUMP_ATTEMPTS; attempt++) {
 		struct dump_pass pass = { 0 };
 		int err;
 
@@ -289,56 +294,13 @@ struct nlmsghdr *nl_batch_put(struct nl_batch *batch, uint16_t type, uint16_t fl
 	return nlh;
 }
 
-static void index_requests(const struct nl_batch *batch, size_t *offsets)
-{
-	size_t pos = 0;
-
-	for (size_t i = 0; i < batch->count; i++) {
-		const struct nlmsghdr *nlh = (const void *)(batch->buf + pos);
-		offsets[i] = pos;
-		pos += NLMSG_ALIGN(nlh->nlmsg_len);
-	}
-}
-
-/* ACKED starts true for requests that asked for no ACK (an nfnetlink
- * batch's BEGIN and END); returns how many do wait for one. */
-static size_t expect_acks(const struct nl_batch *batch, const size_t *offsets, size_t from,
-			  size_t to, bool *acked)
-{
-	size_t expected = 0;
-
-	for (size_t i = from; i < to; i++) {
-		const struct nlmsghdr *nlh = (const void *)(batch->buf + offsets[i]);
-		acked[i - from] = !(nlh->nlmsg_flags & NLM_F_ACK);
-		expected += !acked[i - from];
-	}
-	return expected;
-}
-
-static int record_ack(const struct nlmsghdr *nlh, uint32_t first_seq,
-		      struct nl_result *results, bool *acked)
-{
-	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
-	size_t index = nlh->nlmsg_seq - first_seq;
-
-	if (nlh->nlmsg_type != NLMSG_ERROR ||
-	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*err))
-		return 0;	/* not an ACK; rtnetlink sends none for these requests */
-	if (acked[index] && err->error) {
-		/* An answer to a message that asked for none: the kernel refused
-		 * a transaction's frame (BEGIN) and will answer nothing else. */
-		results[index].error = err->error;
-		copy_ext_ack(nlh, results[index].reason, sizeof(results[index].reason));
-		return -ECANCELED;
-	}
-	if (acked[index])
-		return -EPROTO;	/* two answers for one request */
-	acked[index] = true;
-	results[index].error = err->error;
-	if (err->error)
-		copy_ext_ack(nlh, results[index].reason, sizeof(results[index].reason));
-	return 1;
-}
+/* Where each request of a batch stands. */
+enum request_state {
+	REQUEST_UNSENT,			/* not handed to the kernel (yet) */
+	REQUEST_WAITING,		/* sent; its ACK not read yet */
+	REQUEST_UNACKED,		/* sent, asking for no ACK (an nfnetlink BEGIN, END) */
+	REQUEST_ANSWERED,		/* the kernel's answer is in its result */
+};
 
 /* ACKs arrive one datagram each: recvmmsg takes up to ACK_SLOTS of them per
  * system call. A slot holds any ACK (NETLINK_CAP_ACK leaves the request
@@ -355,6 +317,17 @@ struct ack_reader {
 	struct sockaddr_nl from[ACK_SLOTS];
 };
 
+/* One batch on its way: where its requests start (offsets[count] is its
+ * end), how each stands, and their results. */
+struct exchange {
+	struct nl_batch *batch;
+	size_t *offsets;
+	unsigned char *states;		/* enum request_state */
+	struct nl_result *results;
+	bool refused;			/* the kernel refused a transaction's frame */
+	struct ack_reader reader;
+};
+
 static void ack_reader_init(struct ack_reader *reader)
 {
 	for (size_t i = 0; i < ACK_SLOTS; i++) {
@@ -362,6 +335,63 @@ static void ack_reader_init(struct ack_reader *reader)
 		reader->msgs[i].msg_hdr = (struct msghdr){ .msg_name = &reader->from[i],
 							   .msg_namelen = sizeof(reader->from[i]),
 							   .msg_iov = &reader->iov[i], .msg_iovlen = 1 };
+	}
+}
+
+static struct nlmsghdr *request_at(const struct exchange *x, size_t i)
+{
+	return (struct nlmsghdr *)(x->batch->buf + x->offsets[i]);
+}
+
+static void index_requests(struct exchange *x)
+{
+	size_t pos = 0;
+
+	for (size_t i = 0; i < x->batch->count; i++) {
+		x->offsets[i] = pos;
+		pos += NLMSG_ALIGN(request_at(x, i)->nlmsg_len);
+	}
+	x->offsets[x->batch->count] = pos;
+}
+
+static void set_result(struct nl_result *result, const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+
+	result->error = err->error;
+	if (err->error)
+		copy_ext_ack(nlh, result->reason, sizeof(result->reason));
+}
+
+/* An answer to request INDEX: 1 when it settled one the batch waits for,
+ * 0 when it was none (or the refused frame of a transaction, which ends
+ * the exchange: x->refused), -EPROTO when it breaks the protocol. */
+static int record_ack(struct exchange *x, const struct nlmsghdr *nlh, size_t index)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_type != NLMSG_ERROR || mnl_nlmsg_get_payload_len(nlh) < sizeof(*err))
+		return 0;	/* not an ACK; rtnetlink sends none for these requests */
+	switch (x->states[index]) {
+	case REQUEST_WAITING:
+		x->states[index] = REQUEST_ANSWERED;
+		set_result(&x->results[index], nlh);
+		return 1;
+	case REQUEST_UNACKED:
+		if (!err->error)
+			return -EPROTO;
+		/* An error for a message that asked for no answer: the kernel
+		 * refused a transaction's frame (BEGIN) and answers nothing
+		 * else in it. */
+		x->states[index] = REQUEST_ANSWERED;
+		set_result(&x->results[index], nlh);
+		x->refused = true;
+		return 0;
+	default:
+		/* REQUEST_ANSWERED: the kernel answers a request once, so a
+		 * second answer means the replies cannot be trusted (the
+		 * first one stands, the exchange fails). */
+		return -EPROTO;
 	}
 }
 
@@ -377,18 +407,19 @@ static int datagram_length(struct ack_reader *reader, size_t slot, size_t len)
 	return (int)len;
 }
 
-/* Each message of one datagram from the kernel: how many ACKs it settled,
- * or -ECANCELED (a refused transaction: the results say why) or -errno. */
-static int read_datagram(struct nl_conn *conn, const char *buf, int left, uint32_t first_seq,
-			 size_t count, struct nl_result *results, bool *acked)
+/* Each message of one datagram from the kernel, for the chunk of COUNT
+ * requests from FROM numbered from FIRST_SEQ: how many ACKs it settled,
+ * or -errno. */
+static int read_datagram(struct nl_conn *conn, struct exchange *x, const char *buf, int left,
+			 uint32_t first_seq, size_t from, size_t count)
 {
 	int settled = 0;
 
-	for (const struct nlmsghdr *nlh = (const void *)buf; mnl_nlmsg_ok(nlh, left);
+	for (const struct nlmsghdr *nlh = (const void *)buf; mnl_nlmsg_ok(nlh, left) && !x->refused;
 	     nlh = mnl_nlmsg_next(nlh, &left)) {
 		if (!reply_is_ours(conn, nlh, first_seq, count))
 			continue;
-		int got = record_ack(nlh, first_seq, results, acked);
+		int got = record_ack(x, nlh, from + (nlh->nlmsg_seq - first_seq));
 		if (got < 0)
 			return got;
 		settled += got;
@@ -396,13 +427,15 @@ static int read_datagram(struct nl_conn *conn, const char *buf, int left, uint32
 	return settled;
 }
 
-/* Read ACKs until the PENDING requests in [first, first+count) have one. */
-static int collect_acks(struct nl_conn *conn, struct ack_reader *reader, uint32_t first_seq,
-			size_t count, size_t pending, struct nl_result *results, bool *acked)
+/* Read ACKs until the PENDING requests of the chunk have one, or the
+ * kernel refused the transaction. 0 or -errno. */
+static int collect_acks(struct nl_conn *conn, struct exchange *x, uint32_t first_seq, size_t from,
+			size_t count, size_t pending)
 {
+	struct ack_reader *reader = &x->reader;
 	int fd = mnl_socket_get_fd(conn->sock);
 
-	while (pending) {
+	while (pending && !x->refused) {
 		int n = recvmmsg(fd, reader->msgs, ACK_SLOTS, MSG_WAITFORONE, NULL);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -411,11 +444,9 @@ static int collect_acks(struct nl_conn *conn, struct ack_reader *reader, uint32_
 		for (int i = 0; i < n; i++) {
 			if (reader->from[i].nl_pid != 0)
 				continue;	/* only the kernel answers requests */
-			int got = read_datagram(conn, reader->slots[i],
+			int got = read_datagram(conn, x, reader->slots[i],
 						datagram_length(reader, (size_t)i, reader->msgs[i].msg_len),
-						first_seq, count, results, acked);
-			if (got == -ECANCELED)
-				return 0;	/* the results say why */
+						first_seq, from, count);
 			if (got < 0)
 				return got;
 			pending -= (size_t)got;
@@ -424,39 +455,77 @@ static int collect_acks(struct nl_conn *conn, struct ack_reader *reader, uint32_
 	return 0;
 }
 
-static int send_chunk(struct nl_conn *conn, const char *start, size_t len)
+/* Send LEN bytes from START: how many the kernel took, or -errno. */
+static ssize_t send_chunk(struct nl_conn *conn, const char *start, size_t len)
 {
 	int fd = mnl_socket_get_fd(conn->sock), size = (int)len + 4096;
 	ssize_t sent;
 
 	/* A transaction goes in one datagram, whatever its size: make room. */
-	if (len > BATCH_CHUNK_BYTES &&
+	if (len > NL_BATCH_CHUNK_BYTES &&
 	    setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) < 0)
 		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 	sent = mnl_socket_sendto(conn->sock, start, len);
-	if (sent < 0)
-		return -errno;
-	return (size_t)sent == len ? 0 : -EMSGSIZE;
+	return sent < 0 ? -errno : sent;
 }
 
-/* One chunk: requests [from, to) sent in one sendmsg, then their ACKs. */
-static int exchange_chunk(struct nl_conn *conn, struct ack_reader *reader, struct nl_batch *batch,
-			  const size_t *offsets, size_t from, size_t to, struct nl_result *results)
+/* The end of the chunk that starts at FROM: at most NL_BATCH_CHUNK_MSGS
+ * requests and NL_BATCH_CHUNK_BYTES, but at least one request. */
+static size_t chunk_end(const struct exchange *x, size_t from)
+{
+	size_t to = from + 1;
+
+	while (to < x->batch->count && to - from < NL_BATCH_CHUNK_MSGS &&
+	       x->offsets[to + 1] - x->offsets[from] <= NL_BATCH_CHUNK_BYTES)
+		to++;
+	return to;
+}
+
+/* Of the requests [FROM, TO), the end of those the kernel got whole when
+ * it took the bytes up to END: it drops a message cut off at the end (see
+ * netlink_rcv_skb). */
+static size_t requests_taken(const struct exchange *x, size_t from, size_t to, size_t end)
+{
+	while (from < to && x->offsets[from] + request_at(x, from)->nlmsg_len <= end)
+		from++;
+	return from;
+}
+
+/* Requests [FROM, TO) are with the kernel: how many of them wait for an ACK. */
+static size_t mark_sent(struct exchange *x, size_t from, size_t to)
+{
+	size_t waiting = 0;
+
+	for (size_t i = from; i < to; i++) {
+		bool acked = request_at(x, i)->nlmsg_flags & NLM_F_ACK;
+		x->states[i] = acked ? REQUEST_WAITING : REQUEST_UNACKED;
+		waiting += acked;
+	}
+	return waiting;
+}
+
+/* One chunk: requests [FROM, *TO) in one sendmsg, then their ACKs. Should
+ * sendmsg take only part of them, *TO comes back as the end of those it
+ * took whole, and the caller sends the rest next; a transaction (WHOLE)
+ * cut short fails with -EMSGSIZE: the kernel aborts it. */
+static int exchange_chunk(struct nl_conn *conn, struct exchange *x, size_t from, size_t *to,
+			  bool whole)
 {
 	uint32_t first_seq = conn->seq + 1;
-	size_t stop = to < batch->count ? offsets[to] : batch->len;
-	bool *acked = xcalloc(to - from, sizeof(*acked));
-	size_t pending = expect_acks(batch, offsets, from, to, acked);
-	int err;
+	size_t start = x->offsets[from], took, pending;
+	ssize_t taken;
 
-	for (size_t i = from; i < to; i++)
-		((struct nlmsghdr *)(batch->buf + offsets[i]))->nlmsg_seq = ++conn->seq;
-	err = send_chunk(conn, batch->buf + offsets[from], stop - offsets[from]);
-	if (!err)
-		err = collect_acks(conn, reader, first_seq, to - from, pending, results + from,
-				   acked);
-	free(acked);
-	return err;
+	for (size_t i = from; i < *to; i++)
+		request_at(x, i)->nlmsg_seq = ++conn->seq;
+	taken = send_chunk(conn, x->batch->buf + start, x->offsets[*to] - start);
+	if (taken < 0)
+		return (int)taken;
+	took = requests_taken(x, from, *to, start + (size_t)taken);
+	pending = mark_sent(x, from, took);
+	if (took == from || (whole && took != *to))
+		return -EMSGSIZE;
+	*to = took;
+	return collect_acks(conn, x, first_seq, from, took - from, pending);
 }
 
 static bool chunk_failed(const struct nl_result *results, size_t from, size_t to)
@@ -467,33 +536,55 @@ static bool chunk_failed(const struct nl_result *results, size_t from, size_t to
 	return false;
 }
 
+/* A request without an answer must never read as done: each gets
+ * -ECANCELED and why. */
+static void settle_unanswered(struct exchange *x)
+{
+	for (size_t i = 0; i < x->batch->count; i++) {
+		struct nl_result *result = &x->results[i];
+		const char *why;
+
+		if (x->states[i] == REQUEST_UNSENT)
+			why = "not sent: the batch stopped before it";
+		else if (x->states[i] == REQUEST_WAITING && x->refused)
+			why = "not carried out: the kernel refused the whole transaction";
+		else if (x->states[i] == REQUEST_WAITING)
+			why = "the kernel's answer never came";
+		else
+			continue;
+		result->error = -ECANCELED;
+		snprintf(result->reason, sizeof(result->reason), "%s", why);
+	}
+}
+
 /* WHOLE: one sendmsg for everything (a transaction) instead of chunks.
  * STOP: no further chunk after one with a refused request. */
 static int send_batch(struct nl_conn *conn, struct nl_batch *batch, struct nl_result *results,
 		      bool whole, bool stop, size_t *sent)
 {
-	size_t *offsets = xcalloc(batch->count, sizeof(*offsets));
-	struct ack_reader reader;
+	struct exchange x = { .batch = batch, .results = results };
 	size_t from = 0;
 	int err = 0;
 
-	ack_reader_init(&reader);
 	close_last_request(batch);
-	index_requests(batch, offsets);
+	x.offsets = xcalloc(batch->count + 1, sizeof(*x.offsets));
+	x.states = xcalloc(batch->count + 1, sizeof(*x.states));
+	ack_reader_init(&x.reader);
+	index_requests(&x);
 	memset(results, 0, batch->count * sizeof(*results));
-	while (!err && from < batch->count) {
-		size_t to = from + 1;
-		while (to < batch->count && (whole || (to - from < BATCH_CHUNK_MSGS &&
-					     offsets[to] - offsets[from] < BATCH_CHUNK_BYTES)))
-			to++;
-		err = exchange_chunk(conn, &reader, batch, offsets, from, to, results);
-		if (!err)
-			*sent = to;
+	while (!err && !x.refused && from < batch->count) {
+		size_t to = whole ? batch->count : chunk_end(&x, from);
+		err = exchange_chunk(conn, &x, from, &to, whole);
+		if (err)
+			break;
+		*sent = to;
 		if (stop && chunk_failed(results, from, to))
 			break;
 		from = to;
 	}
-	free(offsets);
+	settle_unanswered(&x);
+	free(x.states);
+	free(x.offsets);
 	return err;
 }
 

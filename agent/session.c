@@ -143,6 +143,19 @@ static bool wants_nftables(const struct session *s)
 	return s->command != RS_STOP && s->cfg.rs.suppression != SUPPRESS_SYSCTL;
 }
 
+/* A caller that tries again (the daemon) hears of a transient failure to
+ * read WHAT as a warning: the kernel's tables kept changing under the dump
+ * (-EAGAIN), which an event storm does and which passes. Returns whether
+ * it was one. */
+static bool transient_failure(const struct session *s, int err, const char *what)
+{
+	if (err != -EAGAIN || !s->retrying)
+		return false;
+	log_warn("cannot read %s from the kernel yet: it kept changing while read (%s); "
+		 "trying again", what, strerror(-err));
+	return true;
+}
+
 /* suppression = nftables or both needs the kernel's nf_tables with the arp
  * family: say so before anything is changed, rather than half-apply. */
 static int check_nftables(struct session *s)
@@ -155,6 +168,8 @@ static int check_nftables(struct session *s)
 		return fail_run(s->opts, EXIT_RUNTIME, "suppression = %s needs nftables, and this "
 				      "kernel has no nf_tables (CONFIG_NF_TABLES): nothing was changed",
 				      suppression_name(s->cfg.rs.suppression));
+	if (transient_failure(s, err, "the nftables table arp " NFT_TABLE_NAME))
+		return EXIT_RUNTIME;
 	return fail_run(s->opts, EXIT_RUNTIME, "cannot read the nftables table arp %s: %s",
 			      NFT_TABLE_NAME, strerror(-err));
 }
@@ -166,6 +181,8 @@ int session_observe(struct session *s)
 
 	observed_free(&s->obs);
 	err = observe_host(&s->conn, s->nfnl.sock ? &s->nfnl : NULL, &s->obs, &what);
+	if (err && transient_failure(s, err, what))
+		return EXIT_RUNTIME;
 	if (err)
 		return fail_run(s->opts, EXIT_RUNTIME, "cannot read %s from the kernel: %s", what,
 				      strerror(-err));

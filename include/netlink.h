@@ -43,8 +43,12 @@ typedef int (*nl_msg_cb)(const struct nlmsghdr *nlh, void *data);
 typedef void (*nl_restart_cb)(void *data);
 
 /* Send REQUEST (NLM_F_DUMP is added) and pass every reply to on_msg.
- * Retries from scratch when the kernel marks the dump NLM_F_DUMP_INTR.
- * Returns 0 or -errno. */
+ * Retries from scratch (on_restart first) when the kernel marks the dump
+ * NLM_F_DUMP_INTR. Returns 0 once the kernel's NLMSG_DONE is read (a
+ * signal, EINTR, ends no dump); -EAGAIN when it was interrupted
+ * NL_DUMP_ATTEMPTS times in a row (the kernel's table kept changing: a
+ * transient failure, try again later); or -errno. */
+#define NL_DUMP_ATTEMPTS 10
 int netlink_dump(struct nl_conn *conn, struct nlmsghdr *request,
 	    nl_msg_cb on_msg, nl_restart_cb on_restart, void *data);
 
@@ -55,6 +59,13 @@ int netlink_query(struct nl_conn *conn, struct nlmsghdr *request, nl_msg_cb on_m
 /* The largest single request a batch holds; rtnetlink requests for one
  * address or route are a few dozen bytes. */
 #define NL_BATCH_MSG_MAX 1024
+
+/* A batch goes to the kernel in chunks of at most this many requests and
+ * bytes per sendmsg (a request longer than that alone goes by itself):
+ * each ACK in flight costs about 700 bytes of receive buffer (skb
+ * overhead), and an overrun would lose ACKs. */
+#define NL_BATCH_CHUNK_MSGS 128
+#define NL_BATCH_CHUNK_BYTES (64u * 1024)
 
 /* A growable buffer of requests sent together. */
 struct nl_batch {
@@ -81,20 +92,39 @@ struct nlmsghdr *nl_batch_put(struct nl_batch *batch, uint16_t type, uint16_t fl
  * library's own builder): ROOM bytes, zeroed, valid until the next put. */
 void *nl_batch_put_raw(struct nl_batch *batch, size_t room);
 
-/* Send every request, many per sendmsg, and wait for each one's ACK.
- * results[i] receives the outcome of request i. Returns 0 when every ACK
- * arrived (individual failures are in results), -errno otherwise. */
+/* Send every request in chunks (see NL_BATCH_CHUNK_MSGS), each chunk's
+ * ACKs read before the next is sent and matched to their requests by
+ * sequence number; answers with another sequence number or port id, or
+ * from anyone but the kernel, are ignored. Should sendmsg take only part
+ * of a chunk, the requests it did not take whole are sent again.
+ *
+ * results[i] is request i's outcome, always filled in, and 0 only where
+ * the kernel said so (or the request asked for no ACK, see below):
+ *   - the kernel's answer: 0, or -errno and its extended-ack text;
+ *   - -ECANCELED, and in reason why, for a request that got no answer:
+ *     never sent (the batch stopped before it), not carried out (the
+ *     kernel refused the transaction it was in), or sent but unanswered
+ *     when the exchange broke off.
+ *
+ * Returns 0 when the exchange ran to its end: every request sent was
+ * answered, or the kernel refused a transaction's frame (then that
+ * request holds the kernel's error and the ones in it -ECANCELED).
+ * Returns -errno when it broke off: the socket failed (-ENOBUFS: ACKs were
+ * lost), a chunk could not be sent (-EMSGSIZE), or the replies broke the
+ * protocol (-EPROTO: a second answer to one request; the first stands). */
 int nl_batch_send(struct nl_conn *conn, struct nl_batch *batch, struct nl_result *results);
 
 /* The same, but no further sendmsg after one whose requests met a refusal
  * (the kernel went on with the rest of that one): *SENT tells how many
- * requests were sent and answered. */
+ * requests were sent and answered; the ones after read -ECANCELED. */
 int nl_batch_send_until_error(struct nl_conn *conn, struct nl_batch *batch,
 			      struct nl_result *results, size_t *sent);
 
 /* The same in a single sendmsg, however large: an nfnetlink transaction
- * must reach the kernel in one piece. Requests without NLM_F_ACK (the
- * batch's BEGIN and END) get no ACK and result 0. */
+ * must reach the kernel in one piece (one taken only in part is -EMSGSIZE).
+ * Requests without NLM_F_ACK (the batch's BEGIN and END) get no ACK and
+ * result 0, unless the kernel refuses one: it then answers nothing else,
+ * and the requests in the transaction read -ECANCELED. */
 int nl_batch_send_whole(struct nl_conn *conn, struct nl_batch *batch, struct nl_result *results);
 
 /* "No such device (the kernel's reason)" for messages. */

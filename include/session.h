@@ -31,6 +31,8 @@ struct session {
 	pid_t daemon_pid;		/* start/apply while a daemon runs: read-only */
 	char claim_text[RTNL_ALIAS_MAX];	/* this instance's alias for lo (claim.h) */
 	enum claim_state claim;		/* lo's alias, as last observed */
+	bool retrying;			/* the caller tries a failed observation again
+					 * (the daemon): a transient one is a warning */
 };
 
 void session_init(struct session *s, enum rs_command command, const struct cli_options *opts);
@@ -46,11 +48,14 @@ int session_prepare(struct session *s);
  * printed (EXIT_USAGE) or logged. */
 int session_read_config(struct session *s, struct config *cfg);
 
-/* Dump the kernel afresh into s->obs. Returns an exit code. */
+/* Dump the kernel afresh into s->obs. Returns an exit code. A failure is
+ * logged as an error, but with s->retrying a transient one — a dump the
+ * kernel kept interrupting (-EAGAIN: its tables changed all the while, as
+ * in an event storm) — only as a warning. */
 int session_observe(struct session *s);
 /* Re-read only lvsagent's nftables table, and the ARP sysctls (which send
  * no events), into s->obs: the daemon, after nftables events alone.
- * Returns an exit code. */
+ * Returns an exit code; failures are logged as session_observe's. */
 int session_observe_table(struct session *s);
 
 /* Plan (converge to the configuration, or withdraw), then unless --check,

@@ -7,7 +7,7 @@ tools=$(dirname "$LVSAGENT")/tools
 conf=$TMP/lvsagent.conf
 daemon_config() {
 	write_config "$conf" "vip = $VIP4" "vip = $VIP6" "interfaces = eth0" "$@"
-	sed -i 's/^\[agent\]/[agent]\nlog_level = debug\nsysctl_check_interval = 1/' "$conf"
+	sed -i "s/^\\[agent\\]/[agent]\\nlog_level = debug\\nsysctl_check_interval = ${CHECK_INTERVAL:-1}/" "$conf"
 }
 daemon_config
 snapshot >"$TMP/before"
@@ -191,6 +191,65 @@ wait "$DAEMON" || true
 check "on_stop = keep: the VIP stays after SIGTERM" vip_count_is "$VIP4" 1
 agent -c "$conf" stop >/dev/null
 expect_same_snapshot "and a later stop withdraws it" "$TMP/before"
+
+# --- a failed observation is tried again -------------------------------------------
+# strace fails the daemon's dump reads on purpose (recvmsg: the dumps read
+# with it, the notifications with recv), with EAGAIN as the kernel's after
+# a dump that kept being interrupted (an event storm), or with a real error.
+# fail_dumps ERRNO WHEN: strace attached to the daemon ($INJECT its pid).
+fail_dumps() {
+	: >"$TMP/strace.err"
+	strace -p "$DAEMON" -e trace=recvmsg -e inject=recvmsg:error="$1":when="$2" \
+		-o /dev/null 2>"$TMP/strace.err" &
+	INJECT=$!
+	for _ in $(seq 100); do grep -q attached "$TMP/strace.err" && return 0; sleep 0.05; done
+	return 1
+}
+stop_failing() { kill "$INJECT"; wait "$INJECT" 2>/dev/null || true; }
+# eventually_within SECONDS DESCRIPTION COMMAND...: eventually, with more time.
+eventually_within() {
+	local tries=$(($1 * 20)) what=$2
+	shift 2
+	for _ in $(seq "$tries"); do
+		if "$@" >/dev/null 2>&1; then pass "$what"; return 0; fi
+		sleep 0.05
+	done
+	fail "$what"
+}
+mv "$TMP/daemon.log" "$TMP/daemon.log.2"
+CHECK_INTERVAL=0 daemon_config
+check "a daemon without the sysctl timer (sysctl_check_interval = 0) comes up" start_daemon
+check "strace can fail its next two dumps with EAGAIN" fail_dumps EAGAIN 1..2
+in_rs ip addr del "$VIP4/32" dev lo
+eventually_within 10 "the repair's observation failed twice, was tried again, and the VIP is back" \
+	vip_count_is "$VIP4" 1
+stop_failing
+check "a dump the kernel kept interrupting is a warning" \
+	grep -q "warning: cannot read links from the kernel yet: it kept changing while read (Resource temporarily unavailable); trying again" "$TMP/daemon.log"
+check "not an error" sh -c "! grep -q 'error' $TMP/daemon.log"
+check "and the recovery is logged" grep -q "read the kernel again after 2 failed attempts" "$TMP/daemon.log"
+
+check "strace can fail two dumps with EPERM" fail_dumps EPERM 1..2
+in_rs ip addr del "$VIP4/32" dev lo
+eventually_within 10 "a failure that is not transient is tried again too: VIP back" \
+	vip_count_is "$VIP4" 1
+stop_failing
+check "and it is logged as an error" \
+	grep -q "error: cannot read links from the kernel: Operation not permitted" "$TMP/daemon.log"
+
+check "strace can fail every dump with EAGAIN" fail_dumps EAGAIN 1+
+in_rs ip addr del "$VIP4/32" dev lo
+eventually_within 20 "EAGAIN for more than 5 s is an error" \
+	grep -q "error: cannot read links from the kernel: Resource temporarily unavailable" "$TMP/daemon.log"
+expect_eq "the VIP stayed missing meanwhile" 0 "$(vip_count "$VIP4")"
+stop_failing
+in_rs ip addr del "$VIP6/128" dev lo
+eventually_within 10 "once dumps work again the next event repairs both VIPs" \
+	sh -c "[ \$(ip -n $NS_RS addr show dev lo | grep -c -e '$VIP4/32' -e '$VIP6/128') -eq 2 ]"
+check "the daemon is alive" kill -0 "$DAEMON"
+kill -TERM "$DAEMON"
+wait "$DAEMON" || true
+expect_same_snapshot "after SIGTERM the host is as before" "$TMP/before"
 kill "$listener"
 if [ "$FAILURES" -ne 0 ]; then
 	echo "        daemon log (last 60 lines before kill -9, last 20 after):"

@@ -217,11 +217,11 @@ static int check_claim(struct session *s)
 {
 	if (s->claim == CLAIM_OTHER && takes_host(s))
 		return refuse_other_instance(s);
-	if (s->claim == CLAIM_FOREIGN && changes_host(s))
+	if (s->claim == CLAIM_FOREIGN && takes_host(s) && !s->opts->check)
 		log_warn("lo's alias is \"%s\", not lvsagent's: this instance cannot mark the "
 			 "host as its own, and another lvsagent instance would not see it",
 			 s->obs.lo_alias);
-	if (!s->claim_text[0] && changes_host(s))
+	if (!s->claim_text[0] && takes_host(s) && !s->opts->check)
 		log_warn("state_dir %s is too long to name in lo's alias: this instance cannot "
 			 "mark the host as its own", s->cfg.state_dir);
 	return EXIT_DONE;

@@ -87,6 +87,26 @@ expect_eq "status: in place" 0 "$RC"
 check "status lists the table" grep -q "^nft .*table arp lvsagent .*in place" "$TMP/out"
 run_agent "$TMP/out" "$TMP/err" -c "$conf" start
 expect_eq "a second start changes nothing" "start: nothing to change" "$(cat "$TMP/out")"
+# Another table arp with chains of the same names is not lvsagent's.
+in_rs nft add table arp filter
+in_rs nft add chain arp filter input '{ type filter hook input priority 0; }'
+in_rs nft add chain arp filter output '{ type filter hook output priority 0; }'
+in_rs nft add rule arp filter input counter
+run_agent "$TMP/out" "$TMP/err" -c "$conf" status
+expect_eq "another table arp with input and output chains: status still in place" 0 "$RC"
+run_agent "$TMP/out" "$TMP/err" -c "$conf" start
+expect_eq "... and start has nothing to change" "start: nothing to change" "$(cat "$TMP/out")"
+sed 's/^\[agent\]/[agent]\nsysctl_check_interval = 1/' "$conf" >"$TMP/checking.conf"
+ip netns exec "$NS_RS" "$LVSAGENT" -c "$TMP/checking.conf" run >/dev/null 2>"$TMP/other.log" &
+checker=$!
+sleep 3.5
+kill -TERM "$checker"
+wait "$checker" || true
+check "... and the daemon, checking every second, repaired nothing in 3.5 s" \
+	sh -c "grep -q 'running:' $TMP/other.log && ! grep -q 'repair' $TMP/other.log"
+check "the other table is left as it was" sh -c "ip netns exec $NS_RS nft list table arp filter | grep -q 'chain output'"
+in_rs nft delete table arp filter
+agent -c "$conf" start >/dev/null
 in_rs nft add rule arp lvsagent input counter
 run_agent "$TMP/out" "$TMP/err" -c "$conf" status
 expect_eq "a rule added by hand: status 1" 1 "$RC"

@@ -66,4 +66,27 @@ check "says the interface's saved value is forgotten" \
 expect_same_snapshot "and restores the rest" "$TMP/before"
 run_agent "$TMP/out" "$TMP/err" -c "$conf" start
 expect_eq "start with that interface missing is a config error (exit 2)" 2 "$RC"
+run_agent "$TMP/out" "$TMP/err" -c "$conf" status
+expect_eq "status with it missing: a difference (exit 3: nothing applied), not a config error" 3 "$RC"
+check "... naming it" grep -q "net.ipv4.conf.eth1.arp_ignore .*no such interface" "$TMP/out"
+
+# status judges by the value in force, the larger of all and the interface's.
+write_config "$conf" "vip = $VIP4" "interfaces = eth0"
+agent -c "$conf" start >/dev/null
+rs_sysctl_set eth0 arp_ignore 0
+run_agent "$TMP/out" "$TMP/err" -c "$conf" status
+expect_eq "eth0.arp_ignore 0 under all.arp_ignore 1: status in place (exit 0)" 0 "$RC"
+check "... and says the value is in force through all" \
+	grep -q "net.ipv4.conf.eth0.arp_ignore *in force through all: 0" "$TMP/out"
+rs_sysctl_set eth0 arp_ignore 1
+# A VIP also on an uplink: eth0 takes it for its own (and answers ARP).
+in_rs ip addr add "$VIP4/32" dev eth0
+run_agent "$TMP/out" "$TMP/err" -c "$conf" status
+expect_eq "the VIP also on eth0: status not in place (exit 1)" 1 "$RC"
+check "... and says why" grep -q "^vip .*$VIP4/32 .*conflict: is also on another interface" "$TMP/out"
+run_agent "$TMP/out" "$TMP/err" -c "$conf" start
+check "start warns about it" grep -q "is also on another interface" "$TMP/err"
+in_rs ip addr del "$VIP4/32" dev eth0
+agent -c "$conf" stop >/dev/null
+expect_same_snapshot "stop restores everything" "$TMP/before"
 finish

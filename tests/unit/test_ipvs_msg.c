@@ -175,6 +175,42 @@ static void test_parse_back(void **state)
 	nlmsg_free(msg);
 }
 
+/* Every size of message too small for a request: an error (negative, as
+ * callers test), never a truncated request reported as filled and sent. */
+static void test_too_small_message(void **state)
+{
+	struct ipvs_service svc = web();
+	struct ipvs_dest dest = { .port = 80, .fwd = IP_VS_CONN_F_TUNNEL, .weight = 3,
+				  .u_threshold = 100, .l_threshold = 10,
+				  .tun_type = IP_VS_CONN_F_TUNNEL_TYPE_GRE,
+				  .tun_flags = IP_VS_TUNNEL_ENCAP_FLAG_CSUM };
+	const struct ipvs_request requests[] = {
+		{ .op = IPVS_OP_NEW_DEST, .service = &svc, .dest = &dest },
+		{ .op = IPVS_OP_SET_SERVICE, .service = &svc },
+	};
+
+	(void)state;
+	dest.addr = ip("10.10.10.11");
+	for (size_t r = 0; r < sizeof(requests) / sizeof(requests[0]); r++) {
+		struct nl_msg *full = ipvs_build_request(FAMILY, &requests[r]);
+		size_t needed = nlmsg_hdr(full)->nlmsg_len;
+
+		nlmsg_free(full);
+		for (size_t room = NLMSG_HDRLEN; room < needed; room++) {
+			struct nl_msg *msg = nlmsg_alloc_size(room);
+			int err = ipvs_fill_request(msg, FAMILY, &requests[r]);
+			if (err >= 0)
+				fail_msg("request %zu in %zu of %zu bytes: %d, not an error", r, room,
+					 needed, err);
+			nlmsg_free(msg);
+		}
+		struct nl_msg *msg = nlmsg_alloc_size(needed);
+		assert_int_equal(ipvs_fill_request(msg, FAMILY, &requests[r]), 0);
+		assert_int_equal(nlmsg_hdr(msg)->nlmsg_len, needed);
+		nlmsg_free(msg);
+	}
+}
+
 static void test_listing_order(void **state)
 {
 	struct ipvs_service a = web(), b = web(), mark = { .af = AF_INET, .fwmark = 1 };
@@ -200,6 +236,7 @@ int main(void)
 		cmocka_unit_test(test_dump_requests),
 		cmocka_unit_test(test_parse_back),
 		cmocka_unit_test(test_listing_order),
+		cmocka_unit_test(test_too_small_message),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

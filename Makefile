@@ -51,7 +51,8 @@ UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 TOOL_SRCS  := $(wildcard tests/bench/*.c)
 TOOL_BINS  := $(TOOL_SRCS:tests/bench/%.c=$(BUILD)/tools/%)
 
-VM_TESTS   := tests/vm/t_no_nftables.sh tests/vm/smoke.sh tests/vm/t_director.sh tests/vm/t_labs.sh
+VM_TESTS   := tests/vm/t_no_nftables.sh tests/vm/smoke.sh tests/vm/t_director.sh \
+              tests/vm/t_director_adopt.sh tests/vm/t_labs.sh
 
 .PHONY: all clean check deps needs-build needs-unit unit netns vm tools bench demo \
 	demo-realserver install uninstall

@@ -233,6 +233,25 @@ static int number_in(struct importer *imp, const char *what, const char *text, u
 	return 0;
 }
 
+/* A mark as ipvsadm -S prints it: with %d, so the upper half of the range
+ * comes out negative ("-1" is 4294967295). Both spellings are read. */
+static int parse_fwmark(struct importer *imp, const char *text, uint32_t *mark)
+{
+	unsigned long number;
+
+	if (director_parse_number(text, 0xffffffffu, &number)) {
+		*mark = (uint32_t)number;
+		return 0;
+	}
+	if (text[0] == '-' && director_parse_number(text + 1, 0x80000000u, &number)) {
+		*mark = (uint32_t)(0x100000000ull - number);
+		return 0;
+	}
+	IMPORT_ERR(imp, "fwmark \"%s\" is not a mark (1 to 4294967295, or -2147483648 to -1 as "
+		   "ipvsadm prints the upper half)", text);
+	return -1;
+}
+
 /* The service key of RULE (-t/-u/--sctp-service/-f [-6]). */
 static int rule_service(struct importer *imp, const struct rule *rule, struct ipvs_service *svc)
 {
@@ -247,7 +266,7 @@ static int rule_service(struct importer *imp, const struct rule *rule, struct ip
 	}
 	if (rule->kind == 'f') {
 		svc->af = rule->ipv6 ? AF_INET6 : AF_INET;
-		if (number_in(imp, "fwmark", rule->service, 0xffffffffu, &svc->fwmark) < 0)
+		if (parse_fwmark(imp, rule->service, &svc->fwmark) < 0)
 			return -1;
 		return svc->fwmark ? 0 : (IMPORT_ERR(imp, "fwmark 0 marks nothing"), -1);
 	}

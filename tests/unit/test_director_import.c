@@ -433,6 +433,36 @@ static void test_refused_configuration(void **state)
 	release(&imp);
 }
 
+/* ipvsadm -Sn prints marks above 2147483647 as negative numbers ("-f -1"
+ * for 4294967295): read back as the marks they are, and saved the same. */
+static void test_high_fwmarks(void **state)
+{
+	static const char rules[] = "-A -f 2147483647 -s rr\n"
+				    "-A -f -2147483648 -s rr\n"
+				    "-A -f -2 -6 -s rr\n"
+				    "-A -f -1 -s rr\n"
+				    "-a -f -1 -r 10.0.0.5:0 -g -w 1\n";
+	struct imported imp;
+	char *text;
+
+	(void)state;
+	import_ok(&imp, rules);
+	assert_int_equal(configured(&imp, "fwmark-4294967295")->fwmark, 4294967295u);
+	assert_int_equal(configured(&imp, "fwmark-4294967294-ipv6")->fwmark, 4294967294u);
+	assert_int_equal(configured(&imp, "fwmark-2147483648")->fwmark, 2147483648u);
+	assert_non_null(strstr(imp.text, "virtual = fwmark 4294967295\n"));
+	text = save_configured(&imp.cfg);
+	assert_string_equal(text, rules);
+	free(text);
+	release(&imp);
+
+	expect_error("-A -f -2147483649\n", "in:1: fwmark \"-2147483649\" is not a mark "
+		     "(1 to 4294967295, or -2147483648 to -1 as ipvsadm prints the upper half)");
+	expect_error("-A -f 4294967296\n", "in:1: fwmark \"4294967296\" is not a mark "
+		     "(1 to 4294967295, or -2147483648 to -1 as ipvsadm prints the upper half)");
+	expect_error("-A -f -0\n", "in:1: fwmark 0 marks nothing");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +476,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_refused_configuration),
+		cmocka_unit_test(test_high_fwmarks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -295,6 +295,40 @@ static void test_order_of_keys(void **state)
 	ipvs_table_free(&table);
 }
 
+/* ipvsadm prints a mark as a signed number (%d): 4294967295 is "-1", in
+ * -Sn and -Ln alike (captured from ipvsadm 1.31 in the test VM). */
+static void test_high_fwmarks(void **state)
+{
+	struct ipvs_table table = { 0 };
+	struct ipvs_service marks[] = {
+		fwmark(AF_INET, 4294967295u, "rr"), fwmark(AF_INET6, 4294967294u, "rr"),
+		fwmark(AF_INET, 2147483648u, "rr"), fwmark(AF_INET, 2147483647u, "rr"),
+	};
+	char *text;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		ipvs_table_add(&table, &marks[i]);
+	add_dest(&table.services[0], "10.0.0.5", 0, IP_VS_CONN_F_DROUTE, 1);
+	director_sort(&table);
+	text = save_text(&table);
+	assert_string_equal(text, "-A -f 2147483647 -s rr\n"
+				  "-A -f -2147483648 -s rr\n"
+				  "-A -f -2 -6 -s rr\n"
+				  "-A -f -1 -s rr\n"
+				  "-a -f -1 -r 10.0.0.5:0 -g -w 1\n");
+	free(text);
+	text = list_text(&table);
+	assert_non_null(strstr(text, "InActConn\n"
+				     "FWM  2147483647 rr\n"
+				     "FWM  -2147483648 rr\n"
+				     "FWM  -2 IPv6 rr\n"
+				     "FWM  -1 rr\n"
+				     "  -> 10.0.0.5:0                   Route   1      0          0         \n"));
+	free(text);
+	ipvs_table_free(&table);
+}
+
 static void test_empty_table(void **state)
 {
 	struct ipvs_table table = { 0 };
@@ -323,6 +357,7 @@ int main(void)
 		cmocka_unit_test(test_ipvsadm_address_order),
 		cmocka_unit_test(test_order_of_keys),
 		cmocka_unit_test(test_empty_table),
+		cmocka_unit_test(test_high_fwmarks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -285,8 +285,14 @@ static int service_flags(struct importer *imp, const struct rule *rule, struct i
 	int err = 0;
 
 	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		const char *scheduler = director_flag_scheduler(name);
 		if (director_parse_flag(name, &flag) < 0) {
 			IMPORT_ERR(imp, "unknown scheduler flag \"%s\"", name);
+			err = -1;
+		} else if (scheduler && strcmp(scheduler, svc->scheduler) != 0) {
+			/* ipvsadm's "incompatible scheduler flag" */
+			IMPORT_ERR(imp, "scheduler flag \"%s\" is for scheduler %s, not %s", name,
+				   scheduler, svc->scheduler);
 			err = -1;
 		}
 		svc->flags |= flag;
@@ -423,6 +429,12 @@ static void add_server(struct importer *imp, const struct rule *rule)
 		return;
 	if (dest.addr.family != svc->af) {
 		IMPORT_ERR(imp, "the real server is not of the service's address family");
+		return;
+	}
+	const char *refusal = director_realserver_refusal(&dest.addr);
+	if (refusal) {
+		char text[IPADDR_TEXT_MAX];
+		IMPORT_ERR(imp, "real server %s: %s", ipaddr_format(&dest.addr, text), refusal);
 		return;
 	}
 	/* ipvsadm's rule: only masquerading maps ports. */

@@ -39,6 +39,25 @@ const char *director_format_settings(const struct ipvs_service *svc, char *buf, 
  * scheduler ("sh-fallback,sh-port"); "" when none. */
 const char *director_format_flags(const struct ipvs_service *svc, char *buf, size_t len);
 
+/* The scheduler a flag name belongs to ("sh" for sh-fallback and sh-port,
+ * "mh" for mh-*), or NULL when any scheduler may have it (flag-N,
+ * one-packet). ipvsadm refuses sh-port with wlc, say. */
+const char *director_flag_scheduler(const char *name);
+
+/* Why ADDR cannot be a real server (the kernel refuses it: unspecified,
+ * 0.0.0.0/8, broadcast, multicast, IPv4-mapped), or NULL. */
+const char *director_realserver_refusal(const struct ipaddr *addr);
+
+/* The director's VIPs are labelled IFACE DIRECTOR_VIP_LABEL_SUFFIX
+ * ("eth1:lvs") in the kernel: ownership that survives a lost state file. */
+#define DIRECTOR_VIP_LABEL_SUFFIX ":lvs"
+
+/* Why NAME cannot be vip_interface (the configuration's check, also
+ * applied to the state file's records), or NULL: the name must be one the
+ * kernel allows, not lo (the real server's VIPs carry the same label
+ * there), and short enough for the label NAME:lvs. */
+const char *director_vip_interface_problem(const char *name);
+
 /* Scheduler flags by name: sh-fallback, sh-port, mh-fallback, mh-port,
  * flag-1..3, one-packet (ops). 0, or -1 for an unknown name. */
 int director_parse_flag(const char *name, uint32_t *flag);

@@ -57,6 +57,12 @@ run "$LVSAGENT" -c "$bad" director apply
 expect_eq "a vip_interface that does not exist: exit 2" 2 "$RC"
 check "... named with its line" grep -q "^$bad:5: vip_interface \"eth9\" does not exist" "$TMP/err"
 
+sed 's/^\[service web\]/[director]\nvip_interface = lo\n\n[service web]/' "$conf" >"$bad"
+run "$LVSAGENT" -c "$bad" director apply
+expect_eq "vip_interface = lo (a real server's VIPs carry the same label there): exit 2" 2 "$RC"
+check "... named with its line and why" grep -q "^$bad:5: vip_interface \"lo\" is the loopback, where a real server keeps its VIPs" "$TMP/err"
+check "... and no other error" test "$(wc -l <"$TMP/err")" -eq 1
+
 RC=0
 ip netns exec "$NS_RS" setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	"$LVSAGENT" -c "$conf" director status >"$TMP/out" 2>"$TMP/err" || RC=$?

@@ -463,6 +463,20 @@ static void test_high_fwmarks(void **state)
 	expect_error("-A -f -0\n", "in:1: fwmark 0 marks nothing");
 }
 
+/* What ipvsadm refuses (an sh flag with another scheduler) or the kernel
+ * does (a real server at 0.0.0.0) is refused with its line. */
+static void test_refused_like_ipvsadm(void **state)
+{
+	(void)state;
+	expect_error("-A -t 192.0.2.1:80 -s wlc -b sh-port\n",
+		     "in:1: scheduler flag \"sh-port\" is for scheduler sh, not wlc");
+	expect_error("-A -t 192.0.2.1:80 -b mh-fallback\n",
+		     "in:1: scheduler flag \"mh-fallback\" is for scheduler mh, not wlc");
+	expect_error("-A -t 192.0.2.1:80\n-a -t 192.0.2.1:80 -r 0.0.0.0\n",
+		     "in:2: real server 0.0.0.0: the unspecified address 0.0.0.0 cannot be a "
+		     "real server");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -477,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_refused_configuration),
 		cmocka_unit_test(test_high_fwmarks),
+		cmocka_unit_test(test_refused_like_ipvsadm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,8 +17,9 @@
 #include "hashmap.h"
 #include "xalloc.h"
 
-#define MAX_WORDS 64
-#define DEFAULT_PERSISTENCE 300		/* ipvsadm's -p without a value */
+/* ipvsadm's -p without a value: IPVS_SVC_PERSISTENT_TIMEOUT, 6 * 60 in
+ * ipvsadm 1.31 (its manual says 300; the VM tests check what it does). */
+#define DEFAULT_PERSISTENCE 360
 
 struct importer {
 	const char *file;
@@ -27,6 +28,8 @@ struct importer {
 	struct ipvs_table table;
 	struct hashmap index;		/* service key → position in table */
 	int *lines;			/* where each service was added */
+	char **words;			/* the words of the line being read */
+	size_t word_capacity;
 };
 
 #define IMPORT_ERR(imp, ...) diag_add((imp)->diag, (imp)->file, (imp)->line, __VA_ARGS__)
@@ -50,38 +53,58 @@ enum opt {
 	OPT_TUN_PORT, OPT_NOCSUM, OPT_CSUM, OPT_REMCSUM, OPT_PE,
 };
 
+/* Options of one choice (-g, -i, -m) exclude each other, as a repeated
+ * option does; any other option is a choice of its own. */
+enum choice { CHOICE_COMMAND, CHOICE_SERVICE, CHOICE_METHOD, CHOICE_CSUM, CHOICE_OWN };
+
+static const char *const choice_names[] = {
+	[CHOICE_COMMAND] = " (-A, -a and -C are one choice)",
+	[CHOICE_SERVICE] = " (-t, -u, --sctp-service and -f are one choice)",
+	[CHOICE_METHOD] = " (-g, -i and -m are one choice)",
+	[CHOICE_CSUM] = " (--tun-nocsum, --tun-csum and --tun-remcsum are one choice)",
+};
+
 static const struct {
 	const char *brief, *name;
 	enum opt opt;
 	bool takes_value;
+	enum choice choice;
 } options[] = {
-	{ "-A", "--add-service", OPT_ADD_SERVICE, false },
-	{ "-a", "--add-server", OPT_ADD_SERVER, false },
-	{ "-C", "--clear", OPT_CLEAR, false },
-	{ "-t", "--tcp-service", OPT_TCP, true },
-	{ "-u", "--udp-service", OPT_UDP, true },
-	{ NULL, "--sctp-service", OPT_SCTP, true },
-	{ "-f", "--fwmark-service", OPT_FWMARK, true },
-	{ "-6", "--ipv6", OPT_IPV6, false },
-	{ "-s", "--scheduler", OPT_SCHEDULER, true },
-	{ "-p", "--persistent", OPT_PERSISTENT, false },	/* its value is optional */
-	{ "-M", "--netmask", OPT_NETMASK, true },
-	{ "-o", "--ops", OPT_OPS, false },
-	{ "-b", "--sched-flags", OPT_FLAGS, true },
-	{ "-r", "--real-server", OPT_REAL, true },
-	{ "-g", "--gatewaying", OPT_DR, false },
-	{ "-i", "--ipip", OPT_TUN, false },
-	{ "-m", "--masquerading", OPT_NAT, false },
-	{ "-w", "--weight", OPT_WEIGHT, true },
-	{ "-x", "--u-threshold", OPT_U_THRESHOLD, true },
-	{ "-y", "--l-threshold", OPT_L_THRESHOLD, true },
-	{ NULL, "--tun-type", OPT_TUN_TYPE, true },
-	{ NULL, "--tun-port", OPT_TUN_PORT, true },
-	{ NULL, "--tun-nocsum", OPT_NOCSUM, false },
-	{ NULL, "--tun-csum", OPT_CSUM, false },
-	{ NULL, "--tun-remcsum", OPT_REMCSUM, false },
-	{ NULL, "--pe", OPT_PE, true },
+	{ "-A", "--add-service", OPT_ADD_SERVICE, false, CHOICE_COMMAND },
+	{ "-a", "--add-server", OPT_ADD_SERVER, false, CHOICE_COMMAND },
+	{ "-C", "--clear", OPT_CLEAR, false, CHOICE_COMMAND },
+	{ "-t", "--tcp-service", OPT_TCP, true, CHOICE_SERVICE },
+	{ "-u", "--udp-service", OPT_UDP, true, CHOICE_SERVICE },
+	{ NULL, "--sctp-service", OPT_SCTP, true, CHOICE_SERVICE },
+	{ "-f", "--fwmark-service", OPT_FWMARK, true, CHOICE_SERVICE },
+	{ "-6", "--ipv6", OPT_IPV6, false, CHOICE_OWN },
+	{ "-s", "--scheduler", OPT_SCHEDULER, true, CHOICE_OWN },
+	{ "-p", "--persistent", OPT_PERSISTENT, false, CHOICE_OWN },	/* its value is optional */
+	{ "-M", "--netmask", OPT_NETMASK, true, CHOICE_OWN },
+	{ "-o", "--ops", OPT_OPS, false, CHOICE_OWN },
+	{ "-b", "--sched-flags", OPT_FLAGS, true, CHOICE_OWN },
+	{ "-r", "--real-server", OPT_REAL, true, CHOICE_OWN },
+	{ "-g", "--gatewaying", OPT_DR, false, CHOICE_METHOD },
+	{ "-i", "--ipip", OPT_TUN, false, CHOICE_METHOD },
+	{ "-m", "--masquerading", OPT_NAT, false, CHOICE_METHOD },
+	{ "-w", "--weight", OPT_WEIGHT, true, CHOICE_OWN },
+	{ "-x", "--u-threshold", OPT_U_THRESHOLD, true, CHOICE_OWN },
+	{ "-y", "--l-threshold", OPT_L_THRESHOLD, true, CHOICE_OWN },
+	{ NULL, "--tun-type", OPT_TUN_TYPE, true, CHOICE_OWN },
+	{ NULL, "--tun-port", OPT_TUN_PORT, true, CHOICE_OWN },
+	{ NULL, "--tun-nocsum", OPT_NOCSUM, false, CHOICE_CSUM },
+	{ NULL, "--tun-csum", OPT_CSUM, false, CHOICE_CSUM },
+	{ NULL, "--tun-remcsum", OPT_REMCSUM, false, CHOICE_CSUM },
+	{ NULL, "--pe", OPT_PE, true, CHOICE_OWN },
 };
+
+/* One bit per choice: the shared ones first, then one per option. */
+static uint64_t choice_bit(int at)
+{
+	enum choice choice = options[at].choice;
+
+	return 1ull << (choice == CHOICE_OWN ? CHOICE_OWN + at : (int)choice);
+}
 
 static int find_option(const char *word)
 {
@@ -130,12 +153,29 @@ static void take_option(struct rule *rule, enum opt opt, const char *value)
 	}
 }
 
-/* WORDS → RULE; "--opt=value" is split, "-p" takes a number if one follows. */
-static int read_rule(struct importer *imp, char **words, int count, struct rule *rule)
+/* WORD (option AT) was given before, itself or another of its choice:
+ * ipvsadm refuses that ("multiple 'scheduler' options specified"). */
+static int given_twice(struct importer *imp, const char *word, int at, uint64_t *given)
 {
+	uint64_t bit = choice_bit(at);
+
+	if (!(*given & bit)) {
+		*given |= bit;
+		return 0;
+	}
+	IMPORT_ERR(imp, "%s is given twice%s", word,
+		   options[at].choice == CHOICE_OWN ? "" : choice_names[options[at].choice]);
+	return -1;
+}
+
+/* WORDS → RULE; "--opt=value" is split, "-p" takes a number if one follows. */
+static int read_rule(struct importer *imp, char **words, size_t count, struct rule *rule)
+{
+	uint64_t given = 0;
+
 	memset(rule, 0, sizeof(*rule));
 	rule->fwd = rule->tun_csum = -1;
-	for (int i = 0; i < count; i++) {
+	for (size_t i = 0; i < count; i++) {
 		char *value = NULL, *equals = strncmp(words[i], "--", 2) == 0 ? strchr(words[i], '=')
 									      : NULL;
 		if (equals)
@@ -145,6 +185,8 @@ static int read_rule(struct importer *imp, char **words, int count, struct rule 
 			IMPORT_ERR(imp, "\"%s\" is not an ipvsadm rule option this import knows", words[i]);
 			return -1;
 		}
+		if (given_twice(imp, words[i], at, &given) < 0)
+			return -1;
 		if (options[at].takes_value && !value && i + 1 < count)
 			value = words[++i];
 		else if (options[at].opt == OPT_PERSISTENT && !value && i + 1 < count &&
@@ -450,23 +492,26 @@ static void add_server(struct importer *imp, const struct rule *rule)
 
 /* --- lines ------------------------------------------------------------------------------ */
 
-static int split_words(char *text, char **words)
+/* Every word of TEXT, however many (*WORDS grows): a line is read to its
+ * end, never cut at some count of words. */
+static size_t split_words(char *text, char ***words, size_t *capacity)
 {
 	char *save = NULL;
-	int count = 0;
+	size_t count = 0;
 
-	for (char *word = strtok_r(text, " \t\r\n", &save); word && count < MAX_WORDS;
-	     word = strtok_r(NULL, " \t\r\n", &save))
-		words[count++] = word;
+	for (char *word = strtok_r(text, " \t\r\n", &save); word;
+	     word = strtok_r(NULL, " \t\r\n", &save)) {
+		XGROW(*words, count, *capacity);
+		(*words)[count++] = word;
+	}
 	return count;
 }
 
 static void import_line(struct importer *imp, char *text)
 {
-	char *words[MAX_WORDS];
 	struct rule rule;
-	int count = split_words(text, words), first = 0;
-	size_t len;
+	size_t count = split_words(text, &imp->words, &imp->word_capacity), first = 0, len;
+	char **words = imp->words;
 
 	if (!count || words[0][0] == '#')
 		return;
@@ -576,5 +621,6 @@ int director_import(FILE *in, const char *name, FILE *out, struct diag *diag)
 	hashmap_free(&imp.index);
 	ipvs_table_free(&imp.table);
 	free(imp.lines);
+	free(imp.words);
 	return diag->count ? -1 : 0;
 }

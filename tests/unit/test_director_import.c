@@ -234,7 +234,8 @@ static void test_imported_settings(void **state)
 	release(&imp);
 }
 
-/* ipvsadm's defaults, written out: wlc, -g, weight 1, -p = 300 s, and a
+/* ipvsadm's defaults, written out: wlc, -g, weight 1, -p = 360 s (what
+ * ipvsadm 1.31 sets, though its manual says 300), and a
  * dr or tun real server on the virtual's port whatever port it names. */
 static void test_defaults_made_explicit(void **state)
 {
@@ -274,15 +275,15 @@ static void test_defaults_made_explicit(void **state)
 					 "realserver = 10.0.0.4:8080 method=nat weight=1\n"));
 
 	const struct ipvs_service *dns = configured(&imp, "udp-192.0.2.1-53");
-	assert_int_equal(dns->timeout, 300);
+	assert_int_equal(dns->timeout, 360);
 	assert_int_equal(dns->flags, IP_VS_SVC_F_PERSISTENT);
 	assert_int_equal(dns->netmask, 0xffffffffu);
 	assert_non_null(strstr(imp.text, "virtual = udp 192.0.2.1:53\nscheduler = wlc\n"
-					 "persistence = 300\n"));
+					 "persistence = 360\n"));
 
 	/* -p without a number leaves the next option alone. */
 	const struct ipvs_service *tls = configured(&imp, "tcp-192.0.2.1-443");
-	assert_int_equal(tls->timeout, 300);
+	assert_int_equal(tls->timeout, 360);
 	assert_string_equal(tls->scheduler, "rr");
 
 	/* -p 0: no persistence at all. */
@@ -477,6 +478,33 @@ static void test_refused_like_ipvsadm(void **state)
 		     "real server");
 }
 
+/* An option twice is an error, as ipvsadm says ("multiple 'scheduler'
+ * options specified"): which one was meant is not for import to guess. */
+static void test_repeated_options(void **state)
+{
+	(void)state;
+	expect_error("-A -t 192.0.2.1:80 -s rr -s wlc\n", "in:1: -s is given twice");
+	expect_error("-A -t 192.0.2.1:80\n-a -t 192.0.2.1:80 -r 10.0.0.2 -w 2 --weight 3\n",
+		     "in:2: --weight is given twice");
+	expect_error("-A -t 192.0.2.1:80\n-a -t 192.0.2.1:80 -r 10.0.0.2 -g -m\n",
+		     "in:2: -m is given twice (-g, -i and -m are one choice)");
+	expect_error("-A -t 192.0.2.1:80 -f 7\n", "in:1: -f is given twice (-t, -u, "
+		     "--sctp-service and -f are one choice)");
+}
+
+/* However long a line is, it is read to its end: here 63 -o and then a -p
+ * that a reader of 64 words would silently drop. */
+static void test_long_line(void **state)
+{
+	char line[512] = "-A -u 192.0.2.1:53";
+
+	(void)state;
+	for (int i = 0; i < 63; i++)
+		strcat(line, " -o");
+	strcat(line, " -p 77\n");
+	expect_error(line, "in:1: -o is given twice");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -492,6 +520,8 @@ int main(void)
 		cmocka_unit_test(test_refused_configuration),
 		cmocka_unit_test(test_high_fwmarks),
 		cmocka_unit_test(test_refused_like_ipvsadm),
+		cmocka_unit_test(test_repeated_options),
+		cmocka_unit_test(test_long_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,8 @@
 # Adoption without loss (runs in the VM): what the kernel's table holds —
 # marks of the upper half, persistence engines, real-server thresholds —
 # comes through save, status, import and apply unchanged, the same as
-# ipvsadm shows it; a table read while another tool deletes a service;
+# ipvsadm shows it, and a script's lines import to the table ipvsadm makes
+# of them; a table read while another tool deletes a service;
 # status without a configuration.
 . /tests/lib.sh
 
@@ -48,5 +49,26 @@ EOF2
 	$D lvsagent -c /tmp/marks-imported.conf director stop >/dev/null
 }
 
+# A script's lines, imported, make the table ipvsadm made of them — its
+# defaults included (-p alone is 360 s in ipvsadm 1.31, not the manual's 300).
+test_script_defaults() {
+	cat >/tmp/script.sh <<'EOF2'
+ipvsadm -A -t 10.5.5.5:80 -p
+ipvsadm -a -t 10.5.5.5:80 -r 10.10.10.11
+ipvsadm -A -u 10.5.5.5:53 -s rr -p -o
+EOF2
+	$D sh -c 'sed "s|^ipvsadm|/usr/sbin/ipvsadm|" /tmp/script.sh | sh -e'
+	table >/tmp/script.rules
+	$D ipvsadm -C
+	contains "ipvsadm -p alone: 360 s" "-A -t 10.5.5.5:80 -s wlc -p 360" cat /tmp/script.rules
+	{ printf '[agent]\nstate_dir = %s\n' $STATE
+	  lvsagent director import </tmp/script.sh; } >/tmp/script.conf
+	check "the script's lines import" lvsagent -c /tmp/script.conf check-config
+	check "... and apply" $D lvsagent -c /tmp/script.conf director apply
+	same "... to the table ipvsadm made of them" "$(cat /tmp/script.rules)" table
+	$D lvsagent -c /tmp/script.conf director stop >/dev/null
+}
+
 test_high_fwmarks
+test_script_defaults
 finish t_director_adopt

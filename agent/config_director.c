@@ -82,16 +82,24 @@ void config_svc_virtual(struct config_parser *p, const char *value)
 	p->service->virtual_line = p->line;
 }
 
+/* Which schedulers and engines exist is the kernel's to say (apply probes
+ * them first); a name must at least be one it could load. */
 void config_svc_scheduler(struct config_parser *p, const char *value)
 {
-	/* Which schedulers exist is the kernel's to say; the name must at
-	 * least be one it could load (ip_vs_NAME). */
-	if (strlen(value) >= IPVS_SCHED_MAX || strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
-						     strlen(value)) {
+	if (!director_module_name(value, IPVS_SCHED_MAX)) {
 		ERR(p, "scheduler \"%s\" is not a scheduler name (wlc, rr, sh, mh, ...)", value);
 		return;
 	}
 	strcpy(p->service->svc.scheduler, value);
+}
+
+void config_svc_pe(struct config_parser *p, const char *value)
+{
+	if (!director_module_name(value, IPVS_PE_MAX)) {
+		ERR(p, "pe \"%s\" is not a persistence engine name (sip, ...)", value);
+		return;
+	}
+	strcpy(p->service->svc.pe_name, value);
 }
 
 void config_svc_persistence(struct config_parser *p, const char *value)

@@ -379,10 +379,11 @@ static void add_service(struct importer *imp, const struct rule *rule)
 
 	if (rule_service(imp, rule, &svc) < 0)
 		return;
-	if (rule->pe) {
-		IMPORT_ERR(imp, "--pe %s: lvsagent does not set persistence engines", rule->pe);
+	if (rule->pe && !director_module_name(rule->pe, sizeof(svc.pe_name))) {
+		IMPORT_ERR(imp, "--pe \"%s\" is not a persistence engine name (sip, ...)", rule->pe);
 		return;
 	}
+	snprintf(svc.pe_name, sizeof(svc.pe_name), "%s", rule->pe ? rule->pe : "");
 	const char *refusal = svc.fwmark ? NULL : ipaddr_vip_refusal(&svc.addr);
 	if (refusal) {
 		IMPORT_ERR(imp, "virtual %s: %s", rule->service, refusal);
@@ -559,6 +560,8 @@ static void write_service(FILE *out, const struct ipvs_service *svc, size_t inde
 		fprintf(out, "persistence = %u\n", svc->timeout);
 	if (svc->timeout && director_netmask_given(svc))
 		fprintf(out, "netmask = %s\n", director_format_netmask(svc, mask, sizeof(mask)));
+	if (svc->pe_name[0])
+		fprintf(out, "pe = %s\n", svc->pe_name);
 	if (*director_format_flags(svc, text, sizeof(text)))
 		fprintf(out, "flags = %s\n", text);
 	for (size_t i = 0; i < svc->dest_count; i++)

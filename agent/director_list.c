@@ -72,6 +72,9 @@ static void save_service(FILE *out, const struct ipvs_service *svc, const char *
 		if (director_netmask_given(svc))
 			fprintf(out, " -M %s", director_format_netmask(svc, mask, sizeof(mask)));
 	}
+	/* ipvsadm prints the engine whether or not the service persists. */
+	if (svc->pe_name[0])
+		fprintf(out, " --pe %s", svc->pe_name);
 	if (svc->flags & IP_VS_SVC_F_ONEPACKET)
 		fputs(" -o", out);
 	if (sched_flags(svc, flags, sizeof(flags))[0])
@@ -140,6 +143,9 @@ const char *director_list_service(const struct ipvs_service *svc, char *buf, siz
 		if (director_netmask_given(svc) && (size_t)used < len)
 			used += snprintf(buf + used, len - (size_t)used, " mask %s",
 					 director_format_netmask(svc, mask, sizeof(mask)));
+		/* -Ln names the engine only for a persistent service, as here. */
+		if (svc->pe_name[0] && (size_t)used < len)
+			used += snprintf(buf + used, len - (size_t)used, " pe %s", svc->pe_name);
 	}
 	if ((svc->flags & IP_VS_SVC_F_ONEPACKET) && used > 0 && (size_t)used < len)
 		snprintf(buf + used, len - (size_t)used, " ops");

@@ -172,6 +172,7 @@ static void json_row(struct json *json, const struct row *row)
 	json_field_bool(json, "adopted", row->adopted);
 	json_field_string(json, "scheduler", svc->scheduler);
 	json_field_int(json, "persistence", svc->timeout);
+	json_field_string(json, "pe", svc->pe_name[0] ? svc->pe_name : NULL);
 	json_key(json, "netmask");
 	json_netmask(json, svc);
 	json_field_string(json, "flags", director_format_flags(svc, text, sizeof(text)));

@@ -15,6 +15,13 @@
 #include "text.h"
 #include "xalloc.h"
 
+bool director_module_name(const char *name, size_t size)
+{
+	size_t len = strlen(name);
+
+	return len && len < size && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == len;
+}
+
 bool director_parse_number(const char *text, unsigned long max, unsigned long *out)
 {
 	char *end;
@@ -478,6 +485,8 @@ const char *director_format_settings(const struct ipvs_service *svc, char *buf, 
 			used += snprintf(buf + used, len - (size_t)used, " netmask %s",
 					 director_format_netmask(svc, mask, sizeof(mask)));
 	}
+	if (svc->pe_name[0] && used > 0 && (size_t)used < len)
+		used += snprintf(buf + used, len - (size_t)used, " pe %s", svc->pe_name);
 	director_format_flags(svc, flags, sizeof(flags));
 	if (flags[0] && used > 0 && (size_t)used < len)
 		snprintf(buf + used, len - (size_t)used, " flags %s", flags);

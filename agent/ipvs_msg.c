@@ -74,6 +74,9 @@ static int put_service_settings(struct nl_msg *msg, const struct ipvs_service *s
 		err = nla_put_u32(msg, IPVS_SVC_ATTR_TIMEOUT, svc->timeout);
 	if (!err)
 		err = nla_put_u32(msg, IPVS_SVC_ATTR_NETMASK, svc->netmask);
+	/* Without the attribute the kernel drops the service's engine. */
+	if (!err && svc->pe_name[0])
+		err = nla_put_string(msg, IPVS_SVC_ATTR_PE_NAME, svc->pe_name);
 	return err;
 }
 
@@ -256,6 +259,8 @@ int ipvs_parse_service(struct nlmsghdr *nlh, struct ipvs_service *out)
 	}
 	if (a[IPVS_SVC_ATTR_SCHED_NAME])
 		nla_strlcpy(out->scheduler, a[IPVS_SVC_ATTR_SCHED_NAME], sizeof(out->scheduler));
+	if (a[IPVS_SVC_ATTR_PE_NAME])
+		nla_strlcpy(out->pe_name, a[IPVS_SVC_ATTR_PE_NAME], sizeof(out->pe_name));
 	if (a[IPVS_SVC_ATTR_FLAGS] && nla_len(a[IPVS_SVC_ATTR_FLAGS]) >= (int)sizeof(flags))
 		memcpy(&flags, nla_data(a[IPVS_SVC_ATTR_FLAGS]), sizeof(flags));
 	out->flags = flags.flags & ~IP_VS_SVC_F_HASHED;	/* the kernel's own bookkeeping */

@@ -31,7 +31,7 @@ const char *director_format_realserver(const struct ipvs_dest *dest, char *buf, 
 const char *director_format_addrport(const struct ipaddr *addr, uint16_t port, char *buf,
 				     size_t len);
 
-/* "scheduler wlc persistence 300 netmask 255.255.255.0 flags sh-port":
+/* "scheduler wlc persistence 300 netmask 255.255.255.0 pe sip flags sh-port":
  * a service's settings in the configuration's words (defaults left out). */
 const char *director_format_settings(const struct ipvs_service *svc, char *buf, size_t len);
 
@@ -72,6 +72,10 @@ int director_parse_tun_type(const char *name);
  * mask: "255.255.255.0" (IPv4) or "64" (IPv6, a prefix length). */
 bool director_netmask_given(const struct ipvs_service *svc);
 const char *director_format_netmask(const struct ipvs_service *svc, char *buf, size_t len);
+
+/* Whether NAME can name a scheduler or persistence engine module the
+ * kernel loads (ip_vs_NAME, ip_vs_pe_NAME): [a-z0-9_], shorter than SIZE. */
+bool director_module_name(const char *name, size_t size);
 
 /* A decimal number from 0 to MAX and nothing else. */
 bool director_parse_number(const char *text, unsigned long max, unsigned long *out);

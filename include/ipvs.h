@@ -13,6 +13,7 @@
 #include "netlink.h"
 
 #define IPVS_SCHED_MAX 16		/* IP_VS_SCHEDNAME_MAXLEN */
+#define IPVS_PE_MAX 16			/* IP_VS_PENAME_MAXLEN */
 
 /* A real server ("destination" to the kernel). */
 struct ipvs_dest {
@@ -36,6 +37,7 @@ struct ipvs_service {
 	uint16_t port;
 	uint32_t fwmark;
 	char scheduler[IPVS_SCHED_MAX];
+	char pe_name[IPVS_PE_MAX];	/* persistence engine ("sip"); "" for none */
 	uint32_t flags;			/* IP_VS_SVC_F_* without HASHED */
 	uint32_t timeout;		/* persistence, seconds */
 	uint32_t netmask;		/* IPv4: the mask in network order; IPv6: prefix length */
@@ -57,7 +59,9 @@ struct ipvs_info {
 
 bool ipvs_same_service(const struct ipvs_service *a, const struct ipvs_service *b);
 bool ipvs_same_dest(const struct ipvs_dest *a, const struct ipvs_dest *b);
-/* Whether the settings (scheduler, flags, persistence) differ. */
+/* Whether the settings (scheduler, persistence engine, flags, persistence)
+ * differ: every setting a service has, so that a difference in any is
+ * planned, and a SET_SERVICE (which replaces them all) strips none. */
 bool ipvs_service_differs(const struct ipvs_service *want, const struct ipvs_service *have);
 bool ipvs_dest_differs(const struct ipvs_dest *want, const struct ipvs_dest *have);
 /* ipvsadm's listing order (fwmark, family, protocol, address, port). */

@@ -290,6 +290,25 @@ static void test_validation_accepts(void **state)
 	release_config(&p);
 }
 
+/* pe = NAME: the persistence engine (ipvsadm --pe), a module name. */
+static void test_persistence_engine(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse(&p, "[service sip]\nvirtual = udp 10.0.0.1:5060\npersistence = 60\npe = sip\n");
+	print_diagnostics(&p.diag);
+	assert_int_equal(p.ret, 0);
+	assert_string_equal(p.cfg.dir.services[0].svc.pe_name, "sip");
+	release_config(&p);
+	parse(&p, SVC);
+	assert_string_equal(p.cfg.dir.services[0].svc.pe_name, "");
+	release_config(&p);
+	expect_only_error(SVC "pe = SIP\n", "d.conf:3: pe \"SIP\" is not a persistence engine "
+			  "name (sip, ...)");
+	expect_only_error(SVC "pe = sip\npe = sip\n", "d.conf:4: pe is set twice (first on line 3)");
+}
+
 static void test_no_service(void **state)
 {
 	struct parsed p;
@@ -312,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_no_service),
 		cmocka_unit_test(test_validation_gaps),
 		cmocka_unit_test(test_validation_accepts),
+		cmocka_unit_test(test_persistence_engine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -505,6 +505,27 @@ static void test_long_line(void **state)
 	expect_error(line, "in:1: -o is given twice");
 }
 
+/* --pe NAME becomes pe = NAME, and saves back as ipvsadm printed it. */
+static void test_persistence_engine(void **state)
+{
+	static const char rules[] = "-A -u 10.0.0.1:5060 -s sh -p 60 -M 255.255.255.0 --pe sip -o -b sh-port\n"
+				    "-a -u 10.0.0.1:5060 -r 10.0.0.2:5060 -g -w 1\n"
+				    "-A -f 9 -s rr --pe sip -o\n";
+	struct imported imp;
+	char *text;
+
+	(void)state;
+	import_ok(&imp, rules);
+	assert_string_equal(configured(&imp, "udp-10.0.0.1-5060")->pe_name, "sip");
+	assert_non_null(strstr(imp.text, "netmask = 255.255.255.0\npe = sip\n"));
+	text = save_configured(&imp.cfg);
+	assert_string_equal(text, rules);
+	free(text);
+	release(&imp);
+	expect_error("-A -u 10.0.0.1:5060 --pe SIP\n",
+		     "in:1: --pe \"SIP\" is not a persistence engine name (sip, ...)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -522,6 +543,7 @@ int main(void)
 		cmocka_unit_test(test_refused_like_ipvsadm),
 		cmocka_unit_test(test_repeated_options),
 		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_persistence_engine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

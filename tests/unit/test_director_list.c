@@ -329,6 +329,37 @@ static void test_high_fwmarks(void **state)
 	ipvs_table_free(&table);
 }
 
+/* A persistence engine, where ipvsadm 1.31 prints it (captured in the test
+ * VM): -Sn always, after -p/-M and before -o/-b; -Ln only with persistence,
+ * after the mask. */
+static void test_persistence_engine(void **state)
+{
+	struct ipvs_table table = { 0 };
+	struct ipvs_service sip = service(AF_INET, IPPROTO_UDP, "10.0.0.1", 5060, "sh");
+	struct ipvs_service marked = fwmark(AF_INET, 9, "rr");
+	char *text;
+
+	(void)state;
+	persist(&sip, 60, htonl(0xffffff00u));
+	sip.flags |= IP_VS_SVC_F_ONEPACKET | IP_VS_SVC_F_SCHED_SH_PORT;
+	strcpy(sip.pe_name, "sip");
+	marked.flags |= IP_VS_SVC_F_ONEPACKET;
+	strcpy(marked.pe_name, "sip");
+	ipvs_table_add(&table, &sip);
+	ipvs_table_add(&table, &marked);
+	director_sort(&table);
+	text = save_text(&table);
+	assert_string_equal(text, "-A -u 10.0.0.1:5060 -s sh -p 60 -M 255.255.255.0 --pe sip -o -b sh-port\n"
+				  "-A -f 9 -s rr --pe sip -o\n");
+	free(text);
+	text = list_text(&table);
+	assert_non_null(strstr(text, "InActConn\n"
+				     "UDP  10.0.0.1:5060 sh (sh-port) persistent 60 mask 255.255.255.0 pe sip ops\n"
+				     "FWM  9 rr ops\n"));
+	free(text);
+	ipvs_table_free(&table);
+}
+
 static void test_empty_table(void **state)
 {
 	struct ipvs_table table = { 0 };
@@ -358,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_order_of_keys),
 		cmocka_unit_test(test_empty_table),
 		cmocka_unit_test(test_high_fwmarks),
+		cmocka_unit_test(test_persistence_engine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -425,6 +425,45 @@ static void test_service_settings_are_set(void **state)
 	}
 }
 
+/* A persistence engine is a setting like the scheduler: the kernel's engine
+ * and the configuration's are compared, and a change of anything else
+ * carries the configured engine (a SET_SERVICE without one removes it). */
+static void test_persistence_engine(void **state)
+{
+	static const char sip[] = "[service sip]\nvirtual = udp 192.0.2.1:5060\npersistence = 60\n"
+				  "pe = sip\nrealserver = 10.0.0.11\n";
+	struct world w;
+
+	(void)state;
+	setup(&w, sip);
+	assert_string_equal(w.cfg.dir.services[0].svc.pe_name, "sip");
+	kernel_as_configured(&w);
+	plan_apply(&w);
+	assert_changes(&w.plan, 0);
+	teardown(&w);
+
+	/* The kernel's engine, not configured: a difference apply removes. */
+	setup(&w, "[service sip]\nvirtual = udp 192.0.2.1:5060\npersistence = 60\n"
+		  "realserver = 10.0.0.11\n");
+	kernel_as_configured(&w);
+	strcpy(w.kernel.services[0].pe_name, "sip");
+	plan_apply(&w);
+	assert_changes(&w.plan, 1);
+	assert_int_equal(service_item(&w.plan, "udp 192.0.2.1:5060")->action, ACTION_SET);
+	teardown(&w);
+
+	/* A scheduler change keeps the engine: the wanted service has it. */
+	setup(&w, sip);
+	kernel_as_configured(&w);
+	strcpy(w.kernel.services[0].scheduler, "rr");
+	plan_apply(&w);
+	assert_changes(&w.plan, 1);
+	struct dir_item *item = service_item(&w.plan, "udp 192.0.2.1:5060");
+	assert_int_equal(item->action, ACTION_SET);
+	assert_string_equal(item->want->pe_name, "sip");
+	teardown(&w);
+}
+
 /* A managed service's real servers are the configuration's: others go, the
  * missing come. */
 static void test_real_servers_converge(void **state)
@@ -1099,6 +1138,7 @@ int main(void)
 		cmocka_unit_test(test_weight_is_set_in_place),
 		cmocka_unit_test(test_dest_settings_are_set),
 		cmocka_unit_test(test_service_settings_are_set),
+		cmocka_unit_test(test_persistence_engine),
 		cmocka_unit_test(test_real_servers_converge),
 		cmocka_unit_test(test_port_change_is_remove_and_add),
 		cmocka_unit_test(test_unnamed_services),

@@ -191,6 +191,7 @@ static void test_too_small_message(void **state)
 
 	(void)state;
 	dest.addr = ip("10.10.10.11");
+	strcpy(svc.pe_name, "sip");
 	for (size_t r = 0; r < sizeof(requests) / sizeof(requests[0]); r++) {
 		struct nl_msg *full = ipvs_build_request(FAMILY, &requests[r]);
 		size_t needed = nlmsg_hdr(full)->nlmsg_len;
@@ -227,6 +228,33 @@ static void test_listing_order(void **state)
 	assert_true(ipvs_service_order(&a, &b) < 0);
 }
 
+/* The persistence engine rides with the settings (a SET_SERVICE without
+ * it would take the kernel's engine away) and is read back from replies. */
+static void test_persistence_engine(void **state)
+{
+	struct ipvs_service svc = web(), back;
+	struct ipvs_request req = { .op = IPVS_OP_SET_SERVICE, .service = &svc };
+	struct nlattr *a[IPVS_SVC_ATTR_MAX + 1];
+	struct nl_msg *msg;
+
+	(void)state;
+	msg = ipvs_build_request(FAMILY, &req);
+	nested(msg, IPVS_CMD_ATTR_SERVICE, a, IPVS_SVC_ATTR_MAX);
+	assert_null(a[IPVS_SVC_ATTR_PE_NAME]);
+	nlmsg_free(msg);
+	strcpy(svc.pe_name, "sip");
+	msg = ipvs_build_request(FAMILY, &req);
+	nested(msg, IPVS_CMD_ATTR_SERVICE, a, IPVS_SVC_ATTR_MAX);
+	assert_non_null(a[IPVS_SVC_ATTR_PE_NAME]);
+	assert_string_equal(nla_get_string(a[IPVS_SVC_ATTR_PE_NAME]), "sip");
+	assert_int_equal(ipvs_parse_service(nlmsg_hdr(msg), &back), 0);
+	assert_string_equal(back.pe_name, "sip");
+	assert_false(ipvs_service_differs(&svc, &back));
+	back.pe_name[0] = '\0';
+	assert_true(ipvs_service_differs(&svc, &back));
+	nlmsg_free(msg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_parse_back),
 		cmocka_unit_test(test_listing_order),
 		cmocka_unit_test(test_too_small_message),
+		cmocka_unit_test(test_persistence_engine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -69,6 +69,56 @@ EOF2
 	$D lvsagent -c /tmp/script.conf director stop >/dev/null
 }
 
+# The line of the service FIRST (e.g. "-u 10.6.6.6:5060") in ipvsadm -Sn.
+service_line() { table | grep -- "^-A $1 "; }
+
+# A persistence engine (ipvsadm --pe sip): listed, saved, compared and kept
+# as the kernel has it — a scheduler change through lvsagent once took it.
+test_persistence_engine() {
+	$D ipvsadm -A -u 10.6.6.6:5060 -s wlc -p 60 --pe sip
+	$D ipvsadm -a -u 10.6.6.6:5060 -r 10.10.10.11 -g -w 2
+	cat >/tmp/sip.conf <<EOF2
+[agent]
+state_dir = $STATE
+
+[service sip]
+virtual = udp 10.6.6.6:5060
+scheduler = wlc
+persistence = 60
+pe = sip
+realserver = 10.10.10.11 method=dr weight=2
+EOF2
+	same "save prints --pe as ipvsadm -Sn does" "$(table)" $D lvsagent director save
+	same "status lists the engine as ipvsadm -Ln does" "$($D ipvsadm -Ln)" \
+		status_listing -c /tmp/sip.conf
+	check "status of the adopted service with pe = sip: in place (exit 0)" \
+		$D lvsagent -c /tmp/sip.conf director status
+	contains "apply: nothing to change" "director apply: nothing to change" \
+		$D lvsagent -c /tmp/sip.conf director apply
+	sed -i 's/^scheduler = wlc/scheduler = rr/' /tmp/sip.conf
+	check "a scheduler change" $D lvsagent -c /tmp/sip.conf director apply
+	same "... keeps the engine in the kernel" "-A -u 10.6.6.6:5060 -s rr -p 60 --pe sip" \
+		service_line "-u 10.6.6.6:5060"
+	sed -i '/^pe = sip/d' /tmp/sip.conf
+	refused "the engine, no longer configured: status drifted (exit 1)" 1 \
+		$D lvsagent -c /tmp/sip.conf director status
+	contains "... saying what apply would change" \
+		"set service udp 10.6.6.6:5060: scheduler rr persistence 60 (was scheduler rr persistence 60 pe sip)" \
+		$D lvsagent -c /tmp/sip.conf director status
+	check "apply" $D lvsagent -c /tmp/sip.conf director apply
+	same "... took the engine away, as configured" "-A -u 10.6.6.6:5060 -s rr -p 60" \
+		service_line "-u 10.6.6.6:5060"
+	before=$(table)
+	printf '\n[service other]\nvirtual = udp 10.6.6.7:5060\npersistence = 60\npe = nosuch\n' \
+		>>/tmp/sip.conf
+	refused "an engine the kernel lacks: exit 1" 1 $D lvsagent -c /tmp/sip.conf director apply
+	contains "... named" "persistence engine nosuch not found" \
+		$D lvsagent -c /tmp/sip.conf director apply
+	same "... and nothing changed" "$before" table
+	$D ipvsadm -C
+}
+
 test_high_fwmarks
 test_script_defaults
+test_persistence_engine
 finish t_director_adopt

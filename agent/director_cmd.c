@@ -251,42 +251,71 @@ static int converge(struct director_run *r, bool stop)
 
 /* --- save and import need no configuration ------------------------------------------ */
 
-static int save(const struct cli_options *opts)
+/* The kernel's table alone, sorted as ipvsadm lists it, for COMMAND
+ * ("director save"): no configuration, no state. */
+static int read_kernel_table(struct director_run *r, const char *command)
 {
-	struct director_run r = { .command = DIRCMD_SAVE, .opts = opts, .lock_fd = -1 };
 	int code;
 
 	if (!have_net_admin())
-		return fail_run(opts, EXIT_PRIVILEGE, "lvsagent director save needs root "
-				"(CAP_NET_ADMIN)");
-	code = open_ipvs(&r);
+		return fail_run(r->opts, EXIT_PRIVILEGE, "lvsagent %s needs root (CAP_NET_ADMIN)",
+				command);
+	code = open_ipvs(r);
 	if (!code)
-		code = observe_ipvs(&r);
-	if (!code) {
-		director_sort(&r.kernel);
+		code = observe_ipvs(r);
+	if (!code)
+		director_sort(&r->kernel);
+	return code;
+}
+
+static int save(const struct cli_options *opts)
+{
+	struct director_run r = { .command = DIRCMD_SAVE, .opts = opts, .lock_fd = -1 };
+	int code = read_kernel_table(&r, "director save");
+
+	if (!code)
 		director_save(stdout, &r.kernel);
-	}
 	run_close(&r);
 	return code;
 }
 
-static int import(void)
+/* Every setting of the kernel's table as configuration: what ipvsadm -S
+ * leaves out (real servers' thresholds) too, so an adopted table applies
+ * with nothing to change. */
+static int import_kernel(const struct cli_options *opts, struct diag *diag)
+{
+	struct director_run r = { .command = DIRCMD_IMPORT, .opts = opts, .lock_fd = -1 };
+	int code = read_kernel_table(&r, "director import --from-kernel");
+
+	if (!code && director_import_table(&r.kernel, "the kernel's IPVS table", stdout, diag) < 0)
+		code = EXIT_USAGE;
+	run_close(&r);
+	return code;
+}
+
+static int import(const struct cli_options *opts, const struct dir_options *dir_opts)
 {
 	struct diag diag = { 0 };
 	int code = EXIT_DONE;
 
-	if (isatty(STDIN_FILENO))
-		log_info("reading ipvsadm rules (ipvsadm -Sn) from standard input");
-	if (director_import(stdin, "<stdin>", stdout, &diag) < 0) {
+	if (dir_opts->from_kernel) {
+		code = import_kernel(opts, &diag);
+	} else {
+		if (isatty(STDIN_FILENO))
+			log_info("reading ipvsadm rules (ipvsadm -Sn) from standard input");
+		if (director_import(stdin, "<stdin>", stdout, &diag) < 0)
+			code = EXIT_USAGE;
+	}
+	if (diag.count) {
 		diag_sort(&diag);
 		diag_print(&diag);
-		code = EXIT_USAGE;
 	}
 	diag_free(&diag);
 	return code;
 }
 
-int director_command_run(enum dir_command command, const struct cli_options *opts)
+int director_command_run(enum dir_command command, const struct cli_options *opts,
+			 const struct dir_options *dir_opts)
 {
 	struct director_run r = { .command = command, .opts = opts, .lock_fd = -1 };
 	int code;
@@ -294,7 +323,7 @@ int director_command_run(enum dir_command command, const struct cli_options *opt
 	if (command == DIRCMD_SAVE)
 		return save(opts);
 	if (command == DIRCMD_IMPORT)
-		return import();
+		return import(opts, dir_opts);
 	code = prepare(&r);
 	if (!code && command == DIRCMD_STATUS)
 		code = director_status(stdout, &r.cfg, &r.kernel, &r.owned, &r.host, &r.ipvs,

@@ -600,12 +600,29 @@ static void check_config(const char *name, const char *text, size_t len, struct 
 	diag_free(&refusals);
 }
 
+int director_import_table(const struct ipvs_table *table, const char *name, FILE *out,
+			  struct diag *diag)
+{
+	char *text = NULL;
+	size_t len = 0, errors = diag->count;
+	FILE *buffer = open_memstream(&text, &len);
+
+	if (!buffer)
+		abort();
+	write_config(buffer, name, table);
+	fclose(buffer);
+	check_config(name, text, len, diag);
+	if (diag->count == errors)
+		fwrite(text, 1, len, out);
+	free(text);
+	return diag->count == errors ? 0 : -1;
+}
+
 int director_import(FILE *in, const char *name, FILE *out, struct diag *diag)
 {
 	struct importer imp = { .file = name, .diag = diag };
-	char *line = NULL, *text = NULL;
-	size_t capacity = 0, len = 0;
-	FILE *buffer;
+	char *line = NULL;
+	size_t capacity = 0;
 
 	hashmap_init(&imp.index, sizeof(struct ipvs_service_key), 64);
 	while (getline(&line, &capacity, in) >= 0) {
@@ -613,14 +630,8 @@ int director_import(FILE *in, const char *name, FILE *out, struct diag *diag)
 		import_line(&imp, line);
 	}
 	free(line);
-	if (!diag->count && (buffer = open_memstream(&text, &len))) {
-		write_config(buffer, name, &imp.table);
-		fclose(buffer);
-		check_config(name, text, len, diag);
-		if (!diag->count)
-			fwrite(text, 1, len, out);
-		free(text);
-	}
+	if (!diag->count)
+		director_import_table(&imp.table, name, out, diag);
 	hashmap_free(&imp.index);
 	ipvs_table_free(&imp.table);
 	free(imp.lines);

@@ -118,7 +118,47 @@ EOF2
 	$D ipvsadm -C
 }
 
+# The README's migration: a hand-made table imported from the kernel is
+# the configuration of what is there — thresholds (which ipvsadm -Sn leaves
+# out), engines, flags, tunnels, a local real server — so apply has nothing
+# to change.
+test_import_from_kernel() {
+	$D ipvsadm -A -t 10.7.7.7:80 -s wlc
+	$D sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward'	# a NAT director forwards
+	$D ipvsadm -a -t 10.7.7.7:80 -r 10.10.10.11 -g -w 2 -x 100 -y 10
+	$D ipvsadm -a -t 10.7.7.7:80 -r 127.0.0.1 -g
+	$D ipvsadm -A -u 10.7.7.7:5060 -s sh -b sh-port -p 60 -M 255.255.255.0 --pe sip
+	$D ipvsadm -a -u 10.7.7.7:5060 -r 10.10.10.12:5070 -m -w 0 -x 5
+	$D ipvsadm -A -f 4294967295 -6 -s mh -b mh-fallback
+	$D ipvsadm -a -f 4294967295 -6 -r 2001:db8::21 -i --tun-type gue --tun-port 6080 --tun-csum
+	before=$(table)
+	thresholds=$($D ipvsadm -Ln --thresholds)
+	{ printf '[agent]\nstate_dir = %s\n' $STATE
+	  $D lvsagent director import --from-kernel; } >/tmp/kernel.conf
+	check "import --from-kernel makes a configuration lvsagent accepts" \
+		lvsagent -c /tmp/kernel.conf check-config
+	contains "... with the thresholds ipvsadm -Sn leaves out" \
+		"realserver = 10.10.10.11:80 method=dr weight=2 u_threshold=100 l_threshold=10" \
+		cat /tmp/kernel.conf
+	contains "apply --check: nothing to change" "director apply: nothing to change" \
+		$D lvsagent -c /tmp/kernel.conf director apply --check
+	check "status: in place (exit 0)" $D lvsagent -c /tmp/kernel.conf director status
+	contains "apply: nothing to change" "director apply: nothing to change" \
+		$D lvsagent -c /tmp/kernel.conf director apply
+	same "the table is as it was" "$before" table
+	same "... its thresholds too" "$thresholds" $D ipvsadm -Ln --thresholds
+	# Why the recipe reads the kernel: ipvsadm -Sn has no -x/-y to import.
+	{ printf '[agent]\nstate_dir = %s\n' $STATE
+	  table | lvsagent director import; } >/tmp/text.conf
+	contains "(from the -Sn text, apply --check would reset the thresholds)" \
+		"would set realserver tcp 10.7.7.7:80 -> 10.10.10.11:80" \
+		$D lvsagent -c /tmp/text.conf director apply --check
+	$D ipvsadm -C
+	$D sh -c 'echo 0 >/proc/sys/net/ipv4/ip_forward'
+}
+
 test_high_fwmarks
 test_script_defaults
 test_persistence_engine
+test_import_from_kernel
 finish t_director_adopt

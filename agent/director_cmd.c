@@ -15,6 +15,7 @@
 #include "director_report.h"
 #include "director_state.h"
 #include "director_status.h"
+#include "director_syntax.h"
 #include "failure.h"
 #include "log.h"
 #include "privilege.h"
@@ -164,11 +165,20 @@ static int open_ipvs(struct director_run *r)
 
 static int observe_ipvs(struct director_run *r)
 {
-	int err = ipvs_dump(&r->ipvs, &r->kernel);
+	struct ipvs_table gone;
+	char text[80];
+	int err = ipvs_dump(&r->ipvs, &r->kernel, &gone);
 
 	if (err)
 		return fail_run(r->opts, EXIT_RUNTIME, "cannot read the IPVS table: %s",
 				strerror(-err));
+	/* Another program's deletion, caught half-way: the table without it is
+	 * the truth now, and this run goes on with it. */
+	for (size_t i = 0; i < gone.count; i++)
+		log_warn("service %s was deleted while the table was read (by another program): "
+			 "left out of this run",
+			 director_format_virtual(&gone.services[i], text, sizeof(text)));
+	ipvs_table_free(&gone);
 	return EXIT_DONE;
 }
 

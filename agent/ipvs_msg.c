@@ -192,15 +192,27 @@ struct nl_msg *ipvs_build_service_dump(int family)
 	return new_message(family, IPVS_CMD_GET_SERVICE, NLM_F_DUMP);
 }
 
-struct nl_msg *ipvs_build_dest_dump(int family, const struct ipvs_service *service)
+/* A query about SERVICE (its key alone) with COMMAND and FLAGS. */
+static struct nl_msg *service_query(int family, uint8_t command, int flags,
+				    const struct ipvs_service *service)
 {
-	struct nl_msg *msg = new_message(family, IPVS_CMD_GET_DEST, NLM_F_DUMP);
+	struct nl_msg *msg = new_message(family, command, flags);
 
 	if (msg && put_service(msg, service, false)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
 	return msg;
+}
+
+struct nl_msg *ipvs_build_dest_dump(int family, const struct ipvs_service *service)
+{
+	return service_query(family, IPVS_CMD_GET_DEST, NLM_F_DUMP, service);
+}
+
+struct nl_msg *ipvs_build_service_get(int family, const struct ipvs_service *service)
+{
+	return service_query(family, IPVS_CMD_GET_SERVICE, 0, service);
 }
 
 struct nl_msg *ipvs_build_info_request(int family)

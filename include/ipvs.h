@@ -93,8 +93,10 @@ struct nl_msg *ipvs_build_request(int family, const struct ipvs_request *request
 /* The same into MSG, emptied first (one message reused for a whole batch):
  * 0, or a negative libnl error when MSG is too small. */
 int ipvs_fill_request(struct nl_msg *msg, int family, const struct ipvs_request *request);
-/* Dump requests: every service; every destination of SERVICE; the info. */
+/* Dump requests: every service; every destination of SERVICE; the info.
+ * And the query for one SERVICE (the kernel answers ESRCH if it has none). */
 struct nl_msg *ipvs_build_service_dump(int family);
+struct nl_msg *ipvs_build_service_get(int family, const struct ipvs_service *service);
 struct nl_msg *ipvs_build_dest_dump(int family, const struct ipvs_service *service);
 struct nl_msg *ipvs_build_info_request(int family);
 
@@ -117,8 +119,15 @@ int ipvs_open(struct ipvs_conn *conn);
 void ipvs_close(struct ipvs_conn *conn);
 
 int ipvs_get_info(struct ipvs_conn *conn, struct ipvs_info *info);
-/* The whole table: one service dump, one destination dump per service. */
-int ipvs_dump(struct ipvs_conn *conn, struct ipvs_table *table);
+/* The services, without their real servers: one dump. 0 or -errno. */
+int ipvs_dump_services(struct ipvs_conn *conn, struct ipvs_table *table);
+/* The real servers of each service in TABLE: one dump per service. A
+ * service another program deleted since the service dump is taken out of
+ * TABLE and added to GONE (keys and settings, no real servers). 0 or -errno;
+ * on error TABLE is freed. */
+int ipvs_dump_dests(struct ipvs_conn *conn, struct ipvs_table *table, struct ipvs_table *gone);
+/* The whole table: both of the above. */
+int ipvs_dump(struct ipvs_conn *conn, struct ipvs_table *table, struct ipvs_table *gone);
 
 /* Send REQUESTS, many per sendmsg, and match every ACK; results[i] is
  * request i's outcome. Stops after the first chunk that had an error:

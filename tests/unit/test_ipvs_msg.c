@@ -151,6 +151,15 @@ static void test_dump_requests(void **state)
 	nlmsg_free(services);
 	nlmsg_free(dests);
 	nlmsg_free(info);
+
+	/* One service asked about, not dumped: whether it still exists. */
+	struct nl_msg *one = ipvs_build_service_get(FAMILY, &svc);
+	assert_int_equal(nlmsg_hdr(one)->nlmsg_flags, NLM_F_REQUEST);
+	assert_int_equal(((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(one)))->cmd, IPVS_CMD_GET_SERVICE);
+	nested(one, IPVS_CMD_ATTR_SERVICE, a, IPVS_SVC_ATTR_MAX);
+	assert_int_equal(nla_get_u16(a[IPVS_SVC_ATTR_PORT]), htons(80));
+	assert_null(a[IPVS_SVC_ATTR_SCHED_NAME]);
+	nlmsg_free(one);
 }
 
 static void test_parse_back(void **state)

@@ -157,8 +157,26 @@ test_import_from_kernel() {
 	$D sh -c 'echo 0 >/proc/sys/net/ipv4/ip_forward'
 }
 
+# Another program deletes a service while the table is read: the read goes
+# on without it and names it. ipvs_vanish (tests/bench/) reads the table as
+# lvsagent does and deletes fwmark 72 itself between the service dump and
+# the destination dumps, the moment that cannot be hit by timing alone.
+test_service_deleted_while_read() {
+	for mark in 71 72 73; do
+		$D ipvsadm -A -f $mark -s rr
+		$D ipvsadm -a -f $mark -r 10.10.10.$mark -g
+	done
+	check "the read with fwmark 72 deleted half-way succeeds" \
+		sh -c "$IP netns exec $NS ipvs_vanish 72 >/tmp/vanish.out"
+	same "what it read is the kernel's table, without the deleted service" "$(table)" \
+		sed '/^gone: /d' /tmp/vanish.out
+	same "... which it names" "gone: fwmark 72" grep '^gone: ' /tmp/vanish.out
+	$D ipvsadm -C
+}
+
 test_high_fwmarks
 test_script_defaults
+test_service_deleted_while_read
 test_persistence_engine
 test_import_from_kernel
 finish t_director_adopt

@@ -52,6 +52,8 @@ bool director_command_find(const char *name, enum dir_command *command, bool *ta
 struct director_run {
 	enum dir_command command;
 	const struct cli_options *opts;
+	const struct dir_options *dir_opts;
+	bool no_config;			/* status without the default file: nothing managed */
 	struct config cfg;
 	struct dir_owned owned;
 	struct ipvs_conn ipvs;
@@ -109,13 +111,26 @@ static int observe_links(struct director_run *r)
 	return EXIT_DONE;
 }
 
+/* status, like ipvsadm -Ln and director save, needs no configuration: with
+ * the default file missing, it lists the table with nothing managed. A
+ * file named with -c that is missing is still a mistake to report. */
+static bool status_without_config(const struct director_run *r)
+{
+	return r->command == DIRCMD_STATUS && !r->dir_opts->config_given &&
+	       access(r->opts->config_path, F_OK) < 0 && errno == ENOENT;
+}
+
 static int read_config(struct director_run *r)
 {
 	struct diag diag = { 0 };
 	int code = EXIT_DONE;
 
-	config_load(r->opts->config_path, &r->cfg, &diag);
-	if (r->command != DIRCMD_STOP && !diag.count)
+	r->no_config = status_without_config(r);
+	if (r->no_config)
+		config_parse_text(r->opts->config_path, "", 0, &r->cfg, &diag);
+	else
+		config_load(r->opts->config_path, &r->cfg, &diag);
+	if (r->command != DIRCMD_STOP && !r->no_config && !diag.count)
 		config_require_director(&r->cfg, &diag);
 	if (!diag.count && (code = observe_links(r)) == EXIT_DONE)
 		check_vip_interface(r, &diag);
@@ -215,7 +230,11 @@ static int prepare(struct director_run *r)
 				"(CAP_NET_ADMIN)");
 	if (changes_host(r) && (code = take_lock(r)))
 		return code;
-	if ((code = load_state(r)) || (code = open_ipvs(r)) || (code = observe_ipvs(r)))
+	if (r->no_config)
+		dir_owned_init(&r->owned);	/* no state directory named: nothing owned */
+	else if ((code = load_state(r)))
+		return code;
+	if ((code = open_ipvs(r)) || (code = observe_ipvs(r)))
 		return code;
 	observe_forwarding(r);
 	return EXIT_DONE;
@@ -327,7 +346,8 @@ static int import(const struct cli_options *opts, const struct dir_options *dir_
 int director_command_run(enum dir_command command, const struct cli_options *opts,
 			 const struct dir_options *dir_opts)
 {
-	struct director_run r = { .command = command, .opts = opts, .lock_fd = -1 };
+	struct director_run r = { .command = command, .opts = opts, .dir_opts = dir_opts,
+				  .lock_fd = -1 };
 	int code;
 
 	if (command == DIRCMD_SAVE)
@@ -336,8 +356,8 @@ int director_command_run(enum dir_command command, const struct cli_options *opt
 		return import(opts, dir_opts);
 	code = prepare(&r);
 	if (!code && command == DIRCMD_STATUS)
-		code = director_status(stdout, &r.cfg, &r.kernel, &r.owned, &r.host, &r.ipvs,
-				       opts->json);
+		code = director_status(stdout, r.no_config ? NULL : &r.cfg, &r.kernel, &r.owned,
+				       &r.host, &r.ipvs, opts->json);
 	else if (!code)
 		code = converge(&r, command == DIRCMD_STOP);
 	run_close(&r);

@@ -102,7 +102,7 @@ static int parse_options(int argc, char **argv, struct cli_options *opts,
 
 	while ((c = getopt_long(argc, argv, "c:hV", long_options, NULL)) != -1) {
 		switch (c) {
-		case 'c': opts->config_path = optarg; break;
+		case 'c': opts->config_path = optarg; dir_opts->config_given = true; break;
 		case OPT_CHECK: opts->check = true; break;
 		case OPT_DIFF: opts->diff = true; break;
 		case OPT_JSON: opts->json = true; break;

@@ -13,6 +13,7 @@ enum dir_command { DIRCMD_APPLY, DIRCMD_STOP, DIRCMD_STATUS, DIRCMD_SAVE, DIRCMD
 /* What only director commands take. */
 struct dir_options {
 	bool from_kernel;		/* import: the kernel's table, not ipvsadm rules */
+	bool config_given;		/* -c named a file: it must exist, even for status */
 };
 
 /* The subcommand called NAME, with what it accepts; false if none is. */

@@ -174,8 +174,31 @@ test_service_deleted_while_read() {
 	$D ipvsadm -C
 }
 
+# Like ipvsadm -Ln and director save, status shows the table without a
+# configuration: the default file missing, nothing is managed. A file
+# named with -c that is missing stays an error.
+test_status_without_configuration() {
+	$D ipvsadm -A -t 10.9.9.9:80 -s rr
+	$D ipvsadm -a -t 10.9.9.9:80 -r 10.10.10.11 -g
+	check "(the default configuration does not exist here)" \
+		sh -c '! test -e /etc/lvsagent/lvsagent.conf'
+	check "director status without a configuration: exit 0" $D lvsagent director status
+	same "... listing the table as ipvsadm -Ln does" "$($D ipvsadm -Ln)" status_listing
+	matches "... every service not managed" '^  - +tcp 10.9.9.9:80 +not managed$' \
+		$D lvsagent director status
+	contains "... and saying why" "no configuration (/etc/lvsagent/lvsagent.conf does not exist): nothing is managed" \
+		$D lvsagent director status
+	contains "--json too" '"configuration":null' $D lvsagent director status --json
+	refused "a missing file named with -c: exit 2" 2 $D lvsagent -c /tmp/nosuch.conf director status
+	contains "... naming it" "/tmp/nosuch.conf: cannot read the configuration" \
+		$D lvsagent -c /tmp/nosuch.conf director status
+	refused "apply without a configuration: still exit 2" 2 $D lvsagent director apply
+	$D ipvsadm -C
+}
+
 test_high_fwmarks
 test_script_defaults
+test_status_without_configuration
 test_service_deleted_while_read
 test_persistence_engine
 test_import_from_kernel

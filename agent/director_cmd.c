@@ -154,14 +154,15 @@ static int take_lock(struct director_run *r)
 
 static int load_state(struct director_run *r)
 {
-	int skipped, err = dir_state_load(r->cfg.state_dir, &r->owned, &skipped);
+	struct diag ignored = { 0 };
+	int err = dir_state_load(r->cfg.state_dir, &r->owned, &ignored);
 
+	for (size_t i = 0; i < ignored.count; i++)
+		log_warn("%s", ignored.entries[i].text);
+	diag_free(&ignored);
 	if (err)
 		return fail_run(r->opts, EXIT_RUNTIME, "cannot read %s/director: %s",
 				r->cfg.state_dir, strerror(-err));
-	if (skipped)
-		log_warn("%s/director: skipped %d unreadable line%s", r->cfg.state_dir, skipped,
-			 skipped == 1 ? "" : "s");
 	return EXIT_DONE;
 }
 

@@ -51,7 +51,11 @@ UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 TOOL_SRCS  := $(wildcard tests/bench/*.c)
 TOOL_BINS  := $(TOOL_SRCS:tests/bench/%.c=$(BUILD)/tools/%)
 
-VM_TESTS   := tests/vm/t_no_nftables.sh tests/vm/smoke.sh tests/vm/t_director.sh tests/vm/t_labs.sh
+# What the VM tests run besides the scripts, from build directory $(1):
+# lvsagent and the tools they use.
+vm_bins     = --bin $(1)/lvsagent --bin $(1)/tools/ipvs_vanish
+VM_TESTS   := tests/vm/t_no_nftables.sh tests/vm/smoke.sh tests/vm/t_director.sh \
+              tests/vm/t_director_adopt.sh tests/vm/t_director_state.sh tests/vm/t_labs.sh
 
 .PHONY: all clean check deps needs-build needs-unit unit netns vm tools bench demo \
 	demo-realserver install uninstall
@@ -109,8 +113,8 @@ netns: all tools
 # kernel has no IPVS (see tests/vm/README). Targets that install their
 # dependencies build in a second make, after the install.
 vm: deps
-	$(Q)$(MAKE) --no-print-directory all
-	$(Q)tests/vm/run.sh --bin $(BUILD)/lvsagent $(VM_TESTS)
+	$(Q)$(MAKE) --no-print-directory all tools
+	$(Q)tests/vm/run.sh $(call vm_bins,$(BUILD)) $(VM_TESTS)
 
 # Installs what the build, tests, demos and benchmarks need: every package
 # tests/needs/* declares (apt-get, as root on Debian).
@@ -127,8 +131,8 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory WERROR=1 SANITIZE=1 BUILD=build-asan all tools unit
 	$(Q)tests/netns/run.sh $(abspath $(BUILD)/lvsagent)
 	$(Q)ASAN_OPTIONS=detect_leaks=1 tests/netns/run.sh $(abspath build-asan/lvsagent)
-	$(Q)tests/vm/run.sh --bin $(BUILD)/lvsagent $(VM_TESTS)
-	$(Q)tests/vm/run.sh --bin build-asan/lvsagent $(VM_TESTS)
+	$(Q)tests/vm/run.sh $(call vm_bins,$(BUILD)) $(VM_TESTS)
+	$(Q)tests/vm/run.sh $(call vm_bins,build-asan) $(VM_TESTS)
 	@echo "make check: all passed"
 
 bench: deps

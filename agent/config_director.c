@@ -29,8 +29,10 @@ void config_dir_manage(struct config_parser *p, const char *value)
 
 void config_dir_vip_interface(struct config_parser *p, const char *value)
 {
-	if (strlen(value) > IFNAMSIZ - 1 || strpbrk(value, "/: \t")) {
-		ERR(p, "vip_interface \"%s\" is not a valid interface name", value);
+	const char *problem = director_vip_interface_problem(value);
+
+	if (problem) {
+		ERR(p, "vip_interface \"%s\" %s", value, problem);
 		return;
 	}
 	strcpy(p->cfg->dir.vip_interface, value);
@@ -74,21 +76,30 @@ void config_svc_virtual(struct config_parser *p, const char *value)
 
 	if (director_parse_virtual(value, svc, &why) < 0) {
 		ERR(p, "virtual \"%s\": %s", value, why);
+		p->service->virtual_refused = true;
 		return;
 	}
 	p->service->virtual_line = p->line;
 }
 
+/* Which schedulers and engines exist is the kernel's to say (apply probes
+ * them first); a name must at least be one it could load. */
 void config_svc_scheduler(struct config_parser *p, const char *value)
 {
-	/* Which schedulers exist is the kernel's to say; the name must at
-	 * least be one it could load (ip_vs_NAME). */
-	if (strlen(value) >= IPVS_SCHED_MAX || strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
-						     strlen(value)) {
+	if (!director_module_name(value, IPVS_SCHED_MAX)) {
 		ERR(p, "scheduler \"%s\" is not a scheduler name (wlc, rr, sh, mh, ...)", value);
 		return;
 	}
 	strcpy(p->service->svc.scheduler, value);
+}
+
+void config_svc_pe(struct config_parser *p, const char *value)
+{
+	if (!director_module_name(value, IPVS_PE_MAX)) {
+		ERR(p, "pe \"%s\" is not a persistence engine name (sip, ...)", value);
+		return;
+	}
+	strcpy(p->service->svc.pe_name, value);
 }
 
 void config_svc_persistence(struct config_parser *p, const char *value)
@@ -137,6 +148,12 @@ static void add_flag(struct config_parser *p, const char *name)
 		return;
 	}
 	p->service->svc.flags |= flag;
+	/* Whether the scheduler has these flags is known once the section is read. */
+	const char *scheduler = director_flag_scheduler(name);
+	int *line = !scheduler ? NULL : scheduler[0] == 's' ? &p->service->sh_flag_line
+							 : &p->service->mh_flag_line;
+	if (line && !*line)
+		*line = p->line;
 }
 
 void config_svc_flags(struct config_parser *p, const char *value)
@@ -252,6 +269,20 @@ static void check_one_packet(struct config_parser *p, const struct dir_service *
 		FERR(p, service->virtual_line, "flag one-packet is for udp and fwmark services only");
 }
 
+/* sh-port and the like name the bits the sh scheduler reads; with another
+ * scheduler they mean something else (ipvsadm refuses them too). */
+static void check_scheduler_flags(struct config_parser *p, const struct dir_service *service)
+{
+	static const char *const schedulers[] = { "sh", "mh" };
+	const int lines[] = { service->sh_flag_line, service->mh_flag_line };
+
+	for (size_t i = 0; i < 2; i++)
+		if (lines[i] && strcmp(service->svc.scheduler, schedulers[i]) != 0)
+			FERR(p, lines[i], "flags %s-fallback and %s-port are for scheduler = %s, not %s "
+			     "(flag-1 and flag-2 set the same bits for any scheduler)", schedulers[i],
+			     schedulers[i], schedulers[i], service->svc.scheduler);
+}
+
 /* Names and virtuals are unique; a hash map keeps 10 000 services cheap. */
 static void check_duplicates(struct config_parser *p)
 {
@@ -286,6 +317,8 @@ void config_director_finish(struct config_parser *p)
 
 	for (size_t i = 0; i < dir->service_count; i++) {
 		struct dir_service *service = &dir->services[i];
+		if (service->virtual_refused)
+			continue;	/* said already; what depends on it cannot be judged */
 		if (!service->virtual_line) {
 			FERR(p, service->line, "[service %s] has no virtual = ...", service->name);
 			continue;
@@ -293,6 +326,7 @@ void config_director_finish(struct config_parser *p)
 		settle_persistence(p, service);
 		settle_dests(p, service);
 		check_one_packet(p, service);
+		check_scheduler_flags(p, service);
 	}
 	check_duplicates(p);
 }

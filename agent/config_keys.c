@@ -229,6 +229,7 @@ static const struct key_spec keys[] = {
 	{ "service", "virtual", false, config_svc_virtual },
 	{ "service", "scheduler", false, config_svc_scheduler },
 	{ "service", "persistence", false, config_svc_persistence },
+	{ "service", "pe", false, config_svc_pe },
 	{ "service", "netmask", false, config_svc_netmask },
 	{ "service", "flags", true, config_svc_flags },
 	{ "service", "realserver", true, config_svc_realserver },

@@ -33,15 +33,21 @@ static size_t skip_rest(struct dir_plan *plan, const char *why)
 	return skipped;
 }
 
-/* --- 1. schedulers ------------------------------------------------------------ */
+/* --- 1. schedulers and persistence engines ---------------------------------- */
 
-/* Scheduler names known to load: a handful, whatever the table's size. */
-struct scheduler_names {
+/* Module names known to load: a handful, whatever the table's size. */
+struct name_set {
 	char (*names)[IPVS_SCHED_MAX];
 	size_t count, capacity;
 };
 
-static bool scheduler_listed(const struct scheduler_names *set, const char *name)
+struct module_names {
+	struct name_set schedulers, engines;
+};
+
+_Static_assert(IPVS_PE_MAX == IPVS_SCHED_MAX, "one name size for both modules");
+
+static bool module_listed(const struct name_set *set, const char *name)
 {
 	for (size_t i = 0; i < set->count; i++)
 		if (strcmp(set->names[i], name) == 0)
@@ -49,9 +55,9 @@ static bool scheduler_listed(const struct scheduler_names *set, const char *name
 	return false;
 }
 
-static void scheduler_add(struct scheduler_names *set, const char *name)
+static void module_add(struct name_set *set, const char *name)
 {
-	if (scheduler_listed(set, name))
+	if (module_listed(set, name))
 		return;
 	XGROW(set->names, set->count, set->capacity);
 	snprintf(set->names[set->count++], IPVS_SCHED_MAX, "%s", name);
@@ -75,10 +81,11 @@ static uint32_t free_mark(const struct ipvs_table *kernel)
 	return mark;
 }
 
-/* Create and delete a throwaway service with SCHEDULER: the kernel loads
- * the scheduler or says it has none, before anything real is changed. */
-static int probe_scheduler(struct ipvs_conn *ipvs, const struct ipvs_table *kernel,
-			   const char *scheduler, struct nl_result *failure)
+/* Create and delete a throwaway service with SCHEDULER (and persistence
+ * engine PE, "" for none): the kernel loads the modules or says it has
+ * none, before anything real is changed. */
+static int probe_modules(struct ipvs_conn *ipvs, const struct ipvs_table *kernel,
+			 const char *scheduler, const char *pe, struct nl_result *failure)
 {
 	struct ipvs_service probe = { .af = AF_INET, .fwmark = free_mark(kernel),
 				      .netmask = 0xffffffffu };
@@ -89,40 +96,72 @@ static int probe_scheduler(struct ipvs_conn *ipvs, const struct ipvs_table *kern
 	int err;
 
 	snprintf(probe.scheduler, sizeof(probe.scheduler), "%s", scheduler);
+	snprintf(probe.pe_name, sizeof(probe.pe_name), "%s", pe);
 	err = ipvs_send(ipvs, requests, 2, results, &sent);
 	*failure = err ? (struct nl_result){ .error = err } : results[0];
 	return err ? err : results[0].error;
 }
 
-/* One probe per scheduler that no kernel service uses yet. */
-static size_t check_schedulers(struct ipvs_conn *ipvs, const struct ipvs_table *kernel,
-			       struct dir_plan *plan)
+/* The modules a service needs that nothing in the kernel uses yet: its
+ * scheduler, then (with a scheduler known to load) its engine, so that a
+ * refusal names the one missing. 0, or the error with REASON set. */
+static int check_service_modules(struct ipvs_conn *ipvs, const struct ipvs_table *kernel,
+				 const struct ipvs_service *want, struct module_names *known,
+				 char *reason, size_t len)
 {
-	struct scheduler_names known = { 0 };
 	struct nl_result failure;
-	size_t failed = 0;
 	char text[200];
+	int err;
 
-	for (size_t i = 0; i < kernel->count; i++)
-		scheduler_add(&known, kernel->services[i].scheduler);
+	if (!module_listed(&known->schedulers, want->scheduler)) {
+		err = probe_modules(ipvs, kernel, want->scheduler, "", &failure);
+		if (err) {
+			snprintf(reason, len, "scheduler %s not found: %s", want->scheduler,
+				 nl_result_text(&failure, text, sizeof(text)));
+			return err;
+		}
+		module_add(&known->schedulers, want->scheduler);
+	}
+	if (!want->pe_name[0] || module_listed(&known->engines, want->pe_name))
+		return 0;
+	err = probe_modules(ipvs, kernel, want->scheduler, want->pe_name, &failure);
+	if (err) {
+		snprintf(reason, len, "persistence engine %s not found: %s", want->pe_name,
+			 nl_result_text(&failure, text, sizeof(text)));
+		return err;
+	}
+	module_add(&known->engines, want->pe_name);
+	return 0;
+}
+
+/* Probes for what no service in the kernel uses yet. */
+static size_t check_modules(struct ipvs_conn *ipvs, const struct ipvs_table *kernel,
+			    struct dir_plan *plan)
+{
+	struct module_names known = { 0 };
+	size_t failed = 0;
+	char reason[256];
+
+	for (size_t i = 0; i < kernel->count; i++) {
+		module_add(&known.schedulers, kernel->services[i].scheduler);
+		if (kernel->services[i].pe_name[0])
+			module_add(&known.engines, kernel->services[i].pe_name);
+	}
 	for (size_t i = 0; i < plan->count && !failed; i++) {
 		struct dir_item *item = &plan->items[i];
 		if (item->kind != DIR_SERVICE || !item->want ||
-		    (item->action != ACTION_ADD && item->action != ACTION_SET) ||
-		    scheduler_listed(&known, item->want->scheduler))
+		    (item->action != ACTION_ADD && item->action != ACTION_SET))
 			continue;
-		int err = probe_scheduler(ipvs, kernel, item->want->scheduler, &failure);
-		if (!err) {
-			scheduler_add(&known, item->want->scheduler);
+		int err = check_service_modules(ipvs, kernel, item->want, &known, reason,
+						sizeof(reason));
+		if (!err)
 			continue;
-		}
-		char reason[256];
-		snprintf(reason, sizeof(reason), "scheduler %s not found: %s", item->want->scheduler,
-			 nl_result_text(&failure, text, sizeof(text)));
 		fail_item(item, err, reason);
-		failed = 1 + skip_rest(plan, "not attempted: a scheduler is missing");
+		failed = 1 + skip_rest(plan, "not attempted: a scheduler or persistence engine "
+					     "is missing");
 	}
-	free(known.names);
+	free(known.schedulers.names);
+	free(known.engines.names);
 	return failed;
 }
 
@@ -256,7 +295,7 @@ static size_t change_vips(struct nl_conn *rtnl, const struct dir_host *host, str
 size_t director_apply(struct ipvs_conn *ipvs, struct nl_conn *rtnl, const struct ipvs_table *kernel,
 		      const struct dir_host *host, struct dir_plan *plan)
 {
-	size_t failed = check_schedulers(ipvs, kernel, plan);
+	size_t failed = check_modules(ipvs, kernel, plan);
 
 	if (failed)
 		return failed;

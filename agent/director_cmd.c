@@ -15,10 +15,12 @@
 #include "director_report.h"
 #include "director_state.h"
 #include "director_status.h"
+#include "director_syntax.h"
 #include "failure.h"
 #include "log.h"
 #include "privilege.h"
 #include "sysctl.h"
+#include "xalloc.h"
 
 static const struct {
 	const char *name;
@@ -51,6 +53,8 @@ bool director_command_find(const char *name, enum dir_command *command, bool *ta
 struct director_run {
 	enum dir_command command;
 	const struct cli_options *opts;
+	const struct dir_options *dir_opts;
+	bool no_config;			/* status without the default file: nothing managed */
 	struct config cfg;
 	struct dir_owned owned;
 	struct ipvs_conn ipvs;
@@ -108,13 +112,26 @@ static int observe_links(struct director_run *r)
 	return EXIT_DONE;
 }
 
+/* status, like ipvsadm -Ln and director save, needs no configuration: with
+ * the default file missing, it lists the table with nothing managed. A
+ * file named with -c that is missing is still a mistake to report. */
+static bool status_without_config(const struct director_run *r)
+{
+	return r->command == DIRCMD_STATUS && !r->dir_opts->config_given &&
+	       access(r->opts->config_path, F_OK) < 0 && errno == ENOENT;
+}
+
 static int read_config(struct director_run *r)
 {
 	struct diag diag = { 0 };
 	int code = EXIT_DONE;
 
-	config_load(r->opts->config_path, &r->cfg, &diag);
-	if (r->command != DIRCMD_STOP && !diag.count)
+	r->no_config = status_without_config(r);
+	if (r->no_config)
+		config_parse_text(r->opts->config_path, "", 0, &r->cfg, &diag);
+	else
+		config_load(r->opts->config_path, &r->cfg, &diag);
+	if (r->command != DIRCMD_STOP && !r->no_config && !diag.count)
 		config_require_director(&r->cfg, &diag);
 	if (!diag.count)
 		state_dir_check_config(r->cfg.state_dir, r->cfg.file, r->cfg.state_dir_line, &diag);
@@ -140,14 +157,15 @@ static int take_lock(struct director_run *r)
 
 static int load_state(struct director_run *r)
 {
-	int skipped, err = dir_state_load(r->cfg.state_dir, &r->owned, &skipped);
+	struct diag ignored = { 0 };
+	int err = dir_state_load(r->cfg.state_dir, &r->owned, &ignored);
 
+	for (size_t i = 0; i < ignored.count; i++)
+		log_warn("%s", ignored.entries[i].text);
+	diag_free(&ignored);
 	if (err)
 		return fail_run(r->opts, EXIT_RUNTIME, "cannot read %s/director: %s",
 				r->cfg.state_dir, strerror(-err));
-	if (skipped)
-		log_warn("%s/director: skipped %d unreadable line%s", r->cfg.state_dir, skipped,
-			 skipped == 1 ? "" : "s");
 	return EXIT_DONE;
 }
 
@@ -166,11 +184,20 @@ static int open_ipvs(struct director_run *r)
 
 static int observe_ipvs(struct director_run *r)
 {
-	int err = ipvs_dump(&r->ipvs, &r->kernel);
+	struct ipvs_table gone;
+	char text[80];
+	int err = ipvs_dump(&r->ipvs, &r->kernel, &gone);
 
 	if (err)
 		return fail_run(r->opts, EXIT_RUNTIME, "cannot read the IPVS table: %s",
 				strerror(-err));
+	/* Another program's deletion, caught half-way: the table without it is
+	 * the truth now, and this run goes on with it. */
+	for (size_t i = 0; i < gone.count; i++)
+		log_warn("service %s was deleted while the table was read (by another program): "
+			 "left out of this run",
+			 director_format_virtual(&gone.services[i], text, sizeof(text)));
+	ipvs_table_free(&gone);
 	return EXIT_DONE;
 }
 
@@ -207,7 +234,11 @@ static int prepare(struct director_run *r)
 				"(CAP_NET_ADMIN)");
 	if (changes_host(r) && (code = take_lock(r)))
 		return code;
-	if ((code = load_state(r)) || (code = open_ipvs(r)) || (code = observe_ipvs(r)))
+	if (r->no_config)
+		dir_owned_init(&r->owned);	/* no state directory named: nothing owned */
+	else if ((code = load_state(r)))
+		return code;
+	if ((code = open_ipvs(r)) || (code = observe_ipvs(r)))
 		return code;
 	observe_forwarding(r);
 	return EXIT_DONE;
@@ -230,6 +261,35 @@ static int save_state(struct director_run *r, const struct dir_plan *plan)
 	return EXIT_DONE;
 }
 
+/* Before anything changes, what the plan may leave owned is on disk; the
+ * host is not touched without that record. */
+static int record_intent(struct director_run *r, struct dir_plan *plan)
+{
+	struct dir_owned intent;
+	int err;
+
+	director_owned_intent(plan, &r->owned, &intent);
+	if (dir_owned_same(&intent, &r->owned)) {
+		dir_owned_free(&intent);
+		return EXIT_DONE;
+	}
+	err = dir_state_save(r->cfg.state_dir, &intent);
+	dir_owned_free(&r->owned);
+	r->owned = intent;
+	if (!err)
+		return EXIT_DONE;
+	log_error("cannot write %s/director before changing the host: %s; nothing was changed",
+		  r->cfg.state_dir, strerror(-err));
+	for (size_t i = 0; i < plan->count; i++) {
+		if (plan->items[i].action == ACTION_NONE)
+			continue;
+		plan->items[i].error = -ECANCELED;
+		plan->items[i].reason = xstrdup("not attempted: what it changes could not be "
+						"recorded first");
+	}
+	return EXIT_RUNTIME;
+}
+
 static int converge(struct director_run *r, bool stop)
 {
 	struct report_options report = { .check = r->opts->check, .json = r->opts->json,
@@ -242,7 +302,7 @@ static int converge(struct director_run *r, bool stop)
 		director_plan_stop(&r->cfg.dir, &r->kernel, &r->owned, &r->host, &plan);
 	else
 		director_plan_apply(&r->cfg.dir, &r->kernel, &r->owned, &r->host, &plan);
-	if (!r->opts->check) {
+	if (!r->opts->check && !(code = record_intent(r, &plan))) {
 		failed = director_apply(&r->ipvs, &r->rtnl, &r->kernel, &r->host, &plan);
 		code = save_state(r, &plan);
 	}
@@ -253,54 +313,84 @@ static int converge(struct director_run *r, bool stop)
 
 /* --- save and import need no configuration ------------------------------------------ */
 
-static int save(const struct cli_options *opts)
+/* The kernel's table alone, sorted as ipvsadm lists it, for COMMAND
+ * ("director save"): no configuration, no state. */
+static int read_kernel_table(struct director_run *r, const char *command)
 {
-	struct director_run r = { .command = DIRCMD_SAVE, .opts = opts, .lock_fd = -1 };
 	int code;
 
 	if (!have_net_admin())
-		return fail_run(opts, EXIT_PRIVILEGE, "lvsagent director save needs root "
-				"(CAP_NET_ADMIN)");
-	code = open_ipvs(&r);
+		return fail_run(r->opts, EXIT_PRIVILEGE, "lvsagent %s needs root (CAP_NET_ADMIN)",
+				command);
+	code = open_ipvs(r);
 	if (!code)
-		code = observe_ipvs(&r);
-	if (!code) {
-		director_sort(&r.kernel);
+		code = observe_ipvs(r);
+	if (!code)
+		director_sort(&r->kernel);
+	return code;
+}
+
+static int save(const struct cli_options *opts)
+{
+	struct director_run r = { .command = DIRCMD_SAVE, .opts = opts, .lock_fd = -1 };
+	int code = read_kernel_table(&r, "director save");
+
+	if (!code)
 		director_save(stdout, &r.kernel);
-	}
 	run_close(&r);
 	return code;
 }
 
-static int import(void)
+/* Every setting of the kernel's table as configuration: what ipvsadm -S
+ * leaves out (real servers' thresholds) too, so an adopted table applies
+ * with nothing to change. */
+static int import_kernel(const struct cli_options *opts, struct diag *diag)
+{
+	struct director_run r = { .command = DIRCMD_IMPORT, .opts = opts, .lock_fd = -1 };
+	int code = read_kernel_table(&r, "director import --from-kernel");
+
+	if (!code && director_import_table(&r.kernel, "the kernel's IPVS table", stdout, diag) < 0)
+		code = EXIT_USAGE;
+	run_close(&r);
+	return code;
+}
+
+static int import(const struct cli_options *opts, const struct dir_options *dir_opts)
 {
 	struct diag diag = { 0 };
 	int code = EXIT_DONE;
 
-	if (isatty(STDIN_FILENO))
-		log_info("reading ipvsadm rules (ipvsadm -Sn) from standard input");
-	if (director_import(stdin, "<stdin>", stdout, &diag) < 0) {
+	if (dir_opts->from_kernel) {
+		code = import_kernel(opts, &diag);
+	} else {
+		if (isatty(STDIN_FILENO))
+			log_info("reading ipvsadm rules (ipvsadm -Sn) from standard input");
+		if (director_import(stdin, "<stdin>", stdout, &diag) < 0)
+			code = EXIT_USAGE;
+	}
+	if (diag.count) {
 		diag_sort(&diag);
 		diag_print(&diag);
-		code = EXIT_USAGE;
 	}
 	diag_free(&diag);
 	return code;
 }
 
-int director_command_run(enum dir_command command, const struct cli_options *opts)
+int director_command_run(enum dir_command command, const struct cli_options *opts,
+			 const struct dir_options *dir_opts)
 {
-	struct director_run r = { .command = command, .opts = opts, .lock_fd = -1 };
+	struct director_run r = { .command = command, .opts = opts, .dir_opts = dir_opts,
+				  .lock_fd = -1 };
 	int code;
 
 	if (command == DIRCMD_SAVE)
 		return save(opts);
 	if (command == DIRCMD_IMPORT)
-		return import();
+		return import(opts, dir_opts);
 	code = prepare(&r);
 	if (!code && command == DIRCMD_STATUS)
-		code = director_status(stdout, &r.cfg, &r.kernel, &r.owned, &r.host, &r.ipvs,
-				       opts->json);
+		code = director_status(stdout, r.no_config ? NULL : &r.cfg, &r.kernel, &r.owned,
+				       &r.host, &r.ipvs, opts->json);
 	else if (!code)
 		code = converge(&r, command == DIRCMD_STOP);
 	run_close(&r);

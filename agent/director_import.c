@@ -17,8 +17,9 @@
 #include "hashmap.h"
 #include "xalloc.h"
 
-#define MAX_WORDS 64
-#define DEFAULT_PERSISTENCE 300		/* ipvsadm's -p without a value */
+/* ipvsadm's -p without a value: IPVS_SVC_PERSISTENT_TIMEOUT, 6 * 60 in
+ * ipvsadm 1.31 (its manual says 300; the VM tests check what it does). */
+#define DEFAULT_PERSISTENCE 360
 
 struct importer {
 	const char *file;
@@ -27,6 +28,8 @@ struct importer {
 	struct ipvs_table table;
 	struct hashmap index;		/* service key → position in table */
 	int *lines;			/* where each service was added */
+	char **words;			/* the words of the line being read */
+	size_t word_capacity;
 };
 
 #define IMPORT_ERR(imp, ...) diag_add((imp)->diag, (imp)->file, (imp)->line, __VA_ARGS__)
@@ -50,38 +53,58 @@ enum opt {
 	OPT_TUN_PORT, OPT_NOCSUM, OPT_CSUM, OPT_REMCSUM, OPT_PE,
 };
 
+/* Options of one choice (-g, -i, -m) exclude each other, as a repeated
+ * option does; any other option is a choice of its own. */
+enum choice { CHOICE_COMMAND, CHOICE_SERVICE, CHOICE_METHOD, CHOICE_CSUM, CHOICE_OWN };
+
+static const char *const choice_names[] = {
+	[CHOICE_COMMAND] = " (-A, -a and -C are one choice)",
+	[CHOICE_SERVICE] = " (-t, -u, --sctp-service and -f are one choice)",
+	[CHOICE_METHOD] = " (-g, -i and -m are one choice)",
+	[CHOICE_CSUM] = " (--tun-nocsum, --tun-csum and --tun-remcsum are one choice)",
+};
+
 static const struct {
 	const char *brief, *name;
 	enum opt opt;
 	bool takes_value;
+	enum choice choice;
 } options[] = {
-	{ "-A", "--add-service", OPT_ADD_SERVICE, false },
-	{ "-a", "--add-server", OPT_ADD_SERVER, false },
-	{ "-C", "--clear", OPT_CLEAR, false },
-	{ "-t", "--tcp-service", OPT_TCP, true },
-	{ "-u", "--udp-service", OPT_UDP, true },
-	{ NULL, "--sctp-service", OPT_SCTP, true },
-	{ "-f", "--fwmark-service", OPT_FWMARK, true },
-	{ "-6", "--ipv6", OPT_IPV6, false },
-	{ "-s", "--scheduler", OPT_SCHEDULER, true },
-	{ "-p", "--persistent", OPT_PERSISTENT, false },	/* its value is optional */
-	{ "-M", "--netmask", OPT_NETMASK, true },
-	{ "-o", "--ops", OPT_OPS, false },
-	{ "-b", "--sched-flags", OPT_FLAGS, true },
-	{ "-r", "--real-server", OPT_REAL, true },
-	{ "-g", "--gatewaying", OPT_DR, false },
-	{ "-i", "--ipip", OPT_TUN, false },
-	{ "-m", "--masquerading", OPT_NAT, false },
-	{ "-w", "--weight", OPT_WEIGHT, true },
-	{ "-x", "--u-threshold", OPT_U_THRESHOLD, true },
-	{ "-y", "--l-threshold", OPT_L_THRESHOLD, true },
-	{ NULL, "--tun-type", OPT_TUN_TYPE, true },
-	{ NULL, "--tun-port", OPT_TUN_PORT, true },
-	{ NULL, "--tun-nocsum", OPT_NOCSUM, false },
-	{ NULL, "--tun-csum", OPT_CSUM, false },
-	{ NULL, "--tun-remcsum", OPT_REMCSUM, false },
-	{ NULL, "--pe", OPT_PE, true },
+	{ "-A", "--add-service", OPT_ADD_SERVICE, false, CHOICE_COMMAND },
+	{ "-a", "--add-server", OPT_ADD_SERVER, false, CHOICE_COMMAND },
+	{ "-C", "--clear", OPT_CLEAR, false, CHOICE_COMMAND },
+	{ "-t", "--tcp-service", OPT_TCP, true, CHOICE_SERVICE },
+	{ "-u", "--udp-service", OPT_UDP, true, CHOICE_SERVICE },
+	{ NULL, "--sctp-service", OPT_SCTP, true, CHOICE_SERVICE },
+	{ "-f", "--fwmark-service", OPT_FWMARK, true, CHOICE_SERVICE },
+	{ "-6", "--ipv6", OPT_IPV6, false, CHOICE_OWN },
+	{ "-s", "--scheduler", OPT_SCHEDULER, true, CHOICE_OWN },
+	{ "-p", "--persistent", OPT_PERSISTENT, false, CHOICE_OWN },	/* its value is optional */
+	{ "-M", "--netmask", OPT_NETMASK, true, CHOICE_OWN },
+	{ "-o", "--ops", OPT_OPS, false, CHOICE_OWN },
+	{ "-b", "--sched-flags", OPT_FLAGS, true, CHOICE_OWN },
+	{ "-r", "--real-server", OPT_REAL, true, CHOICE_OWN },
+	{ "-g", "--gatewaying", OPT_DR, false, CHOICE_METHOD },
+	{ "-i", "--ipip", OPT_TUN, false, CHOICE_METHOD },
+	{ "-m", "--masquerading", OPT_NAT, false, CHOICE_METHOD },
+	{ "-w", "--weight", OPT_WEIGHT, true, CHOICE_OWN },
+	{ "-x", "--u-threshold", OPT_U_THRESHOLD, true, CHOICE_OWN },
+	{ "-y", "--l-threshold", OPT_L_THRESHOLD, true, CHOICE_OWN },
+	{ NULL, "--tun-type", OPT_TUN_TYPE, true, CHOICE_OWN },
+	{ NULL, "--tun-port", OPT_TUN_PORT, true, CHOICE_OWN },
+	{ NULL, "--tun-nocsum", OPT_NOCSUM, false, CHOICE_CSUM },
+	{ NULL, "--tun-csum", OPT_CSUM, false, CHOICE_CSUM },
+	{ NULL, "--tun-remcsum", OPT_REMCSUM, false, CHOICE_CSUM },
+	{ NULL, "--pe", OPT_PE, true, CHOICE_OWN },
 };
+
+/* One bit per choice: the shared ones first, then one per option. */
+static uint64_t choice_bit(int at)
+{
+	enum choice choice = options[at].choice;
+
+	return 1ull << (choice == CHOICE_OWN ? CHOICE_OWN + at : (int)choice);
+}
 
 static int find_option(const char *word)
 {
@@ -130,12 +153,29 @@ static void take_option(struct rule *rule, enum opt opt, const char *value)
 	}
 }
 
-/* WORDS → RULE; "--opt=value" is split, "-p" takes a number if one follows. */
-static int read_rule(struct importer *imp, char **words, int count, struct rule *rule)
+/* WORD (option AT) was given before, itself or another of its choice:
+ * ipvsadm refuses that ("multiple 'scheduler' options specified"). */
+static int given_twice(struct importer *imp, const char *word, int at, uint64_t *given)
 {
+	uint64_t bit = choice_bit(at);
+
+	if (!(*given & bit)) {
+		*given |= bit;
+		return 0;
+	}
+	IMPORT_ERR(imp, "%s is given twice%s", word,
+		   options[at].choice == CHOICE_OWN ? "" : choice_names[options[at].choice]);
+	return -1;
+}
+
+/* WORDS → RULE; "--opt=value" is split, "-p" takes a number if one follows. */
+static int read_rule(struct importer *imp, char **words, size_t count, struct rule *rule)
+{
+	uint64_t given = 0;
+
 	memset(rule, 0, sizeof(*rule));
 	rule->fwd = rule->tun_csum = -1;
-	for (int i = 0; i < count; i++) {
+	for (size_t i = 0; i < count; i++) {
 		char *value = NULL, *equals = strncmp(words[i], "--", 2) == 0 ? strchr(words[i], '=')
 									      : NULL;
 		if (equals)
@@ -145,6 +185,8 @@ static int read_rule(struct importer *imp, char **words, int count, struct rule 
 			IMPORT_ERR(imp, "\"%s\" is not an ipvsadm rule option this import knows", words[i]);
 			return -1;
 		}
+		if (given_twice(imp, words[i], at, &given) < 0)
+			return -1;
 		if (options[at].takes_value && !value && i + 1 < count)
 			value = words[++i];
 		else if (options[at].opt == OPT_PERSISTENT && !value && i + 1 < count &&
@@ -233,6 +275,25 @@ static int number_in(struct importer *imp, const char *what, const char *text, u
 	return 0;
 }
 
+/* A mark as ipvsadm -S prints it: with %d, so the upper half of the range
+ * comes out negative ("-1" is 4294967295). Both spellings are read. */
+static int parse_fwmark(struct importer *imp, const char *text, uint32_t *mark)
+{
+	unsigned long number;
+
+	if (director_parse_number(text, 0xffffffffu, &number)) {
+		*mark = (uint32_t)number;
+		return 0;
+	}
+	if (text[0] == '-' && director_parse_number(text + 1, 0x80000000u, &number)) {
+		*mark = (uint32_t)(0x100000000ull - number);
+		return 0;
+	}
+	IMPORT_ERR(imp, "fwmark \"%s\" is not a mark (1 to 4294967295, or -2147483648 to -1 as "
+		   "ipvsadm prints the upper half)", text);
+	return -1;
+}
+
 /* The service key of RULE (-t/-u/--sctp-service/-f [-6]). */
 static int rule_service(struct importer *imp, const struct rule *rule, struct ipvs_service *svc)
 {
@@ -247,7 +308,7 @@ static int rule_service(struct importer *imp, const struct rule *rule, struct ip
 	}
 	if (rule->kind == 'f') {
 		svc->af = rule->ipv6 ? AF_INET6 : AF_INET;
-		if (number_in(imp, "fwmark", rule->service, 0xffffffffu, &svc->fwmark) < 0)
+		if (parse_fwmark(imp, rule->service, &svc->fwmark) < 0)
 			return -1;
 		return svc->fwmark ? 0 : (IMPORT_ERR(imp, "fwmark 0 marks nothing"), -1);
 	}
@@ -266,8 +327,14 @@ static int service_flags(struct importer *imp, const struct rule *rule, struct i
 	int err = 0;
 
 	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		const char *scheduler = director_flag_scheduler(name);
 		if (director_parse_flag(name, &flag) < 0) {
 			IMPORT_ERR(imp, "unknown scheduler flag \"%s\"", name);
+			err = -1;
+		} else if (scheduler && strcmp(scheduler, svc->scheduler) != 0) {
+			/* ipvsadm's "incompatible scheduler flag" */
+			IMPORT_ERR(imp, "scheduler flag \"%s\" is for scheduler %s, not %s", name,
+				   scheduler, svc->scheduler);
 			err = -1;
 		}
 		svc->flags |= flag;
@@ -312,10 +379,11 @@ static void add_service(struct importer *imp, const struct rule *rule)
 
 	if (rule_service(imp, rule, &svc) < 0)
 		return;
-	if (rule->pe) {
-		IMPORT_ERR(imp, "--pe %s: lvsagent does not set persistence engines", rule->pe);
+	if (rule->pe && !director_module_name(rule->pe, sizeof(svc.pe_name))) {
+		IMPORT_ERR(imp, "--pe \"%s\" is not a persistence engine name (sip, ...)", rule->pe);
 		return;
 	}
+	snprintf(svc.pe_name, sizeof(svc.pe_name), "%s", rule->pe ? rule->pe : "");
 	const char *refusal = svc.fwmark ? NULL : ipaddr_vip_refusal(&svc.addr);
 	if (refusal) {
 		IMPORT_ERR(imp, "virtual %s: %s", rule->service, refusal);
@@ -406,6 +474,12 @@ static void add_server(struct importer *imp, const struct rule *rule)
 		IMPORT_ERR(imp, "the real server is not of the service's address family");
 		return;
 	}
+	const char *refusal = director_realserver_refusal(&dest.addr);
+	if (refusal) {
+		char text[IPADDR_TEXT_MAX];
+		IMPORT_ERR(imp, "real server %s: %s", ipaddr_format(&dest.addr, text), refusal);
+		return;
+	}
 	/* ipvsadm's rule: only masquerading maps ports. */
 	if (!port_given || dest.fwd != IP_VS_CONN_F_MASQ)
 		dest.port = svc->port;
@@ -419,23 +493,26 @@ static void add_server(struct importer *imp, const struct rule *rule)
 
 /* --- lines ------------------------------------------------------------------------------ */
 
-static int split_words(char *text, char **words)
+/* Every word of TEXT, however many (*WORDS grows): a line is read to its
+ * end, never cut at some count of words. */
+static size_t split_words(char *text, char ***words, size_t *capacity)
 {
 	char *save = NULL;
-	int count = 0;
+	size_t count = 0;
 
-	for (char *word = strtok_r(text, " \t\r\n", &save); word && count < MAX_WORDS;
-	     word = strtok_r(NULL, " \t\r\n", &save))
-		words[count++] = word;
+	for (char *word = strtok_r(text, " \t\r\n", &save); word;
+	     word = strtok_r(NULL, " \t\r\n", &save)) {
+		XGROW(*words, count, *capacity);
+		(*words)[count++] = word;
+	}
 	return count;
 }
 
 static void import_line(struct importer *imp, char *text)
 {
-	char *words[MAX_WORDS];
 	struct rule rule;
-	int count = split_words(text, words), first = 0;
-	size_t len;
+	size_t count = split_words(text, &imp->words, &imp->word_capacity), first = 0, len;
+	char **words = imp->words;
 
 	if (!count || words[0][0] == '#')
 		return;
@@ -483,6 +560,8 @@ static void write_service(FILE *out, const struct ipvs_service *svc, size_t inde
 		fprintf(out, "persistence = %u\n", svc->timeout);
 	if (svc->timeout && director_netmask_given(svc))
 		fprintf(out, "netmask = %s\n", director_format_netmask(svc, mask, sizeof(mask)));
+	if (svc->pe_name[0])
+		fprintf(out, "pe = %s\n", svc->pe_name);
 	if (*director_format_flags(svc, text, sizeof(text)))
 		fprintf(out, "flags = %s\n", text);
 	for (size_t i = 0; i < svc->dest_count; i++)
@@ -521,12 +600,29 @@ static void check_config(const char *name, const char *text, size_t len, struct 
 	diag_free(&refusals);
 }
 
+int director_import_table(const struct ipvs_table *table, const char *name, FILE *out,
+			  struct diag *diag)
+{
+	char *text = NULL;
+	size_t len = 0, errors = diag->count;
+	FILE *buffer = open_memstream(&text, &len);
+
+	if (!buffer)
+		abort();
+	write_config(buffer, name, table);
+	fclose(buffer);
+	check_config(name, text, len, diag);
+	if (diag->count == errors)
+		fwrite(text, 1, len, out);
+	free(text);
+	return diag->count == errors ? 0 : -1;
+}
+
 int director_import(FILE *in, const char *name, FILE *out, struct diag *diag)
 {
 	struct importer imp = { .file = name, .diag = diag };
-	char *line = NULL, *text = NULL;
-	size_t capacity = 0, len = 0;
-	FILE *buffer;
+	char *line = NULL;
+	size_t capacity = 0;
 
 	hashmap_init(&imp.index, sizeof(struct ipvs_service_key), 64);
 	while (getline(&line, &capacity, in) >= 0) {
@@ -534,16 +630,11 @@ int director_import(FILE *in, const char *name, FILE *out, struct diag *diag)
 		import_line(&imp, line);
 	}
 	free(line);
-	if (!diag->count && (buffer = open_memstream(&text, &len))) {
-		write_config(buffer, name, &imp.table);
-		fclose(buffer);
-		check_config(name, text, len, diag);
-		if (!diag->count)
-			fwrite(text, 1, len, out);
-		free(text);
-	}
+	if (!diag->count)
+		director_import_table(&imp.table, name, out, diag);
 	hashmap_free(&imp.index);
 	ipvs_table_free(&imp.table);
 	free(imp.lines);
+	free(imp.words);
 	return diag->count ? -1 : 0;
 }

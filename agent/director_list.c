@@ -31,6 +31,12 @@ void director_sort(struct ipvs_table *table)
 
 /* --- -Sn -------------------------------------------------------------------- */
 
+/* ipvsadm prints a mark with %d: 4294967295 is "-1" in -Sn and -Ln alike. */
+static int ipvsadm_mark(uint32_t fwmark)
+{
+	return (int)fwmark;
+}
+
 /* "-t 192.0.2.1:80", "-u ...", "--sctp-service ...", "-f 7", "-f 7 -6" */
 static const char *rule_name(const struct ipvs_service *svc, char *buf, size_t len)
 {
@@ -39,7 +45,7 @@ static const char *rule_name(const struct ipvs_service *svc, char *buf, size_t l
 			     : svc->protocol == IPPROTO_SCTP ? "--sctp-service" : "-t";
 
 	if (svc->fwmark)
-		snprintf(buf, len, "-f %u%s", svc->fwmark, svc->af == AF_INET6 ? " -6" : "");
+		snprintf(buf, len, "-f %d%s", ipvsadm_mark(svc->fwmark), svc->af == AF_INET6 ? " -6" : "");
 	else
 		snprintf(buf, len, "%s %s", option,
 			 director_format_addrport(&svc->addr, svc->port, where, sizeof(where)));
@@ -66,6 +72,9 @@ static void save_service(FILE *out, const struct ipvs_service *svc, const char *
 		if (director_netmask_given(svc))
 			fprintf(out, " -M %s", director_format_netmask(svc, mask, sizeof(mask)));
 	}
+	/* ipvsadm prints the engine whether or not the service persists. */
+	if (svc->pe_name[0])
+		fprintf(out, " --pe %s", svc->pe_name);
 	if (svc->flags & IP_VS_SVC_F_ONEPACKET)
 		fputs(" -o", out);
 	if (sched_flags(svc, flags, sizeof(flags))[0])
@@ -119,7 +128,7 @@ const char *director_list_service(const struct ipvs_service *svc, char *buf, siz
 	int used;
 
 	if (svc->fwmark)
-		snprintf(name, sizeof(name), "%-4s %u%s", "FWM", svc->fwmark,
+		snprintf(name, sizeof(name), "%-4s %d%s", "FWM", ipvsadm_mark(svc->fwmark),
 			 svc->af == AF_INET6 ? " IPv6" : "");
 	else
 		snprintf(name, sizeof(name), "%-4s %s", protocol,
@@ -134,6 +143,9 @@ const char *director_list_service(const struct ipvs_service *svc, char *buf, siz
 		if (director_netmask_given(svc) && (size_t)used < len)
 			used += snprintf(buf + used, len - (size_t)used, " mask %s",
 					 director_format_netmask(svc, mask, sizeof(mask)));
+		/* -Ln names the engine only for a persistent service, as here. */
+		if (svc->pe_name[0] && (size_t)used < len)
+			used += snprintf(buf + used, len - (size_t)used, " pe %s", svc->pe_name);
 	}
 	if ((svc->flags & IP_VS_SVC_F_ONEPACKET) && used > 0 && (size_t)used < len)
 		snprintf(buf + used, len - (size_t)used, " ops");

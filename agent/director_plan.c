@@ -1,11 +1,15 @@
 /* director_plan: the pure heart of the director. See director_plan.h. */
 #include "director_plan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include <linux/if_addr.h>
 #include <linux/ip_vs.h>
+
+#include "director_syntax.h"
 
 #include "xalloc.h"
 
@@ -218,11 +222,54 @@ static void vip_key(const struct ipaddr *addr, struct vip_key *key)
 	memcpy(key->addr, addr->bytes, ipaddr_len(addr));
 }
 
+/* Whether the kernel keeps address protocols (Linux 6.3 and later): then
+ * it reports its own (::1 on lo, link-local addresses), and an address
+ * lvsagent added carries 176. */
+static bool kernel_keeps_address_protocols(const struct observed *obs)
+{
+	for (size_t i = 0; i < obs->addr_count; i++)
+		if (obs->addrs[i].proto)
+			return true;
+	return false;
+}
+
+/* Why the address A, which the state file says lvsagent bound on IFACE, is
+ * not to be taken for lvsagent's, or NULL when it carries lvsagent's mark:
+ * address protocol 176, or the IPv4 label IFACE:lvs. An IPv6 address has
+ * no label; where the kernel keeps no protocols, the shape lvsagent gives
+ * it (a /128 without duplicate address detection) is all there is to go
+ * by. A record alone proves nothing: the state file may be forged. */
+static const char *vip_unmarked(const struct rtnl_addr *a, const char *iface, bool protocols)
+{
+	char label[IFNAMSIZ + 8];
+
+	if (a->proto == LVSAGENT_RTPROT)
+		return NULL;
+	if (a->proto)
+		return "is in the state file, but the address carries another owner's protocol: "
+		       "not lvsagent's, left alone";
+	if (a->addr.family == AF_INET) {
+		snprintf(label, sizeof(label), "%s%s", iface, DIRECTOR_VIP_LABEL_SUFFIX);
+		return strcmp(a->label, label) == 0
+			       ? NULL
+			       : "is in the state file, but the address has no label IFACE:lvs: "
+				 "not lvsagent's, left alone";
+	}
+	if (protocols)
+		return "is in the state file, but the address has no protocol 176: not "
+		       "lvsagent's, left alone";
+	return a->prefixlen == 128 && (a->flags & IFA_F_NODAD)
+		       ? NULL
+		       : "is in the state file, but the address is not the /128 without "
+			 "duplicate address detection lvsagent adds: not lvsagent's, left alone";
+}
+
 /* Each service address once on vip_interface; WANTED collects them. */
 static void plan_wanted_vips(struct dir_plan *plan, const struct director_config *cfg,
 			     const struct dir_owned *owned, const struct dir_host *host,
 			     struct hashmap *wanted)
 {
+	bool protocols = kernel_keeps_address_protocols(host->obs);
 	struct vip_key key;
 
 	for (size_t i = 0; host->vip_ifindex && i < cfg->service_count; i++) {
@@ -237,10 +284,15 @@ static void plan_wanted_vips(struct dir_plan *plan, const struct director_config
 		item->ifindex = host->vip_ifindex;
 		strcpy(item->iface, cfg->vip_interface);
 		item->wanted = true;
-		item->before = observed_addr_on(host->obs, host->vip_ifindex, &svc->addr) != NULL;
+		const struct rtnl_addr *there = observed_addr_on(host->obs, host->vip_ifindex,
+								 &svc->addr);
+		item->before = there != NULL;
 		item->after = 1;
-		item->ours = !item->before ||
-			     dir_owned_has_vip_on(owned, &svc->addr, cfg->vip_interface);
+		item->ours = !there;
+		if (there && dir_owned_has_vip_on(owned, &svc->addr, cfg->vip_interface)) {
+			item->note = vip_unmarked(there, cfg->vip_interface, protocols);
+			item->ours = !item->note;
+		}
 		item->action = item->before ? ACTION_NONE : ACTION_ADD;
 	}
 }
@@ -251,12 +303,16 @@ static void plan_unwanted_vips(struct dir_plan *plan, const struct dir_owned *ow
 			       const struct dir_host *host, const struct hashmap *wanted,
 			       const char *vip_interface)
 {
+	bool protocols = kernel_keeps_address_protocols(host->obs);
 	struct vip_key key;
 	size_t at;
 
 	for (size_t i = 0; i < owned->vip_count; i++) {
 		const struct dir_vip *vip = &owned->vips[i];
 		const struct rtnl_link *link = observed_link(host->obs, vip->iface);
+		const struct rtnl_addr *there = link ? observed_addr_on(host->obs, link->ifindex,
+									 &vip->addr)
+						     : NULL;
 		vip_key(&vip->addr, &key);
 		if (hashmap_get(wanted, &key, &at) && strcmp(vip->iface, vip_interface) == 0)
 			continue;
@@ -265,8 +321,11 @@ static void plan_unwanted_vips(struct dir_plan *plan, const struct dir_owned *ow
 		strcpy(item->iface, vip->iface);
 		item->ifindex = link ? link->ifindex : 0;
 		item->ours = true;
-		item->before = link && observed_addr_on(host->obs, link->ifindex, &vip->addr);
-		item->action = item->before ? ACTION_REMOVE : ACTION_NONE;
+		item->before = there != NULL;
+		item->note = there ? vip_unmarked(there, vip->iface, protocols) : NULL;
+		if (item->note)
+			item->ours = false;	/* and its record is dropped */
+		item->action = item->before && item->ours ? ACTION_REMOVE : ACTION_NONE;
 	}
 }
 
@@ -369,6 +428,34 @@ void director_owned_after(const struct dir_plan *plan, const struct dir_owned *b
 			dir_owned_add_sysctl(after, &item->record);
 		else if (item->kind == DIR_SYSCTL && !took_effect(item) && item->ours)
 			dir_owned_add_sysctl(after, dir_owned_sysctl(before, item->key));
+	}
+}
+
+/* Lvsagent's at some moment while the plan runs: before it, or after a
+ * successful action. */
+static bool owned_meanwhile(const struct dir_item *item)
+{
+	if (!item->ours || item->adopted)
+		return false;
+	if (item->action != ACTION_NONE)
+		return true;
+	return item->kind != DIR_VIP || item->before;
+}
+
+void director_owned_intent(const struct dir_plan *plan, const struct dir_owned *before,
+			   struct dir_owned *intent)
+{
+	dir_owned_init(intent);
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct dir_item *item = &plan->items[i];
+		if (item->kind == DIR_SERVICE && owned_meanwhile(item))
+			dir_owned_add_service(intent, item->want ? item->want : item->have);
+		else if (item->kind == DIR_VIP && owned_meanwhile(item))
+			dir_owned_add_vip(intent, &item->vip, item->iface);
+		else if (item->kind == DIR_SYSCTL && item->ours && dir_owned_sysctl(before, item->key))
+			dir_owned_add_sysctl(intent, dir_owned_sysctl(before, item->key));
+		else if (item->kind == DIR_SYSCTL && item->keep_record)
+			dir_owned_add_sysctl(intent, &item->record);
 	}
 }
 

@@ -130,45 +130,99 @@ void dir_owned_free(struct dir_owned *owned)
 
 /* --- text ------------------------------------------------------------------- */
 
-static int parse_line(char *line, struct dir_owned *owned)
+/* Room for a reason that needs words of its own. */
+struct why_buf {
+	char text[512];
+};
+
+static const char *parse_vip(const char *line, struct dir_owned *owned, struct why_buf *buf)
 {
-	struct saved_sysctl saved = { 0 };
-	struct ipvs_service svc = { 0 };
-	char iface[IFNAMSIZ + 1], key[32], addr_text[IPADDR_TEXT_MAX];
+	char iface[IFNAMSIZ + 2], addr_text[IPADDR_TEXT_MAX], extra[2];
 	struct ipaddr addr;
 	const char *why;
 
-	if (!line[0] || line[0] == '#')
-		return 0;
-	if (strncmp(line, "service ", 8) == 0) {
-		if (director_parse_virtual(line + 8, &svc, &why) < 0)
-			return -1;
-		dir_owned_add_service(owned, &svc);
-		return 0;
+	if (sscanf(line, "vip %45s %16s %1s", addr_text, iface, extra) != 2 ||
+	    ipaddr_parse(addr_text, &addr, &why) < 0)
+		return "not a record lvsagent writes";
+	if ((why = ipaddr_vip_refusal(&addr)))
+		return why;
+	/* The configuration's own check of vip_interface. */
+	if ((why = director_vip_interface_problem(iface))) {
+		snprintf(buf->text, sizeof(buf->text), "vip_interface \"%s\" %s", iface, why);
+		return buf->text;
 	}
-	if (sscanf(line, "vip %45s %16s", addr_text, iface) == 2 &&
-	    strlen(iface) < IFNAMSIZ && ipaddr_parse(addr_text, &addr, &why) == 0) {
-		dir_owned_add_vip(owned, &addr, iface);
-		return 0;
-	}
-	if (sscanf(line, "sysctl %16s %31s %d %d", iface, key, &saved.original, &saved.set) == 4 &&
-	    strlen(iface) < IFNAMSIZ && sysctl_key_parse(key, &saved.key) == 0) {
-		strcpy(saved.iface, iface);
-		dir_owned_add_sysctl(owned, &saved);
-		return 0;
-	}
-	return -1;
+	dir_owned_add_vip(owned, &addr, iface);
+	return NULL;
 }
 
-void dir_state_parse(const char *text, struct dir_owned *owned, int *skipped)
+/* The director raises ip_forward (IFACE "-") or IPv6 forwarding ("all") to
+ * 1, and records the 0 or 1 it found: any other record would have stop
+ * write a value the director never replaced. */
+static bool forwarding_record(const struct saved_sysctl *saved)
 {
-	char *copy = xstrdup(text), *save = NULL;
+	bool ipv4 = saved->key == IP_FORWARD && strcmp(saved->iface, "-") == 0;
+	bool ipv6 = saved->key == IPV6_FORWARDING && strcmp(saved->iface, "all") == 0;
+
+	return (ipv4 || ipv6) && (saved->original == 0 || saved->original == 1) && saved->set == 1;
+}
+
+static const char *parse_sysctl(const char *line, struct dir_owned *owned)
+{
+	struct saved_sysctl saved = { 0 };
+	char iface[IFNAMSIZ + 1], key[32], extra[2];
+
+	if (sscanf(line, "sysctl %16s %31s %d %d %1s", iface, key, &saved.original, &saved.set,
+		   extra) != 4 || strlen(iface) >= IFNAMSIZ || sysctl_key_parse(key, &saved.key) < 0)
+		return "not a record lvsagent writes";
+	strcpy(saved.iface, iface);
+	if (!forwarding_record(&saved))
+		return "the director only ever raises ip_forward (IFACE -) or IPv6 forwarding "
+		       "(all) to 1, from 0 or 1";
+	dir_owned_add_sysctl(owned, &saved);
+	return NULL;
+}
+
+/* One line into OWNED: NULL, or why it is not believed. */
+static const char *parse_line(const char *line, struct dir_owned *owned, struct why_buf *buf)
+{
+	struct ipvs_service svc = { 0 };
+	const char *why;
+
+	if (!line[0] || line[0] == '#')
+		return NULL;
+	if (strncmp(line, "service ", 8) == 0) {
+		if (director_parse_virtual(line + 8, &svc, &why) < 0)
+			return why;
+		dir_owned_add_service(owned, &svc);
+		return NULL;
+	}
+	if (strncmp(line, "vip ", 4) == 0)
+		return parse_vip(line, owned, buf);
+	if (strncmp(line, "sysctl ", 7) == 0)
+		return parse_sysctl(line, owned);
+	return "not a record lvsagent writes";
+}
+
+void dir_state_parse(const char *text, const char *name, struct dir_owned *owned,
+		     struct diag *warnings)
+{
+	char *copy = xstrdup(text), *next = copy;
+	int number = 0;
 
 	dir_owned_init(owned);
-	*skipped = 0;
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		if (parse_line(line, owned) < 0)
-			(*skipped)++;
+	while (next) {
+		char *line = next, *newline = strchr(line, '\n');
+		next = newline ? newline + 1 : NULL;
+		if (newline)
+			*newline = '\0';
+		number++;
+		if (!line[0] && !next)
+			break;	/* after the last newline */
+		struct why_buf buf;
+		const char *why = parse_line(line, owned, &buf);
+		if (why)
+			diag_add(warnings, name, number, "%s: %s: ignored", line, why);
+	}
 	free(copy);
 }
 
@@ -197,12 +251,11 @@ char *dir_state_format(const struct dir_owned *owned)
 	return text;
 }
 
-int dir_state_load(const char *dir, struct dir_owned *owned, int *skipped)
+int dir_state_load(const char *dir, struct dir_owned *owned, struct diag *warnings)
 {
-	char *text;
+	char *text, *name;
 	int err = state_read_file(dir, STATE_FILE, &text);
 
-	*skipped = 0;
 	if (err == -ENOENT) {
 		dir_owned_init(owned);
 		return 0;
@@ -211,7 +264,9 @@ int dir_state_load(const char *dir, struct dir_owned *owned, int *skipped)
 		dir_owned_init(owned);
 		return err;
 	}
-	dir_state_parse(text, owned, skipped);
+	name = xasprintf("%s/%s", dir, STATE_FILE);
+	dir_state_parse(text, name, owned, warnings);
+	free(name);
 	free(text);
 	return 0;
 }

@@ -111,7 +111,12 @@ static void status_text(FILE *out, const struct config *cfg, const struct ipvs_t
 {
 	char line[400];
 
-	fprintf(out, "\nlvsagent (%s, manage = %s):\n", cfg->file, cfg->dir.manage_all ? "all" : "owned");
+	if (cfg)
+		fprintf(out, "\nlvsagent (%s, manage = %s):\n", cfg->file,
+			cfg->dir.manage_all ? "all" : "owned");
+	else
+		fprintf(out, "\nlvsagent: no configuration (%s does not exist): nothing is "
+			"managed\n", CONFIG_DEFAULT_PATH);
 	for (size_t i = 0; i < kernel->count; i++)
 		text_row(out, &rows->kernel[i]);
 	for (size_t i = 0; i < rows->missing_count; i++)
@@ -121,7 +126,9 @@ static void status_text(FILE *out, const struct config *cfg, const struct ipvs_t
 	for (size_t i = 0; i < plan->count; i++)
 		if (plan->items[i].action != ACTION_NONE)
 			fprintf(out, "  %s\n", dir_item_change(&plan->items[i], line, sizeof(line)));
-	if (code == EXIT_DONE)
+	if (!cfg)
+		fputs("status: nothing managed\n", out);
+	else if (code == EXIT_DONE)
 		fputs("status: in place\n", out);
 	else
 		fprintf(out, "status: %s (%zu difference%s)\n",
@@ -172,6 +179,7 @@ static void json_row(struct json *json, const struct row *row)
 	json_field_bool(json, "adopted", row->adopted);
 	json_field_string(json, "scheduler", svc->scheduler);
 	json_field_int(json, "persistence", svc->timeout);
+	json_field_string(json, "pe", svc->pe_name[0] ? svc->pe_name : NULL);
 	json_key(json, "netmask");
 	json_netmask(json, svc);
 	json_field_string(json, "flags", director_format_flags(svc, text, sizeof(text)));
@@ -183,8 +191,9 @@ static void json_row(struct json *json, const struct row *row)
 	json_object_end(json);
 }
 
-static void status_json(FILE *out, const struct ipvs_table *kernel, const struct ipvs_info *info,
-			const struct rows *rows, const struct dir_plan *plan, int code)
+static void status_json(FILE *out, const struct config *cfg, const struct ipvs_table *kernel,
+			const struct ipvs_info *info, const struct rows *rows,
+			const struct dir_plan *plan, int code)
 {
 	struct json json;
 	char text[400];
@@ -192,6 +201,7 @@ static void status_json(FILE *out, const struct ipvs_table *kernel, const struct
 	json_init(&json, out);
 	json_object_begin(&json);
 	json_field_bool(&json, "in_place", code == EXIT_DONE);
+	json_field_string(&json, "configuration", cfg ? cfg->file : NULL);
 	json_key(&json, "ipvs_version");
 	snprintf(text, sizeof(text), "%u.%u.%u", (info->version >> 16) & 0xff,
 		 (info->version >> 8) & 0xff, info->version & 0xff);
@@ -218,6 +228,7 @@ int director_status(FILE *out, const struct config *cfg, struct ipvs_table *kern
 		    const struct dir_owned *owned, const struct dir_host *host,
 		    struct ipvs_conn *ipvs, bool json)
 {
+	struct director_config none = { 0 };
 	struct ipvs_info info;
 	struct dir_plan plan;
 	struct rows rows;
@@ -226,11 +237,11 @@ int director_status(FILE *out, const struct config *cfg, struct ipvs_table *kern
 	if (err)
 		log_warn("cannot read the IPVS version: %s", strerror(-err));
 	director_sort(kernel);
-	director_plan_apply(&cfg->dir, kernel, owned, host, &plan);
+	director_plan_apply(cfg ? &cfg->dir : &none, kernel, owned, host, &plan);
 	collect_rows(&plan, kernel, &rows);
 	code = status_code(&rows);
 	if (json) {
-		status_json(out, kernel, &info, &rows, &plan, code);
+		status_json(out, cfg, kernel, &info, &rows, &plan, code);
 	} else {
 		director_list(out, kernel, &info);
 		status_text(out, cfg, kernel, &rows, &plan, code);

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,13 @@
 
 #include "text.h"
 #include "xalloc.h"
+
+bool director_module_name(const char *name, size_t size)
+{
+	size_t len = strlen(name);
+
+	return len && len < size && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == len;
+}
 
 bool director_parse_number(const char *text, unsigned long max, unsigned long *out)
 {
@@ -199,51 +207,153 @@ static const char *const tun_csums[] = { "none", "csum", "remcsum" };
 
 struct rs_options {
 	bool tun_option;		/* a tun_* option was given */
-	bool u_given, l_given;
+	unsigned given;			/* bit i: rs_option_parsers[i] was given */
 };
 
-/* One key=value of a realserver line; *why on error. */
-static int parse_option(const char *key, const char *value, struct ipvs_dest *dest,
-			struct rs_options *seen, const char **why)
+typedef int (*rs_option_parser)(const char *value, struct ipvs_dest *dest,
+				struct rs_options *seen, const char **why);
+
+static int parse_method(const char *value, struct ipvs_dest *dest, struct rs_options *seen,
+			const char **why)
 {
 	static const char *const methods[] = { "nat", "local", "tun", "dr" };
-	unsigned long number;
-	int index;
+	int index = find_word(methods, 4, value);
 
-	if (strcmp(key, "method") == 0) {
-		index = find_word(methods, 4, value);
-		if (index < 0 || index == 1)
-			return *why = "method must be dr, tun or nat", -1;
-		dest->fwd = (uint32_t)index;	/* IP_VS_CONN_F_MASQ 0, _TUNNEL 2, _DROUTE 3 */
-	} else if (strcmp(key, "weight") == 0) {
-		if (!director_parse_number(value, 65535, &number))
-			return *why = "weight must be a number from 0 to 65535", -1;
-		dest->weight = (uint32_t)number;
-	} else if (strcmp(key, "u_threshold") == 0 || strcmp(key, "l_threshold") == 0) {
-		if (!director_parse_number(value, 0xffffffffu, &number))
-			return *why = "a threshold must be a number of connections", -1;
-		*(key[0] == 'u' ? &dest->u_threshold : &dest->l_threshold) = (uint32_t)number;
-		*(key[0] == 'u' ? &seen->u_given : &seen->l_given) = true;
-	} else if (strcmp(key, "tun_type") == 0) {
-		if ((index = director_parse_tun_type(value)) < 0)
-			return *why = "tun_type must be ipip, gue or gre", -1;
-		dest->tun_type = (uint8_t)index;
-		seen->tun_option = true;
-	} else if (strcmp(key, "tun_port") == 0) {
-		if (!director_parse_number(value, 65535, &number) || number == 0)
-			return *why = "tun_port must be a port from 1 to 65535", -1;
-		dest->tun_port = (uint16_t)number;
-		seen->tun_option = true;
-	} else if (strcmp(key, "tun_csum") == 0) {
-		if ((index = find_word(tun_csums, 3, value)) < 0)
-			return *why = "tun_csum must be none, csum or remcsum", -1;
-		dest->tun_flags = index ? (uint16_t)(1u << (index - 1)) : 0;
-		seen->tun_option = true;
-	} else {
-		return *why = "unknown option (method, weight, u_threshold, l_threshold, "
-			      "tun_type, tun_port, tun_csum)", -1;
-	}
+	(void)seen;
+	if (index < 0 || index == 1)
+		return *why = "method must be dr, tun or nat", -1;
+	dest->fwd = (uint32_t)index;	/* IP_VS_CONN_F_MASQ 0, _TUNNEL 2, _DROUTE 3 */
 	return 0;
+}
+
+static int parse_weight(const char *value, struct ipvs_dest *dest, struct rs_options *seen,
+			const char **why)
+{
+	unsigned long number;
+
+	(void)seen;
+	if (!director_parse_number(value, 65535, &number))
+		return *why = "weight must be a number from 0 to 65535", -1;
+	dest->weight = (uint32_t)number;
+	return 0;
+}
+
+static int parse_threshold(const char *value, uint32_t *threshold, const char **why)
+{
+	unsigned long number;
+
+	if (!director_parse_number(value, 0xffffffffu, &number))
+		return *why = "a threshold must be a number of connections", -1;
+	*threshold = (uint32_t)number;
+	return 0;
+}
+
+static int parse_u_threshold(const char *value, struct ipvs_dest *dest, struct rs_options *seen,
+			     const char **why)
+{
+	(void)seen;
+	return parse_threshold(value, &dest->u_threshold, why);
+}
+
+static int parse_l_threshold(const char *value, struct ipvs_dest *dest, struct rs_options *seen,
+			     const char **why)
+{
+	(void)seen;
+	return parse_threshold(value, &dest->l_threshold, why);
+}
+
+static int parse_tun_type_option(const char *value, struct ipvs_dest *dest,
+				 struct rs_options *seen, const char **why)
+{
+	int index = director_parse_tun_type(value);
+
+	if (index < 0)
+		return *why = "tun_type must be ipip, gue or gre", -1;
+	dest->tun_type = (uint8_t)index;
+	seen->tun_option = true;
+	return 0;
+}
+
+static int parse_tun_port(const char *value, struct ipvs_dest *dest, struct rs_options *seen,
+			  const char **why)
+{
+	unsigned long number;
+
+	if (!director_parse_number(value, 65535, &number) || number == 0)
+		return *why = "tun_port must be a port from 1 to 65535", -1;
+	dest->tun_port = (uint16_t)number;
+	seen->tun_option = true;
+	return 0;
+}
+
+static int parse_tun_csum(const char *value, struct ipvs_dest *dest, struct rs_options *seen,
+			  const char **why)
+{
+	int index = find_word(tun_csums, 3, value);
+
+	if (index < 0)
+		return *why = "tun_csum must be none, csum or remcsum", -1;
+	dest->tun_flags = index ? (uint16_t)(1u << (index - 1)) : 0;
+	seen->tun_option = true;
+	return 0;
+}
+
+static const struct {
+	const char *key;
+	rs_option_parser parse;
+} rs_option_parsers[] = {
+	{ "method", parse_method },
+	{ "weight", parse_weight },
+	{ "u_threshold", parse_u_threshold },
+	{ "l_threshold", parse_l_threshold },
+	{ "tun_type", parse_tun_type_option },
+	{ "tun_port", parse_tun_port },
+	{ "tun_csum", parse_tun_csum },
+};
+
+/* One key=value of a realserver line; *why on error. An option given
+ * twice is an error: which one was meant is not for lvsagent to guess. */
+static int parse_option(const char *key, const char *value, struct ipvs_dest *dest,
+			struct rs_options *seen, const char **why, char *why_buf, size_t why_len)
+{
+	for (size_t i = 0; i < sizeof(rs_option_parsers) / sizeof(rs_option_parsers[0]); i++) {
+		if (strcmp(key, rs_option_parsers[i].key) != 0)
+			continue;
+		if (seen->given & (1u << i)) {
+			snprintf(why_buf, why_len, "%s is given twice", key);
+			return *why = why_buf, -1;
+		}
+		seen->given |= 1u << i;
+		return rs_option_parsers[i].parse(value, dest, seen, why);
+	}
+	return *why = "unknown option (method, weight, u_threshold, l_threshold, "
+		      "tun_type, tun_port, tun_csum)", -1;
+}
+
+const char *director_realserver_refusal(const struct ipaddr *addr)
+{
+	uint32_t host = ntohl(addr->v4.s_addr);
+
+	/* What the kernel refuses with EINVAL (not a unicast address), said
+	 * before anything is applied instead of half-way through. */
+	if (addr->family == AF_INET6) {
+		if (IN6_IS_ADDR_UNSPECIFIED(&addr->v6))
+			return "the unspecified address :: cannot be a real server";
+		if (IN6_IS_ADDR_MULTICAST(&addr->v6))
+			return "a multicast address (ff00::/8) cannot be a real server";
+		if (IN6_IS_ADDR_V4MAPPED(&addr->v6))
+			return "an IPv4-mapped address cannot be a real server (write the IPv4 address)";
+		return NULL;
+	}
+	if (host == 0)
+		return "the unspecified address 0.0.0.0 cannot be a real server";
+	if ((host >> 24) == 0)
+		return "0.0.0.0/8 is no host's address: it cannot be a real server";
+	if (host == 0xffffffffu)
+		return "the limited broadcast address cannot be a real server";
+	if ((host >> 28) == 0xe)
+		return "a multicast address (224.0.0.0/4) cannot be a real server";
+	return NULL;
 }
 
 /* What no single option can judge: tunnel options on other methods, a
@@ -278,7 +388,8 @@ int director_parse_realserver(const char *text, struct ipvs_dest *dest, bool *po
 		*why = "a real server needs an address";
 		goto out;
 	}
-	if (parse_addrport(token, &dest->addr, &dest->port, port_given, why) < 0)
+	if (parse_addrport(token, &dest->addr, &dest->port, port_given, why) < 0 ||
+	    (*why = director_realserver_refusal(&dest->addr)))
 		goto out;
 	while ((token = strtok_r(NULL, " \t", &save))) {
 		char *equals = strchr(token, '=');
@@ -288,7 +399,7 @@ int director_parse_realserver(const char *text, struct ipvs_dest *dest, bool *po
 			goto out;
 		}
 		*equals = '\0';
-		if (parse_option(token, equals + 1, dest, &seen, why) < 0)
+		if (parse_option(token, equals + 1, dest, &seen, why, why_buf, why_len) < 0)
 			goto out;
 	}
 	err = check_options(dest, &seen, why);
@@ -374,10 +485,37 @@ const char *director_format_settings(const struct ipvs_service *svc, char *buf, 
 			used += snprintf(buf + used, len - (size_t)used, " netmask %s",
 					 director_format_netmask(svc, mask, sizeof(mask)));
 	}
+	if (svc->pe_name[0] && used > 0 && (size_t)used < len)
+		used += snprintf(buf + used, len - (size_t)used, " pe %s", svc->pe_name);
 	director_format_flags(svc, flags, sizeof(flags));
 	if (flags[0] && used > 0 && (size_t)used < len)
 		snprintf(buf + used, len - (size_t)used, " flags %s", flags);
 	return buf;
+}
+
+const char *director_flag_scheduler(const char *name)
+{
+	if (strncmp(name, "sh-", 3) == 0)
+		return "sh";
+	return strncmp(name, "mh-", 3) == 0 ? "mh" : NULL;
+}
+
+const char *director_vip_interface_problem(const char *name)
+{
+	if (!name[0] || strlen(name) > IFNAMSIZ - 1)
+		return "is not an interface name (1 to 15 characters, the kernel's limit)";
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strpbrk(name, "/: \t"))
+		return "is not a valid interface name";
+	if (strcmp(name, "lo") == 0)
+		return "is the loopback, where a real server keeps its VIPs labelled lo:lvs "
+		       "exactly as the director's would be: on a host that is both, the real "
+		       "server's stop would remove the director's (bind them to an uplink)";
+	/* The label is what lets stop tell lvsagent's addresses from anyone
+	 * else's on kernels that keep no address protocol (before 6.3). */
+	if (strlen(name) + strlen(DIRECTOR_VIP_LABEL_SUFFIX) > IFNAMSIZ - 1)
+		return "is too long for the label IFACE:lvs that marks the director's IPv4 VIPs "
+		       "as lvsagent's (11 characters at most)";
+	return NULL;
 }
 
 int director_parse_flag(const char *name, uint32_t *flag)

@@ -120,7 +120,7 @@ static int exchange(struct ipvs_conn *conn, struct nl_msg *msg, bool is_dump, nl
 	return err;
 }
 
-int ipvs_dump(struct ipvs_conn *conn, struct ipvs_table *table)
+int ipvs_dump_services(struct ipvs_conn *conn, struct ipvs_table *table)
 {
 	struct collect c = { .table = table };
 	int err;
@@ -128,14 +128,101 @@ int ipvs_dump(struct ipvs_conn *conn, struct ipvs_table *table)
 	memset(table, 0, sizeof(*table));
 	err = exchange(conn, ipvs_build_service_dump(conn->family), true, on_service,
 		       restart_services, &c);
-	for (size_t i = 0; !err && i < table->count; i++) {
-		c.service = &table->services[i];
-		err = exchange(conn, ipvs_build_dest_dump(conn->family, c.service), true, on_dest,
-			       restart_dests, &c);
-	}
 	if (err)
 		ipvs_table_free(table);
 	return err;
+}
+
+/* What the kernel answers about a service that does not exist. */
+static bool service_gone(int err)
+{
+	return err == -ESRCH || err == -ENOENT;
+}
+
+static int on_found(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	((struct collect *)data)->failed = 0;
+	return 0;
+}
+
+/* 1 if SERVICE exists, 0 if not, or -errno. */
+static int service_exists(struct ipvs_conn *conn, const struct ipvs_service *service)
+{
+	struct collect c = { .failed = -1 };
+	int err = exchange(conn, ipvs_build_service_get(conn->family, service), false, on_found,
+			   NULL, &c);
+
+	if (service_gone(err))
+		return 0;
+	return err ? err : !c.failed;
+}
+
+/* SERVICE's real servers. -ESRCH when the service is gone: the kernel says
+ * so, or (what it answers for a service it has no more) gives an empty
+ * dump, which a question about the service itself tells from a service
+ * without real servers. */
+static int read_dests(struct ipvs_conn *conn, struct ipvs_service *service)
+{
+	struct collect c = { .service = service };
+	int exists, err = exchange(conn, ipvs_build_dest_dump(conn->family, service), true,
+				   on_dest, restart_dests, &c);
+
+	if (err || service->dest_count)
+		return err;
+	exists = service_exists(conn, service);
+	return exists < 0 ? exists : exists ? 0 : -ESRCH;
+}
+
+/* Move the services marked in VANISHED from TABLE to GONE, keeping order. */
+static void take_out(struct ipvs_table *table, const bool *vanished, struct ipvs_table *gone)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < table->count; i++) {
+		struct ipvs_service *svc = &table->services[i];
+		if (!vanished[i]) {
+			table->services[kept++] = *svc;
+			continue;
+		}
+		ipvs_service_free(svc);
+		ipvs_table_add(gone, svc);
+	}
+	table->count = kept;
+}
+
+int ipvs_dump_dests(struct ipvs_conn *conn, struct ipvs_table *table, struct ipvs_table *gone)
+{
+	bool *vanished = xcalloc(table->count, sizeof(*vanished));
+	int err = 0;
+
+	memset(gone, 0, sizeof(*gone));
+	for (size_t i = 0; !err && i < table->count; i++) {
+		err = read_dests(conn, &table->services[i]);
+		/* Another program deleted it since the service dump: not an
+		 * error in the read, a service that is not there any more. */
+		if (service_gone(err)) {
+			vanished[i] = true;
+			err = 0;
+		}
+	}
+	if (err)
+		ipvs_table_free(table);
+	else
+		take_out(table, vanished, gone);
+	free(vanished);
+	return err;
+}
+
+int ipvs_dump(struct ipvs_conn *conn, struct ipvs_table *table, struct ipvs_table *gone)
+{
+	int err = ipvs_dump_services(conn, table);
+
+	if (err) {
+		memset(gone, 0, sizeof(*gone));
+		return err;
+	}
+	return ipvs_dump_dests(conn, table, gone);
 }
 
 int ipvs_get_info(struct ipvs_conn *conn, struct ipvs_info *info)

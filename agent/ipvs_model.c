@@ -25,7 +25,8 @@ bool ipvs_same_dest(const struct ipvs_dest *a, const struct ipvs_dest *b)
 
 bool ipvs_service_differs(const struct ipvs_service *want, const struct ipvs_service *have)
 {
-	return strcmp(want->scheduler, have->scheduler) != 0 || want->flags != have->flags ||
+	return strcmp(want->scheduler, have->scheduler) != 0 ||
+	       strcmp(want->pe_name, have->pe_name) != 0 || want->flags != have->flags ||
 	       want->timeout != have->timeout ||
 	       (want->timeout && want->netmask != have->netmask);
 }

@@ -74,46 +74,87 @@ static int put_service_settings(struct nl_msg *msg, const struct ipvs_service *s
 		err = nla_put_u32(msg, IPVS_SVC_ATTR_TIMEOUT, svc->timeout);
 	if (!err)
 		err = nla_put_u32(msg, IPVS_SVC_ATTR_NETMASK, svc->netmask);
+	/* Without the attribute the kernel drops the service's engine. */
+	if (!err && svc->pe_name[0])
+		err = nla_put_string(msg, IPVS_SVC_ATTR_PE_NAME, svc->pe_name);
 	return err;
+}
+
+/* A nest that cannot start has no room: the same error nla_put gives. */
+static struct nlattr *start_nest(struct nl_msg *msg, int type, int *err)
+{
+	struct nlattr *nest = nla_nest_start(msg, type);
+
+	*err = nest ? 0 : -NLE_NOMEM;
+	return nest;
 }
 
 static int put_service(struct nl_msg *msg, const struct ipvs_service *svc, bool settings)
 {
-	struct nlattr *nest = nla_nest_start(msg, IPVS_CMD_ATTR_SERVICE);
 	int err;
+	struct nlattr *nest = start_nest(msg, IPVS_CMD_ATTR_SERVICE, &err);
 
-	if (!nest)
-		return -1;
-	err = put_service_key(msg, svc);
+	if (!err)
+		err = put_service_key(msg, svc);
 	if (!err && settings)
 		err = put_service_settings(msg, svc);
-	nla_nest_end(msg, nest);
+	if (!err)
+		nla_nest_end(msg, nest);
+	return err;
+}
+
+struct u32_attr {
+	int type;
+	uint32_t value;
+};
+
+/* Each attribute in turn; the first failure's error (negative), not a
+ * truth value: callers test for < 0. */
+static int put_u32s(struct nl_msg *msg, const struct u32_attr *attrs, size_t count)
+{
+	int err = 0;
+
+	for (size_t i = 0; !err && i < count; i++)
+		err = nla_put_u32(msg, attrs[i].type, attrs[i].value);
+	return err;
+}
+
+static int put_dest_settings(struct nl_msg *msg, const struct ipvs_dest *dest)
+{
+	const struct u32_attr settings[] = {
+		{ IPVS_DEST_ATTR_FWD_METHOD, dest->fwd },
+		{ IPVS_DEST_ATTR_WEIGHT, dest->weight },
+		{ IPVS_DEST_ATTR_U_THRESH, dest->u_threshold },
+		{ IPVS_DEST_ATTR_L_THRESH, dest->l_threshold },
+	};
+	int err = put_u32s(msg, settings, sizeof(settings) / sizeof(settings[0]));
+
+	/* Tunnel settings only for tunnels: older kernels reject the attributes. */
+	if (err || dest->fwd != IP_VS_CONN_F_TUNNEL)
+		return err;
+	err = nla_put_u8(msg, IPVS_DEST_ATTR_TUN_TYPE, dest->tun_type);
+	if (!err)
+		err = nla_put_u16(msg, IPVS_DEST_ATTR_TUN_PORT, htons(dest->tun_port));
+	if (!err)
+		err = nla_put_u16(msg, IPVS_DEST_ATTR_TUN_FLAGS, dest->tun_flags);
 	return err;
 }
 
 static int put_dest(struct nl_msg *msg, const struct ipvs_dest *dest, bool settings)
 {
-	struct nlattr *nest = nla_nest_start(msg, IPVS_CMD_ATTR_DEST);
 	int err;
+	struct nlattr *nest = start_nest(msg, IPVS_CMD_ATTR_DEST, &err);
 
-	if (!nest)
-		return -1;
-	err = put_addr(msg, IPVS_DEST_ATTR_ADDR, &dest->addr);
+	if (!err)
+		err = put_addr(msg, IPVS_DEST_ATTR_ADDR, &dest->addr);
 	if (!err)
 		err = nla_put_u16(msg, IPVS_DEST_ATTR_PORT, htons(dest->port));
 	if (!err)
 		err = nla_put_u16(msg, IPVS_DEST_ATTR_ADDR_FAMILY, dest->addr.family);
 	if (!err && settings)
-		err = nla_put_u32(msg, IPVS_DEST_ATTR_FWD_METHOD, dest->fwd) ||
-		      nla_put_u32(msg, IPVS_DEST_ATTR_WEIGHT, dest->weight) ||
-		      nla_put_u32(msg, IPVS_DEST_ATTR_U_THRESH, dest->u_threshold) ||
-		      nla_put_u32(msg, IPVS_DEST_ATTR_L_THRESH, dest->l_threshold);
-	/* Tunnel settings only for tunnels: older kernels reject the attributes. */
-	if (!err && settings && dest->fwd == IP_VS_CONN_F_TUNNEL)
-		err = nla_put_u8(msg, IPVS_DEST_ATTR_TUN_TYPE, dest->tun_type) ||
-		      nla_put_u16(msg, IPVS_DEST_ATTR_TUN_PORT, htons(dest->tun_port)) ||
-		      nla_put_u16(msg, IPVS_DEST_ATTR_TUN_FLAGS, dest->tun_flags);
-	nla_nest_end(msg, nest);
+		err = put_dest_settings(msg, dest);
+	if (!err)
+		nla_nest_end(msg, nest);
 	return err;
 }
 
@@ -151,15 +192,27 @@ struct nl_msg *ipvs_build_service_dump(int family)
 	return new_message(family, IPVS_CMD_GET_SERVICE, NLM_F_DUMP);
 }
 
-struct nl_msg *ipvs_build_dest_dump(int family, const struct ipvs_service *service)
+/* A query about SERVICE (its key alone) with COMMAND and FLAGS. */
+static struct nl_msg *service_query(int family, uint8_t command, int flags,
+				    const struct ipvs_service *service)
 {
-	struct nl_msg *msg = new_message(family, IPVS_CMD_GET_DEST, NLM_F_DUMP);
+	struct nl_msg *msg = new_message(family, command, flags);
 
 	if (msg && put_service(msg, service, false)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
 	return msg;
+}
+
+struct nl_msg *ipvs_build_dest_dump(int family, const struct ipvs_service *service)
+{
+	return service_query(family, IPVS_CMD_GET_DEST, NLM_F_DUMP, service);
+}
+
+struct nl_msg *ipvs_build_service_get(int family, const struct ipvs_service *service)
+{
+	return service_query(family, IPVS_CMD_GET_SERVICE, 0, service);
 }
 
 struct nl_msg *ipvs_build_info_request(int family)
@@ -218,6 +271,8 @@ int ipvs_parse_service(struct nlmsghdr *nlh, struct ipvs_service *out)
 	}
 	if (a[IPVS_SVC_ATTR_SCHED_NAME])
 		nla_strlcpy(out->scheduler, a[IPVS_SVC_ATTR_SCHED_NAME], sizeof(out->scheduler));
+	if (a[IPVS_SVC_ATTR_PE_NAME])
+		nla_strlcpy(out->pe_name, a[IPVS_SVC_ATTR_PE_NAME], sizeof(out->pe_name));
 	if (a[IPVS_SVC_ATTR_FLAGS] && nla_len(a[IPVS_SVC_ATTR_FLAGS]) >= (int)sizeof(flags))
 		memcpy(&flags, nla_data(a[IPVS_SVC_ATTR_FLAGS]), sizeof(flags));
 	out->flags = flags.flags & ~IP_VS_SVC_F_HASHED;	/* the kernel's own bookkeeping */

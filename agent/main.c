@@ -39,6 +39,7 @@ static const char usage_text[] =
 	"                    (--json; exit 0 in place, 3 not applied, 1 partly)\n"
 	"  director save     the table as ipvsadm -Sn prints it\n"
 	"  director import   ipvsadm -S/-Sn rules on stdin -> configuration sections\n"
+	"                    (--from-kernel: the kernel's table, every setting)\n"
 	"\n"
 	"options:\n"
 	"  -c, --config FILE   configuration (default " CONFIG_DEFAULT_PATH ", - for stdin)\n"
@@ -48,13 +49,14 @@ static const char usage_text[] =
 	"      --wait[=SECONDS]  wait for another lvsagent changing this host (its lock)\n"
 	"                      instead of failing at once; without SECONDS, as long as\n"
 	"                      it takes\n"
+	"      --from-kernel   director import: read the kernel's table, not stdin\n"
 	"  -h, --help          this text\n"
 	"  -V, --version       the version\n"
 	"\n"
 	"exit codes: 0 done, 1 run-time failure, 2 usage or configuration error\n"
 	"(nothing changed), 4 not permitted (needs CAP_NET_ADMIN).\n";
 
-enum { OPT_CHECK = 256, OPT_DIFF, OPT_JSON, OPT_WAIT };
+enum { OPT_CHECK = 256, OPT_DIFF, OPT_JSON, OPT_WAIT, OPT_FROM_KERNEL };
 
 static const struct option long_options[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -62,6 +64,7 @@ static const struct option long_options[] = {
 	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "wait", optional_argument, NULL, OPT_WAIT },
+	{ "from-kernel", no_argument, NULL, OPT_FROM_KERNEL },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -114,13 +117,14 @@ static int parse_wait(const char *text, struct cli_options *opts)
 }
 
 /* Returns -1 to go on, or an exit code. */
-static int parse_options(int argc, char **argv, struct cli_options *opts)
+static int parse_options(int argc, char **argv, struct cli_options *opts,
+			 struct dir_options *dir_opts)
 {
 	int c;
 
 	while ((c = getopt_long(argc, argv, "c:hV", long_options, NULL)) != -1) {
 		switch (c) {
-		case 'c': opts->config_path = optarg; break;
+		case 'c': opts->config_path = optarg; dir_opts->config_given = true; break;
 		case OPT_CHECK: opts->check = true; break;
 		case OPT_DIFF: opts->diff = true; break;
 		case OPT_JSON: opts->json = true; break;
@@ -128,6 +132,7 @@ static int parse_options(int argc, char **argv, struct cli_options *opts)
 			if ((c = parse_wait(optarg, opts)) >= 0)
 				return c;
 			break;
+		case OPT_FROM_KERNEL: dir_opts->from_kernel = true; break;
 		case 'h': fputs(usage_text, stdout); return EXIT_DONE;
 		case 'V': puts("lvsagent " LVSAGENT_VERSION); return EXIT_DONE;
 		default: return usage_error("unknown option");
@@ -147,7 +152,8 @@ static int check_gates(const struct cli_options *opts, const char *name, bool ta
 }
 
 /* lvsagent director SUBCOMMAND */
-static int director(int argc, char **argv, const struct cli_options *opts)
+static int director(int argc, char **argv, const struct cli_options *opts,
+		    const struct dir_options *dir_opts)
 {
 	enum dir_command command;
 	bool takes_check, takes_json;
@@ -165,18 +171,23 @@ static int director(int argc, char **argv, const struct cli_options *opts)
 	snprintf(name, sizeof(name), "director %s", argv[optind + 1]);
 	if ((code = check_gates(opts, name, takes_check, takes_json)) >= 0)
 		return code;
-	return director_command_run(command, opts);
+	if (dir_opts->from_kernel && command != DIRCMD_IMPORT)
+		return usage_error("--from-kernel applies to director import only");
+	return director_command_run(command, opts, dir_opts);
 }
 
 int main(int argc, char **argv)
 {
 	struct cli_options opts = { .config_path = CONFIG_DEFAULT_PATH };
-	int code = parse_options(argc, argv, &opts);
+	struct dir_options dir_opts = { 0 };
+	int code = parse_options(argc, argv, &opts, &dir_opts);
 
 	if (code >= 0)
 		return code;
 	if (optind < argc && strcmp(argv[optind], "director") == 0)
-		return director(argc, argv, &opts);
+		return director(argc, argv, &opts, &dir_opts);
+	if (dir_opts.from_kernel)
+		return usage_error("--from-kernel applies to director import only");
 	if (optind != argc - 1)
 		return usage_error("%s", optind >= argc ? "which command? (start, stop, status, ...)"
 						      : "one command at a time");

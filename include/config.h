@@ -47,6 +47,8 @@ struct dir_service {
 	char name[48];
 	int line;			/* of the [service NAME] header */
 	int virtual_line;		/* 0: no virtual = yet */
+	bool virtual_refused;		/* a virtual = line was refused (and said so) */
+	int sh_flag_line, mh_flag_line;	/* where sh-* / mh-* flags were named */
 	int netmask_line;
 	bool netmask_given;
 	struct ipvs_service svc;	/* its real servers in svc.dests */

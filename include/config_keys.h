@@ -36,6 +36,7 @@ void config_dir_vip_interface(struct config_parser *p, const char *value);
 void config_svc_virtual(struct config_parser *p, const char *value);
 void config_svc_scheduler(struct config_parser *p, const char *value);
 void config_svc_persistence(struct config_parser *p, const char *value);
+void config_svc_pe(struct config_parser *p, const char *value);
 void config_svc_netmask(struct config_parser *p, const char *value);
 void config_svc_flags(struct config_parser *p, const char *value);
 void config_svc_realserver(struct config_parser *p, const char *value);

@@ -1,6 +1,7 @@
 /* director_apply: carries out a director plan, in this order:
- *   1. a probe for each scheduler no service in the kernel uses yet, so a
- *      scheduler the kernel lacks stops the run before anything changed;
+ *   1. a probe for each scheduler and persistence engine no service in the
+ *      kernel uses yet, so one the kernel lacks stops the run before
+ *      anything changed;
  *   2. forwarding raised (NAT real servers need it);
  *   3. services and real servers in one IPVS batch (many per sendmsg);
  *      the first refusal stops the run, the rest is "not attempted";

@@ -73,6 +73,12 @@ size_t dir_plan_changes(const struct dir_plan *plan);
 /* What lvsagent owns once the plan's done items took effect. */
 void director_owned_after(const struct dir_plan *plan, const struct dir_owned *before,
 			  struct dir_owned *after);
+/* What it may own at any moment while the plan is applied (every record
+ * held now, every one the actions add: the forwarding sysctl's original
+ * above all), written before anything changes so that a crash leaves a
+ * state `director stop` completes. */
+void director_owned_intent(const struct dir_plan *plan, const struct dir_owned *before,
+			   struct dir_owned *intent);
 void dir_plan_free(struct dir_plan *plan);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "diag.h"
 #include "hashmap.h"
 #include "ipvs.h"
 #include "state.h"
@@ -49,10 +50,18 @@ const struct saved_sysctl *dir_owned_sysctl(const struct dir_owned *owned, enum 
 bool dir_owned_is_empty(const struct dir_owned *owned);
 void dir_owned_free(struct dir_owned *owned);
 
-/* Text (pure), and STATE_DIR/director. Unreadable lines are counted. */
-void dir_state_parse(const char *text, struct dir_owned *owned, int *skipped);
+/* Text (pure), and STATE_DIR/director. A record is believed only if the
+ * director could have written it: a VIP that could be one, on an interface
+ * vip_interface could name; a forwarding switch (ip_forward with IFACE "-",
+ * IPv6 forwarding with "all") raised from 0 or 1 to 1. Anything else —
+ * damage, or a forged line — is ignored and said in WARNINGS ("NAME:LINE:
+ * the line: why: ignored"): acting on it would undo what lvsagent never
+ * did. (Whether a VIP in the kernel carries lvsagent's mark is the plan's
+ * to check: it needs the kernel's addresses.) */
+void dir_state_parse(const char *text, const char *name, struct dir_owned *owned,
+		     struct diag *warnings);
 char *dir_state_format(const struct dir_owned *owned);
-int dir_state_load(const char *dir, struct dir_owned *owned, int *skipped);
+int dir_state_load(const char *dir, struct dir_owned *owned, struct diag *warnings);
 int dir_state_save(const char *dir, const struct dir_owned *owned);
 /* Whether A and B record the same (in the same order): an unchanged state
  * need not be rewritten. */

@@ -14,7 +14,8 @@
 #include "ipvs.h"
 
 /* KERNEL is sorted in ipvsadm's order first. IPVS gives the version and
- * connection table size for the header. */
+ * connection table size for the header. CFG NULL: there is no
+ * configuration (the default file does not exist), nothing is managed. */
 int director_status(FILE *out, const struct config *cfg, struct ipvs_table *kernel,
 		    const struct dir_owned *owned, const struct dir_host *host,
 		    struct ipvs_conn *ipvs, bool json);

@@ -31,13 +31,32 @@ const char *director_format_realserver(const struct ipvs_dest *dest, char *buf, 
 const char *director_format_addrport(const struct ipaddr *addr, uint16_t port, char *buf,
 				     size_t len);
 
-/* "scheduler wlc persistence 300 netmask 255.255.255.0 flags sh-port":
+/* "scheduler wlc persistence 300 netmask 255.255.255.0 pe sip flags sh-port":
  * a service's settings in the configuration's words (defaults left out). */
 const char *director_format_settings(const struct ipvs_service *svc, char *buf, size_t len);
 
 /* The scheduler flags as the configuration names them, for this
  * scheduler ("sh-fallback,sh-port"); "" when none. */
 const char *director_format_flags(const struct ipvs_service *svc, char *buf, size_t len);
+
+/* The scheduler a flag name belongs to ("sh" for sh-fallback and sh-port,
+ * "mh" for mh-*), or NULL when any scheduler may have it (flag-N,
+ * one-packet). ipvsadm refuses sh-port with wlc, say. */
+const char *director_flag_scheduler(const char *name);
+
+/* Why ADDR cannot be a real server (the kernel refuses it: unspecified,
+ * 0.0.0.0/8, broadcast, multicast, IPv4-mapped), or NULL. */
+const char *director_realserver_refusal(const struct ipaddr *addr);
+
+/* The director's VIPs are labelled IFACE DIRECTOR_VIP_LABEL_SUFFIX
+ * ("eth1:lvs") in the kernel: ownership that survives a lost state file. */
+#define DIRECTOR_VIP_LABEL_SUFFIX ":lvs"
+
+/* Why NAME cannot be vip_interface (the configuration's check, also
+ * applied to the state file's records), or NULL: the name must be one the
+ * kernel allows, not lo (the real server's VIPs carry the same label
+ * there), and short enough for the label NAME:lvs. */
+const char *director_vip_interface_problem(const char *name);
 
 /* Scheduler flags by name: sh-fallback, sh-port, mh-fallback, mh-port,
  * flag-1..3, one-packet (ops). 0, or -1 for an unknown name. */
@@ -53,6 +72,10 @@ int director_parse_tun_type(const char *name);
  * mask: "255.255.255.0" (IPv4) or "64" (IPv6, a prefix length). */
 bool director_netmask_given(const struct ipvs_service *svc);
 const char *director_format_netmask(const struct ipvs_service *svc, char *buf, size_t len);
+
+/* Whether NAME can name a scheduler or persistence engine module the
+ * kernel loads (ip_vs_NAME, ip_vs_pe_NAME): [a-z0-9_], shorter than SIZE. */
+bool director_module_name(const char *name, size_t size);
 
 /* A decimal number from 0 to MAX and nothing else. */
 bool director_parse_number(const char *text, unsigned long max, unsigned long *out);

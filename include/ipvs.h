@@ -13,6 +13,7 @@
 #include "netlink.h"
 
 #define IPVS_SCHED_MAX 16		/* IP_VS_SCHEDNAME_MAXLEN */
+#define IPVS_PE_MAX 16			/* IP_VS_PENAME_MAXLEN */
 
 /* A real server ("destination" to the kernel). */
 struct ipvs_dest {
@@ -36,6 +37,7 @@ struct ipvs_service {
 	uint16_t port;
 	uint32_t fwmark;
 	char scheduler[IPVS_SCHED_MAX];
+	char pe_name[IPVS_PE_MAX];	/* persistence engine ("sip"); "" for none */
 	uint32_t flags;			/* IP_VS_SVC_F_* without HASHED */
 	uint32_t timeout;		/* persistence, seconds */
 	uint32_t netmask;		/* IPv4: the mask in network order; IPv6: prefix length */
@@ -57,7 +59,9 @@ struct ipvs_info {
 
 bool ipvs_same_service(const struct ipvs_service *a, const struct ipvs_service *b);
 bool ipvs_same_dest(const struct ipvs_dest *a, const struct ipvs_dest *b);
-/* Whether the settings (scheduler, flags, persistence) differ. */
+/* Whether the settings (scheduler, persistence engine, flags, persistence)
+ * differ: every setting a service has, so that a difference in any is
+ * planned, and a SET_SERVICE (which replaces them all) strips none. */
 bool ipvs_service_differs(const struct ipvs_service *want, const struct ipvs_service *have);
 bool ipvs_dest_differs(const struct ipvs_dest *want, const struct ipvs_dest *have);
 /* ipvsadm's listing order (fwmark, family, protocol, address, port). */
@@ -89,8 +93,10 @@ struct nl_msg *ipvs_build_request(int family, const struct ipvs_request *request
 /* The same into MSG, emptied first (one message reused for a whole batch):
  * 0, or a negative libnl error when MSG is too small. */
 int ipvs_fill_request(struct nl_msg *msg, int family, const struct ipvs_request *request);
-/* Dump requests: every service; every destination of SERVICE; the info. */
+/* Dump requests: every service; every destination of SERVICE; the info.
+ * And the query for one SERVICE (the kernel answers ESRCH if it has none). */
 struct nl_msg *ipvs_build_service_dump(int family);
+struct nl_msg *ipvs_build_service_get(int family, const struct ipvs_service *service);
 struct nl_msg *ipvs_build_dest_dump(int family, const struct ipvs_service *service);
 struct nl_msg *ipvs_build_info_request(int family);
 
@@ -113,8 +119,15 @@ int ipvs_open(struct ipvs_conn *conn);
 void ipvs_close(struct ipvs_conn *conn);
 
 int ipvs_get_info(struct ipvs_conn *conn, struct ipvs_info *info);
-/* The whole table: one service dump, one destination dump per service. */
-int ipvs_dump(struct ipvs_conn *conn, struct ipvs_table *table);
+/* The services, without their real servers: one dump. 0 or -errno. */
+int ipvs_dump_services(struct ipvs_conn *conn, struct ipvs_table *table);
+/* The real servers of each service in TABLE: one dump per service. A
+ * service another program deleted since the service dump is taken out of
+ * TABLE and added to GONE (keys and settings, no real servers). 0 or -errno;
+ * on error TABLE is freed. */
+int ipvs_dump_dests(struct ipvs_conn *conn, struct ipvs_table *table, struct ipvs_table *gone);
+/* The whole table: both of the above. */
+int ipvs_dump(struct ipvs_conn *conn, struct ipvs_table *table, struct ipvs_table *gone);
 
 /* Send REQUESTS, many per sendmsg, and match every ACK; results[i] is
  * request i's outcome. Stops after the first chunk that had an error:

@@ -34,6 +34,11 @@ run "$LVSAGENT" -c "$conf" director status --check
 expect_eq "--check does not apply to director status: exit 2" 2 "$RC"
 run "$LVSAGENT" -c "$conf" director apply --diff
 expect_eq "--diff does not apply to director commands: exit 2" 2 "$RC"
+run "$LVSAGENT" -c "$conf" director apply --from-kernel
+expect_eq "--from-kernel does not apply to director apply: exit 2" 2 "$RC"
+check "... saying where it does" grep -q -- "--from-kernel applies to director import only" "$TMP/err"
+run "$LVSAGENT" -c "$conf" status --from-kernel
+expect_eq "nor to the real server's commands: exit 2" 2 "$RC"
 
 run "$LVSAGENT" -c "$(dirname "$0")/../../etc/director.conf" check-config
 expect_eq "the example etc/director.conf is valid" 0 "$RC"
@@ -57,11 +62,22 @@ run "$LVSAGENT" -c "$bad" director apply
 expect_eq "a vip_interface that does not exist: exit 2" 2 "$RC"
 check "... named with its line" grep -q "^$bad:5: vip_interface \"eth9\" does not exist" "$TMP/err"
 
+sed 's/^\[service web\]/[director]\nvip_interface = lo\n\n[service web]/' "$conf" >"$bad"
+run "$LVSAGENT" -c "$bad" director apply
+expect_eq "vip_interface = lo (a real server's VIPs carry the same label there): exit 2" 2 "$RC"
+check "... named with its line and why" grep -q "^$bad:5: vip_interface \"lo\" is the loopback, where a real server keeps its VIPs" "$TMP/err"
+check "... and no other error" test "$(wc -l <"$TMP/err")" -eq 1
+
 RC=0
 ip netns exec "$NS_RS" setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	"$LVSAGENT" -c "$conf" director status >"$TMP/out" 2>"$TMP/err" || RC=$?
 expect_eq "director status without CAP_NET_ADMIN: exit 4 (reading IPVS needs it)" 4 "$RC"
 check "... saying so" grep -q "needs root (CAP_NET_ADMIN)" "$TMP/err"
+RC=0
+ip netns exec "$NS_RS" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	"$LVSAGENT" director import --from-kernel >"$TMP/out" 2>"$TMP/err" || RC=$?
+expect_eq "director import --from-kernel without CAP_NET_ADMIN: exit 4" 4 "$RC"
+check "... saying so" grep -q "import --from-kernel needs root (CAP_NET_ADMIN)" "$TMP/err"
 
 if [ -e /proc/net/ip_vs ] || modprobe -n ip_vs 2>/dev/null; then
 	pass "(this kernel has IPVS: the no-IPVS message is tested only where it lacks it)"

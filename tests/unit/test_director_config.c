@@ -24,7 +24,7 @@ static const char example[] =
 	"virtual = tcp 192.168.101.168:80        ; tcp|udp|sctp ADDR:PORT, or: fwmark N [ipv6]\n"
 	"scheduler = wlc                         ; default wlc\n"
 	"persistence = 0                         ; seconds\n"
-	"flags = sh-port, sh-fallback            ; optional scheduler flags\n"
+	"flags = flag-2, flag-1                  ; optional scheduler flags\n"
 	"realserver = 10.10.10.11:80 method=dr weight=2\n"
 	"realserver = 10.10.10.12:80 method=dr weight=1\n"
 	"\n"
@@ -206,6 +206,109 @@ static void test_bad_service_keys(void **state)
 		     "d.conf:3: scheduler \"Round-Robin\" is not a scheduler name (wlc, rr, sh, mh, ...)");
 }
 
+/* Each refusal alone: the bad line named, and no second error made up
+ * from the first (a refused virtual is not "no virtual"). */
+static void expect_only_error(const char *text, const char *expected)
+{
+	struct parsed p;
+
+	parse(&p, text);
+	assert_int_equal(p.ret, -1);
+	if (p.diag.count != 1 || !diag_has(&p.diag, expected)) {
+		print_diagnostics(&p.diag);
+		fail_msg("expected only: %s", expected);
+	}
+	release_config(&p);
+}
+
+/* What the kernel refuses half-way through an apply, or what would be
+ * read wrongly, is refused in the file. */
+static void test_validation_gaps(void **state)
+{
+	(void)state;
+	expect_only_error(SVC "realserver = 0.0.0.0\n",
+			  "d.conf:3: realserver \"0.0.0.0\": the unspecified address 0.0.0.0 "
+			  "cannot be a real server");
+	expect_only_error(SVC "realserver = 0.1.2.3:80\n",
+			  "d.conf:3: realserver \"0.1.2.3:80\": 0.0.0.0/8 is no host's address: "
+			  "it cannot be a real server");
+	expect_only_error(SVC "realserver = 255.255.255.255\n",
+			  "d.conf:3: realserver \"255.255.255.255\": the limited broadcast address "
+			  "cannot be a real server");
+	expect_only_error(SVC "realserver = 224.0.0.5\n",
+			  "d.conf:3: realserver \"224.0.0.5\": a multicast address (224.0.0.0/4) "
+			  "cannot be a real server");
+	expect_only_error("[service s]\nvirtual = tcp [2001:db8::1]:80\nrealserver = [::]:80\n",
+			  "d.conf:3: realserver \"[::]:80\": the unspecified address :: cannot be "
+			  "a real server");
+	expect_only_error("[service s]\nvirtual = tcp [2001:db8::1]:80\nrealserver = ff02::1\n",
+			  "d.conf:3: realserver \"ff02::1\": a multicast address (ff00::/8) cannot "
+			  "be a real server");
+	expect_only_error(SVC "realserver = 10.0.0.2 weight=2 weight=3\n",
+			  "d.conf:3: realserver \"10.0.0.2 weight=2 weight=3\": weight is given "
+			  "twice");
+	expect_only_error(SVC "realserver = 10.0.0.2 method=nat method=dr\n",
+			  "d.conf:3: realserver \"10.0.0.2 method=nat method=dr\": method is given "
+			  "twice");
+	expect_only_error(SVC "flags = sh-port\n",
+			  "d.conf:3: flags sh-fallback and sh-port are for scheduler = sh, not wlc "
+			  "(flag-1 and flag-2 set the same bits for any scheduler)");
+	expect_only_error(SVC "scheduler = sh\nflags = sh-port, mh-fallback\n",
+			  "d.conf:4: flags mh-fallback and mh-port are for scheduler = mh, not sh "
+			  "(flag-1 and flag-2 set the same bits for any scheduler)");
+	expect_only_error("[service s]\nvirtual = tcp 10.0.0.300:80\nrealserver = 10.0.0.2\n",
+			  "d.conf:2: virtual \"tcp 10.0.0.300:80\": not an IP address");
+	expect_only_error("[director]\nvip_interface = lo\n",
+			  "d.conf:2: vip_interface \"lo\" is the loopback, where a real server "
+			  "keeps its VIPs labelled lo:lvs exactly as the director's would be: on a "
+			  "host that is both, the real server's stop would remove the director's "
+			  "(bind them to an uplink)");
+	expect_only_error("[director]\nvip_interface = enx00e04c680001\n",
+			  "d.conf:2: vip_interface \"enx00e04c680001\" is too long for the label "
+			  "IFACE:lvs that marks the director's IPv4 VIPs as lvsagent's (11 "
+			  "characters at most)");
+	expect_only_error("[director]\nvip_interface = eth0:1\n",
+			  "d.conf:2: vip_interface \"eth0:1\" is not a valid interface name");
+}
+
+/* The right ones still pass: sh flags with sh, numbers with anything, a
+ * loopback real server (the kernel takes it: the director serves itself). */
+static void test_validation_accepts(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse(&p, SVC "scheduler = sh\nflags = sh-port, sh-fallback\nrealserver = 127.0.0.1\n"
+		  "[service m]\nvirtual = udp 10.0.0.1:53\nscheduler = mh\nflags = mh-port, flag-3\n"
+		  "[service n]\nvirtual = udp 10.0.0.1:54\nflags = flag-1, flag-2\n"
+		  "[director]\nvip_interface = bond0.1234\n");
+	print_diagnostics(&p.diag);
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(p.cfg.dir.services[0].svc.flags,
+			 IP_VS_SVC_F_SCHED_SH_PORT | IP_VS_SVC_F_SCHED_SH_FALLBACK);
+	assert_int_equal(p.cfg.dir.services[2].svc.flags, IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED2);
+	release_config(&p);
+}
+
+/* pe = NAME: the persistence engine (ipvsadm --pe), a module name. */
+static void test_persistence_engine(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse(&p, "[service sip]\nvirtual = udp 10.0.0.1:5060\npersistence = 60\npe = sip\n");
+	print_diagnostics(&p.diag);
+	assert_int_equal(p.ret, 0);
+	assert_string_equal(p.cfg.dir.services[0].svc.pe_name, "sip");
+	release_config(&p);
+	parse(&p, SVC);
+	assert_string_equal(p.cfg.dir.services[0].svc.pe_name, "");
+	release_config(&p);
+	expect_only_error(SVC "pe = SIP\n", "d.conf:3: pe \"SIP\" is not a persistence engine "
+			  "name (sip, ...)");
+	expect_only_error(SVC "pe = sip\npe = sip\n", "d.conf:4: pe is set twice (first on line 3)");
+}
+
 static void test_no_service(void **state)
 {
 	struct parsed p;
@@ -226,6 +329,9 @@ int main(void)
 		cmocka_unit_test(test_bad_service_keys),
 		cmocka_unit_test(test_ports_and_one_packet),
 		cmocka_unit_test(test_no_service),
+		cmocka_unit_test(test_validation_gaps),
+		cmocka_unit_test(test_validation_accepts),
+		cmocka_unit_test(test_persistence_engine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

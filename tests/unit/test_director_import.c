@@ -234,7 +234,8 @@ static void test_imported_settings(void **state)
 	release(&imp);
 }
 
-/* ipvsadm's defaults, written out: wlc, -g, weight 1, -p = 300 s, and a
+/* ipvsadm's defaults, written out: wlc, -g, weight 1, -p = 360 s (what
+ * ipvsadm 1.31 sets, though its manual says 300), and a
  * dr or tun real server on the virtual's port whatever port it names. */
 static void test_defaults_made_explicit(void **state)
 {
@@ -274,15 +275,15 @@ static void test_defaults_made_explicit(void **state)
 					 "realserver = 10.0.0.4:8080 method=nat weight=1\n"));
 
 	const struct ipvs_service *dns = configured(&imp, "udp-192.0.2.1-53");
-	assert_int_equal(dns->timeout, 300);
+	assert_int_equal(dns->timeout, 360);
 	assert_int_equal(dns->flags, IP_VS_SVC_F_PERSISTENT);
 	assert_int_equal(dns->netmask, 0xffffffffu);
 	assert_non_null(strstr(imp.text, "virtual = udp 192.0.2.1:53\nscheduler = wlc\n"
-					 "persistence = 300\n"));
+					 "persistence = 360\n"));
 
 	/* -p without a number leaves the next option alone. */
 	const struct ipvs_service *tls = configured(&imp, "tcp-192.0.2.1-443");
-	assert_int_equal(tls->timeout, 300);
+	assert_int_equal(tls->timeout, 360);
 	assert_string_equal(tls->scheduler, "rr");
 
 	/* -p 0: no persistence at all. */
@@ -433,6 +434,98 @@ static void test_refused_configuration(void **state)
 	release(&imp);
 }
 
+/* ipvsadm -Sn prints marks above 2147483647 as negative numbers ("-f -1"
+ * for 4294967295): read back as the marks they are, and saved the same. */
+static void test_high_fwmarks(void **state)
+{
+	static const char rules[] = "-A -f 2147483647 -s rr\n"
+				    "-A -f -2147483648 -s rr\n"
+				    "-A -f -2 -6 -s rr\n"
+				    "-A -f -1 -s rr\n"
+				    "-a -f -1 -r 10.0.0.5:0 -g -w 1\n";
+	struct imported imp;
+	char *text;
+
+	(void)state;
+	import_ok(&imp, rules);
+	assert_int_equal(configured(&imp, "fwmark-4294967295")->fwmark, 4294967295u);
+	assert_int_equal(configured(&imp, "fwmark-4294967294-ipv6")->fwmark, 4294967294u);
+	assert_int_equal(configured(&imp, "fwmark-2147483648")->fwmark, 2147483648u);
+	assert_non_null(strstr(imp.text, "virtual = fwmark 4294967295\n"));
+	text = save_configured(&imp.cfg);
+	assert_string_equal(text, rules);
+	free(text);
+	release(&imp);
+
+	expect_error("-A -f -2147483649\n", "in:1: fwmark \"-2147483649\" is not a mark "
+		     "(1 to 4294967295, or -2147483648 to -1 as ipvsadm prints the upper half)");
+	expect_error("-A -f 4294967296\n", "in:1: fwmark \"4294967296\" is not a mark "
+		     "(1 to 4294967295, or -2147483648 to -1 as ipvsadm prints the upper half)");
+	expect_error("-A -f -0\n", "in:1: fwmark 0 marks nothing");
+}
+
+/* What ipvsadm refuses (an sh flag with another scheduler) or the kernel
+ * does (a real server at 0.0.0.0) is refused with its line. */
+static void test_refused_like_ipvsadm(void **state)
+{
+	(void)state;
+	expect_error("-A -t 192.0.2.1:80 -s wlc -b sh-port\n",
+		     "in:1: scheduler flag \"sh-port\" is for scheduler sh, not wlc");
+	expect_error("-A -t 192.0.2.1:80 -b mh-fallback\n",
+		     "in:1: scheduler flag \"mh-fallback\" is for scheduler mh, not wlc");
+	expect_error("-A -t 192.0.2.1:80\n-a -t 192.0.2.1:80 -r 0.0.0.0\n",
+		     "in:2: real server 0.0.0.0: the unspecified address 0.0.0.0 cannot be a "
+		     "real server");
+}
+
+/* An option twice is an error, as ipvsadm says ("multiple 'scheduler'
+ * options specified"): which one was meant is not for import to guess. */
+static void test_repeated_options(void **state)
+{
+	(void)state;
+	expect_error("-A -t 192.0.2.1:80 -s rr -s wlc\n", "in:1: -s is given twice");
+	expect_error("-A -t 192.0.2.1:80\n-a -t 192.0.2.1:80 -r 10.0.0.2 -w 2 --weight 3\n",
+		     "in:2: --weight is given twice");
+	expect_error("-A -t 192.0.2.1:80\n-a -t 192.0.2.1:80 -r 10.0.0.2 -g -m\n",
+		     "in:2: -m is given twice (-g, -i and -m are one choice)");
+	expect_error("-A -t 192.0.2.1:80 -f 7\n", "in:1: -f is given twice (-t, -u, "
+		     "--sctp-service and -f are one choice)");
+}
+
+/* However long a line is, it is read to its end: here 63 -o and then a -p
+ * that a reader of 64 words would silently drop. */
+static void test_long_line(void **state)
+{
+	char line[512] = "-A -u 192.0.2.1:53";
+
+	(void)state;
+	for (int i = 0; i < 63; i++)
+		strcat(line, " -o");
+	strcat(line, " -p 77\n");
+	expect_error(line, "in:1: -o is given twice");
+}
+
+/* --pe NAME becomes pe = NAME, and saves back as ipvsadm printed it. */
+static void test_persistence_engine(void **state)
+{
+	static const char rules[] = "-A -u 10.0.0.1:5060 -s sh -p 60 -M 255.255.255.0 --pe sip -o -b sh-port\n"
+				    "-a -u 10.0.0.1:5060 -r 10.0.0.2:5060 -g -w 1\n"
+				    "-A -f 9 -s rr --pe sip -o\n";
+	struct imported imp;
+	char *text;
+
+	(void)state;
+	import_ok(&imp, rules);
+	assert_string_equal(configured(&imp, "udp-10.0.0.1-5060")->pe_name, "sip");
+	assert_non_null(strstr(imp.text, "netmask = 255.255.255.0\npe = sip\n"));
+	text = save_configured(&imp.cfg);
+	assert_string_equal(text, rules);
+	free(text);
+	release(&imp);
+	expect_error("-A -u 10.0.0.1:5060 --pe SIP\n",
+		     "in:1: --pe \"SIP\" is not a persistence engine name (sip, ...)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +539,11 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_refused_configuration),
+		cmocka_unit_test(test_high_fwmarks),
+		cmocka_unit_test(test_refused_like_ipvsadm),
+		cmocka_unit_test(test_repeated_options),
+		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_persistence_engine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -295,6 +295,71 @@ static void test_order_of_keys(void **state)
 	ipvs_table_free(&table);
 }
 
+/* ipvsadm prints a mark as a signed number (%d): 4294967295 is "-1", in
+ * -Sn and -Ln alike (captured from ipvsadm 1.31 in the test VM). */
+static void test_high_fwmarks(void **state)
+{
+	struct ipvs_table table = { 0 };
+	struct ipvs_service marks[] = {
+		fwmark(AF_INET, 4294967295u, "rr"), fwmark(AF_INET6, 4294967294u, "rr"),
+		fwmark(AF_INET, 2147483648u, "rr"), fwmark(AF_INET, 2147483647u, "rr"),
+	};
+	char *text;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		ipvs_table_add(&table, &marks[i]);
+	add_dest(&table.services[0], "10.0.0.5", 0, IP_VS_CONN_F_DROUTE, 1);
+	director_sort(&table);
+	text = save_text(&table);
+	assert_string_equal(text, "-A -f 2147483647 -s rr\n"
+				  "-A -f -2147483648 -s rr\n"
+				  "-A -f -2 -6 -s rr\n"
+				  "-A -f -1 -s rr\n"
+				  "-a -f -1 -r 10.0.0.5:0 -g -w 1\n");
+	free(text);
+	text = list_text(&table);
+	assert_non_null(strstr(text, "InActConn\n"
+				     "FWM  2147483647 rr\n"
+				     "FWM  -2147483648 rr\n"
+				     "FWM  -2 IPv6 rr\n"
+				     "FWM  -1 rr\n"
+				     "  -> 10.0.0.5:0                   Route   1      0          0         \n"));
+	free(text);
+	ipvs_table_free(&table);
+}
+
+/* A persistence engine, where ipvsadm 1.31 prints it (captured in the test
+ * VM): -Sn always, after -p/-M and before -o/-b; -Ln only with persistence,
+ * after the mask. */
+static void test_persistence_engine(void **state)
+{
+	struct ipvs_table table = { 0 };
+	struct ipvs_service sip = service(AF_INET, IPPROTO_UDP, "10.0.0.1", 5060, "sh");
+	struct ipvs_service marked = fwmark(AF_INET, 9, "rr");
+	char *text;
+
+	(void)state;
+	persist(&sip, 60, htonl(0xffffff00u));
+	sip.flags |= IP_VS_SVC_F_ONEPACKET | IP_VS_SVC_F_SCHED_SH_PORT;
+	strcpy(sip.pe_name, "sip");
+	marked.flags |= IP_VS_SVC_F_ONEPACKET;
+	strcpy(marked.pe_name, "sip");
+	ipvs_table_add(&table, &sip);
+	ipvs_table_add(&table, &marked);
+	director_sort(&table);
+	text = save_text(&table);
+	assert_string_equal(text, "-A -u 10.0.0.1:5060 -s sh -p 60 -M 255.255.255.0 --pe sip -o -b sh-port\n"
+				  "-A -f 9 -s rr --pe sip -o\n");
+	free(text);
+	text = list_text(&table);
+	assert_non_null(strstr(text, "InActConn\n"
+				     "UDP  10.0.0.1:5060 sh (sh-port) persistent 60 mask 255.255.255.0 pe sip ops\n"
+				     "FWM  9 rr ops\n"));
+	free(text);
+	ipvs_table_free(&table);
+}
+
 static void test_empty_table(void **state)
 {
 	struct ipvs_table table = { 0 };
@@ -323,6 +388,8 @@ int main(void)
 		cmocka_unit_test(test_ipvsadm_address_order),
 		cmocka_unit_test(test_order_of_keys),
 		cmocka_unit_test(test_empty_table),
+		cmocka_unit_test(test_high_fwmarks),
+		cmocka_unit_test(test_persistence_engine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include <linux/if_addr.h>
 #include <linux/ip_vs.h>
 
 #include "config.h"
@@ -100,6 +101,15 @@ static void add_link(struct world *w, int ifindex, const char *name, unsigned fl
 static void add_addr(struct world *w, int ifindex, const char *addr, int prefixlen)
 {
 	observed_add_addr(&w->obs, ifindex, addr, prefixlen);
+}
+
+/* An IPv4 VIP as the kernel reports one lvsagent added on IFACE: a /32
+ * labelled IFACE:lvs, lvsagent's mark. */
+static void add_our_vip(struct world *w, int ifindex, const char *addr, const char *iface)
+{
+	struct rtnl_addr *a = observed_add_addr(&w->obs, ifindex, addr, 32);
+
+	snprintf(a->label, sizeof(a->label), "%s:lvs", iface);
 }
 
 static void own_service(struct world *w, const char *text)
@@ -425,6 +435,45 @@ static void test_service_settings_are_set(void **state)
 	}
 }
 
+/* A persistence engine is a setting like the scheduler: the kernel's engine
+ * and the configuration's are compared, and a change of anything else
+ * carries the configured engine (a SET_SERVICE without one removes it). */
+static void test_persistence_engine(void **state)
+{
+	static const char sip[] = "[service sip]\nvirtual = udp 192.0.2.1:5060\npersistence = 60\n"
+				  "pe = sip\nrealserver = 10.0.0.11\n";
+	struct world w;
+
+	(void)state;
+	setup(&w, sip);
+	assert_string_equal(w.cfg.dir.services[0].svc.pe_name, "sip");
+	kernel_as_configured(&w);
+	plan_apply(&w);
+	assert_changes(&w.plan, 0);
+	teardown(&w);
+
+	/* The kernel's engine, not configured: a difference apply removes. */
+	setup(&w, "[service sip]\nvirtual = udp 192.0.2.1:5060\npersistence = 60\n"
+		  "realserver = 10.0.0.11\n");
+	kernel_as_configured(&w);
+	strcpy(w.kernel.services[0].pe_name, "sip");
+	plan_apply(&w);
+	assert_changes(&w.plan, 1);
+	assert_int_equal(service_item(&w.plan, "udp 192.0.2.1:5060")->action, ACTION_SET);
+	teardown(&w);
+
+	/* A scheduler change keeps the engine: the wanted service has it. */
+	setup(&w, sip);
+	kernel_as_configured(&w);
+	strcpy(w.kernel.services[0].scheduler, "rr");
+	plan_apply(&w);
+	assert_changes(&w.plan, 1);
+	struct dir_item *item = service_item(&w.plan, "udp 192.0.2.1:5060");
+	assert_int_equal(item->action, ACTION_SET);
+	assert_string_equal(item->want->pe_name, "sip");
+	teardown(&w);
+}
+
 /* A managed service's real servers are the configuration's: others go, the
  * missing come. */
 static void test_real_servers_converge(void **state)
@@ -667,6 +716,27 @@ static void test_nat_turns_forwarding_on(void **state)
 	teardown(&w);
 }
 
+/* Before apply, the record of what the plan may leave owned: the new
+ * service and the forwarding sysctl's original, written before either
+ * changes (a crash in between leaves what director stop needs). */
+static void test_intent_before_apply(void **state)
+{
+	struct world w;
+	struct dir_owned intent;
+
+	(void)state;
+	setup(&w, nat_service);
+	plan_apply(&w);
+	director_owned_intent(&w.plan, &w.owned, &intent);
+	assert_int_equal(intent.services.count, 1);
+	const struct saved_sysctl *saved = dir_owned_sysctl(&intent, IP_FORWARD);
+	assert_non_null(saved);
+	assert_int_equal(saved->original, 0);
+	assert_int_equal(saved->set, 1);
+	dir_owned_free(&intent);
+	teardown(&w);
+}
+
 /* Someone raised ip_forward above lvsagent's value while NAT still needs
  * it: left as it is, and the record still says what lvsagent wrote, so a
  * later stop leaves the other writer's value alone. */
@@ -866,7 +936,7 @@ static void test_vip_already_there(void **state)
 	/* lvsagent's own from before: still its own. */
 	setup(&w, vip_services);
 	vip_host(&w);
-	add_addr(&w, ETH1, "192.0.2.1", 32);
+	add_our_vip(&w, ETH1, "192.0.2.1", "eth1");
 	dir_owned_add_vip(&w.owned, &vip, "eth1");
 	plan_apply(&w);
 	item = vip_item(&w.plan, "192.0.2.1");
@@ -886,7 +956,7 @@ static void test_vip_no_longer_configured(void **state)
 	setup(&w, vip_services);
 	vip_host(&w);
 	add_addr(&w, ETH1, "192.0.2.1", 32);
-	add_addr(&w, ETH1, "192.0.2.99", 32);
+	add_our_vip(&w, ETH1, "192.0.2.99", "eth1");
 	dir_owned_add_vip(&w.owned, &old, "eth1");
 	plan_apply(&w);
 	struct dir_item *item = vip_item(&w.plan, "192.0.2.99");
@@ -921,7 +991,7 @@ static void test_vip_moves_with_vip_interface(void **state)
 	(void)state;
 	setup(&w, vip_services);
 	vip_host(&w);
-	add_addr(&w, 2, "192.0.2.1", 32);
+	add_our_vip(&w, 2, "192.0.2.1", "eth0");
 	dir_owned_add_vip(&w.owned, &vip, "eth0");
 	plan_apply(&w);
 	assert_int_equal(count_kind(&w.plan, DIR_VIP), 2);
@@ -952,7 +1022,7 @@ static void test_stop_removes_owned_vips(void **state)
 	(void)state;
 	setup(&w, vip_services);
 	vip_host(&w);
-	add_addr(&w, ETH1, "192.0.2.1", 32);
+	add_our_vip(&w, ETH1, "192.0.2.1", "eth1");
 	add_addr(&w, ETH1, "192.0.2.2", 32);
 	dir_owned_add_vip(&w.owned, &vip, "eth1");
 	plan_stop(&w);
@@ -999,6 +1069,128 @@ static void test_check_vip_interface(void **state)
 	setup(&w, "[director]\nmanage = owned\n");
 	assert_int_equal(director_check_vip_interface(&w.cfg, &w.obs, &diag), 0);
 	assert_int_equal(diag.count, 0);
+	teardown(&w);
+}
+
+/* A VIP record is acted on only if the address carries lvsagent's mark in
+ * the kernel: the label IFACE:lvs (IPv4), or address protocol 176 where
+ * the kernel keeps one; on kernels that keep none (before 6.3), an IPv6 VIP
+ * has no label, and is believed in the shape lvsagent gives it: a /128
+ * without duplicate address detection. A forged "vip ADDR eth0" must not
+ * make stop delete eth0's own address. */
+static struct rtnl_addr *vip_on(struct world *w, int ifindex, const char *addr, int prefixlen,
+				const char *label)
+{
+	struct rtnl_addr *a = observed_add_addr(&w->obs, ifindex, addr, prefixlen);
+
+	if (label)
+		strcpy(a->label, label);
+	return a;
+}
+
+static void own_vip(struct world *w, const char *addr, const char *iface)
+{
+	struct ipaddr vip = ip(addr);
+
+	dir_owned_add_vip(&w->owned, &vip, iface);
+}
+
+static void assert_left_alone(struct world *w, const char *addr)
+{
+	struct ipaddr vip = ip(addr);
+	struct dir_item *item = vip_item(&w->plan, addr);
+
+	assert_non_null(item);
+	assert_int_equal(item->action, ACTION_NONE);
+	assert_false(item->ours);
+	assert_non_null(item->note);
+	owned_after(w, true);
+	assert_false(dir_owned_has_vip(&w->after, &vip));	/* the record goes */
+}
+
+static void test_vip_record_needs_mark(void **state)
+{
+	struct world w;
+
+	(void)state;
+	/* eth1's own address, unlabelled: left, and said. */
+	setup(&w, vip_services);
+	vip_host(&w);
+	vip_on(&w, ETH1, "192.0.2.50", 24, "eth1");
+	own_vip(&w, "192.0.2.50", "eth1");
+	plan_stop(&w);
+	assert_left_alone(&w, "192.0.2.50");
+	teardown(&w);
+
+	/* Labelled eth1:lvs: lvsagent's. */
+	setup(&w, vip_services);
+	vip_host(&w);
+	vip_on(&w, ETH1, "192.0.2.1", 32, "eth1:lvs");
+	own_vip(&w, "192.0.2.1", "eth1");
+	plan_stop(&w);
+	assert_int_equal(vip_item(&w.plan, "192.0.2.1")->action, ACTION_REMOVE);
+	teardown(&w);
+
+	/* Address protocol 176 marks it too; another protocol marks another owner. */
+	setup(&w, vip_services);
+	vip_host(&w);
+	vip_on(&w, ETH1, "192.0.2.1", 32, "eth1")->proto = LVSAGENT_RTPROT;
+	vip_on(&w, ETH1, "192.0.2.2", 32, "eth1:lvs")->proto = 12;
+	own_vip(&w, "192.0.2.1", "eth1");
+	own_vip(&w, "192.0.2.2", "eth1");
+	plan_stop(&w);
+	assert_int_equal(vip_item(&w.plan, "192.0.2.1")->action, ACTION_REMOVE);
+	assert_left_alone(&w, "192.0.2.2");
+	teardown(&w);
+
+	/* IPv6 where the kernel keeps no protocol: lvsagent's shape or not. */
+	setup(&w, vip_services);
+	vip_host(&w);
+	vip_on(&w, ETH1, "2001:db8::1", 128, NULL)->flags = IFA_F_NODAD | IFA_F_PERMANENT;
+	vip_on(&w, ETH1, "2001:db8::2", 64, NULL)->flags = IFA_F_NODAD | IFA_F_PERMANENT;
+	vip_on(&w, ETH1, "2001:db8::3", 128, NULL)->flags = IFA_F_PERMANENT;
+	own_vip(&w, "2001:db8::1", "eth1");
+	own_vip(&w, "2001:db8::2", "eth1");
+	own_vip(&w, "2001:db8::3", "eth1");
+	plan_stop(&w);
+	assert_int_equal(vip_item(&w.plan, "2001:db8::1")->action, ACTION_REMOVE);
+	assert_left_alone(&w, "2001:db8::2");
+	assert_left_alone(&w, "2001:db8::3");
+	teardown(&w);
+
+	/* A kernel that keeps protocols (::1 on lo has its own): only 176 counts. */
+	setup(&w, vip_services);
+	vip_host(&w);
+	vip_on(&w, LO, "::1", 128, NULL)->proto = 1;
+	vip_on(&w, ETH1, "2001:db8::1", 128, NULL)->flags = IFA_F_NODAD | IFA_F_PERMANENT;
+	vip_on(&w, ETH1, "2001:db8::4", 128, NULL)->proto = LVSAGENT_RTPROT;
+	own_vip(&w, "2001:db8::1", "eth1");
+	own_vip(&w, "2001:db8::4", "eth1");
+	plan_stop(&w);
+	assert_left_alone(&w, "2001:db8::1");
+	assert_int_equal(vip_item(&w.plan, "2001:db8::4")->action, ACTION_REMOVE);
+	teardown(&w);
+}
+
+/* apply: a configured VIP already there under a record but without the
+ * mark is someone else's (kept, never removed later), and said. */
+static void test_wanted_vip_record_needs_mark(void **state)
+{
+	struct world w;
+	struct ipaddr vip = ip("192.0.2.1");
+
+	(void)state;
+	setup(&w, vip_services);
+	vip_host(&w);
+	vip_on(&w, ETH1, "192.0.2.1", 32, "eth1");
+	dir_owned_add_vip(&w.owned, &vip, "eth1");
+	plan_apply(&w);
+	struct dir_item *item = vip_item(&w.plan, "192.0.2.1");
+	assert_int_equal(item->action, ACTION_NONE);
+	assert_false(item->ours);
+	assert_non_null(item->note);
+	owned_after(&w, true);
+	assert_false(dir_owned_has_vip(&w.after, &vip));
 	teardown(&w);
 }
 
@@ -1072,7 +1264,7 @@ static void test_scale_vips_no_changes(void **state)
 	vip_host(&w);
 	for (unsigned i = 0; i < SCALE_SERVICES; i++) {
 		snprintf(addr, sizeof(addr), "10.%u.%u.1", 1 + i / 256, i % 256);
-		add_addr(&w, ETH1, addr, 32);
+		add_our_vip(&w, ETH1, addr, "eth1");
 		struct ipaddr vip = ip(addr);
 		dir_owned_add_vip(&w.owned, &vip, "eth1");
 		dir_owned_add_service(&w.owned, &w.cfg.dir.services[i].svc);
@@ -1099,6 +1291,7 @@ int main(void)
 		cmocka_unit_test(test_weight_is_set_in_place),
 		cmocka_unit_test(test_dest_settings_are_set),
 		cmocka_unit_test(test_service_settings_are_set),
+		cmocka_unit_test(test_persistence_engine),
 		cmocka_unit_test(test_real_servers_converge),
 		cmocka_unit_test(test_port_change_is_remove_and_add),
 		cmocka_unit_test(test_unnamed_services),
@@ -1106,6 +1299,7 @@ int main(void)
 		cmocka_unit_test(test_stop_removes_only_owned),
 		cmocka_unit_test(test_stop_ignores_configuration),
 		cmocka_unit_test(test_nat_turns_forwarding_on),
+		cmocka_unit_test(test_intent_before_apply),
 		cmocka_unit_test(test_forwarding_already_on),
 		cmocka_unit_test(test_forwarding_raised_by_someone_else),
 		cmocka_unit_test(test_ipv6_nat_forwarding),
@@ -1119,6 +1313,8 @@ int main(void)
 		cmocka_unit_test(test_stop_removes_owned_vips),
 		cmocka_unit_test(test_no_vip_interface),
 		cmocka_unit_test(test_check_vip_interface),
+		cmocka_unit_test(test_vip_record_needs_mark),
+		cmocka_unit_test(test_wanted_vip_record_needs_mark),
 		cmocka_unit_test(test_scale_no_changes),
 		cmocka_unit_test(test_scale_vips_no_changes),
 	};

@@ -151,6 +151,15 @@ static void test_dump_requests(void **state)
 	nlmsg_free(services);
 	nlmsg_free(dests);
 	nlmsg_free(info);
+
+	/* One service asked about, not dumped: whether it still exists. */
+	struct nl_msg *one = ipvs_build_service_get(FAMILY, &svc);
+	assert_int_equal(nlmsg_hdr(one)->nlmsg_flags, NLM_F_REQUEST);
+	assert_int_equal(((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(one)))->cmd, IPVS_CMD_GET_SERVICE);
+	nested(one, IPVS_CMD_ATTR_SERVICE, a, IPVS_SVC_ATTR_MAX);
+	assert_int_equal(nla_get_u16(a[IPVS_SVC_ATTR_PORT]), htons(80));
+	assert_null(a[IPVS_SVC_ATTR_SCHED_NAME]);
+	nlmsg_free(one);
 }
 
 static void test_parse_back(void **state)
@@ -175,6 +184,43 @@ static void test_parse_back(void **state)
 	nlmsg_free(msg);
 }
 
+/* Every size of message too small for a request: an error (negative, as
+ * callers test), never a truncated request reported as filled and sent. */
+static void test_too_small_message(void **state)
+{
+	struct ipvs_service svc = web();
+	struct ipvs_dest dest = { .port = 80, .fwd = IP_VS_CONN_F_TUNNEL, .weight = 3,
+				  .u_threshold = 100, .l_threshold = 10,
+				  .tun_type = IP_VS_CONN_F_TUNNEL_TYPE_GRE,
+				  .tun_flags = IP_VS_TUNNEL_ENCAP_FLAG_CSUM };
+	const struct ipvs_request requests[] = {
+		{ .op = IPVS_OP_NEW_DEST, .service = &svc, .dest = &dest },
+		{ .op = IPVS_OP_SET_SERVICE, .service = &svc },
+	};
+
+	(void)state;
+	dest.addr = ip("10.10.10.11");
+	strcpy(svc.pe_name, "sip");
+	for (size_t r = 0; r < sizeof(requests) / sizeof(requests[0]); r++) {
+		struct nl_msg *full = ipvs_build_request(FAMILY, &requests[r]);
+		size_t needed = nlmsg_hdr(full)->nlmsg_len;
+
+		nlmsg_free(full);
+		for (size_t room = NLMSG_HDRLEN; room < needed; room++) {
+			struct nl_msg *msg = nlmsg_alloc_size(room);
+			int err = ipvs_fill_request(msg, FAMILY, &requests[r]);
+			if (err >= 0)
+				fail_msg("request %zu in %zu of %zu bytes: %d, not an error", r, room,
+					 needed, err);
+			nlmsg_free(msg);
+		}
+		struct nl_msg *msg = nlmsg_alloc_size(needed);
+		assert_int_equal(ipvs_fill_request(msg, FAMILY, &requests[r]), 0);
+		assert_int_equal(nlmsg_hdr(msg)->nlmsg_len, needed);
+		nlmsg_free(msg);
+	}
+}
+
 static void test_listing_order(void **state)
 {
 	struct ipvs_service a = web(), b = web(), mark = { .af = AF_INET, .fwmark = 1 };
@@ -191,6 +237,33 @@ static void test_listing_order(void **state)
 	assert_true(ipvs_service_order(&a, &b) < 0);
 }
 
+/* The persistence engine rides with the settings (a SET_SERVICE without
+ * it would take the kernel's engine away) and is read back from replies. */
+static void test_persistence_engine(void **state)
+{
+	struct ipvs_service svc = web(), back;
+	struct ipvs_request req = { .op = IPVS_OP_SET_SERVICE, .service = &svc };
+	struct nlattr *a[IPVS_SVC_ATTR_MAX + 1];
+	struct nl_msg *msg;
+
+	(void)state;
+	msg = ipvs_build_request(FAMILY, &req);
+	nested(msg, IPVS_CMD_ATTR_SERVICE, a, IPVS_SVC_ATTR_MAX);
+	assert_null(a[IPVS_SVC_ATTR_PE_NAME]);
+	nlmsg_free(msg);
+	strcpy(svc.pe_name, "sip");
+	msg = ipvs_build_request(FAMILY, &req);
+	nested(msg, IPVS_CMD_ATTR_SERVICE, a, IPVS_SVC_ATTR_MAX);
+	assert_non_null(a[IPVS_SVC_ATTR_PE_NAME]);
+	assert_string_equal(nla_get_string(a[IPVS_SVC_ATTR_PE_NAME]), "sip");
+	assert_int_equal(ipvs_parse_service(nlmsg_hdr(msg), &back), 0);
+	assert_string_equal(back.pe_name, "sip");
+	assert_false(ipvs_service_differs(&svc, &back));
+	back.pe_name[0] = '\0';
+	assert_true(ipvs_service_differs(&svc, &back));
+	nlmsg_free(msg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +273,8 @@ int main(void)
 		cmocka_unit_test(test_dump_requests),
 		cmocka_unit_test(test_parse_back),
 		cmocka_unit_test(test_listing_order),
+		cmocka_unit_test(test_too_small_message),
+		cmocka_unit_test(test_persistence_engine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

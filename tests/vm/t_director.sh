@@ -132,7 +132,10 @@ realserver = 10.10.10.30:80' WEB_WEIGHT=6 MARKED6_SCHEDULER=lc write_config
 		   "virtual = tcp 192.0.2.9:80|persistence = -1" \
 		   "virtual = tcp 192.0.2.9:80|flags = sh-turbo" \
 		   "virtual = tcp 192.0.2.9:80|colour = red" \
-		   "virtual = tcp 192.168.101.168:80|realserver = 10.10.10.30:80"; do
+		   "virtual = tcp 192.168.101.168:80|realserver = 10.10.10.30:80" \
+		   "virtual = tcp 192.0.2.9:80|realserver = 0.0.0.0" \
+		   "virtual = tcp 192.0.2.9:80|realserver = 10.10.10.30:80 weight=2 weight=3" \
+		   "virtual = tcp 192.0.2.9:80|flags = sh-port"; do
 		EXTRA="[service bad]
 $(echo "$bad" | tr '|' '\n')" WEB_WEIGHT=7 write_config
 		refused "refused with exit 2: $(echo "$bad" | sed 's/|/; /')" 2 agent director apply

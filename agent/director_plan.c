@@ -402,61 +402,61 @@ static bool took_effect(const struct dir_item *item)
 	return item->action == ACTION_NONE || item->done;
 }
 
-/* Whether the item's object belongs to lvsagent once the plan is done. */
-static bool owned_now(const struct dir_item *item)
+/* Whether the item's object belongs to lvsagent once the plan is done, or
+ * (INTENT) at some moment while it runs: before it, or after a successful
+ * action. */
+static bool owned_now(const struct dir_item *item, bool intent)
 {
 	if (!item->ours || item->adopted)
 		return false;
 	if (item->action == ACTION_ADD)
-		return item->done;
+		return intent || item->done;
 	if (item->action == ACTION_REMOVE)
-		return !item->done;
+		return intent || !item->done;
 	return item->kind != DIR_VIP || item->before;
+}
+
+/* The forwarding record to keep: the one held before (which has the
+ * original) while the change may be under way or did not happen, the new
+ * one once it took effect. */
+static const struct saved_sysctl *sysctl_record(const struct dir_item *item,
+						const struct dir_owned *before, bool intent)
+{
+	const struct saved_sysctl *held = item->ours ? dir_owned_sysctl(before, item->key) : NULL;
+
+	if (intent)
+		return held ? held : item->keep_record ? &item->record : NULL;
+	if (took_effect(item))
+		return item->keep_record ? &item->record : NULL;
+	return held;
+}
+
+static void collect_owned(const struct dir_plan *plan, const struct dir_owned *before,
+			  bool intent, struct dir_owned *owned)
+{
+	dir_owned_init(owned);
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct dir_item *item = &plan->items[i];
+		const struct saved_sysctl *record;
+		if (item->kind == DIR_SERVICE && owned_now(item, intent))
+			dir_owned_add_service(owned, item->want ? item->want : item->have);
+		else if (item->kind == DIR_VIP && owned_now(item, intent))
+			dir_owned_add_vip(owned, &item->vip, item->iface);
+		else if (item->kind == DIR_SYSCTL && (record = sysctl_record(item, before, intent)))
+			dir_owned_add_sysctl(owned, record);
+	}
 }
 
 void director_owned_after(const struct dir_plan *plan, const struct dir_owned *before,
 			  struct dir_owned *after)
 {
-	dir_owned_init(after);
-	for (size_t i = 0; i < plan->count; i++) {
-		const struct dir_item *item = &plan->items[i];
-		if (item->kind == DIR_SERVICE && owned_now(item))
-			dir_owned_add_service(after, item->want ? item->want : item->have);
-		else if (item->kind == DIR_VIP && owned_now(item))
-			dir_owned_add_vip(after, &item->vip, item->iface);
-		else if (item->kind == DIR_SYSCTL && took_effect(item) && item->keep_record)
-			dir_owned_add_sysctl(after, &item->record);
-		else if (item->kind == DIR_SYSCTL && !took_effect(item) && item->ours)
-			dir_owned_add_sysctl(after, dir_owned_sysctl(before, item->key));
-	}
-}
-
-/* Lvsagent's at some moment while the plan runs: before it, or after a
- * successful action. */
-static bool owned_meanwhile(const struct dir_item *item)
-{
-	if (!item->ours || item->adopted)
-		return false;
-	if (item->action != ACTION_NONE)
-		return true;
-	return item->kind != DIR_VIP || item->before;
+	collect_owned(plan, before, false, after);
 }
 
 void director_owned_intent(const struct dir_plan *plan, const struct dir_owned *before,
 			   struct dir_owned *intent)
 {
-	dir_owned_init(intent);
-	for (size_t i = 0; i < plan->count; i++) {
-		const struct dir_item *item = &plan->items[i];
-		if (item->kind == DIR_SERVICE && owned_meanwhile(item))
-			dir_owned_add_service(intent, item->want ? item->want : item->have);
-		else if (item->kind == DIR_VIP && owned_meanwhile(item))
-			dir_owned_add_vip(intent, &item->vip, item->iface);
-		else if (item->kind == DIR_SYSCTL && item->ours && dir_owned_sysctl(before, item->key))
-			dir_owned_add_sysctl(intent, dir_owned_sysctl(before, item->key));
-		else if (item->kind == DIR_SYSCTL && item->keep_record)
-			dir_owned_add_sysctl(intent, &item->record);
-	}
+	collect_owned(plan, before, true, intent);
 }
 
 void dir_plan_free(struct dir_plan *plan)

@@ -705,10 +705,9 @@ static bool took_effect(const struct plan_item *item)
 	return item->action == ACTION_NONE || item->done;
 }
 
-static void owned_after_addr(const struct plan_item *item, struct owned *owned)
+/* The address or route of ITEM, PRESENT then, into the records. */
+static void record_addr(const struct plan_item *item, bool present, struct owned *owned)
 {
-	bool present = took_effect(item) ? item->after : item->before;
-
 	if (!present)
 		return;
 	if (item->kind == ITEM_ROUTE) {
@@ -729,27 +728,6 @@ static void owned_after_sysctl(const struct plan_item *item, struct owned *owned
 		owned_add_sysctl(owned, took_effect(item) ? &s->record : &s->prior);
 }
 
-/* Present at some point while the plan runs: before it, or after it if its
- * action succeeds. */
-static bool present_meanwhile(const struct plan_item *item)
-{
-	return item->action == ACTION_NONE ? item->after : item->before || item->after;
-}
-
-static void owned_intent_addr(const struct plan_item *item, struct owned *owned)
-{
-	if (!present_meanwhile(item))
-		return;
-	if (item->kind == ITEM_ROUTE) {
-		if (item->ours)
-			addr_list_add(&owned->routes, &item->addr);
-	} else if (item->ours) {
-		addr_list_add(&owned->addrs, &item->addr);
-	} else if (item->wanted) {
-		addr_list_add(&owned->adopted, &item->addr);
-	}
-}
-
 /* The record from before the change, which already holds the original,
  * with the value about to be written as pending; or the new record. */
 static void owned_intent_sysctl(const struct plan_item *item, struct owned *owned)
@@ -765,34 +743,40 @@ static void owned_intent_sysctl(const struct plan_item *item, struct owned *owne
 	owned_add_sysctl(owned, &record);
 }
 
-void plan_owned_intent(const struct plan *plan, struct owned *owned)
+/* Present at some point while the plan runs (INTENT: before it, or after
+ * it if its action succeeds), or once it ran (as far as it took effect). */
+static bool present(const struct plan_item *item, bool intent)
+{
+	if (intent)
+		return item->action == ACTION_NONE ? item->after : item->before || item->after;
+	return took_effect(item) ? item->after : item->before;
+}
+
+static void collect_owned(const struct plan *plan, bool intent, struct owned *owned)
 {
 	memset(owned, 0, sizeof(*owned));
 	for (size_t i = 0; i < plan->count; i++) {
 		const struct plan_item *item = &plan->items[i];
-		if (item->kind == ITEM_SYSCTL)
+		if (item->kind == ITEM_SYSCTL && intent)
 			owned_intent_sysctl(item, owned);
+		else if (item->kind == ITEM_SYSCTL)
+			owned_after_sysctl(item, owned);
 		else if (item->kind == ITEM_VIP || item->kind == ITEM_ROUTE)
-			owned_intent_addr(item, owned);
+			record_addr(item, present(item, intent), owned);
 	}
 	addr_list_sort(&owned->addrs);
 	addr_list_sort(&owned->routes);
 	addr_list_sort(&owned->adopted);
 }
 
+void plan_owned_intent(const struct plan *plan, struct owned *owned)
+{
+	collect_owned(plan, true, owned);
+}
+
 void plan_owned_after(const struct plan *plan, struct owned *owned)
 {
-	memset(owned, 0, sizeof(*owned));
-	for (size_t i = 0; i < plan->count; i++) {
-		const struct plan_item *item = &plan->items[i];
-		if (item->kind == ITEM_SYSCTL)
-			owned_after_sysctl(item, owned);
-		else if (item->kind == ITEM_VIP || item->kind == ITEM_ROUTE)
-			owned_after_addr(item, owned);
-	}
-	addr_list_sort(&owned->addrs);
-	addr_list_sort(&owned->routes);
-	addr_list_sort(&owned->adopted);
+	collect_owned(plan, false, owned);
 }
 
 int plan_check_interfaces(const struct config *cfg, const struct observed *obs, struct diag *diag)

@@ -21,6 +21,22 @@
 #define LOCK_RETRY_MS 20
 #define SHARED_HOLDER_WAIT_MS 2000
 
+/* systemd's range for DynamicUser= services (systemd.exec(5)): no account
+ * useradd makes falls in it, and lvsagent's unit runs as one, so the
+ * directory RuntimeDirectory= gives it is owned by such a uid. */
+#define DYNAMIC_UID_MIN 61184u
+#define DYNAMIC_UID_MAX 65519u
+
+/* Whose directories and files lvsagent believes: root's, its own user's,
+ * and, when it runs as root, a dynamic service user's (the daemon's). */
+static bool trusted_owner(uid_t uid)
+{
+	uid_t me = geteuid();
+
+	return uid == 0 || uid == me ||
+	       (me == 0 && uid >= DYNAMIC_UID_MIN && uid <= DYNAMIC_UID_MAX);
+}
+
 __attribute__((format(printf, 4, 5)))
 static int refuse(char *why, size_t len, int err, const char *fmt, ...)
 {
@@ -73,7 +89,7 @@ static int check_trusted(int fd, const char *path, bool last, char *why, size_t 
 		return refuse(why, len, -errno, "cannot check %s: %s", path, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return refuse(why, len, -ENOTDIR, "%s is not a directory", path);
-	if (st.st_uid != 0 && st.st_uid != me)
+	if (!trusted_owner(st.st_uid))
 		return refuse(why, len, -EPERM, "%s is owned by uid %u, not by root or the user "
 			      "lvsagent runs as (uid %u): that user could make lvsagent remove or "
 			      "overwrite what it likes", path, (unsigned)st.st_uid, (unsigned)me);
@@ -190,8 +206,7 @@ static int open_in(int dfd, const char *name, int flags, mode_t mode)
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (st.st_uid != 0 && st.st_uid != geteuid())) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !trusted_owner(st.st_uid)) {
 		close(fd);
 		return -EPERM;
 	}

@@ -2,8 +2,9 @@
  * it. lvsagent believes what its state says it owns, and `stop` removes
  * and restores exactly that: a directory another user can write would let
  * them choose what root deletes or writes. So the directory and every
- * parent up to / must be owned by root or by the running user and not be
- * writable by group or others (a root-owned sticky directory such as /tmp
+ * parent up to / must be owned by root or by the running user (root also
+ * trusts a systemd dynamic user's: the daemon's RuntimeDirectory) and not
+ * be writable by group or others (a root-owned sticky directory such as /tmp
  * is accepted as a parent: nobody else can rename or replace an entry in
  * it); the directory is walked one component at a time from /, without
  * following symlinks, and every file in it is opened relative to that

@@ -46,6 +46,11 @@ run_agent "$TMP/out" "$TMP/err" -c "$conf" status
 expect_eq "status refuses it too: exit 2" 2 "$RC"
 check "check-config says so" sh -c "ip netns exec $NS_RS $LVSAGENT -c $conf check-config 2>&1 |
 	grep -q 'is not a directory'"
+mkdir -p "$TMP/dynamic"
+chown 61184 "$TMP/dynamic"	# the first uid systemd gives a DynamicUser= service
+with_state_dir "$TMP/dynamic"
+run_agent "$TMP/out" "$TMP/err" -c "$conf" status
+expect_eq "root's status of the daemon's RuntimeDirectory (a dynamic user's): accepted" 3 "$RC"
 mkdir -p "$TMP/sticky" && chmod 1777 "$TMP/sticky"
 with_state_dir "$TMP/sticky/lvsx"
 run_agent "$TMP/out" "$TMP/err" -c "$conf" start

@@ -163,18 +163,16 @@ static bool forwarding_record(const struct saved_sysctl *saved)
 	bool ipv4 = saved->key == IP_FORWARD && strcmp(saved->iface, "-") == 0;
 	bool ipv6 = saved->key == IPV6_FORWARDING && strcmp(saved->iface, "all") == 0;
 
-	return (ipv4 || ipv6) && (saved->original == 0 || saved->original == 1) && saved->set == 1;
+	return (ipv4 || ipv6) && (saved->original == 0 || saved->original == 1) && saved->set == 1 &&
+	       !saved->pending;
 }
 
 static const char *parse_sysctl(const char *line, struct dir_owned *owned)
 {
-	struct saved_sysctl saved = { 0 };
-	char iface[IFNAMSIZ + 1], key[32], extra[2];
+	struct saved_sysctl saved;
 
-	if (sscanf(line, "sysctl %16s %31s %d %d %1s", iface, key, &saved.original, &saved.set,
-		   extra) != 4 || strlen(iface) >= IFNAMSIZ || sysctl_key_parse(key, &saved.key) < 0)
+	if (saved_sysctl_parse(line, &saved) < 0)
 		return "not a record lvsagent writes";
-	strcpy(saved.iface, iface);
 	if (!forwarding_record(&saved))
 		return "the director only ever raises ip_forward (IFACE -) or IPv6 forwarding "
 		       "(all) to 1, from 0 or 1";
@@ -243,9 +241,9 @@ char *dir_state_format(const struct dir_owned *owned)
 		fprintf(out, "vip %s %s\n", ipaddr_format(&owned->vips[i].addr, buf),
 			owned->vips[i].iface);
 	for (size_t i = 0; i < owned->sysctl_count; i++) {
-		const struct saved_sysctl *s = &owned->sysctls[i];
-		fprintf(out, "sysctl %s %s %d %d\n", s->iface, sysctl_key_name(s->key), s->original,
-			s->set);
+		char line[SAVED_SYSCTL_LINE_MAX];
+		saved_sysctl_format(&owned->sysctls[i], line);
+		fprintf(out, "%s\n", line);
 	}
 	fclose(out);
 	return text;

@@ -120,23 +120,28 @@ static int parse_sysctl_extras(const char *rest, struct saved_sysctl *saved)
 	return rest[strspn(rest, " ")] ? -1 : 0;
 }
 
-int saved_sysctl_parse(const char *line, bool arp_only, struct saved_sysctl *saved)
+int saved_sysctl_parse(const char *line, struct saved_sysctl *saved)
 {
 	char iface[IFNAMSIZ + 1], key[32];
 	int used;
 
 	memset(saved, 0, sizeof(*saved));
 	if (sscanf(line, "sysctl %16s %31s %d %d%n", iface, key, &saved->original, &saved->set,
-		   &used) != 4 || !sysctl_iface_ok(iface) || parse_sysctl_extras(line + used, saved))
-		return -1;
-	/* Only what lvsagent could have written is believed: stop writes the
-	 * original back, so a forged one would be written as root. */
-	if (sysctl_key_parse(key, &saved->key) < 0 || (arp_only && saved->key >= ARP_KEY_COUNT) ||
-	    !sysctl_change_plausible(saved->key, saved->original, saved->set) ||
-	    (saved->pending && !sysctl_change_plausible(saved->key, saved->original, saved->pending)))
+		   &used) != 4 || !sysctl_iface_ok(iface) || parse_sysctl_extras(line + used, saved) ||
+	    sysctl_key_parse(key, &saved->key) < 0)
 		return -1;
 	strcpy(saved->iface, iface);
 	return 0;
+}
+
+/* Only what the real server could have written is believed: stop writes
+ * the original back, so a forged one would be written as root. */
+static bool arp_record_plausible(const struct saved_sysctl *saved)
+{
+	return saved->key < ARP_KEY_COUNT &&
+	       sysctl_change_plausible(saved->key, saved->original, saved->set) &&
+	       (!saved->pending || sysctl_change_plausible(saved->key, saved->original,
+							   saved->pending));
 }
 
 static int parse_addr_line(const char *line, struct owned *owned)
@@ -171,7 +176,7 @@ static int parse_line(char *line, struct owned *owned)
 	if (!line[0] || line[0] == '#')
 		return 0;
 	if (strncmp(line, "sysctl ", 7) == 0) {
-		if (saved_sysctl_parse(line, true, &saved) < 0)
+		if (saved_sysctl_parse(line, &saved) < 0 || !arp_record_plausible(&saved))
 			return -1;
 		owned_add_sysctl(owned, &saved);
 		return 0;

@@ -33,11 +33,12 @@ struct saved_sysctl {
 bool saved_sysctl_holds(const struct saved_sysctl *saved, int current);
 /* One "sysctl IFACE KEY ORIGINAL SET [ifindex N] [pending N]" line (without
  * "\n", NUL-terminated) into BUF, which holds SAVED_SYSCTL_LINE_MAX; and
- * back, refusing (-1) what lvsagent could not have written (see
- * sysctl_change_plausible). ARP_ONLY: only the real server's keys. */
+ * back (-1: not such a line, or an interface name no sysctl path can have).
+ * Both state files use them; each judges for itself whether the record is
+ * one it could have written (sysctl_change_plausible). */
 #define SAVED_SYSCTL_LINE_MAX 128
 void saved_sysctl_format(const struct saved_sysctl *saved, char *buf);
-int saved_sysctl_parse(const char *line, bool arp_only, struct saved_sysctl *saved);
+int saved_sysctl_parse(const char *line, struct saved_sysctl *saved);
 
 struct addr_list {
 	struct ipaddr *items;		/* kept sorted for lookups */

@@ -43,7 +43,7 @@ else
 Q := @
 endif
 
-AGENT_SRCS := $(wildcard agent/*.c)
+AGENT_SRCS := $(wildcard agent/*.c agent/*/*.c)
 AGENT_OBJS := $(AGENT_SRCS:agent/%.c=$(BUILD)/obj/%.o)
 LIB_OBJS   := $(filter-out $(BUILD)/obj/main.o,$(AGENT_OBJS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)

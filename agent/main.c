@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "director_cmd.h"
-#include "rs_cmd.h"
-#include "state_dir.h"
+#include "core/config.h"
+#include "director/cmd.h"
+#include "realserver/cmd.h"
+#include "core/state_dir.h"
 
 #ifndef LVSAGENT_VERSION
 #define LVSAGENT_VERSION "0.1.0"

@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "config.h"
-#include "director_plan.h"
-#include "director_report.h"
-#include "director_state.h"
-#include "ipvs.h"
+#include "core/config.h"
+#include "director/plan.h"
+#include "director/report.h"
+#include "director/state.h"
+#include "kernel/ipvs_model.h"
 
 static double now_ms(void)
 {

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "director_list.h"
-#include "director_syntax.h"
-#include "ipvs.h"
+#include "director/list.h"
+#include "director/syntax.h"
+#include "kernel/ipvs_model.h"
 
 /* DEL_SERVICE for the service with MARK, through the same socket. */
 static int delete_mark(struct ipvs_conn *conn, uint32_t mark)

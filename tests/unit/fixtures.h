@@ -8,10 +8,10 @@
 
 #include <string.h>
 
-#include "config.h"
-#include "ipaddr.h"
-#include "observe.h"
-#include "xalloc.h"
+#include "core/config.h"
+#include "lib/ipaddr.h"
+#include "realserver/observe.h"
+#include "lib/xalloc.h"
 
 /* TEXT as an address; the test fails if it is not one. */
 static inline struct ipaddr ip(const char *text)

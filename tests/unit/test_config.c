@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "config.h"
+#include "core/config.h"
 
 /* The example from the issue, verbatim (comments and indented comment). */
 static const char issue_example[] =

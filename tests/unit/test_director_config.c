@@ -9,7 +9,7 @@
 
 #include <linux/ip_vs.h>
 
-#include "config.h"
+#include "core/config.h"
 
 static const char example[] =
 	"[agent]\n"

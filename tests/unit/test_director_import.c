@@ -15,10 +15,10 @@
 
 #include <linux/ip_vs.h>
 
-#include "config.h"
-#include "director_import.h"
-#include "director_list.h"
-#include "ipvs.h"
+#include "core/config.h"
+#include "director/import.h"
+#include "director/list.h"
+#include "kernel/ipvs_model.h"
 
 #include "ipvsadm_capture.h"
 

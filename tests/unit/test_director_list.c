@@ -13,8 +13,8 @@
 
 #include <linux/ip_vs.h>
 
-#include "director_list.h"
-#include "ipvs.h"
+#include "director/list.h"
+#include "kernel/ipvs_model.h"
 
 #include "ipvsadm_capture.h"
 

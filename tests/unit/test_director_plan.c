@@ -16,13 +16,13 @@
 #include <linux/if_addr.h>
 #include <linux/ip_vs.h>
 
-#include "config.h"
-#include "director_plan.h"
-#include "director_state.h"
-#include "director_syntax.h"
-#include "ipvs.h"
-#include "observe.h"
-#include "xalloc.h"
+#include "core/config.h"
+#include "director/plan.h"
+#include "director/state.h"
+#include "director/syntax.h"
+#include "kernel/ipvs_model.h"
+#include "realserver/observe.h"
+#include "lib/xalloc.h"
 
 #define LO 1
 #define ETH1 3

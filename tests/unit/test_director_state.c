@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "director_state.h"
-#include "director_syntax.h"
+#include "director/state.h"
+#include "director/syntax.h"
 
 static void parse(const char *text, struct dir_owned *owned, struct diag *warnings)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-#include "ipaddr.h"
+#include "lib/ipaddr.h"
 
 #define COUNT 2000
 

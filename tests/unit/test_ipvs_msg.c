@@ -11,7 +11,7 @@
 
 #include <linux/ip_vs.h>
 
-#include "ipvs.h"
+#include "kernel/ipvs_model.h"
 
 #define FAMILY 42
 

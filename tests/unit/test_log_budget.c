@@ -2,7 +2,7 @@
  * reported once the window is over. */
 #include "unit.h"
 
-#include "log_budget.h"
+#include "lib/log_budget.h"
 
 static void test_window(void **state)
 {

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "monitor.h"
+#include "realserver/monitor.h"
 
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>

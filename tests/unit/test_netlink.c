@@ -19,7 +19,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "netlink.h"
+#include "kernel/netlink.h"
 
 /* Test requests and dump entries: a type of their own, an id attribute
  * telling which one it is, and padding to make them as long as a test

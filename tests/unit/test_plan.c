@@ -8,9 +8,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "plan.h"
-#include "report.h"
-#include "xalloc.h"
+#include "realserver/plan.h"
+#include "core/report.h"
+#include "lib/xalloc.h"
 
 #define LO 1
 #define ETH0 2

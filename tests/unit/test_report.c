@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "core/report.h"
 
 /* A setting for a hand-made item; a few at a time are enough for a test. */
 static struct plan_setting *setting(const char *iface, enum sysctl_key key)

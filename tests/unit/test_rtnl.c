@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "rtnl.h"
+#include "kernel/rtnl_msg.h"
 
 #ifndef IFA_PROTO
 #define IFA_PROTO 11

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "state.h"
+#include "realserver/state.h"
 
 static void test_round_trip(void **state)
 {

@@ -1,0 +1,468 @@
+/* director_plan: the pure heart of the director. See director_plan.h. */
+#include "director/plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/if_addr.h>
+#include <linux/ip_vs.h>
+
+#include "director/syntax.h"
+
+#include "lib/xalloc.h"
+
+static struct dir_item *new_item(struct dir_plan *plan, enum dir_kind kind)
+{
+	struct dir_item *item;
+
+	XGROW(plan->items, plan->count, plan->capacity);
+	item = &plan->items[plan->count++];
+	memset(item, 0, sizeof(*item));
+	item->kind = kind;
+	return item;
+}
+
+/* --- matching through hash maps -------------------------------------------- */
+
+struct dest_key {
+	uint8_t addr[16];
+	uint16_t port, af;
+};
+
+static void dest_key(const struct ipvs_dest *dest, struct dest_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	memcpy(key->addr, dest->addr.bytes, ipaddr_len(&dest->addr));
+	key->port = dest->port;
+	key->af = dest->addr.family;
+}
+
+static void index_services(const struct ipvs_table *table, struct hashmap *map)
+{
+	struct ipvs_service_key key;
+
+	hashmap_init(map, sizeof(key), table->count);
+	for (size_t i = 0; i < table->count; i++) {
+		ipvs_service_key(&table->services[i], &key);
+		hashmap_put(map, &key, i);
+	}
+}
+
+static const struct ipvs_service *find_service(const struct ipvs_table *table,
+					       const struct hashmap *map,
+					       const struct ipvs_service *svc)
+{
+	struct ipvs_service_key key;
+	size_t at;
+
+	ipvs_service_key(svc, &key);
+	return hashmap_get(map, &key, &at) ? &table->services[at] : NULL;
+}
+
+/* --- services and their real servers ---------------------------------------- */
+
+static struct dir_item *dest_item(struct dir_plan *plan, const char *name,
+				  const struct ipvs_service *want, const struct ipvs_service *have)
+{
+	struct dir_item *item = new_item(plan, DIR_DEST);
+
+	item->name = name;
+	item->want = want;
+	item->have = have;
+	item->ours = true;
+	return item;
+}
+
+/* A managed service's real servers are the configuration's, all of them. */
+static void plan_dests(struct dir_plan *plan, const char *name, const struct ipvs_service *want,
+		       const struct ipvs_service *have)
+{
+	size_t have_count = have ? have->dest_count : 0;
+	bool *matched = xcalloc(have_count, sizeof(*matched));
+	struct hashmap map;
+	struct dest_key key;
+
+	hashmap_init(&map, sizeof(key), have_count);
+	for (size_t i = 0; i < have_count; i++) {
+		dest_key(&have->dests[i], &key);
+		hashmap_put(&map, &key, i);
+	}
+	for (size_t i = 0; i < want->dest_count; i++) {
+		struct dir_item *item = dest_item(plan, name, want, have);
+		size_t at;
+		item->want_dest = &want->dests[i];
+		item->wanted = true;
+		dest_key(item->want_dest, &key);
+		if (!hashmap_get(&map, &key, &at)) {
+			item->action = ACTION_ADD;
+			continue;
+		}
+		matched[at] = true;
+		item->have_dest = &have->dests[at];
+		item->action = ipvs_dest_differs(item->want_dest, item->have_dest) ? ACTION_SET
+										   : ACTION_NONE;
+	}
+	for (size_t i = 0; i < have_count; i++) {
+		if (matched[i])
+			continue;
+		struct dir_item *item = dest_item(plan, name, want, have);
+		item->have_dest = &have->dests[i];
+		item->action = ACTION_REMOVE;
+	}
+	hashmap_free(&map);
+	free(matched);
+}
+
+static void plan_service(struct dir_plan *plan, const struct dir_service *configured,
+			 const struct ipvs_table *kernel, const struct hashmap *kernel_map,
+			 const struct dir_owned *owned, bool manage_all)
+{
+	const struct ipvs_service *want = &configured->svc;
+	const struct ipvs_service *have = find_service(kernel, kernel_map, want);
+	struct dir_item *item = new_item(plan, DIR_SERVICE);
+
+	item->name = configured->name;
+	item->want = want;
+	item->have = have;
+	item->wanted = true;
+	if (!have) {
+		item->action = ACTION_ADD;
+		item->ours = true;
+	} else {
+		item->ours = manage_all || dir_owned_has_service(owned, have);
+		item->adopted = !item->ours;
+		item->action = ipvs_service_differs(want, have) ? ACTION_SET : ACTION_NONE;
+	}
+	plan_dests(plan, configured->name, want, have);
+}
+
+/* Services in the kernel the configuration does not name: removed when
+ * lvsagent owns them (manage = all: always). */
+static void plan_unnamed(struct dir_plan *plan, const struct ipvs_table *kernel,
+			 const struct hashmap *wanted, const struct dir_owned *owned, bool all,
+			 bool everything)
+{
+	struct ipvs_service_key key;
+	size_t at;
+
+	for (size_t i = 0; i < kernel->count; i++) {
+		const struct ipvs_service *have = &kernel->services[i];
+		ipvs_service_key(have, &key);
+		if ((!everything && hashmap_get(wanted, &key, &at)) ||
+		    !(all || dir_owned_has_service(owned, have)))
+			continue;
+		struct dir_item *item = new_item(plan, DIR_SERVICE);
+		item->have = have;
+		item->ours = true;
+		item->action = ACTION_REMOVE;
+	}
+}
+
+/* --- forwarding for NAT ------------------------------------------------------ */
+
+bool director_needs_forwarding(const struct director_config *cfg, int af)
+{
+	for (size_t i = 0; i < cfg->service_count; i++) {
+		const struct ipvs_service *svc = &cfg->services[i].svc;
+		for (size_t j = 0; j < svc->dest_count; j++)
+			if (svc->dests[j].fwd == IP_VS_CONN_F_MASQ && svc->dests[j].addr.family == af)
+				return true;
+	}
+	return false;
+}
+
+static struct dir_item *sysctl_item(struct dir_plan *plan, enum sysctl_key key, int current)
+{
+	struct dir_item *item = new_item(plan, DIR_SYSCTL);
+
+	item->key = key;
+	strcpy(item->iface, key == IP_FORWARD ? "-" : "all");
+	item->before = item->after = current;
+	return item;
+}
+
+/* Forwarding on when a NAT real server needs it; the found value recorded
+ * and put back when none does (unless someone changed it since). */
+static void plan_forwarding(struct dir_plan *plan, enum sysctl_key key, bool needed,
+			    int current, const struct dir_owned *owned)
+{
+	const struct saved_sysctl *saved = dir_owned_sysctl(owned, key);
+	struct sysctl_step step;
+	struct dir_item *item;
+
+	if (current < 0 || (!needed && !saved))
+		return;
+	item = sysctl_item(plan, key, current);
+	item->wanted = needed;
+	item->ours = saved != NULL;
+	if (needed)
+		sysctl_step_raise(item->iface, key, current, 1, saved, &step);
+	else
+		sysctl_step_restore(saved, current, &step);
+	item->after = step.after;
+	item->action = step.action;
+	item->restore = step.restore;
+	item->note = step.note;
+	item->keep_record = step.has_record;
+	item->record = step.record;
+}
+
+/* --- VIPs on vip_interface ----------------------------------------------------- */
+
+struct vip_key {
+	uint8_t family, addr[16];
+};
+
+static void vip_key(const struct ipaddr *addr, struct vip_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->family = addr->family;
+	memcpy(key->addr, addr->bytes, ipaddr_len(addr));
+}
+
+/* Whether the kernel keeps address protocols (Linux 6.3 and later): then
+ * it reports its own (::1 on lo, link-local addresses), and an address
+ * lvsagent added carries 176. */
+static bool kernel_keeps_address_protocols(const struct observed *obs)
+{
+	for (size_t i = 0; i < obs->addr_count; i++)
+		if (obs->addrs[i].proto)
+			return true;
+	return false;
+}
+
+/* Why the address A, which the state file says lvsagent bound on IFACE, is
+ * not to be taken for lvsagent's, or NULL when it carries lvsagent's mark:
+ * address protocol 176, or the IPv4 label IFACE:lvs. An IPv6 address has
+ * no label; where the kernel keeps no protocols, the shape lvsagent gives
+ * it (a /128 without duplicate address detection) is all there is to go
+ * by. A record alone proves nothing: the state file may be forged. */
+static const char *vip_unmarked(const struct rtnl_addr *a, const char *iface, bool protocols)
+{
+	char label[IFNAMSIZ + 8];
+
+	if (a->proto == LVSAGENT_RTPROT)
+		return NULL;
+	if (a->proto)
+		return "is in the state file, but the address carries another owner's protocol: "
+		       "not lvsagent's, left alone";
+	if (a->addr.family == AF_INET) {
+		snprintf(label, sizeof(label), "%s%s", iface, DIRECTOR_VIP_LABEL_SUFFIX);
+		return strcmp(a->label, label) == 0
+			       ? NULL
+			       : "is in the state file, but the address has no label IFACE:lvs: "
+				 "not lvsagent's, left alone";
+	}
+	if (protocols)
+		return "is in the state file, but the address has no protocol 176: not "
+		       "lvsagent's, left alone";
+	return a->prefixlen == 128 && (a->flags & IFA_F_NODAD)
+		       ? NULL
+		       : "is in the state file, but the address is not the /128 without "
+			 "duplicate address detection lvsagent adds: not lvsagent's, left alone";
+}
+
+/* Each service address once on vip_interface; WANTED collects them. */
+static void plan_wanted_vips(struct dir_plan *plan, const struct director_config *cfg,
+			     const struct dir_owned *owned, const struct dir_host *host,
+			     struct hashmap *wanted)
+{
+	bool protocols = kernel_keeps_address_protocols(host->obs);
+	struct vip_key key;
+
+	for (size_t i = 0; host->vip_ifindex && i < cfg->service_count; i++) {
+		const struct ipvs_service *svc = &cfg->services[i].svc;
+		if (svc->fwmark)
+			continue;	/* a mark names no address to bind */
+		vip_key(&svc->addr, &key);
+		if (!hashmap_put(wanted, &key, i))
+			continue;	/* several services on one VIP */
+		struct dir_item *item = new_item(plan, DIR_VIP);
+		item->vip = svc->addr;
+		item->ifindex = host->vip_ifindex;
+		strcpy(item->iface, cfg->vip_interface);
+		item->wanted = true;
+		const struct rtnl_addr *there = observed_addr_on(host->obs, host->vip_ifindex,
+								 &svc->addr);
+		item->before = there != NULL;
+		item->after = 1;
+		item->ours = !there;
+		if (there && dir_owned_has_vip_on(owned, &svc->addr, cfg->vip_interface)) {
+			item->note = vip_unmarked(there, cfg->vip_interface, protocols);
+			item->ours = !item->note;
+		}
+		item->action = item->before ? ACTION_NONE : ACTION_ADD;
+	}
+}
+
+/* Owned VIPs not wanted where they are — no longer configured, or bound to
+ * an interface that is not vip_interface any more — are removed. */
+static void plan_unwanted_vips(struct dir_plan *plan, const struct dir_owned *owned,
+			       const struct dir_host *host, const struct hashmap *wanted,
+			       const char *vip_interface)
+{
+	bool protocols = kernel_keeps_address_protocols(host->obs);
+	struct vip_key key;
+	size_t at;
+
+	for (size_t i = 0; i < owned->vip_count; i++) {
+		const struct dir_vip *vip = &owned->vips[i];
+		const struct rtnl_link *link = observed_link(host->obs, vip->iface);
+		const struct rtnl_addr *there = link ? observed_addr_on(host->obs, link->ifindex,
+									 &vip->addr)
+						     : NULL;
+		vip_key(&vip->addr, &key);
+		if (hashmap_get(wanted, &key, &at) && strcmp(vip->iface, vip_interface) == 0)
+			continue;
+		struct dir_item *item = new_item(plan, DIR_VIP);
+		item->vip = vip->addr;
+		strcpy(item->iface, vip->iface);
+		item->ifindex = link ? link->ifindex : 0;
+		item->ours = true;
+		item->before = there != NULL;
+		item->note = there ? vip_unmarked(there, vip->iface, protocols) : NULL;
+		if (item->note)
+			item->ours = false;	/* and its record is dropped */
+		item->action = item->before && item->ours ? ACTION_REMOVE : ACTION_NONE;
+	}
+}
+
+int director_check_vip_interface(const struct config *cfg, const struct observed *obs,
+				 struct diag *diag)
+{
+	const char *name = cfg->dir.vip_interface;
+
+	if (!name[0] || observed_link(obs, name))
+		return 0;
+	diag_add(diag, cfg->file, cfg->dir.vip_interface_line, "vip_interface \"%s\" does not exist",
+		 name);
+	return -1;
+}
+
+/* --- entry points -------------------------------------------------------------- */
+
+void director_plan_apply(const struct director_config *cfg, const struct ipvs_table *kernel,
+			 const struct dir_owned *owned, const struct dir_host *host,
+			 struct dir_plan *plan)
+{
+	struct hashmap kernel_map, wanted;
+	struct ipvs_service_key key;
+
+	memset(plan, 0, sizeof(*plan));
+	plan_forwarding(plan, IP_FORWARD, director_needs_forwarding(cfg, AF_INET), host->forwarding[0],
+			owned);
+	plan_forwarding(plan, IPV6_FORWARDING, director_needs_forwarding(cfg, AF_INET6),
+			host->forwarding[1], owned);
+	index_services(kernel, &kernel_map);
+	hashmap_init(&wanted, sizeof(key), cfg->service_count);
+	for (size_t i = 0; i < cfg->service_count; i++) {
+		ipvs_service_key(&cfg->services[i].svc, &key);
+		hashmap_put(&wanted, &key, i);
+		plan_service(plan, &cfg->services[i], kernel, &kernel_map, owned, cfg->manage_all);
+	}
+	plan_unnamed(plan, kernel, &wanted, owned, cfg->manage_all, false);
+	hashmap_free(&wanted);
+	hashmap_init(&wanted, sizeof(struct vip_key), cfg->service_count);
+	plan_wanted_vips(plan, cfg, owned, host, &wanted);
+	plan_unwanted_vips(plan, owned, host, &wanted, cfg->vip_interface);
+	hashmap_free(&kernel_map);
+	hashmap_free(&wanted);
+}
+
+void director_plan_stop(const struct director_config *cfg, const struct ipvs_table *kernel,
+			const struct dir_owned *owned, const struct dir_host *host,
+			struct dir_plan *plan)
+{
+	struct hashmap none;
+
+	memset(plan, 0, sizeof(*plan));
+	hashmap_init(&none, sizeof(struct ipvs_service_key), 0);
+	plan_unnamed(plan, kernel, &none, owned, cfg->manage_all, true);
+	hashmap_free(&none);
+	hashmap_init(&none, sizeof(struct vip_key), 0);
+	plan_unwanted_vips(plan, owned, host, &none, cfg->vip_interface);
+	plan_forwarding(plan, IP_FORWARD, false, host->forwarding[0], owned);
+	plan_forwarding(plan, IPV6_FORWARDING, false, host->forwarding[1], owned);
+	hashmap_free(&none);
+}
+
+size_t dir_plan_changes(const struct dir_plan *plan)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < plan->count; i++)
+		n += plan->items[i].action != ACTION_NONE;
+	return n;
+}
+
+static bool took_effect(const struct dir_item *item)
+{
+	return item->action == ACTION_NONE || item->done;
+}
+
+/* Whether the item's object belongs to lvsagent once the plan is done, or
+ * (INTENT) at some moment while it runs: before it, or after a successful
+ * action. */
+static bool owned_now(const struct dir_item *item, bool intent)
+{
+	if (!item->ours || item->adopted)
+		return false;
+	if (item->action == ACTION_ADD)
+		return intent || item->done;
+	if (item->action == ACTION_REMOVE)
+		return intent || !item->done;
+	return item->kind != DIR_VIP || item->before;
+}
+
+/* The forwarding record to keep: the one held before (which has the
+ * original) while the change may be under way or did not happen, the new
+ * one once it took effect. */
+static const struct saved_sysctl *sysctl_record(const struct dir_item *item,
+						const struct dir_owned *before, bool intent)
+{
+	const struct saved_sysctl *held = item->ours ? dir_owned_sysctl(before, item->key) : NULL;
+
+	if (intent)
+		return held ? held : item->keep_record ? &item->record : NULL;
+	if (took_effect(item))
+		return item->keep_record ? &item->record : NULL;
+	return held;
+}
+
+static void collect_owned(const struct dir_plan *plan, const struct dir_owned *before,
+			  bool intent, struct dir_owned *owned)
+{
+	dir_owned_init(owned);
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct dir_item *item = &plan->items[i];
+		const struct saved_sysctl *record;
+		if (item->kind == DIR_SERVICE && owned_now(item, intent))
+			dir_owned_add_service(owned, item->want ? item->want : item->have);
+		else if (item->kind == DIR_VIP && owned_now(item, intent))
+			dir_owned_add_vip(owned, &item->vip, item->iface);
+		else if (item->kind == DIR_SYSCTL && (record = sysctl_record(item, before, intent)))
+			dir_owned_add_sysctl(owned, record);
+	}
+}
+
+void director_owned_after(const struct dir_plan *plan, const struct dir_owned *before,
+			  struct dir_owned *after)
+{
+	collect_owned(plan, before, false, after);
+}
+
+void director_owned_intent(const struct dir_plan *plan, const struct dir_owned *before,
+			   struct dir_owned *intent)
+{
+	collect_owned(plan, before, true, intent);
+}
+
+void dir_plan_free(struct dir_plan *plan)
+{
+	for (size_t i = 0; i < plan->count; i++)
+		free(plan->items[i].reason);
+	free(plan->items);
+	memset(plan, 0, sizeof(*plan));
+}

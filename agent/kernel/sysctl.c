@@ -1,0 +1,115 @@
+/* sysctl: plain reads and writes of /proc/sys/net/ipv4/conf/IFACE/arp_*. */
+#include "kernel/sysctl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *sysctl_key_name(enum sysctl_key key)
+{
+	static const char *const names[] = { "arp_ignore", "arp_announce", "ip_forward",
+					     "forwarding" };
+
+	return names[key];
+}
+
+int sysctl_key_parse(const char *name, enum sysctl_key *key)
+{
+	for (int k = ARP_IGNORE; k <= IPV6_FORWARDING; k++) {
+		if (strcmp(name, sysctl_key_name((enum sysctl_key)k)) == 0) {
+			*key = (enum sysctl_key)k;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *sysctl_full_name(const char *iface, enum sysctl_key key, char *buf, size_t len)
+{
+	if (key == IP_FORWARD)
+		snprintf(buf, len, "net.ipv4.ip_forward");
+	else
+		snprintf(buf, len, "net.%s.conf.%s.%s", key == IPV6_FORWARDING ? "ipv6" : "ipv4",
+			 iface, sysctl_key_name(key));
+	return buf;
+}
+
+bool sysctl_iface_ok(const char *iface)
+{
+	size_t len = strlen(iface);
+
+	return len && len < IFNAMSIZ && !strchr(iface, '/') && strcmp(iface, ".") != 0 &&
+	       strcmp(iface, "..") != 0;
+}
+
+bool sysctl_change_plausible(enum sysctl_key key, int original, int set)
+{
+	switch (key) {
+	case ARP_IGNORE:
+		return original >= 0 && original <= set &&
+		       (set == 1 || set == 2 || set == 3 || set == 8);
+	case ARP_ANNOUNCE:
+		return original >= 0 && original <= set && (set == 1 || set == 2);
+	default:
+		return original == 0 && set == 1;
+	}
+}
+
+static int sysctl_path(char *buf, size_t len, const char *iface, enum sysctl_key key)
+{
+	int n;
+
+	if (key == IP_FORWARD)
+		n = snprintf(buf, len, "/proc/sys/net/ipv4/ip_forward");
+	else
+		n = snprintf(buf, len, "/proc/sys/net/%s/conf/%s/%s",
+			     key == IPV6_FORWARDING ? "ipv6" : "ipv4", iface, sysctl_key_name(key));
+	if ((key != IP_FORWARD && !sysctl_iface_ok(iface)) || n < 0 || (size_t)n >= len)
+		return -EINVAL;
+	return 0;
+}
+
+int sysctl_read(const char *iface, enum sysctl_key key, int *value)
+{
+	char path[PATH_MAX], text[32], *end;
+	ssize_t n;
+	int fd, err = sysctl_path(path, sizeof(path), iface, key);
+
+	if (err)
+		return err;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, text, sizeof(text) - 1);
+	err = n < 0 ? -errno : 0;
+	close(fd);
+	if (err)
+		return err;
+	text[n] = '\0';
+	*value = (int)strtol(text, &end, 10);
+	return end == text ? -EINVAL : 0;
+}
+
+int sysctl_write(const char *iface, enum sysctl_key key, int value)
+{
+	char path[PATH_MAX], text[16];
+	int fd, len, err = sysctl_path(path, sizeof(path), iface, key);
+	ssize_t n;
+
+	if (err)
+		return err;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	len = snprintf(text, sizeof(text), "%d\n", value);
+	n = write(fd, text, (size_t)len);
+	err = n < 0 ? -errno : (n == len ? 0 : -EIO);
+	if (close(fd) < 0 && !err)
+		err = -errno;
+	return err;
+}

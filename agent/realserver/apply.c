@@ -1,0 +1,302 @@
+/* apply: plan → kernel. */
+#include "realserver/apply.h"
+
+#include <errno.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "kernel/nft_batch.h"
+#include "kernel/rtnl_msg.h"
+#include "kernel/sysctl.h"
+#include "lib/xalloc.h"
+
+static void mark_failed(struct plan_item *item, int error, const char *reason)
+{
+	item->error = error;
+	free(item->reason);
+	item->reason = xstrdup(reason);
+}
+
+static void mark_result(struct plan_item *item, const struct nl_result *result)
+{
+	char text[256];
+
+	if (result->error == 0) {
+		item->done = true;
+		return;
+	}
+	mark_failed(item, result->error, nl_result_text(result, text, sizeof(text)));
+}
+
+/* A sysctl raised for the configuration (before any VIP appears). */
+static bool raises_sysctl(const struct plan_item *item)
+{
+	return item->kind == ITEM_SYSCTL && item->action == ACTION_SET && !item->setting->restore;
+}
+
+/* A sysctl put back to the value lvsagent found (after the VIPs are gone). */
+static bool restores_sysctl(const struct plan_item *item)
+{
+	return item->kind == ITEM_SYSCTL && item->action == ACTION_SET && item->setting->restore;
+}
+
+static void write_sysctl(struct plan_item *item)
+{
+	int err = sysctl_write(item->setting->iface, item->setting->key, item->after);
+
+	if (err == 0)
+		item->done = true;
+	else
+		mark_failed(item, err, strerror(-err));
+}
+
+static void bring_lo_up(struct nl_conn *conn, int lo_ifindex, struct plan_item *item)
+{
+	struct nl_batch batch;
+	struct nl_result result;
+	int err;
+
+	nl_batch_init(&batch);
+	rtnl_put_link_up(&batch, lo_ifindex);
+	err = nl_batch_send(conn, &batch, &result);
+	nl_batch_free(&batch);
+	if (err)
+		result = (struct nl_result){ .error = err };
+	mark_result(item, &result);
+}
+
+/* The table replaced (or deleted) in one transaction: all or nothing.
+ * While a LISTENER of ours is in nftables' group the kernel builds a
+ * notification of every set element for it, a third of the time a
+ * 10 000-VIP table takes: it leaves the group meanwhile, and its owner
+ * re-reads the table afterwards for anything it missed. */
+static void change_nft(struct nl_conn *nfnl, struct nl_conn *listener, const struct plan *plan,
+		       struct plan_item *item)
+{
+	struct nl_batch batch;
+	struct nl_result failure;
+	bool muted;
+	int err;
+
+	if (!nfnl->sock) {
+		mark_failed(item, -EPROTONOSUPPORT, "this kernel has no nftables");
+		return;
+	}
+	nl_batch_init(&batch);
+	if (item->action == ACTION_REMOVE)
+		nft_put_delete(&batch);
+	else
+		nft_put_replace(&batch, &plan->nft, item->before != 0);
+	muted = listener && netlink_membership(listener, NFNLGRP_NFTABLES, false) == 0;
+	if (nft_commit(nfnl, &batch, &failure) == 0)
+		item->done = true;
+	else
+		mark_result(item, &failure);
+	if (muted && (err = netlink_membership(listener, NFNLGRP_NFTABLES, true)) < 0)
+		log_error("cannot listen to nftables again (%s): changes to the table will go "
+			  "unnoticed until the next check", strerror(-err));
+	nl_batch_free(&batch);
+}
+
+static struct plan_item *nft_item(struct plan *plan, bool removal)
+{
+	for (size_t i = 0; i < plan->count; i++) {
+		struct plan_item *item = &plan->items[i];
+		if (item->kind == ITEM_NFT && item->action != ACTION_NONE &&
+		    (item->action == ACTION_REMOVE) == removal)
+			return item;
+	}
+	return NULL;
+}
+
+/* Everything after a failed table waits: with `both`, the sysctls alone
+ * are not what the user asked for. */
+static size_t skip_protection(struct plan *plan)
+{
+	size_t skipped = 0;
+
+	for (size_t i = 0; i < plan->count; i++) {
+		struct plan_item *item = &plan->items[i];
+		bool protective = (item->kind == ITEM_LINK && item->action == ACTION_SET) ||
+				  raises_sysctl(item);
+		if (!protective)
+			continue;
+		mark_failed(item, -ECANCELED, "not attempted: the nftables table failed first");
+		skipped++;
+	}
+	return skipped;
+}
+
+/* Step 1: everything that must hold before a VIP appears. */
+static size_t protect(struct nl_conn *conn, struct nl_conn *nfnl, struct nl_conn *listener,
+		      int lo_ifindex, struct plan *plan)
+{
+	struct plan_item *table = nft_item(plan, false);
+	size_t failed = 0;
+
+	if (table) {
+		change_nft(nfnl, listener, plan, table);
+		if (!table->done)
+			return 1 + skip_protection(plan);
+	}
+	for (size_t i = 0; i < plan->count; i++) {
+		struct plan_item *item = &plan->items[i];
+		if (item->kind == ITEM_LINK && item->action == ACTION_SET) {
+			bring_lo_up(conn, lo_ifindex, item);
+		} else if (raises_sysctl(item)) {
+			write_sysctl(item);
+		} else {
+			continue;
+		}
+		failed += !item->done;
+	}
+	return failed;
+}
+
+static bool in_step(const struct plan_item *item, enum item_kind kind, enum item_action action)
+{
+	return item->kind == kind && item->action == action;
+}
+
+/* Step 2, in the order the kernel should see them. */
+static const struct { enum item_kind kind; enum item_action action; } address_steps[] = {
+	{ ITEM_VIP, ACTION_ADD },
+	{ ITEM_ROUTE, ACTION_ADD },
+	{ ITEM_ROUTE, ACTION_REMOVE },
+	{ ITEM_VIP, ACTION_REMOVE },
+};
+
+static void put_request(struct nl_batch *batch, int lo_ifindex, const struct plan_item *item)
+{
+	bool add = item->action == ACTION_ADD;
+
+	if (item->kind == ITEM_VIP)
+		rtnl_put_vip_addr(batch, add, lo_ifindex, &item->addr);
+	else
+		rtnl_put_vip_route(batch, add, lo_ifindex, &item->addr);
+}
+
+static size_t collect_address_items(struct plan *plan, bool additions, struct plan_item **out)
+{
+	size_t n = 0;
+
+	for (size_t s = 0; s < sizeof(address_steps) / sizeof(address_steps[0]); s++) {
+		if (address_steps[s].action == ACTION_ADD && !additions)
+			continue;
+		for (size_t i = 0; i < plan->count; i++)
+			if (in_step(&plan->items[i], address_steps[s].kind, address_steps[s].action))
+				out[n++] = &plan->items[i];
+	}
+	return n;
+}
+
+static size_t skip_additions(struct plan *plan)
+{
+	size_t skipped = 0;
+
+	for (size_t i = 0; i < plan->count; i++) {
+		if (plan->items[i].action != ACTION_ADD)
+			continue;
+		mark_failed(&plan->items[i], -ECANCELED,
+			    "not attempted: ARP suppression could not be set first");
+		skipped++;
+	}
+	return skipped;
+}
+
+static size_t change_addresses(struct nl_conn *conn, int lo_ifindex, struct plan *plan,
+			       bool additions)
+{
+	struct plan_item **items = xcalloc(plan->count, sizeof(*items));
+	size_t count = collect_address_items(plan, additions, items), failed = 0;
+	struct nl_result *results = xcalloc(count, sizeof(*results));
+	struct nl_batch batch;
+	int err;
+
+	nl_batch_init(&batch);
+	for (size_t i = 0; i < count; i++)
+		put_request(&batch, lo_ifindex, items[i]);
+	err = count ? nl_batch_send(conn, &batch, results) : 0;
+	for (size_t i = 0; i < count; i++) {
+		if (err)
+			results[i] = (struct nl_result){ .error = err };
+		mark_result(items[i], &results[i]);
+		failed += !items[i]->done;
+	}
+	nl_batch_free(&batch);
+	free(results);
+	free(items);
+	return failed;
+}
+
+static bool vip_removal_failed(const struct plan *plan)
+{
+	for (size_t i = 0; i < plan->count; i++)
+		if (in_step(&plan->items[i], ITEM_VIP, ACTION_REMOVE) && !plan->items[i].done)
+			return true;
+	return false;
+}
+
+/* Step 3: values put back and the table deleted only once no VIP of ours
+ * is left behind. */
+static size_t restore(struct nl_conn *nfnl, struct nl_conn *listener, struct plan *plan)
+{
+	bool blocked = vip_removal_failed(plan);
+	struct plan_item *table = nft_item(plan, true);
+	size_t failed = 0;
+
+	if (table && blocked)
+		mark_failed(table, -ECANCELED, "not attempted: a VIP could not be removed");
+	else if (table)
+		change_nft(nfnl, listener, plan, table);
+	failed += table && !table->done;
+
+	for (size_t i = 0; i < plan->count; i++) {
+		struct plan_item *item = &plan->items[i];
+		if (!restores_sysctl(item))
+			continue;
+		if (blocked)
+			mark_failed(item, -ECANCELED, "not attempted: a VIP could not be removed");
+		else
+			write_sysctl(item);
+		failed += !item->done;
+	}
+	return failed;
+}
+
+int apply_claim(struct nl_conn *conn, int lo_ifindex, const char *text, struct nl_result *result)
+{
+	struct nl_batch batch;
+	int err;
+
+	nl_batch_init(&batch);
+	rtnl_put_link_alias(&batch, lo_ifindex, text);
+	err = nl_batch_send(conn, &batch, result);
+	nl_batch_free(&batch);
+	if (err)
+		*result = (struct nl_result){ .error = err };
+	return result->error;
+}
+
+void apply_skip_all(struct plan *plan, const char *reason)
+{
+	for (size_t i = 0; i < plan->count; i++)
+		if (plan->items[i].action != ACTION_NONE)
+			mark_failed(&plan->items[i], -ECANCELED, reason);
+}
+
+size_t apply_plan(struct nl_conn *conn, struct nl_conn *nfnl, struct nl_conn *listener,
+		  int lo_ifindex, struct plan *plan)
+{
+	size_t failed = protect(conn, nfnl, listener, lo_ifindex, plan);
+	bool protected = failed == 0;
+
+	if (!protected)
+		failed += skip_additions(plan);
+	failed += change_addresses(conn, lo_ifindex, plan, protected);
+	failed += restore(nfnl, listener, plan);
+	return failed;
+}

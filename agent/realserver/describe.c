@@ -1,0 +1,130 @@
+/* describe: the words for plan items, shared by every output format. */
+#include "core/report.h"
+
+#include <stdio.h>
+
+#include "kernel/nft_batch.h"
+
+const char *item_kind_name(enum item_kind kind)
+{
+	static const char *const names[] = { "link", "sysctl", "vip", "route", "nft" };
+
+	return names[kind];
+}
+
+const char *item_action_name(const struct plan_item *item)
+{
+	switch (item->action) {
+	case ACTION_ADD: return "add";
+	case ACTION_REMOVE: return "remove";
+	case ACTION_SET: return "set";
+	default: return "none";
+	}
+}
+
+const char *item_target(const struct plan_item *item, char *buf, size_t len)
+{
+	char addr[IPADDR_TEXT_MAX];
+
+	switch (item->kind) {
+	case ITEM_SYSCTL:
+		snprintf(buf, len, "net.ipv4.conf.%s.%s", item->setting->iface,
+			 sysctl_key_name(item->setting->key));
+		break;
+	case ITEM_LINK:
+		snprintf(buf, len, "%s", item->setting->iface);
+		break;
+	case ITEM_NFT:
+		snprintf(buf, len, "table arp %s", NFT_TABLE_NAME);
+		break;
+	default:
+		snprintf(buf, len, "%s", ipaddr_format_host(&item->addr, addr));
+	}
+	return buf;
+}
+
+const char *item_view(const struct plan_item *item, bool before, char *buf, size_t len)
+{
+	int value = before ? item->before : item->after;
+	char target[96];
+
+	item_target(item, target, sizeof(target));
+	switch (item->kind) {
+	case ITEM_SYSCTL:
+		snprintf(buf, len, "sysctl %s = %d", target, value);
+		return buf;
+	case ITEM_LINK:
+		snprintf(buf, len, "link %s %s", target, value ? "up" : "down");
+		return buf;
+	case ITEM_NFT:
+		if (!value)
+			return NULL;
+		if (value == 2)
+			snprintf(buf, len, "nft %s (not as configured)", target);
+		else if (item->detail && item->detail[0])
+			snprintf(buf, len, "nft %s (%s)", target, item->detail);
+		else
+			snprintf(buf, len, "nft %s", target);
+		return buf;
+	default:
+		if (!value)
+			return NULL;
+		snprintf(buf, len, "%s %s dev lo", item_kind_name(item->kind), target);
+		return buf;
+	}
+}
+
+const char *item_change(const struct plan_item *item, char *buf, size_t len)
+{
+	char view[128], target[96];
+
+	if (item->kind == ITEM_SYSCTL) {
+		snprintf(buf, len, "%s sysctl %s = %d (was %d)",
+			 item->setting->restore ? "restore" : "set",
+			 item_target(item, target, sizeof(target)), item->after, item->before);
+	} else if (item->kind == ITEM_LINK) {
+		snprintf(buf, len, "set link %s up", item->setting->iface);
+	} else if (item->kind == ITEM_NFT && item->action == ACTION_SET) {
+		snprintf(buf, len, "replace %s", item_view(item, false, view, sizeof(view)));
+	} else {
+		item_view(item, item->action == ACTION_REMOVE, view, sizeof(view));
+		snprintf(buf, len, "%s %s", item_action_name(item), view);
+	}
+	return buf;
+}
+
+const char *item_repair(const struct plan_item *item, char *buf, size_t len)
+{
+	char target[96];
+	const char *kind = item_kind_name(item->kind);
+
+	item_target(item, target, sizeof(target));
+	if (item->kind == ITEM_SYSCTL)
+		snprintf(buf, len, "%s was %d; set it %s %d", target, item->before,
+			 item->setting->restore ? "back to" : "to", item->after);
+	else if (item->kind == ITEM_LINK)
+		snprintf(buf, len, "%s was down; set it up", target);
+	else if (item->kind == ITEM_NFT && item->action != ACTION_REMOVE)
+		snprintf(buf, len, "nft %s was %s; %s it", target,
+			 item->before ? "changed" : "missing", item->before ? "replaced" : "restored");
+	else if (item->action == ACTION_REMOVE)
+		snprintf(buf, len, "%s %s is no longer configured; removed it", kind, target);
+	else
+		snprintf(buf, len, "%s %s was missing from lo; added it back", kind, target);
+	return buf;
+}
+
+bool item_differs(const struct plan_item *item)
+{
+	if (item->kind == ITEM_SYSCTL && item->setting->missing)
+		return true;
+	if (item->conflict)
+		return true;
+	/* Judged by the value in force: all's holds it up (lvsagent still
+	 * raises the interface's own, in case all is lowered later). */
+	if (item->kind == ITEM_SYSCTL && item->wanted && item->setting->in_force)
+		return false;
+	if (item->action != ACTION_NONE)
+		return true;
+	return item->wanted && item->before != item->after;
+}

@@ -1,0 +1,810 @@
+/* plan: the pure heart of lvsagent. See plan.h. */
+#include "realserver/plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <string.h>
+
+#include "lib/xalloc.h"
+
+_Static_assert(sizeof(struct plan_item) == 64, "a plan item stays at one cache line");
+
+static struct plan_item *new_item(struct plan *plan, enum item_kind kind)
+{
+	struct plan_item *item;
+
+	XGROW(plan->items, plan->count, plan->capacity);
+	item = &plan->items[plan->count++];
+	memset(item, 0, sizeof(*item));
+	item->kind = kind;
+	if (kind == ITEM_SYSCTL || kind == ITEM_LINK)
+		item->setting = xcalloc(1, sizeof(*item->setting));
+	return item;
+}
+
+/* Room for about N items at once: growing 20 000 items by doubling would
+ * copy them, and fault in fresh pages, a dozen times. */
+static void reserve_items(struct plan *plan, size_t n)
+{
+	if (n > plan->capacity) {
+		plan->items = xrealloc_array(plan->items, n, sizeof(*plan->items));
+		plan->capacity = n;
+	}
+}
+
+static int max_int(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+/* --- ownership --------------------------------------------------------- */
+
+/* lvsagent's own mark on an address: its IPv4 label or address protocol.
+ * While another instance claims the host (claim.h) the marks may be its:
+ * then only this instance's records count. */
+static bool addr_is_marked(const struct rtnl_addr *addr)
+{
+	return addr->proto == LVSAGENT_RTPROT || strcmp(addr->label, LVSAGENT_LO_LABEL) == 0;
+}
+
+/* The kernel contradicts a record: every IPv4 address has a label (lvsagent
+ * adds its own), and an address protocol other than lvsagent's names
+ * another program. Only an IPv6 address on a kernel without IFA_PROTO
+ * carries no mark at all, and then the record is all there is. */
+static bool addr_marked_foreign(const struct rtnl_addr *addr)
+{
+	return !addr_is_marked(addr) && (addr->addr.family == AF_INET || addr->proto != 0);
+}
+
+static bool addr_is_ours(const struct rtnl_addr *addr, const struct observed *obs,
+			 const struct owned *owned)
+{
+	if (addr_is_marked(addr) && !obs->other_instance)
+		return true;
+	return !addr_marked_foreign(addr) && addr_list_has(&owned->addrs, &addr->addr);
+}
+
+/* lvsagent adds every host route with its protocol: a route with another
+ * is someone else's, whatever the state says. */
+static bool route_is_ours(const struct rtnl_route *route, const struct observed *obs,
+			  const struct owned *owned)
+{
+	return route->protocol == LVSAGENT_RTPROT &&
+	       (!obs->other_instance || addr_list_has(&owned->routes, &route->dst));
+}
+
+/* --- the lo link ------------------------------------------------------- */
+
+static void plan_lo_up(const struct observed *obs, struct plan *plan)
+{
+	struct plan_item *item;
+
+	if (obs->lo_up)
+		return;
+	/* Nothing routes through a down lo; bringing it up is a repair and is
+	 * never undone (no host wants lo down). */
+	item = new_item(plan, ITEM_LINK);
+	strcpy(item->setting->iface, "lo");
+	item->action = ACTION_SET;
+	item->after = 1;
+	item->wanted = true;
+}
+
+/* --- sysctls ----------------------------------------------------------- */
+
+void sysctl_step_raise(const char *iface, enum sysctl_key key, int current, int desired,
+		       const struct saved_sysctl *saved, struct sysctl_step *step)
+{
+	/* The value in force is the larger of all and iface: raising is safe. */
+	int target = saved && saved_sysctl_holds(saved, current) ? max_int(saved->original, desired)
+						    : max_int(current, desired);
+
+	memset(step, 0, sizeof(*step));
+	step->after = target;
+	step->action = target == current ? ACTION_NONE : ACTION_SET;
+	if (saved) {
+		step->has_record = true;
+		step->record = *saved;
+		/* Of the values it may have left (see pending), the one in place. */
+		if (saved_sysctl_holds(saved, current)) {
+			step->record.set = current;
+			step->record.pending = 0;
+		}
+	}
+	if (step->action == ACTION_SET) {
+		step->has_record = true;
+		step->record = (struct saved_sysctl){ .key = key, .set = target,
+			.original = saved ? saved->original : current,
+			.ifindex = saved ? saved->ifindex : 0 };
+		snprintf(step->record.iface, sizeof(step->record.iface), "%s", iface);
+	}
+}
+
+void sysctl_step_restore(const struct saved_sysctl *saved, int current, struct sysctl_step *step)
+{
+	memset(step, 0, sizeof(*step));
+	step->after = current;
+	/* Back already (a crash before lvsagent's write went through). */
+	if (current == saved->original) {
+		step->restore = true;
+		return;
+	}
+	if (!saved_sysctl_holds(saved, current)) {
+		step->note = "changed by someone else since lvsagent set it; left as it is";
+		return;
+	}
+	step->after = saved->original;
+	step->action = current == saved->original ? ACTION_NONE : ACTION_SET;
+	step->restore = true;
+}
+
+/* A record of the state, with the interface it belongs to now: one renamed
+ * since (found by its index) goes by its new name, one whose index is gone
+ * is gone even if another interface took its name. */
+struct record_view {
+	struct saved_sysctl saved;	/* iface: the interface's name now */
+	char renamed_from[IFNAMSIZ];	/* "" unless renamed since */
+	bool gone;
+	bool used;			/* planned as a wanted value */
+};
+
+static struct record_view *view_records(const struct owned *owned, const struct observed *obs)
+{
+	struct record_view *views = xcalloc(owned->sysctl_count + 1, sizeof(*views));
+
+	for (size_t i = 0; i < owned->sysctl_count; i++) {
+		struct record_view *v = &views[i];
+		const struct rtnl_link *link;
+		v->saved = owned->sysctls[i];
+		if (!v->saved.ifindex)
+			continue;	/* "all", or a state from before indexes: by name */
+		link = observed_link_by_index(obs, v->saved.ifindex);
+		if (!link) {
+			v->gone = true;
+		} else if (strcmp(link->name, v->saved.iface) != 0) {
+			strcpy(v->renamed_from, v->saved.iface);
+			strcpy(v->saved.iface, link->name);
+		}
+	}
+	return views;
+}
+
+static struct record_view *find_view(struct record_view *views, size_t count, const char *iface,
+				     enum sysctl_key key)
+{
+	for (size_t i = 0; i < count; i++)
+		if (!views[i].gone && views[i].saved.key == key &&
+		    strcmp(views[i].saved.iface, iface) == 0)
+			return &views[i];
+	return NULL;
+}
+
+static void note_rename(struct plan_item *item, const struct record_view *view)
+{
+	if (!view || !view->renamed_from[0])
+		return;
+	strcpy(item->setting->renamed_from, view->renamed_from);
+	item->note = "is on an interface renamed since lvsagent changed it; the saved value "
+		     "follows the interface";
+}
+
+/* A configured uplink that is not there (renamed, or removed): said once,
+ * under its first key, and counted as a difference by status. */
+static void plan_missing_uplink(const char *iface, struct plan *plan)
+{
+	struct plan_item *item = new_item(plan, ITEM_SYSCTL);
+
+	strcpy(item->setting->iface, iface);
+	item->setting->key = ARP_IGNORE;
+	item->setting->missing = true;
+	item->wanted = true;
+	item->note = "is configured, but there is no such interface now (renamed or removed?)";
+}
+
+/* The value in force on IFACE is the larger of its own and all's: a value
+ * below DESIRED there protects nothing less while all holds it up. */
+static bool held_by_all(const char *iface, enum sysctl_key key, int desired,
+			const struct observed *obs)
+{
+	const struct sysctl_value *all = observed_sysctls(obs, "all");
+
+	return strcmp(iface, "all") != 0 && all && all->value[key] >= desired;
+}
+
+static void plan_one_sysctl(const char *iface, enum sysctl_key key, int desired,
+			    const struct observed *obs, struct record_view *view,
+			    struct plan *plan)
+{
+	const struct sysctl_value *now = observed_sysctls(obs, iface);
+	const struct saved_sysctl *saved = view ? &view->saved : NULL;
+	const struct rtnl_link *link = observed_link(obs, iface);
+	struct plan_item *item;
+	struct sysctl_step step;
+
+	if (!now)
+		return;		/* an interface without IPv4 settings */
+	if (view)
+		view->used = true;
+	item = new_item(plan, ITEM_SYSCTL);
+	strcpy(item->setting->iface, iface);
+	item->setting->key = key;
+	item->wanted = true;
+	item->setting->desired = desired;
+	item->before = now->value[key];
+	item->setting->in_force = held_by_all(iface, key, desired, obs);
+	sysctl_step_raise(iface, key, item->before, desired, saved, &step);
+	item->after = step.after;
+	item->action = step.action;
+	item->ours = saved != NULL;
+	item->setting->had_record = saved != NULL;
+	if (saved)
+		item->setting->prior = *saved;
+	item->setting->has_record = step.has_record;
+	item->setting->record = step.record;
+	/* Kept with the record, so that a rename does not lose it. */
+	if (step.has_record && link && strcmp(iface, "all") != 0)
+		item->setting->record.ifindex = link->ifindex;
+	note_rename(item, view);
+}
+
+/* A value lvsagent replaced and no longer manages: put the original back
+ * if it still holds what lvsagent wrote, otherwise leave it and say so. */
+static void plan_restore_sysctl(const struct record_view *view, const struct observed *obs,
+				struct plan *plan)
+{
+	const struct saved_sysctl *saved = &view->saved;
+	const struct sysctl_value *now = view->gone ? NULL : observed_sysctls(obs, saved->iface);
+	struct plan_item *item = new_item(plan, ITEM_SYSCTL);
+	struct sysctl_step step;
+
+	strcpy(item->setting->iface, saved->iface);
+	item->setting->key = saved->key;
+	item->ours = true;
+	item->setting->had_record = true;
+	item->setting->prior = *saved;
+	if (!now) {
+		item->note = "belongs to an interface that is gone; its saved value is forgotten";
+		return;
+	}
+	item->before = now->value[saved->key];
+	sysctl_step_restore(saved, item->before, &step);
+	item->after = step.after;
+	item->action = step.action;
+	item->setting->restore = step.restore;
+	item->note = step.note;
+	note_rename(item, view);
+}
+
+/* The configured uplinks, or every non-loopback link. */
+static const char **uplink_names(const struct rs_config *cfg, const struct observed *obs,
+				 size_t *count)
+{
+	const char **names = xcalloc(cfg->interface_count + obs->link_count, sizeof(*names));
+	size_t n = 0;
+
+	for (size_t i = 0; i < cfg->interface_count; i++)
+		names[n++] = cfg->interfaces[i].name;
+	for (size_t i = 0; !cfg->interfaces_given && i < obs->link_count; i++)
+		if (!(obs->links[i].flags & IFF_LOOPBACK))
+			names[n++] = obs->links[i].name;
+	*count = n;
+	return names;
+}
+
+/* "all", "lo", then the uplinks; none with nftables alone, which leaves the
+ * arp sysctls as they are. */
+static const char **sysctl_ifaces(const struct rs_config *cfg, const struct observed *obs,
+				  size_t *count)
+{
+	size_t uplinks;
+	const char **names = uplink_names(cfg, obs, &uplinks);
+
+	if (cfg->suppression == SUPPRESS_NFTABLES) {
+		*count = 0;
+		return names;
+	}
+	names = xrealloc_array(names, uplinks + 2, sizeof(*names));
+	memmove(names + 2, names, uplinks * sizeof(*names));
+	names[0] = "all";
+	names[1] = "lo";
+	*count = uplinks + 2;
+	return names;
+}
+
+static bool configured_uplink(const struct rs_config *cfg, const char *iface)
+{
+	for (size_t i = 0; i < cfg->interface_count; i++)
+		if (strcmp(cfg->interfaces[i].name, iface) == 0)
+			return true;
+	return false;
+}
+
+static void plan_sysctls(const struct rs_config *cfg, const struct observed *obs,
+			 const struct owned *owned, struct plan *plan)
+{
+	size_t count, records = owned->sysctl_count;
+	const char **ifaces = sysctl_ifaces(cfg, obs, &count);
+	const int desired[ARP_KEY_COUNT] = { cfg->arp_ignore, cfg->arp_announce };
+	struct record_view *views = view_records(owned, obs);
+
+	for (size_t i = 0; i < count; i++) {
+		if (!observed_sysctls(obs, ifaces[i]) && configured_uplink(cfg, ifaces[i])) {
+			plan_missing_uplink(ifaces[i], plan);
+			continue;
+		}
+		for (int key = 0; key < ARP_KEY_COUNT; key++)
+			plan_one_sysctl(ifaces[i], (enum sysctl_key)key, desired[key], obs,
+					find_view(views, records, ifaces[i], (enum sysctl_key)key),
+					plan);
+	}
+	for (size_t i = 0; i < records; i++)
+		if (!views[i].used)
+			plan_restore_sysctl(&views[i], obs, plan);
+	free(views);
+	free(ifaces);
+}
+
+/* --- VIPs and routes --------------------------------------------------- */
+
+static void plan_wanted_vip(const struct ipaddr *vip, const struct observed *obs,
+			    const struct owned *owned, struct plan *plan,
+			    struct observed_hint *hint)
+{
+	const struct rtnl_addr *on_lo = observed_lo_addr(obs, vip, hint), *other;
+	struct plan_item *item = new_item(plan, ITEM_VIP);
+
+	item->addr = *vip;
+	item->wanted = true;
+	item->after = 1;
+	other = observed_addr_elsewhere(obs, vip, hint);
+	if (on_lo) {
+		item->before = 1;
+		item->ours = addr_is_ours(on_lo, obs, owned);
+		/* On lo as it should be, but an uplink holding it too takes it
+		 * for its own address: not in place, and not lvsagent's to remove. */
+		if (other && other->ifindex != obs->lo_ifindex) {
+			item->conflict = true;
+			item->note = "is also on another interface, which takes it for its own "
+				     "address (and with sysctl suppression answers ARP for it): "
+				     "remove it there";
+		}
+		return;
+	}
+	if (other && other->ifindex == obs->lo_ifindex) {
+		/* Someone else's address with a wider prefix: not ours to fix. */
+		item->note = "is on lo with another prefix length; left as it is";
+		return;
+	}
+	if (other)
+		item->note = "is also on another interface, which answers ARP for it";
+	item->action = ACTION_ADD;
+	item->ours = true;
+}
+
+static void plan_wanted_route(const struct ipaddr *vip, const struct observed *obs,
+			      const struct owned *owned, struct plan *plan,
+			      struct observed_hint *hint)
+{
+	const struct rtnl_route *route = observed_lo_route(obs, vip, hint);
+	struct plan_item *item = new_item(plan, ITEM_ROUTE);
+
+	item->addr = *vip;
+	item->wanted = true;
+	item->after = 1;
+	item->before = route != NULL;
+	item->ours = route ? route_is_ours(route, obs, owned) : true;
+	item->action = route ? ACTION_NONE : ACTION_ADD;
+}
+
+/* An address or route lvsagent owns but no longer wants: remove it, or
+ * forget it when it is already gone. */
+static void plan_unwanted(enum item_kind kind, const struct ipaddr *addr, bool present,
+			  struct plan *plan)
+{
+	struct plan_item *item = new_item(plan, kind);
+
+	item->addr = *addr;
+	item->ours = true;
+	item->before = present;
+	item->action = present ? ACTION_REMOVE : ACTION_NONE;
+}
+
+/* A recorded VIP the kernel marks as another program's (someone replaced
+ * it, or the record is forged): left alone, and no longer recorded. */
+static void plan_not_ours(const struct ipaddr *addr, struct plan *plan)
+{
+	struct plan_item *item = new_item(plan, ITEM_VIP);
+
+	item->addr = *addr;
+	item->before = item->after = 1;
+	item->note = "is recorded as lvsagent's, but the kernel's mark on it (its label) says "
+		     "another program's; left alone";
+}
+
+/* The table is lvsagent's by its name: unwanted, it goes. */
+static void plan_unwanted_table(struct plan *plan)
+{
+	struct plan_item *item = new_item(plan, ITEM_NFT);
+
+	item->ours = true;
+	item->before = 1;
+	item->action = ACTION_REMOVE;
+}
+
+/* A sorted list walked alongside ascending queries: membership for a whole
+ * pass costs one walk, not a binary search per address. */
+struct cursor {
+	const struct addr_list *list;
+	size_t at;
+};
+
+static bool cursor_has(struct cursor *cursor, const struct ipaddr *addr)
+{
+	const struct addr_list *list = cursor->list;
+
+	while (cursor->at < list->count && ipaddr_compare(&list->items[cursor->at], addr) < 0)
+		cursor->at++;
+	return cursor->at < list->count && ipaddr_equal(&list->items[cursor->at], addr);
+}
+
+/* RECORDED plus the kernel-marked STRAYS, both sorted: one sorted list
+ * without duplicates. */
+static void merge_sorted(const struct addr_list *recorded, const struct addr_list *strays,
+			 struct addr_list *out)
+{
+	size_t i = 0, j = 0;
+
+	while (i < recorded->count || j < strays->count) {
+		const struct ipaddr *next;
+		if (j == strays->count ||
+		    (i < recorded->count && ipaddr_compare(&recorded->items[i], &strays->items[j]) <= 0))
+			next = &recorded->items[i++];
+		else
+			next = &strays->items[j++];
+		if (!out->count || !ipaddr_equal(&out->items[out->count - 1], next))
+			addr_list_add(out, next);
+	}
+}
+
+/* Owned things: from the state file and from the kernel's own marks (so a
+ * lost state file does not orphan them). The observed arrays are sorted by
+ * address, so the strays come out sorted too. */
+static void collect_owned_addrs(const struct observed *obs, const struct owned *owned,
+				struct addr_list *addrs, struct addr_list *routes)
+{
+	struct addr_list stray_addrs = { 0 }, stray_routes = { 0 };
+	struct cursor recorded_addrs = { &owned->addrs, 0 }, recorded_routes = { &owned->routes, 0 };
+
+	for (size_t i = 0; !obs->other_instance && i < obs->addr_count; i++) {
+		const struct rtnl_addr *a = &obs->addrs[i];
+		if (a->ifindex == obs->lo_ifindex && a->prefixlen == ipaddr_host_prefix(&a->addr) &&
+		    addr_is_marked(a) && !cursor_has(&recorded_addrs, &a->addr))
+			addr_list_add(&stray_addrs, &a->addr);
+	}
+	for (size_t i = 0; !obs->other_instance && i < obs->route_count; i++) {
+		const struct rtnl_route *r = &obs->routes[i];
+		if (r->oif == obs->lo_ifindex && r->protocol == LVSAGENT_RTPROT &&
+		    !cursor_has(&recorded_routes, &r->dst))
+			addr_list_add(&stray_routes, &r->dst);
+	}
+	merge_sorted(&owned->addrs, &stray_addrs, addrs);
+	merge_sorted(&owned->routes, &stray_routes, routes);
+	free(stray_addrs.items);
+	free(stray_routes.items);
+}
+
+static void plan_unwanted_owned(const struct addr_list *wanted, const struct observed *obs,
+				const struct owned *owned, struct plan *plan)
+{
+	struct addr_list addrs = { 0 }, routes = { 0 };
+	struct cursor wanted_routes = { wanted, 0 }, wanted_addrs = { wanted, 0 };
+	struct observed_hint hint = { 0 };
+
+	collect_owned_addrs(obs, owned, &addrs, &routes);
+	for (size_t i = 0; i < routes.count; i++) {
+		const struct ipaddr *a = &routes.items[i];
+		const struct rtnl_route *r;
+		if (cursor_has(&wanted_routes, a))
+			continue;
+		r = observed_lo_route(obs, a, &hint);
+		plan_unwanted(ITEM_ROUTE, a, r && route_is_ours(r, obs, owned), plan);
+	}
+	for (size_t i = 0; i < addrs.count; i++) {
+		const struct ipaddr *a = &addrs.items[i];
+		const struct rtnl_addr *on_lo;
+		if (cursor_has(&wanted_addrs, a))
+			continue;
+		on_lo = observed_lo_addr(obs, a, &hint);
+		if (on_lo && !addr_is_ours(on_lo, obs, owned))
+			plan_not_ours(a, plan);
+		else
+			plan_unwanted(ITEM_VIP, a, on_lo != NULL, plan);
+	}
+	free(addrs.items);
+	free(routes.items);
+}
+
+static void plan_vips(const struct rs_config *cfg, const struct observed *obs,
+		      const struct owned *owned, struct plan *plan)
+{
+	struct addr_list wanted = { 0 };
+	struct observed_hint hint = { 0 };
+
+	for (size_t i = 0; i < cfg->vip_count; i++) {
+		addr_list_add(&wanted, &cfg->vips[i].addr);
+		plan_wanted_vip(&cfg->vips[i].addr, obs, owned, plan, &hint);
+	}
+	for (size_t i = 0; i < cfg->vip_count; i++)
+		plan_wanted_route(&cfg->vips[i].addr, obs, owned, plan, &hint);
+	addr_list_sort(&wanted);
+	plan_unwanted_owned(&wanted, obs, owned, plan);
+	free(wanted.items);
+}
+
+/* --- the nftables table ------------------------------------------------- */
+
+static bool wants_nft(const struct rs_config *cfg)
+{
+	return cfg->suppression == SUPPRESS_NFTABLES || cfg->suppression == SUPPRESS_BOTH;
+}
+
+/* The uplinks the output chain rewrites on, with their primary IPv4. */
+static void nft_uplinks(const struct rs_config *cfg, const struct observed *obs,
+			struct nft_desired *nft)
+{
+	size_t count;
+	const char **names = uplink_names(cfg, obs, &count);
+
+	nft->uplinks = xcalloc(count, sizeof(*nft->uplinks));
+	for (size_t i = 0; i < count; i++) {
+		const struct rtnl_link *link = observed_link(obs, names[i]);
+		const struct rtnl_addr *primary = link ? observed_primary_ipv4(obs, link->ifindex) : NULL;
+		struct nft_uplink *uplink = &nft->uplinks[nft->uplink_count++];
+		strcpy(uplink->name, names[i]);
+		uplink->has_addr = primary != NULL;
+		if (primary)
+			uplink->addr = primary->addr;
+	}
+	free(names);
+}
+
+static void nft_wanted(const struct rs_config *cfg, const struct observed *obs,
+		       struct nft_desired *nft)
+{
+	memset(nft, 0, sizeof(*nft));
+	nft->vips = xcalloc(cfg->vip_count, sizeof(*nft->vips));
+	for (size_t i = 0; i < cfg->vip_count; i++)
+		if (cfg->vips[i].addr.family == AF_INET)
+			nft->vips[nft->vip_count++] = cfg->vips[i].addr;
+	nft_uplinks(cfg, obs, nft);
+}
+
+/* "2 VIPs; eth0 -> 192.0.2.3" for people reading a plan. */
+static void describe_nft(const struct nft_desired *nft, char *buf, size_t len)
+{
+	char addr[IPADDR_TEXT_MAX];
+	size_t used = (size_t)snprintf(buf, len, "%zu IPv4 VIP%s", nft->vip_count,
+				       nft->vip_count == 1 ? "" : "s");
+
+	for (size_t i = 0; i < nft->uplink_count && used < len; i++) {
+		const struct nft_uplink *up = &nft->uplinks[i];
+		used += (size_t)snprintf(buf + used, len - used, "; %s -> %s", up->name,
+					 up->has_addr ? ipaddr_format(&up->addr, addr) : "drop");
+	}
+}
+
+/* 1: the table is there as configured; 2: there, but different; 0: absent. */
+static int nft_state(const struct plan *plan, const struct observed *obs)
+{
+	char *wanted;
+	int state;
+
+	if (!obs->nft_text)
+		return 0;
+	wanted = nft_render_desired(&plan->nft);
+	state = strcmp(wanted, obs->nft_text) == 0 ? 1 : 2;
+	free(wanted);
+	return state;
+}
+
+static void plan_nft(const struct rs_config *cfg, const struct observed *obs, struct plan *plan)
+{
+	struct plan_item *item;
+
+	if (!wants_nft(cfg)) {
+		if (obs->nft_text)
+			plan_unwanted_table(plan);
+		return;
+	}
+	nft_wanted(cfg, obs, &plan->nft);
+	item = new_item(plan, ITEM_NFT);
+	item->wanted = item->ours = true;
+	item->before = nft_state(plan, obs);
+	item->after = 1;
+	item->action = item->before == 1 ? ACTION_NONE
+		       : item->before == 2 ? ACTION_SET : ACTION_ADD;
+	char detail[128];
+	describe_nft(&plan->nft, detail, sizeof(detail));
+	item->detail = xstrdup(detail);
+}
+
+/* --- entry points ------------------------------------------------------- */
+
+/* Every VIP and route wanted or owned, and the lo, table and sysctl items. */
+static size_t expected_items(const struct rs_config *cfg, const struct observed *obs,
+			     const struct owned *owned)
+{
+	return 2 * cfg->vip_count + owned->addrs.count + owned->routes.count +
+	       2 * (obs->link_count + 2) + owned->sysctl_count + 2;
+}
+
+void plan_converge(const struct rs_config *cfg, const struct observed *obs,
+		   const struct owned *owned, struct plan *plan)
+{
+	plan_converge_sysctls(cfg, obs, owned, plan);
+	reserve_items(plan, expected_items(cfg, obs, owned));
+	plan_vips(cfg, obs, owned, plan);
+}
+
+void plan_converge_sysctls(const struct rs_config *cfg, const struct observed *obs,
+			   const struct owned *owned, struct plan *plan)
+{
+	memset(plan, 0, sizeof(*plan));
+	plan_lo_up(obs, plan);
+	plan_nft(cfg, obs, plan);
+	plan_sysctls(cfg, obs, owned, plan);
+}
+
+static void plan_keep_adopted(const struct observed *obs, const struct owned *owned,
+			      struct plan *plan)
+{
+	struct observed_hint hint = { 0 };
+
+	for (size_t i = 0; i < owned->adopted.count; i++) {
+		const struct ipaddr *a = &owned->adopted.items[i];
+		struct plan_item *item;
+		if (!observed_lo_addr(obs, a, &hint))
+			continue;
+		item = new_item(plan, ITEM_VIP);
+		item->addr = *a;
+		item->before = item->after = 1;
+	}
+}
+
+void plan_withdraw(const struct observed *obs, const struct owned *owned, struct plan *plan)
+{
+	struct addr_list nothing = { 0 };
+
+	memset(plan, 0, sizeof(*plan));
+	reserve_items(plan, owned->addrs.count + owned->routes.count + owned->adopted.count +
+			    owned->sysctl_count + 1);
+	plan_unwanted_owned(&nothing, obs, owned, plan);
+	plan_keep_adopted(obs, owned, plan);
+	struct record_view *views = view_records(owned, obs);
+	for (size_t i = 0; i < owned->sysctl_count; i++)
+		plan_restore_sysctl(&views[i], obs, plan);
+	free(views);
+	if (obs->nft_text)
+		plan_unwanted_table(plan);
+}
+
+size_t plan_change_count(const struct plan *plan)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < plan->count; i++)
+		n += plan->items[i].action != ACTION_NONE;
+	return n;
+}
+
+/* --- the state the plan leaves ------------------------------------------ */
+
+static bool took_effect(const struct plan_item *item)
+{
+	return item->action == ACTION_NONE || item->done;
+}
+
+/* The address or route of ITEM, PRESENT then, into the records. */
+static void record_addr(const struct plan_item *item, bool present, struct owned *owned)
+{
+	if (!present)
+		return;
+	if (item->kind == ITEM_ROUTE) {
+		if (item->ours)
+			addr_list_add(&owned->routes, &item->addr);
+	} else if (item->ours) {
+		addr_list_add(&owned->addrs, &item->addr);
+	} else if (item->wanted) {
+		addr_list_add(&owned->adopted, &item->addr);
+	}
+}
+
+static void owned_after_sysctl(const struct plan_item *item, struct owned *owned)
+{
+	const struct plan_setting *s = item->setting;
+
+	if (took_effect(item) ? s->has_record : s->had_record)
+		owned_add_sysctl(owned, took_effect(item) ? &s->record : &s->prior);
+}
+
+/* The record from before the change, which already holds the original,
+ * with the value about to be written as pending; or the new record. */
+static void owned_intent_sysctl(const struct plan_item *item, struct owned *owned)
+{
+	const struct plan_setting *s = item->setting;
+	struct saved_sysctl record;
+
+	if (!s->had_record && !s->has_record)
+		return;
+	record = s->had_record ? s->prior : s->record;
+	if (s->had_record && s->has_record && s->record.set != s->prior.set)
+		record.pending = s->record.set;
+	owned_add_sysctl(owned, &record);
+}
+
+/* Present at some point while the plan runs (INTENT: before it, or after
+ * it if its action succeeds), or once it ran (as far as it took effect). */
+static bool present(const struct plan_item *item, bool intent)
+{
+	if (intent)
+		return item->action == ACTION_NONE ? item->after : item->before || item->after;
+	return took_effect(item) ? item->after : item->before;
+}
+
+static void collect_owned(const struct plan *plan, bool intent, struct owned *owned)
+{
+	memset(owned, 0, sizeof(*owned));
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct plan_item *item = &plan->items[i];
+		if (item->kind == ITEM_SYSCTL && intent)
+			owned_intent_sysctl(item, owned);
+		else if (item->kind == ITEM_SYSCTL)
+			owned_after_sysctl(item, owned);
+		else if (item->kind == ITEM_VIP || item->kind == ITEM_ROUTE)
+			record_addr(item, present(item, intent), owned);
+	}
+	addr_list_sort(&owned->addrs);
+	addr_list_sort(&owned->routes);
+	addr_list_sort(&owned->adopted);
+}
+
+void plan_owned_intent(const struct plan *plan, struct owned *owned)
+{
+	collect_owned(plan, true, owned);
+}
+
+void plan_owned_after(const struct plan *plan, struct owned *owned)
+{
+	collect_owned(plan, false, owned);
+}
+
+int plan_check_interfaces(const struct config *cfg, const struct observed *obs, struct diag *diag)
+{
+	int errors = 0;
+
+	for (size_t i = 0; i < cfg->rs.interface_count; i++) {
+		const struct iface_name *iface = &cfg->rs.interfaces[i];
+		if (observed_link(obs, iface->name))
+			continue;
+		diag_add(diag, cfg->file, iface->line, "interface \"%s\" does not exist",
+			 iface->name);
+		errors++;
+	}
+	return errors ? -1 : 0;
+}
+
+void plan_free(struct plan *plan)
+{
+	for (size_t i = 0; i < plan->count; i++) {
+		struct plan_item *item = &plan->items[i];
+		free(item->reason);
+		if (item->kind == ITEM_NFT)
+			free(item->detail);
+		else if (item->kind == ITEM_SYSCTL || item->kind == ITEM_LINK)
+			free(item->setting);
+	}
+	free(plan->items);
+	nft_desired_free(&plan->nft);
+	memset(plan, 0, sizeof(*plan));
+}

@@ -1,0 +1,378 @@
+/* session: the steps every command shares. See session.h. */
+#include "realserver/session.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "realserver/apply.h"
+#include "director/plan.h"
+#include "core/failure.h"
+#include "kernel/nft_batch.h"
+#include "lib/log.h"
+#include "core/notify.h"
+#include "core/privilege.h"
+#include "core/report.h"
+
+void session_init(struct session *s, enum rs_command command, const struct cli_options *opts)
+{
+	memset(s, 0, sizeof(*s));
+	s->opts = opts;
+	s->command = command;
+	s->lock_fd = s->daemon_fd = -1;
+}
+
+void session_close(struct session *s)
+{
+	observed_free(&s->obs);
+	netlink_close(&s->conn);
+	netlink_close(&s->nfnl);
+	owned_free(&s->owned);
+	config_free(&s->cfg);
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
+	if (s->daemon_fd >= 0)
+		close(s->daemon_fd);
+	s->lock_fd = s->daemon_fd = -1;
+}
+
+static bool changes_host(const struct session *s)
+{
+	return s->command != RS_STATUS && s->command != RS_CHECK_CONFIG &&
+	       s->command != RS_RELOAD && !s->opts->check;
+}
+
+/* The configured interfaces must exist: a configuration error, found with
+ * a link dump before the lock or the state directory is touched. */
+static int check_interfaces(struct session *s, const struct config *cfg, struct diag *diag)
+{
+	struct observed links = { 0 };
+	int err = rtnl_dump_links(&s->conn, &links.links, &links.link_count);
+
+	if (err)
+		return fail_run(s->opts, EXIT_RUNTIME, "cannot read links from the kernel: %s",
+				      strerror(-err));
+	plan_check_interfaces(cfg, &links, diag);
+	if (s->command == RS_CHECK_CONFIG)
+		director_check_vip_interface(cfg, &links, diag);
+	observed_free(&links);
+	return EXIT_DONE;
+}
+
+int session_read_config(struct session *s, struct config *cfg)
+{
+	struct diag diag = { 0 };
+	int code = EXIT_DONE;
+
+	config_load(s->opts->config_path, cfg, &diag);
+	/* stop withdraws whatever is recorded: it needs no VIP, and an uplink
+	 * unplugged since start must not keep it from cleaning up. */
+	if (s->command != RS_STOP && s->command != RS_RELOAD && !diag.count &&
+	    !(s->command == RS_CHECK_CONFIG && cfg->dir.present && !cfg->has_realserver))
+		config_require_realserver(cfg, &diag);
+	if (!diag.count)
+		state_dir_check_config(cfg->state_dir, cfg->file, cfg->state_dir_line, &diag);
+	/* status reports a configured uplink that is not there as a difference
+	 * (renamed under a running daemon, say), not as a bad configuration. */
+	if (s->command != RS_STOP && s->command != RS_RELOAD && s->command != RS_STATUS &&
+	    !diag.count)
+		code = check_interfaces(s, cfg, &diag);
+	if (!code && diag.count)
+		code = fail_config(s->opts, &diag);
+	diag_free(&diag);
+	return code;
+}
+
+/* Another lvsagent has the lock: say whether it is the daemon. */
+static int lock_busy(struct session *s)
+{
+	pid_t pid = state_daemon_pid(s->cfg.state_dir);
+
+	/* start and apply may still find that there is nothing to do (a
+	 * playbook run after the daemon converged): they go on read-only. */
+	if (pid > 0 && (s->command == RS_START || s->command == RS_APPLY)) {
+		s->daemon_pid = pid;
+		return EXIT_DONE;
+	}
+	if (pid > 0)
+		return fail_run(s->opts, EXIT_RUNTIME, "the lvsagent daemon (pid %d) manages this "
+				      "host for %s: change its configuration and run `lvsagent "
+				      "reload`, or stop it first", (int)pid, s->cfg.state_dir);
+	return fail_run(s->opts, EXIT_RUNTIME, "another lvsagent is changing this host (%s/lock "
+			      "is held)", s->cfg.state_dir);
+}
+
+static int take_locks(struct session *s)
+{
+	if (s->command == RS_RUN) {
+		s->daemon_fd = state_daemon_lock(s->cfg.state_dir);
+		if (s->daemon_fd == -EWOULDBLOCK)
+			return fail_run(s->opts, EXIT_RUNTIME, "lvsagent is already running for %s "
+					      "(pid %d)", s->cfg.state_dir,
+					      (int)state_daemon_pid(s->cfg.state_dir));
+		if (s->daemon_fd < 0)
+			return fail_run(s->opts, EXIT_RUNTIME, "cannot lock %s/daemon.pid: %s",
+					      s->cfg.state_dir, strerror(-s->daemon_fd));
+	}
+	s->lock_fd = state_lock(s->cfg.state_dir, s->opts->wait_ms);
+	if (s->lock_fd == -EWOULDBLOCK)
+		return lock_busy(s);
+	if (s->lock_fd < 0)
+		return fail_run(s->opts, EXIT_RUNTIME, "cannot lock %s/lock: %s", s->cfg.state_dir,
+				      strerror(-s->lock_fd));
+	return EXIT_DONE;
+}
+
+static int load_state(struct session *s)
+{
+	int skipped, err = state_load(s->cfg.state_dir, &s->owned, &skipped);
+
+	if (err)
+		return fail_run(s->opts, EXIT_RUNTIME, "cannot read %s/state: %s", s->cfg.state_dir,
+				      strerror(-err));
+	if (skipped)
+		log_warn("%s/state: ignored %d line%s lvsagent could not have written",
+			 s->cfg.state_dir, skipped, skipped == 1 ? "" : "s");
+	return EXIT_DONE;
+}
+
+static bool wants_nftables(const struct session *s)
+{
+	return s->command != RS_STOP && s->cfg.rs.suppression != SUPPRESS_SYSCTL;
+}
+
+/* A caller that tries again (the daemon) hears of a transient failure to
+ * read WHAT as a warning: the kernel's tables kept changing under the dump
+ * (-EAGAIN), which an event storm does and which passes. Returns whether
+ * it was one. */
+static bool transient_failure(const struct session *s, int err, const char *what)
+{
+	if (err != -EAGAIN || !s->retrying)
+		return false;
+	log_warn("cannot read %s from the kernel yet: it kept changing while read (%s); "
+		 "trying again", what, strerror(-err));
+	return true;
+}
+
+/* suppression = nftables or both needs the kernel's nf_tables with the arp
+ * family: say so before anything is changed, rather than half-apply. */
+static int check_nftables(struct session *s)
+{
+	int err = s->obs.nft_error;
+
+	if (!err || !wants_nftables(s))
+		return EXIT_DONE;
+	if (err == -EPROTONOSUPPORT)
+		return fail_run(s->opts, EXIT_RUNTIME, "suppression = %s needs nftables, and this "
+				      "kernel has no nf_tables (CONFIG_NF_TABLES): nothing was changed",
+				      suppression_name(s->cfg.rs.suppression));
+	if (transient_failure(s, err, "the nftables table arp " NFT_TABLE_NAME))
+		return EXIT_RUNTIME;
+	return fail_run(s->opts, EXIT_RUNTIME, "cannot read the nftables table arp %s: %s",
+			      NFT_TABLE_NAME, strerror(-err));
+}
+
+int session_observe(struct session *s)
+{
+	const char *what;
+	int err;
+
+	observed_free(&s->obs);
+	err = observe_host(&s->conn, s->nfnl.sock ? &s->nfnl : NULL, &s->obs, &what);
+	if (err && transient_failure(s, err, what))
+		return EXIT_RUNTIME;
+	if (err)
+		return fail_run(s->opts, EXIT_RUNTIME, "cannot read %s from the kernel: %s", what,
+				      strerror(-err));
+	if (!s->obs.lo_ifindex)
+		return fail_run(s->opts, EXIT_RUNTIME, "this network namespace has no lo interface");
+	s->claim = claim_classify(s->obs.lo_alias, s->claim_text);
+	s->obs.other_instance = s->claim == CLAIM_OTHER;
+	return check_nftables(s);
+}
+
+/* The commands that would take the host from another instance. stop is not
+ * one: it removes only this instance's own records (marks do not count
+ * while another claims the host, see plan.c). */
+static bool takes_host(const struct session *s)
+{
+	return s->command == RS_START || s->command == RS_APPLY || s->command == RS_RESTART ||
+	       s->command == RS_RUN;
+}
+
+static int refuse_other_instance(struct session *s)
+{
+	return fail_run(s->opts, EXIT_RUNTIME, "another lvsagent instance manages this host's "
+			      "real-server side: lo's alias says \"%s\" (its state_dir is %s; this "
+			      "configuration's is %s). One instance per host: use that "
+			      "instance's configuration, or stop it first (lvsagent -c ITS_CONFIG "
+			      "stop); nothing was changed", s->obs.lo_alias,
+			      claim_holder(s->obs.lo_alias), s->cfg.state_dir);
+}
+
+/* What lo's alias means for this run, said once. */
+static int check_claim(struct session *s)
+{
+	if (s->claim == CLAIM_OTHER && takes_host(s))
+		return refuse_other_instance(s);
+	if (s->claim == CLAIM_FOREIGN && takes_host(s) && !s->opts->check)
+		log_warn("lo's alias is \"%s\", not lvsagent's: this instance cannot mark the "
+			 "host as its own, and another lvsagent instance would not see it",
+			 s->obs.lo_alias);
+	if (!s->claim_text[0] && takes_host(s) && !s->opts->check)
+		log_warn("state_dir %s is too long to name in lo's alias: this instance cannot "
+			 "mark the host as its own", s->cfg.state_dir);
+	return EXIT_DONE;
+}
+
+/* This instance's name for lo's alias: its state directory, canonical, so
+ * that two paths to one directory are one instance. */
+static void make_claim_text(struct session *s)
+{
+	char canonical[PATH_MAX];
+
+	if (state_dir_canonical(s->cfg.state_dir, canonical, sizeof(canonical)) < 0)
+		snprintf(canonical, sizeof(canonical), "%s", s->cfg.state_dir);
+	claim_text(canonical, s->claim_text, sizeof(s->claim_text));
+}
+
+int session_observe_table(struct session *s)
+{
+	observed_refresh_sysctls(&s->obs);
+	observed_refresh_nft(&s->nfnl, &s->obs);
+	return check_nftables(s);
+}
+
+int session_prepare(struct session *s)
+{
+	int code, err;
+
+	err = netlink_open(&s->conn, NETLINK_ROUTE);
+	if (err)
+		return fail_run(s->opts, EXIT_RUNTIME, "cannot open rtnetlink: %s", strerror(-err));
+	/* Without nfnetlink, nftables is simply unavailable (see check_nftables). */
+	if (netlink_open(&s->nfnl, NETLINK_NETFILTER) < 0)
+		s->nfnl.sock = NULL;
+	if ((code = session_read_config(s, &s->cfg)))
+		return code;
+	/* Messages from here on follow the configured level. */
+	log_set_level(s->cfg.log_level);
+	if (changes_host(s) && !have_net_admin())
+		return fail_run(s->opts, EXIT_PRIVILEGE, "%s needs root (CAP_NET_ADMIN)",
+				      rs_command_name(s->command));
+	if (changes_host(s) && (code = take_locks(s)))
+		return code;
+	if ((code = load_state(s)))
+		return code;
+	make_claim_text(s);
+	if ((code = session_observe(s)))
+		return code;
+	return check_claim(s);
+}
+
+static int save_state(struct session *s, const struct plan *plan)
+{
+	struct owned after;
+	int err;
+
+	plan_owned_after(plan, &after);
+	/* Unchanged ownership (the usual idempotent run): nothing to write. */
+	err = owned_equal(&after, &s->owned) ? 0 : state_save(s->cfg.state_dir, &after);
+	owned_free(&s->owned);
+	s->owned = after;
+	if (err) {
+		log_error("cannot write %s/state: %s (lvsagent stop will still find its "
+			  "addresses and routes by their marks)", s->cfg.state_dir, strerror(-err));
+		return EXIT_RUNTIME;
+	}
+	return EXIT_DONE;
+}
+
+/* Before anything changes: what the plan may leave lvsagent owning (the
+ * sysctls' original values above all) is on disk. Without that record the
+ * host is not touched. */
+static int record_intent(struct session *s, struct plan *plan)
+{
+	struct owned intent;
+	int err;
+
+	plan_owned_intent(plan, &intent);
+	if (owned_equal(&intent, &s->owned)) {
+		owned_free(&intent);
+		return EXIT_DONE;
+	}
+	err = state_save(s->cfg.state_dir, &intent);
+	owned_free(&s->owned);
+	s->owned = intent;
+	if (!err)
+		return EXIT_DONE;
+	log_error("cannot write %s/state before changing the host: %s; nothing was changed",
+		  s->cfg.state_dir, strerror(-err));
+	apply_skip_all(plan, "not attempted: what it changes could not be recorded first");
+	return EXIT_RUNTIME;
+}
+
+/* Mark the host as this instance's before changing it (unless lo's alias
+ * is someone else's, or the name does not fit: then unmarked, as before). */
+static void claim_host(struct session *s)
+{
+	struct nl_result result;
+	char text[256];
+
+	if (s->claim != CLAIM_NONE || !s->claim_text[0])
+		return;
+	if (apply_claim(&s->conn, s->obs.lo_ifindex, s->claim_text, &result) == 0)
+		s->claim = CLAIM_OURS;
+	else
+		log_warn("cannot set lo's alias to \"%s\": %s", s->claim_text,
+			 nl_result_text(&result, text, sizeof(text)));
+}
+
+/* Withdrawn completely (nothing recorded, nothing failed, the table gone):
+ * the host is no longer this instance's. */
+static void release_host(struct session *s, size_t failed)
+{
+	struct nl_result result;
+	char text[256];
+
+	if (s->claim != CLAIM_OURS || failed || !owned_is_empty(&s->owned))
+		return;
+	if (apply_claim(&s->conn, s->obs.lo_ifindex, "", &result) == 0)
+		s->claim = CLAIM_NONE;
+	else
+		log_warn("cannot remove lo's alias \"%s\": %s", s->claim_text,
+			 nl_result_text(&result, text, sizeof(text)));
+}
+
+int session_execute(struct session *s, bool withdraw, struct plan *plan)
+{
+	size_t failed;
+	int code;
+
+	if (withdraw)
+		plan_withdraw(&s->obs, &s->owned, plan);
+	else
+		plan_converge(&s->cfg.rs, &s->obs, &s->owned, plan);
+	/* While a daemon manages the host, only plan: the caller refuses any
+	 * change, or reports that there is none. */
+	if (s->opts->check || s->daemon_pid > 0)
+		return EXIT_DONE;
+	if (s->claim == CLAIM_OTHER && !withdraw) {
+		log_error("another lvsagent instance has claimed this host since (lo's alias is "
+			  "\"%s\"): not changing it", s->obs.lo_alias);
+		apply_skip_all(plan, "not attempted: another lvsagent instance manages this host");
+		return EXIT_RUNTIME;
+	}
+	if ((code = record_intent(s, plan)))
+		return code;
+	if (!withdraw)
+		claim_host(s);
+	failed = apply_plan(&s->conn, &s->nfnl, s->nft_listener, s->obs.lo_ifindex, plan);
+	s->applied_usec = notify_monotonic_usec();
+	code = save_state(s, plan);
+	if (withdraw)
+		release_host(s, failed);
+	return failed ? EXIT_RUNTIME : code;
+}

@@ -1,0 +1,300 @@
+/* state: ownership records on disk. Text, one fact per line, so an
+ * operator can read it:  addr ADDR | route ADDR | adopted ADDR |
+ * sysctl IFACE KEY ORIGINAL SET */
+#include "realserver/state.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/xalloc.h"
+
+#define STATE_HEADER "# lvsagent state: what lvsagent created and the values it replaced.\n" \
+		     "# Written by lvsagent; `lvsagent stop` undoes it. Do not edit.\n"
+
+void addr_list_add(struct addr_list *list, const struct ipaddr *addr)
+{
+	XGROW(list->items, list->count, list->capacity);
+	list->items[list->count++] = *addr;
+}
+
+void addr_list_sort(struct addr_list *list)
+{
+	sort_unless_sorted(list->items, list->count, sizeof(*list->items), ipaddr_qsort_cmp);
+}
+
+bool addr_list_has(const struct addr_list *list, const struct ipaddr *addr)
+{
+	size_t i = ipaddr_lower_bound(list->items, list->count, sizeof(*list->items), 0, addr);
+
+	return i < list->count && ipaddr_equal(&list->items[i], addr);
+}
+
+void owned_add_sysctl(struct owned *owned, const struct saved_sysctl *saved)
+{
+	XGROW(owned->sysctls, owned->sysctl_count, owned->sysctl_capacity);
+	owned->sysctls[owned->sysctl_count++] = *saved;
+}
+
+const struct saved_sysctl *owned_sysctl(const struct owned *owned, const char *iface,
+					enum sysctl_key key)
+{
+	for (size_t i = 0; i < owned->sysctl_count; i++)
+		if (owned->sysctls[i].key == key && strcmp(owned->sysctls[i].iface, iface) == 0)
+			return &owned->sysctls[i];
+	return NULL;
+}
+
+bool owned_is_empty(const struct owned *owned)
+{
+	return !owned->addrs.count && !owned->routes.count && !owned->adopted.count &&
+	       !owned->sysctl_count;
+}
+
+static bool lists_equal(const struct addr_list *a, const struct addr_list *b)
+{
+	if (a->count != b->count)
+		return false;
+	for (size_t i = 0; i < a->count; i++)
+		if (!ipaddr_equal(&a->items[i], &b->items[i]))
+			return false;
+	return true;
+}
+
+bool owned_equal(const struct owned *a, const struct owned *b)
+{
+	if (!lists_equal(&a->addrs, &b->addrs) || !lists_equal(&a->routes, &b->routes) ||
+	    !lists_equal(&a->adopted, &b->adopted) || a->sysctl_count != b->sysctl_count)
+		return false;
+	for (size_t i = 0; i < a->sysctl_count; i++) {
+		const struct saved_sysctl *x = &a->sysctls[i], *y = &b->sysctls[i];
+		if (x->key != y->key || x->original != y->original || x->set != y->set ||
+		    x->pending != y->pending || x->ifindex != y->ifindex ||
+		    strcmp(x->iface, y->iface) != 0)
+			return false;
+	}
+	return true;
+}
+
+void owned_free(struct owned *owned)
+{
+	free(owned->addrs.items);
+	free(owned->routes.items);
+	free(owned->adopted.items);
+	free(owned->sysctls);
+	memset(owned, 0, sizeof(*owned));
+}
+
+bool saved_sysctl_holds(const struct saved_sysctl *saved, int current)
+{
+	return current == saved->set || (saved->pending && current == saved->pending);
+}
+
+void saved_sysctl_format(const struct saved_sysctl *saved, char *buf)
+{
+	int n = sprintf(buf, "sysctl %s %s %d %d", saved->iface, sysctl_key_name(saved->key),
+			saved->original, saved->set);
+
+	if (saved->ifindex)
+		n += sprintf(buf + n, " ifindex %d", saved->ifindex);
+	if (saved->pending)
+		sprintf(buf + n, " pending %d", saved->pending);
+}
+
+/* The optional "ifindex N" and "pending N" after the four fields. */
+static int parse_sysctl_extras(const char *rest, struct saved_sysctl *saved)
+{
+	char word[16];
+	int value, used;
+
+	while (sscanf(rest, " %15s %d%n", word, &value, &used) == 2) {
+		if (strcmp(word, "ifindex") == 0 && value > 0)
+			saved->ifindex = value;
+		else if (strcmp(word, "pending") == 0 && value > 0)
+			saved->pending = value;
+		else
+			return -1;
+		rest += used;
+	}
+	return rest[strspn(rest, " ")] ? -1 : 0;
+}
+
+int saved_sysctl_parse(const char *line, struct saved_sysctl *saved)
+{
+	char iface[IFNAMSIZ + 1], key[32];
+	int used;
+
+	memset(saved, 0, sizeof(*saved));
+	if (sscanf(line, "sysctl %16s %31s %d %d%n", iface, key, &saved->original, &saved->set,
+		   &used) != 4 || !sysctl_iface_ok(iface) || parse_sysctl_extras(line + used, saved) ||
+	    sysctl_key_parse(key, &saved->key) < 0)
+		return -1;
+	strcpy(saved->iface, iface);
+	return 0;
+}
+
+/* Only what the real server could have written is believed: stop writes
+ * the original back, so a forged one would be written as root. */
+static bool arp_record_plausible(const struct saved_sysctl *saved)
+{
+	return saved->key < ARP_KEY_COUNT &&
+	       sysctl_change_plausible(saved->key, saved->original, saved->set) &&
+	       (!saved->pending || sysctl_change_plausible(saved->key, saved->original,
+							   saved->pending));
+}
+
+static int parse_addr_line(const char *line, struct owned *owned)
+{
+	static const struct { const char *word; size_t offset; } kinds[] = {
+		{ "addr ", offsetof(struct owned, addrs) },
+		{ "route ", offsetof(struct owned, routes) },
+		{ "adopted ", offsetof(struct owned, adopted) },
+	};
+	struct ipaddr addr;
+	const char *why;
+
+	for (size_t i = 0; i < 3; i++) {
+		size_t len = strlen(kinds[i].word);
+		if (strncmp(line, kinds[i].word, len) != 0)
+			continue;
+		if (ipaddr_parse(line + len, &addr, &why) < 0 || ipaddr_vip_refusal(&addr))
+			return -1;
+		addr_list_add((struct addr_list *)((char *)owned + kinds[i].offset), &addr);
+		return 0;
+	}
+	return -1;
+}
+
+static int parse_line(char *line, struct owned *owned)
+{
+	struct saved_sysctl saved;
+	size_t len = strlen(line);
+
+	if (len && line[len - 1] == '\r')
+		line[len - 1] = '\0';
+	if (!line[0] || line[0] == '#')
+		return 0;
+	if (strncmp(line, "sysctl ", 7) == 0) {
+		if (saved_sysctl_parse(line, &saved) < 0 || !arp_record_plausible(&saved))
+			return -1;
+		owned_add_sysctl(owned, &saved);
+		return 0;
+	}
+	return parse_addr_line(line, owned);
+}
+
+static size_t count_lines(const char *text)
+{
+	size_t lines = 1;
+
+	for (const char *nl = text; (nl = strchr(nl, '\n')); nl++)
+		lines++;
+	return lines;
+}
+
+/* Room for every line in each list: only the pages a list fills are ever
+ * touched, and 20 000 lines are not copied a dozen times while growing. */
+static void reserve_lists(struct owned *owned, size_t lines)
+{
+	struct addr_list *lists[] = { &owned->addrs, &owned->routes, &owned->adopted };
+
+	for (size_t i = 0; i < 3; i++) {
+		lists[i]->items = xrealloc_array(NULL, lines, sizeof(*lists[i]->items));
+		lists[i]->capacity = lines;
+	}
+}
+
+/* Parse TEXT in place: its newlines become line ends. */
+static void parse_text(char *text, struct owned *owned, int *skipped)
+{
+	memset(owned, 0, sizeof(*owned));
+	*skipped = 0;
+	reserve_lists(owned, count_lines(text));
+	for (char *line = text, *end; line; line = end) {
+		end = strchr(line, '\n');
+		if (end)
+			*end++ = '\0';
+		if (parse_line(line, owned) < 0)
+			(*skipped)++;
+	}
+	addr_list_sort(&owned->addrs);
+	addr_list_sort(&owned->routes);
+	addr_list_sort(&owned->adopted);
+}
+
+void state_parse(const char *text, struct owned *owned, int *skipped)
+{
+	char *copy = xstrdup(text);
+
+	parse_text(copy, owned, skipped);
+	free(copy);
+}
+
+/* The longest line of each kind, with its newline (arp_announce is the
+ * longest key name). */
+#define ADDR_LINE_MAX (sizeof("adopted ") + IPADDR_TEXT_MAX)
+#define SYSCTL_LINE_MAX (SAVED_SYSCTL_LINE_MAX + 1)
+
+/* One "WORD ADDRESS" line per address, at OUT; returns the end. */
+static char *format_list(char *out, const char *word, const struct addr_list *list)
+{
+	size_t word_len = strlen(word);
+
+	for (size_t i = 0; i < list->count; i++) {
+		memcpy(out, word, word_len);
+		out += word_len;
+		*out++ = ' ';
+		ipaddr_format(&list->items[i], out);
+		out += strlen(out);
+		*out++ = '\n';
+	}
+	return out;
+}
+
+/* Assembled in one buffer sized up front: a state of 10 000 VIPs is
+ * written in one go, not grown and copied line by line. */
+char *state_format(const struct owned *owned)
+{
+	size_t lines = owned->addrs.count + owned->routes.count + owned->adopted.count;
+	char *text = xmalloc(sizeof(STATE_HEADER) + lines * ADDR_LINE_MAX +
+			     owned->sysctl_count * SYSCTL_LINE_MAX);
+	char *out = text + strlen(strcpy(text, STATE_HEADER));
+
+	out = format_list(out, "addr", &owned->addrs);
+	out = format_list(out, "route", &owned->routes);
+	out = format_list(out, "adopted", &owned->adopted);
+	for (size_t i = 0; i < owned->sysctl_count; i++) {
+		saved_sysctl_format(&owned->sysctls[i], out);
+		out += strlen(out);
+		*out++ = '\n';
+	}
+	*out = '\0';
+	return text;
+}
+
+int state_load(const char *dir, struct owned *owned, int *skipped)
+{
+	char *text;
+	int err;
+
+	memset(owned, 0, sizeof(*owned));
+	*skipped = 0;
+	err = state_read_file(dir, "state", &text);
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return err;
+	parse_text(text, owned, skipped);
+	free(text);
+	return 0;
+}
+
+int state_save(const char *dir, const struct owned *owned)
+{
+	char *text = owned_is_empty(owned) ? NULL : state_format(owned);
+	int err = state_write_file(dir, "state", text);
+
+	free(text);
+	return err;
+}

@@ -1,0 +1,26 @@
+/* director_cmd: `lvsagent director SUBCOMMAND` — apply, stop, status,
+ * save, import — the director's IPVS table from the configuration, by the
+ * same observe → plan → apply steps as the real-server commands. */
+#ifndef LVSAGENT_DIRECTOR_CMD_H
+#define LVSAGENT_DIRECTOR_CMD_H
+
+#include <stdbool.h>
+
+#include "realserver/cmd.h"
+
+enum dir_command { DIRCMD_APPLY, DIRCMD_STOP, DIRCMD_STATUS, DIRCMD_SAVE, DIRCMD_IMPORT };
+
+/* What only director commands take. */
+struct dir_options {
+	bool from_kernel;		/* import: the kernel's table, not ipvsadm rules */
+	bool config_given;		/* -c named a file: it must exist, even for status */
+};
+
+/* The subcommand called NAME, with what it accepts; false if none is. */
+bool director_command_find(const char *name, enum dir_command *command, bool *takes_check,
+			   bool *takes_json);
+
+int director_command_run(enum dir_command command, const struct cli_options *opts,
+			 const struct dir_options *dir_opts);
+
+#endif

@@ -1,0 +1,84 @@
+/* director_plan: (configuration, the kernel's IPVS table, what lvsagent
+ * owns, the host) → the services, real servers, VIPs and forwarding
+ * sysctls to add, change or remove. Pure; unit-tested.
+ *
+ * Services the configuration names are converged in place (SET_SERVICE,
+ * SET_DEST: never delete and re-add, which would drop live connections).
+ * Services it no longer names are removed if lvsagent created them — or,
+ * with manage = all, whatever they are. A named service that existed
+ * before lvsagent is adopted: converged, but never removed by stop. */
+#ifndef LVSAGENT_DIRECTOR_PLAN_H
+#define LVSAGENT_DIRECTOR_PLAN_H
+
+#include "core/config.h"
+#include "director/state.h"
+#include "kernel/ipvs_model.h"
+#include "realserver/observe.h"
+#include "realserver/plan.h"
+
+enum dir_kind { DIR_SERVICE, DIR_DEST, DIR_VIP, DIR_SYSCTL };
+
+struct dir_item {
+	enum dir_kind kind;
+	enum item_action action;
+	const char *name;		/* the [service NAME], if configured */
+	const struct ipvs_service *want;	/* SERVICE, DEST: the configured service */
+	const struct ipvs_service *have;	/* SERVICE, DEST: the kernel's */
+	const struct ipvs_dest *want_dest, *have_dest;
+	bool wanted, ours, adopted;
+	/* VIP */
+	struct ipaddr vip;
+	char iface[IFNAMSIZ];
+	int ifindex;
+	/* SYSCTL */
+	enum sysctl_key key;
+	int before, after;
+	bool restore;
+	struct saved_sysctl record;	/* the saved value once done (when kept) */
+	bool keep_record;
+	const char *note;
+	/* filled by apply */
+	bool done;
+	int error;
+	char *reason;			/* why it failed (freed with the plan) */
+};
+
+struct dir_plan {
+	struct dir_item *items;
+	size_t count, capacity;
+};
+
+/* The host around IPVS, as the plan needs it. */
+struct dir_host {
+	const struct observed *obs;	/* links and addresses */
+	int vip_ifindex;		/* 0: no vip_interface, or it is missing */
+	int forwarding[2];		/* ip_forward, ipv6 all.forwarding; -1 unknown */
+};
+
+void director_plan_apply(const struct director_config *cfg, const struct ipvs_table *kernel,
+			 const struct dir_owned *owned, const struct dir_host *host,
+			 struct dir_plan *plan);
+void director_plan_stop(const struct director_config *cfg, const struct ipvs_table *kernel,
+			const struct dir_owned *owned, const struct dir_host *host,
+			struct dir_plan *plan);
+
+/* Whether a NAT real server of family AF needs the director to forward. */
+bool director_needs_forwarding(const struct director_config *cfg, int af);
+
+/* vip_interface must exist: a configuration error otherwise. 0 or -1. */
+int director_check_vip_interface(const struct config *cfg, const struct observed *obs,
+				 struct diag *diag);
+
+size_t dir_plan_changes(const struct dir_plan *plan);
+/* What lvsagent owns once the plan's done items took effect. */
+void director_owned_after(const struct dir_plan *plan, const struct dir_owned *before,
+			  struct dir_owned *after);
+/* What it may own at any moment while the plan is applied (every record
+ * held now, every one the actions add: the forwarding sysctl's original
+ * above all), written before anything changes so that a crash leaves a
+ * state `director stop` completes. */
+void director_owned_intent(const struct dir_plan *plan, const struct dir_owned *before,
+			   struct dir_owned *intent);
+void dir_plan_free(struct dir_plan *plan);
+
+#endif

@@ -1,0 +1,70 @@
+/* director_state: what the director side of lvsagent owns — the services
+ * it created, the VIPs it bound, the forwarding sysctls it changed — kept
+ * in STATE_DIR/director, one fact per line:
+ *   service tcp 192.0.2.1:80 | vip 192.0.2.1 eth1 | sysctl IFACE KEY ORIGINAL SET */
+#ifndef LVSAGENT_DIRECTOR_STATE_H
+#define LVSAGENT_DIRECTOR_STATE_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/diag.h"
+#include "lib/hashmap.h"
+#include "kernel/ipvs_model.h"
+#include "realserver/state.h"
+
+struct dir_vip {
+	struct ipaddr addr;
+	char iface[IFNAMSIZ];
+};
+
+struct dir_owned {
+	struct ipvs_table services;	/* keys only */
+	struct hashmap index;		/* service key → position */
+	struct dir_vip *vips;
+	size_t vip_count, vip_capacity;
+	struct hashmap vip_index;	/* (address, interface) → position */
+	struct saved_sysctl *sysctls;
+	size_t sysctl_count, sysctl_capacity;
+};
+
+/* The bytes that identify a service, padding zeroed, for hash maps. */
+struct ipvs_service_key {
+	uint32_t fwmark;
+	uint16_t af, protocol, port, zero;
+	uint8_t addr[16];
+};
+void ipvs_service_key(const struct ipvs_service *svc, struct ipvs_service_key *key);
+
+void dir_owned_init(struct dir_owned *owned);
+void dir_owned_add_service(struct dir_owned *owned, const struct ipvs_service *svc);
+bool dir_owned_has_service(const struct dir_owned *owned, const struct ipvs_service *svc);
+void dir_owned_add_vip(struct dir_owned *owned, const struct ipaddr *addr, const char *iface);
+/* Whether ADDR is owned on IFACE; on any interface (a scan, for tests). */
+bool dir_owned_has_vip_on(const struct dir_owned *owned, const struct ipaddr *addr,
+			  const char *iface);
+bool dir_owned_has_vip(const struct dir_owned *owned, const struct ipaddr *addr);
+void dir_owned_add_sysctl(struct dir_owned *owned, const struct saved_sysctl *saved);
+const struct saved_sysctl *dir_owned_sysctl(const struct dir_owned *owned, enum sysctl_key key);
+bool dir_owned_is_empty(const struct dir_owned *owned);
+void dir_owned_free(struct dir_owned *owned);
+
+/* Text (pure), and STATE_DIR/director. A record is believed only if the
+ * director could have written it: a VIP that could be one, on an interface
+ * vip_interface could name; a forwarding switch (ip_forward with IFACE "-",
+ * IPv6 forwarding with "all") raised from 0 or 1 to 1. Anything else —
+ * damage, or a forged line — is ignored and said in WARNINGS ("NAME:LINE:
+ * the line: why: ignored"): acting on it would undo what lvsagent never
+ * did. (Whether a VIP in the kernel carries lvsagent's mark is the plan's
+ * to check: it needs the kernel's addresses.) */
+void dir_state_parse(const char *text, const char *name, struct dir_owned *owned,
+		     struct diag *warnings);
+char *dir_state_format(const struct dir_owned *owned);
+int dir_state_load(const char *dir, struct dir_owned *owned, struct diag *warnings);
+int dir_state_save(const char *dir, const struct dir_owned *owned);
+/* Whether A and B record the same (in the same order): an unchanged state
+ * need not be rewritten. */
+bool dir_owned_same(const struct dir_owned *a, const struct dir_owned *b);
+
+#endif

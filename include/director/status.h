@@ -1,0 +1,23 @@
+/* director_status: `lvsagent director status` — the IPVS table as
+ * `ipvsadm -Ln` lists it, then which services lvsagent manages and how
+ * each compares with the configuration, and what apply would change.
+ * Exit code as for the real server's status: 0 in place, 3 nothing of the
+ * configuration applied, 1 partly applied or drifted. */
+#ifndef LVSAGENT_DIRECTOR_STATUS_H
+#define LVSAGENT_DIRECTOR_STATUS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "core/config.h"
+#include "director/plan.h"
+#include "kernel/ipvs_model.h"
+
+/* KERNEL is sorted in ipvsadm's order first. IPVS gives the version and
+ * connection table size for the header. CFG NULL: there is no
+ * configuration (the default file does not exist), nothing is managed. */
+int director_status(FILE *out, const struct config *cfg, struct ipvs_table *kernel,
+		    const struct dir_owned *owned, const struct dir_host *host,
+		    struct ipvs_conn *ipvs, bool json);
+
+#endif

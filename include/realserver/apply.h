@@ -1,0 +1,30 @@
+/* apply: the only code that changes the host. Executes a plan's actions
+ * and marks each item done, or failed with the kernel's reason. */
+#ifndef LVSAGENT_REALSERVER_APPLY_H
+#define LVSAGENT_REALSERVER_APPLY_H
+
+#include "kernel/netlink.h"
+#include "realserver/plan.h"
+
+/* In this order, so that a VIP is never on lo without ARP suppression:
+ *   1. the nftables table (one transaction), then lo up and sysctls raised;
+ *      if the table fails nothing else in this step is tried, so `both`
+ *      never leaves the sysctls applied alone;
+ *   2. VIPs and routes added, then unwanted routes and VIPs removed, in one
+ *      netlink batch (skipped for additions if step 1 failed);
+ *   3. sysctls restored and the table deleted (skipped if a VIP removal
+ *      failed).
+ * CONN is rtnetlink, NFNL nfnetlink. LISTENER (or NULL) is a socket of
+ * the caller's own joined to nftables' notifications: it leaves the group
+ * while the table commits (see change_nft). Returns how many items failed. */
+size_t apply_plan(struct nl_conn *conn, struct nl_conn *nfnl, struct nl_conn *listener,
+		  int lo_ifindex, struct plan *plan);
+
+/* Set lo's alias to TEXT ("" removes it): the instance's claim (claim.h).
+ * 0 or -errno, with the kernel's reason in RESULT. */
+int apply_claim(struct nl_conn *conn, int lo_ifindex, const char *text, struct nl_result *result);
+
+/* Mark every change of PLAN failed, not attempted, for REASON. */
+void apply_skip_all(struct plan *plan, const char *reason);
+
+#endif

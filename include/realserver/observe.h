@@ -1,0 +1,84 @@
+/* observe: what the kernel has now — links, addresses, host routes in the
+ * main table, ARP sysctls — in one struct the planner reads. */
+#ifndef LVSAGENT_REALSERVER_OBSERVE_H
+#define LVSAGENT_REALSERVER_OBSERVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kernel/netlink.h"
+#include "kernel/rtnl_msg.h"
+#include "kernel/sysctl.h"
+
+struct sysctl_value {
+	char iface[IFNAMSIZ];		/* "all" or an interface */
+	int value[ARP_KEY_COUNT];
+	bool readable;
+};
+
+struct observed {
+	struct rtnl_link *links;
+	size_t link_count;
+	int lo_ifindex;			/* 0 when the namespace has no lo (never) */
+	const char *lo_alias;		/* lo's alias, "" when none (points into links) */
+	bool lo_up;
+	struct rtnl_addr *addrs;	/* every address, sorted by address */
+	size_t addr_count;
+	struct rtnl_route *routes;	/* main-table host routes, sorted by dst */
+	size_t route_count;
+	struct sysctl_value *sysctls;	/* "all", then every link */
+	size_t sysctl_count;
+	char *nft_text;			/* table arp lvsagent as text; NULL: absent */
+	/* Set by the caller from lo's alias (claim.h): another lvsagent
+	 * instance manages this host, so lvsagent's marks may be its. */
+	bool other_instance;
+	int nft_error;			/* reading it failed (-EPROTONOSUPPORT: no nftables) */
+};
+
+/* Dump links, addresses and routes, and read the ARP sysctls of "all" and
+ * every link; with NFNL, read lvsagent's nftables table too (a failure
+ * there is kept in nft_error, not returned: only nftables users care).
+ * 0 or -errno; *failed names the step that failed. */
+int observe_host(struct nl_conn *conn, struct nl_conn *nfnl, struct observed *obs,
+		 const char **failed);
+void observed_free(struct observed *obs);
+/* Re-read only the ARP sysctls (for the daemon's periodic check). */
+void observed_refresh_sysctls(struct observed *obs);
+/* Re-read only lvsagent's nftables table (for the daemon, when nftables
+ * events alone came in: the rest of the picture is kept true by rtnetlink
+ * events, which each cause a whole observation). */
+void observed_refresh_nft(struct nl_conn *nfnl, struct observed *obs);
+
+/* Lookups for the planner (pure). Those taking a hint remember where the
+ * previous lookup ended (NULL: none): zeroed before a pass, it makes a run
+ * of ascending addresses cost O(1) each against 10 000 observed ones. */
+struct observed_hint {
+	size_t addr, route;
+};
+
+const struct rtnl_link *observed_link(const struct observed *obs, const char *name);
+const struct rtnl_link *observed_link_by_index(const struct observed *obs, int ifindex);
+/* The address ADDR with the host prefix on lo, or NULL. */
+const struct rtnl_addr *observed_lo_addr(const struct observed *obs, const struct ipaddr *addr,
+				       struct observed_hint *hint);
+/* ADDR on lo with another prefix length, or on another interface. */
+const struct rtnl_addr *observed_addr_elsewhere(const struct observed *obs,
+						const struct ipaddr *addr,
+						struct observed_hint *hint);
+/* ADDR on interface IFINDEX, with any prefix length, or NULL. */
+const struct rtnl_addr *observed_addr_on(const struct observed *obs, int ifindex,
+					 const struct ipaddr *addr);
+/* A main-table host route to ADDR through lo (ours first), or NULL. */
+const struct rtnl_route *observed_lo_route(const struct observed *obs, const struct ipaddr *addr,
+					  struct observed_hint *hint);
+/* The primary IPv4 address of IFINDEX (the first in the kernel's order that
+ * is not secondary and not host-scoped), or NULL. */
+const struct rtnl_addr *observed_primary_ipv4(const struct observed *obs, int ifindex);
+/* The sysctls of IFACE, or NULL when it has none (gone). */
+const struct sysctl_value *observed_sysctls(const struct observed *obs, const char *iface);
+
+/* Sort the arrays for the lookups; observe_host does this itself, tests
+ * that build an observed by hand call it. */
+void observed_index(struct observed *obs);
+
+#endif

@@ -1,0 +1,67 @@
+/* session: one run of lvsagent against the host — the configuration, the
+ * netlink socket, what is owned, what the kernel has — and the steps every
+ * command shares: validate everything, lock, observe, plan, apply, record. */
+#ifndef LVSAGENT_REALSERVER_SESSION_H
+#define LVSAGENT_REALSERVER_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "realserver/claim.h"
+#include "core/config.h"
+#include "kernel/netlink.h"
+#include "realserver/observe.h"
+#include "realserver/plan.h"
+#include "realserver/cmd.h"
+#include "realserver/state.h"
+
+struct session {
+	const struct cli_options *opts;
+	enum rs_command command;
+	struct config cfg;
+	struct owned owned;
+	struct nl_conn conn;
+	struct nl_conn nfnl;		/* nfnetlink, for the nftables table */
+	struct observed obs;
+	int lock_fd;			/* STATE_DIR/lock, while changing the host */
+	int daemon_fd;			/* STATE_DIR/daemon.pid, held by `run` */
+	uint64_t applied_usec;		/* CLOCK_MONOTONIC when the last apply was acked */
+	struct nl_conn *nft_listener;	/* the daemon's nftables monitor (see apply_plan) */
+	pid_t daemon_pid;		/* start/apply while a daemon runs: read-only */
+	char claim_text[RTNL_ALIAS_MAX];	/* this instance's alias for lo (claim.h) */
+	enum claim_state claim;		/* lo's alias, as last observed */
+	bool retrying;			/* the caller tries a failed observation again
+					 * (the daemon): a transient one is a warning */
+};
+
+void session_init(struct session *s, enum rs_command command, const struct cli_options *opts);
+void session_close(struct session *s);
+
+/* Everything that can refuse the run, in the order a user wants to hear:
+ * configuration, privilege, interfaces, the lock (and for `run` the daemon
+ * lock), the state file, the first observation. Returns an exit code. */
+int session_prepare(struct session *s);
+
+/* Read and validate a configuration (file, VIPs, interfaces) into CFG
+ * without touching the session's own. 0, or an exit code with every error
+ * printed (EXIT_USAGE) or logged. */
+int session_read_config(struct session *s, struct config *cfg);
+
+/* Dump the kernel afresh into s->obs. Returns an exit code. A failure is
+ * logged as an error, but with s->retrying a transient one — a dump the
+ * kernel kept interrupting (-EAGAIN: its tables changed all the while, as
+ * in an event storm) — only as a warning. */
+int session_observe(struct session *s);
+/* Re-read only lvsagent's nftables table, and the ARP sysctls (which send
+ * no events), into s->obs: the daemon, after nftables events alone.
+ * Returns an exit code; failures are logged as session_observe's. */
+int session_observe_table(struct session *s);
+
+/* Plan (converge to the configuration, or withdraw), then unless --check,
+ * or a daemon manages the host (daemon_pid), apply the plan and record what
+ * is owned. PLAN is left for reporting; returns an exit code (EXIT_RUNTIME
+ * when something failed). */
+int session_execute(struct session *s, bool withdraw, struct plan *plan);
+
+#endif

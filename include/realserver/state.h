@@ -1,0 +1,81 @@
+/* state: what lvsagent owns on this host and the sysctl values it
+ * replaced, kept in STATE_DIR/state (written atomically through
+ * state_dir.h, which also has the locks that serialise lvsagent runs on
+ * one state directory). */
+#ifndef LVSAGENT_REALSERVER_STATE_H
+#define LVSAGENT_REALSERVER_STATE_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "lib/ipaddr.h"
+#include "core/state_dir.h"
+#include "kernel/sysctl.h"
+
+struct saved_sysctl {
+	char iface[IFNAMSIZ];
+	enum sysctl_key key;
+	int original;			/* the value found before lvsagent changed it */
+	int set;			/* the value lvsagent wrote */
+	/* Recorded before a change: the value lvsagent is about to write over
+	 * SET (0: none), so a crash either side of the write leaves a value
+	 * it knows as its own. */
+	int pending;
+	/* The interface's index when it was changed (0: "all", or a state
+	 * from before indexes were kept): a renamed interface is still found,
+	 * and a new one that took the old name is not mistaken for it. */
+	int ifindex;
+};
+
+/* Whether CURRENT is a value lvsagent wrote (SET, or PENDING). */
+bool saved_sysctl_holds(const struct saved_sysctl *saved, int current);
+/* One "sysctl IFACE KEY ORIGINAL SET [ifindex N] [pending N]" line (without
+ * "\n", NUL-terminated) into BUF, which holds SAVED_SYSCTL_LINE_MAX; and
+ * back (-1: not such a line, or an interface name no sysctl path can have).
+ * Both state files use them; each judges for itself whether the record is
+ * one it could have written (sysctl_change_plausible). */
+#define SAVED_SYSCTL_LINE_MAX 128
+void saved_sysctl_format(const struct saved_sysctl *saved, char *buf);
+int saved_sysctl_parse(const char *line, struct saved_sysctl *saved);
+
+struct addr_list {
+	struct ipaddr *items;		/* kept sorted for lookups */
+	size_t count, capacity;
+};
+
+struct owned {
+	struct addr_list addrs;		/* VIP addresses lvsagent added to lo */
+	struct addr_list routes;	/* host routes lvsagent added */
+	struct addr_list adopted;	/* VIPs found on lo and kept: never removed */
+	struct saved_sysctl *sysctls;
+	size_t sysctl_count, sysctl_capacity;
+};
+
+void addr_list_add(struct addr_list *list, const struct ipaddr *addr);
+/* Sort once after adding; lookups need it. */
+void addr_list_sort(struct addr_list *list);
+bool addr_list_has(const struct addr_list *list, const struct ipaddr *addr);
+
+void owned_add_sysctl(struct owned *owned, const struct saved_sysctl *saved);
+const struct saved_sysctl *owned_sysctl(const struct owned *owned, const char *iface,
+					enum sysctl_key key);
+bool owned_is_empty(const struct owned *owned);
+/* The same records in the same order (then the file need not be rewritten). */
+bool owned_equal(const struct owned *a, const struct owned *b);
+void owned_free(struct owned *owned);
+
+/* Parse state text (pure). Lines it cannot read are skipped and counted in
+ * *skipped so the caller can warn. */
+void state_parse(const char *text, struct owned *owned, int *skipped);
+/* Render state text (pure); the caller frees it. */
+char *state_format(const struct owned *owned);
+
+/* Load DIR/state; a missing file is an empty state. 0 or -errno. */
+int state_load(const char *dir, struct owned *owned, int *skipped);
+/* Write DIR/state through a temporary file and rename(2), creating DIR;
+ * an empty state removes the file. 0 or -errno. */
+int state_save(const char *dir, const struct owned *owned);
+
+#endif

@@ -296,13 +296,6 @@ void config_free(struct config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
-const char *log_level_name(enum log_level level)
-{
-	static const char *const names[] = { "error", "warning", "info", "debug" };
-
-	return names[level];
-}
-
 const char *suppression_name(enum suppression suppression)
 {
 	static const char *const names[] = { "sysctl", "nftables", "both" };

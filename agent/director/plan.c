@@ -397,66 +397,50 @@ size_t dir_plan_changes(const struct dir_plan *plan)
 	return n;
 }
 
-static bool took_effect(const struct dir_item *item)
+/* Whether the item's object belongs to lvsagent at MOMENT (change.h). A
+ * service is there before unless added, after unless removed; a VIP as
+ * the plan found it and wants it. */
+static bool owned_at(const struct dir_item *item, enum own_moment moment)
 {
-	return item->action == ACTION_NONE || item->done;
-}
+	bool before = item->kind == DIR_VIP ? item->before : item->action != ACTION_ADD;
+	bool after = item->kind == DIR_VIP ? item->after : item->action != ACTION_REMOVE;
 
-/* Whether the item's object belongs to lvsagent once the plan is done, or
- * (INTENT) at some moment while it runs: before it, or after a successful
- * action. */
-static bool owned_now(const struct dir_item *item, bool intent)
-{
 	if (!item->ours || item->adopted)
 		return false;
-	if (item->action == ACTION_ADD)
-		return intent || item->done;
-	if (item->action == ACTION_REMOVE)
-		return intent || !item->done;
-	return item->kind != DIR_VIP || item->before;
-}
-
-/* The forwarding record to keep: the one held before (which has the
- * original) while the change may be under way or did not happen, the new
- * one once it took effect. */
-static const struct saved_sysctl *sysctl_record(const struct dir_item *item,
-						const struct dir_owned *before, bool intent)
-{
-	const struct saved_sysctl *held = item->ours ? dir_owned_sysctl(before, item->key) : NULL;
-
-	if (intent)
-		return held ? held : item->keep_record ? &item->record : NULL;
-	if (took_effect(item))
-		return item->keep_record ? &item->record : NULL;
-	return held;
+	return change_present(item->action, item->done, before, after, moment);
 }
 
 static void collect_owned(const struct dir_plan *plan, const struct dir_owned *before,
-			  bool intent, struct dir_owned *owned)
+			  enum own_moment moment, struct dir_owned *owned)
 {
 	dir_owned_init(owned);
 	for (size_t i = 0; i < plan->count; i++) {
 		const struct dir_item *item = &plan->items[i];
-		const struct saved_sysctl *record;
-		if (item->kind == DIR_SERVICE && owned_now(item, intent))
+		const struct saved_sysctl *held;
+		struct saved_sysctl record;
+		if (item->kind == DIR_SERVICE && owned_at(item, moment))
 			dir_owned_add_service(owned, item->want ? item->want : item->have);
-		else if (item->kind == DIR_VIP && owned_now(item, intent))
+		else if (item->kind == DIR_VIP && owned_at(item, moment))
 			dir_owned_add_vip(owned, &item->vip, item->iface);
-		else if (item->kind == DIR_SYSCTL && (record = sysctl_record(item, before, intent)))
-			dir_owned_add_sysctl(owned, record);
+		if (item->kind != DIR_SYSCTL)
+			continue;
+		held = item->ours ? dir_owned_sysctl(before, item->key) : NULL;
+		if (sysctl_record_at(held, item->keep_record ? &item->record : NULL,
+				     change_took_effect(item->action, item->done), moment, &record))
+			dir_owned_add_sysctl(owned, &record);
 	}
 }
 
 void director_owned_after(const struct dir_plan *plan, const struct dir_owned *before,
 			  struct dir_owned *after)
 {
-	collect_owned(plan, before, false, after);
+	collect_owned(plan, before, OWN_AFTER, after);
 }
 
 void director_owned_intent(const struct dir_plan *plan, const struct dir_owned *before,
 			   struct dir_owned *intent)
 {
-	collect_owned(plan, before, true, intent);
+	collect_owned(plan, before, OWN_DURING, intent);
 }
 
 void dir_plan_free(struct dir_plan *plan)

@@ -11,7 +11,7 @@
 #include "director/syntax.h"
 #include "lib/json.h"
 #include "lib/log.h"
-#include "realserver/cmd.h"
+#include "core/cli.h"
 #include "lib/xalloc.h"
 
 enum svc_state { ST_UNMANAGED, ST_IN_PLACE, ST_DIFFERS, ST_MISSING, ST_TO_REMOVE };

@@ -6,6 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+const char *log_level_name(enum log_level level)
+{
+	static const char *const names[] = { "error", "warning", "info", "debug" };
+
+	return names[level];
+}
+
 static enum log_level threshold = LOG_LEVEL_INFO;
 
 void log_set_level(enum log_level level)

@@ -12,14 +12,6 @@
 #include "core/report.h"
 #include "realserver/session.h"
 
-const char *rs_command_name(enum rs_command command)
-{
-	static const char *const names[] = { "start", "stop", "restart", "status", "apply",
-					     "check-config", "run", "reload" };
-
-	return names[command];
-}
-
 static int run_plan(struct session *s, bool withdraw, const char *verb)
 {
 	struct report_options report = { .check = s->opts->check, .diff = s->opts->diff,

@@ -33,11 +33,6 @@ static void reserve_items(struct plan *plan, size_t n)
 	}
 }
 
-static int max_int(int a, int b)
-{
-	return a > b ? a : b;
-}
-
 /* --- ownership --------------------------------------------------------- */
 
 /* lvsagent's own mark on an address: its IPv4 label or address protocol.
@@ -92,52 +87,6 @@ static void plan_lo_up(const struct observed *obs, struct plan *plan)
 }
 
 /* --- sysctls ----------------------------------------------------------- */
-
-void sysctl_step_raise(const char *iface, enum sysctl_key key, int current, int desired,
-		       const struct saved_sysctl *saved, struct sysctl_step *step)
-{
-	/* The value in force is the larger of all and iface: raising is safe. */
-	int target = saved && saved_sysctl_holds(saved, current) ? max_int(saved->original, desired)
-						    : max_int(current, desired);
-
-	memset(step, 0, sizeof(*step));
-	step->after = target;
-	step->action = target == current ? ACTION_NONE : ACTION_SET;
-	if (saved) {
-		step->has_record = true;
-		step->record = *saved;
-		/* Of the values it may have left (see pending), the one in place. */
-		if (saved_sysctl_holds(saved, current)) {
-			step->record.set = current;
-			step->record.pending = 0;
-		}
-	}
-	if (step->action == ACTION_SET) {
-		step->has_record = true;
-		step->record = (struct saved_sysctl){ .key = key, .set = target,
-			.original = saved ? saved->original : current,
-			.ifindex = saved ? saved->ifindex : 0 };
-		snprintf(step->record.iface, sizeof(step->record.iface), "%s", iface);
-	}
-}
-
-void sysctl_step_restore(const struct saved_sysctl *saved, int current, struct sysctl_step *step)
-{
-	memset(step, 0, sizeof(*step));
-	step->after = current;
-	/* Back already (a crash before lvsagent's write went through). */
-	if (current == saved->original) {
-		step->restore = true;
-		return;
-	}
-	if (!saved_sysctl_holds(saved, current)) {
-		step->note = "changed by someone else since lvsagent set it; left as it is";
-		return;
-	}
-	step->after = saved->original;
-	step->action = current == saved->original ? ACTION_NONE : ACTION_SET;
-	step->restore = true;
-}
 
 /* A record of the state, with the interface it belongs to now: one renamed
  * since (found by its index) goes by its new name, one whose index is gone
@@ -700,11 +649,6 @@ size_t plan_change_count(const struct plan *plan)
 
 /* --- the state the plan leaves ------------------------------------------ */
 
-static bool took_effect(const struct plan_item *item)
-{
-	return item->action == ACTION_NONE || item->done;
-}
-
 /* The address or route of ITEM, PRESENT then, into the records. */
 static void record_addr(const struct plan_item *item, bool present, struct owned *owned)
 {
@@ -720,49 +664,27 @@ static void record_addr(const struct plan_item *item, bool present, struct owned
 	}
 }
 
-static void owned_after_sysctl(const struct plan_item *item, struct owned *owned)
-{
-	const struct plan_setting *s = item->setting;
-
-	if (took_effect(item) ? s->has_record : s->had_record)
-		owned_add_sysctl(owned, took_effect(item) ? &s->record : &s->prior);
-}
-
-/* The record from before the change, which already holds the original,
- * with the value about to be written as pending; or the new record. */
-static void owned_intent_sysctl(const struct plan_item *item, struct owned *owned)
+static void record_sysctl(const struct plan_item *item, enum own_moment moment,
+			  struct owned *owned)
 {
 	const struct plan_setting *s = item->setting;
 	struct saved_sysctl record;
 
-	if (!s->had_record && !s->has_record)
-		return;
-	record = s->had_record ? s->prior : s->record;
-	if (s->had_record && s->has_record && s->record.set != s->prior.set)
-		record.pending = s->record.set;
-	owned_add_sysctl(owned, &record);
+	if (sysctl_record_at(s->had_record ? &s->prior : NULL, s->has_record ? &s->record : NULL,
+			     change_took_effect(item->action, item->done), moment, &record))
+		owned_add_sysctl(owned, &record);
 }
 
-/* Present at some point while the plan runs (INTENT: before it, or after
- * it if its action succeeds), or once it ran (as far as it took effect). */
-static bool present(const struct plan_item *item, bool intent)
-{
-	if (intent)
-		return item->action == ACTION_NONE ? item->after : item->before || item->after;
-	return took_effect(item) ? item->after : item->before;
-}
-
-static void collect_owned(const struct plan *plan, bool intent, struct owned *owned)
+static void collect_owned(const struct plan *plan, enum own_moment moment, struct owned *owned)
 {
 	memset(owned, 0, sizeof(*owned));
 	for (size_t i = 0; i < plan->count; i++) {
 		const struct plan_item *item = &plan->items[i];
-		if (item->kind == ITEM_SYSCTL && intent)
-			owned_intent_sysctl(item, owned);
-		else if (item->kind == ITEM_SYSCTL)
-			owned_after_sysctl(item, owned);
+		if (item->kind == ITEM_SYSCTL)
+			record_sysctl(item, moment, owned);
 		else if (item->kind == ITEM_VIP || item->kind == ITEM_ROUTE)
-			record_addr(item, present(item, intent), owned);
+			record_addr(item, change_present(item->action, item->done, item->before,
+							 item->after, moment), owned);
 	}
 	addr_list_sort(&owned->addrs);
 	addr_list_sort(&owned->routes);
@@ -771,12 +693,12 @@ static void collect_owned(const struct plan *plan, bool intent, struct owned *ow
 
 void plan_owned_intent(const struct plan *plan, struct owned *owned)
 {
-	collect_owned(plan, true, owned);
+	collect_owned(plan, OWN_DURING, owned);
 }
 
 void plan_owned_after(const struct plan *plan, struct owned *owned)
 {
-	collect_owned(plan, false, owned);
+	collect_owned(plan, OWN_AFTER, owned);
 }
 
 int plan_check_interfaces(const struct config *cfg, const struct observed *obs, struct diag *diag)

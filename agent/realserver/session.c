@@ -16,6 +16,14 @@
 #include "core/privilege.h"
 #include "core/report.h"
 
+const char *rs_command_name(enum rs_command command)
+{
+	static const char *const names[] = { "start", "stop", "restart", "status", "apply",
+					     "check-config", "run", "reload" };
+
+	return names[command];
+}
+
 void session_init(struct session *s, enum rs_command command, const struct cli_options *opts)
 {
 	memset(s, 0, sizeof(*s));

@@ -86,54 +86,6 @@ void owned_free(struct owned *owned)
 	memset(owned, 0, sizeof(*owned));
 }
 
-bool saved_sysctl_holds(const struct saved_sysctl *saved, int current)
-{
-	return current == saved->set || (saved->pending && current == saved->pending);
-}
-
-void saved_sysctl_format(const struct saved_sysctl *saved, char *buf)
-{
-	int n = sprintf(buf, "sysctl %s %s %d %d", saved->iface, sysctl_key_name(saved->key),
-			saved->original, saved->set);
-
-	if (saved->ifindex)
-		n += sprintf(buf + n, " ifindex %d", saved->ifindex);
-	if (saved->pending)
-		sprintf(buf + n, " pending %d", saved->pending);
-}
-
-/* The optional "ifindex N" and "pending N" after the four fields. */
-static int parse_sysctl_extras(const char *rest, struct saved_sysctl *saved)
-{
-	char word[16];
-	int value, used;
-
-	while (sscanf(rest, " %15s %d%n", word, &value, &used) == 2) {
-		if (strcmp(word, "ifindex") == 0 && value > 0)
-			saved->ifindex = value;
-		else if (strcmp(word, "pending") == 0 && value > 0)
-			saved->pending = value;
-		else
-			return -1;
-		rest += used;
-	}
-	return rest[strspn(rest, " ")] ? -1 : 0;
-}
-
-int saved_sysctl_parse(const char *line, struct saved_sysctl *saved)
-{
-	char iface[IFNAMSIZ + 1], key[32];
-	int used;
-
-	memset(saved, 0, sizeof(*saved));
-	if (sscanf(line, "sysctl %16s %31s %d %d%n", iface, key, &saved->original, &saved->set,
-		   &used) != 4 || !sysctl_iface_ok(iface) || parse_sysctl_extras(line + used, saved) ||
-	    sysctl_key_parse(key, &saved->key) < 0)
-		return -1;
-	strcpy(saved->iface, iface);
-	return 0;
-}
-
 /* Only what the real server could have written is believed: stop writes
  * the original back, so a forged one would be written as root. */
 static bool arp_record_plausible(const struct saved_sysctl *saved)

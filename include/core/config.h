@@ -9,12 +9,11 @@
 
 #include "lib/diag.h"
 #include "lib/ipaddr.h"
+#include "lib/log.h"
 #include "kernel/ipvs_model.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/lvsagent/lvsagent.conf"
 #define CONFIG_DEFAULT_STATE_DIR "/run/lvsagent"
-
-enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARNING, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
 
 enum suppression { SUPPRESS_SYSCTL, SUPPRESS_NFTABLES, SUPPRESS_BOTH };
 

@@ -4,7 +4,7 @@
 #define LVSAGENT_CORE_FAILURE_H
 
 #include "lib/diag.h"
-#include "realserver/cmd.h"
+#include "core/cli.h"
 
 /* Log the message and return CODE. */
 __attribute__((format(printf, 3, 4)))

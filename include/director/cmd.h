@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#include "realserver/cmd.h"
+#include "core/cli.h"
 
 enum dir_command { DIRCMD_APPLY, DIRCMD_STOP, DIRCMD_STATUS, DIRCMD_SAVE, DIRCMD_IMPORT };
 

@@ -3,7 +3,10 @@
 #ifndef LVSAGENT_LIB_LOG_H
 #define LVSAGENT_LIB_LOG_H
 
-#include "core/config.h"
+enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARNING, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
+
+/* "error", "warning", "info", "debug" */
+const char *log_level_name(enum log_level level);
 
 void log_set_level(enum log_level level);
 

@@ -10,19 +10,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/change.h"
 #include "core/config.h"
+#include "core/sysctl_policy.h"
 #include "kernel/nft_batch.h"
 #include "realserver/observe.h"
 #include "realserver/state.h"
 
 enum item_kind { ITEM_LINK, ITEM_SYSCTL, ITEM_VIP, ITEM_ROUTE, ITEM_NFT };
-
-enum item_action {
-	ACTION_NONE,			/* in place, or left alone (see note) */
-	ACTION_ADD,
-	ACTION_REMOVE,
-	ACTION_SET,			/* a sysctl raised or restored, lo set up */
-};
 
 /* What only SYSCTL and LINK items carry. It lives apart from the item so
  * that the 20 000 VIP and route items of 10 000 VIPs stay at 64 bytes:
@@ -67,24 +62,6 @@ struct plan {
 	size_t count, capacity;
 	struct nft_desired nft;		/* the table an NFT item adds or replaces */
 };
-
-/* The sysctl policy both the real server and the director follow, for one
- * value now CURRENT, with SAVED the record of what lvsagent replaced (or
- * NULL). Pure. */
-struct sysctl_step {
-	int after;
-	enum item_action action;
-	bool restore;			/* putting back the value lvsagent found */
-	const char *note;		/* why it is left as it is */
-	bool has_record;		/* what to keep once the step is done: */
-	struct saved_sysctl record;
-};
-/* Keep the value at least DESIRED. Anyone else's value is only raised;
- * lvsagent's own follows DESIRED down again, never below the original. */
-void sysctl_step_raise(const char *iface, enum sysctl_key key, int current, int desired,
-		       const struct saved_sysctl *saved, struct sysctl_step *step);
-/* Put SAVED's original back, unless someone changed the value since. */
-void sysctl_step_restore(const struct saved_sysctl *saved, int current, struct sysctl_step *step);
 
 /* Converge the host towards CFG. */
 void plan_converge(const struct rs_config *cfg, const struct observed *obs,

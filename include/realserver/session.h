@@ -9,12 +9,20 @@
 #include <sys/types.h>
 
 #include "realserver/claim.h"
+#include "core/cli.h"
 #include "core/config.h"
 #include "kernel/netlink.h"
 #include "realserver/observe.h"
 #include "realserver/plan.h"
-#include "realserver/cmd.h"
 #include "realserver/state.h"
+
+enum rs_command {
+	RS_START, RS_STOP, RS_RESTART, RS_STATUS, RS_APPLY, RS_CHECK_CONFIG,
+	RS_RUN,				/* the daemon */
+	RS_RELOAD,			/* SIGHUP to the daemon */
+};
+
+const char *rs_command_name(enum rs_command command);
 
 struct session {
 	const struct cli_options *opts;

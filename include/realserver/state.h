@@ -12,33 +12,8 @@
 
 #include "lib/ipaddr.h"
 #include "core/state_dir.h"
-#include "kernel/sysctl.h"
+#include "core/sysctl_policy.h"
 
-struct saved_sysctl {
-	char iface[IFNAMSIZ];
-	enum sysctl_key key;
-	int original;			/* the value found before lvsagent changed it */
-	int set;			/* the value lvsagent wrote */
-	/* Recorded before a change: the value lvsagent is about to write over
-	 * SET (0: none), so a crash either side of the write leaves a value
-	 * it knows as its own. */
-	int pending;
-	/* The interface's index when it was changed (0: "all", or a state
-	 * from before indexes were kept): a renamed interface is still found,
-	 * and a new one that took the old name is not mistaken for it. */
-	int ifindex;
-};
-
-/* Whether CURRENT is a value lvsagent wrote (SET, or PENDING). */
-bool saved_sysctl_holds(const struct saved_sysctl *saved, int current);
-/* One "sysctl IFACE KEY ORIGINAL SET [ifindex N] [pending N]" line (without
- * "\n", NUL-terminated) into BUF, which holds SAVED_SYSCTL_LINE_MAX; and
- * back (-1: not such a line, or an interface name no sysctl path can have).
- * Both state files use them; each judges for itself whether the record is
- * one it could have written (sysctl_change_plausible). */
-#define SAVED_SYSCTL_LINE_MAX 128
-void saved_sysctl_format(const struct saved_sysctl *saved, char *buf);
-int saved_sysctl_parse(const char *line, struct saved_sysctl *saved);
 
 struct addr_list {
 	struct ipaddr *items;		/* kept sorted for lookups */

@@ -282,7 +282,7 @@ static size_t change_vips(struct nl_conn *rtnl, const struct dir_host *host, str
 			continue;
 		}
 		item->done = true;
-		const struct rtnl_link *link = observed_link(host->obs, item->iface);
+		const struct rtnl_link *link = netdev_by_name(host->net, item->iface);
 		if (item->action == ACTION_ADD && link && announce_address(link, &item->vip) < 0)
 			item->note = "bound, but the announcement could not be sent";
 	}

@@ -59,7 +59,7 @@ struct director_run {
 	struct dir_owned owned;
 	struct ipvs_conn ipvs;
 	struct nl_conn rtnl;
-	struct observed obs;
+	struct netdevs net;
 	struct dir_host host;
 	struct ipvs_table kernel;
 	int lock_fd;
@@ -68,7 +68,7 @@ struct director_run {
 static void run_close(struct director_run *r)
 {
 	ipvs_table_free(&r->kernel);
-	observed_free(&r->obs);
+	netdevs_free(&r->net);
 	ipvs_close(&r->ipvs);
 	netlink_close(&r->rtnl);
 	dir_owned_free(&r->owned);
@@ -89,26 +89,24 @@ static bool changes_host(const struct director_run *r)
 static void check_vip_interface(struct director_run *r, struct diag *diag)
 {
 	const char *name = r->cfg.dir.vip_interface;
-	const struct rtnl_link *link = name[0] ? observed_link(&r->obs, name) : NULL;
+	const struct rtnl_link *link = name[0] ? netdev_by_name(&r->net, name) : NULL;
 
 	r->host.vip_ifindex = link ? link->ifindex : 0;
 	if (r->command != DIRCMD_STOP)
-		director_check_vip_interface(&r->cfg, &r->obs, diag);
+		director_check_vip_interface(&r->cfg, &r->net, diag);
 }
 
 /* Links and addresses: where VIPs are bound and announced. */
 static int observe_links(struct director_run *r)
 {
+	const char *failed;
 	int err = netlink_open(&r->rtnl, NETLINK_ROUTE);
 
 	if (!err)
-		err = rtnl_dump_links(&r->rtnl, &r->obs.links, &r->obs.link_count);
-	if (!err)
-		err = rtnl_dump_addrs(&r->rtnl, &r->obs.addrs, &r->obs.addr_count);
+		err = netdevs_read(&r->rtnl, &r->net, &failed);
 	if (err)
 		return fail_run(r->opts, EXIT_RUNTIME, "cannot read links and addresses: %s",
 				strerror(-err));
-	observed_index(&r->obs);
 	return EXIT_DONE;
 }
 
@@ -218,7 +216,7 @@ static void observe_forwarding(struct director_run *r)
 {
 	r->host.forwarding[0] = read_forwarding(r, IP_FORWARD, AF_INET);
 	r->host.forwarding[1] = read_forwarding(r, IPV6_FORWARDING, AF_INET6);
-	r->host.obs = &r->obs;
+	r->host.net = &r->net;
 }
 
 static int prepare(struct director_run *r)

@@ -225,10 +225,10 @@ static void vip_key(const struct ipaddr *addr, struct vip_key *key)
 /* Whether the kernel keeps address protocols (Linux 6.3 and later): then
  * it reports its own (::1 on lo, link-local addresses), and an address
  * lvsagent added carries 176. */
-static bool kernel_keeps_address_protocols(const struct observed *obs)
+static bool kernel_keeps_address_protocols(const struct netdevs *net)
 {
-	for (size_t i = 0; i < obs->addr_count; i++)
-		if (obs->addrs[i].proto)
+	for (size_t i = 0; i < net->addr_count; i++)
+		if (net->addrs[i].proto)
 			return true;
 	return false;
 }
@@ -269,7 +269,7 @@ static void plan_wanted_vips(struct dir_plan *plan, const struct director_config
 			     const struct dir_owned *owned, const struct dir_host *host,
 			     struct hashmap *wanted)
 {
-	bool protocols = kernel_keeps_address_protocols(host->obs);
+	bool protocols = kernel_keeps_address_protocols(host->net);
 	struct vip_key key;
 
 	for (size_t i = 0; host->vip_ifindex && i < cfg->service_count; i++) {
@@ -284,7 +284,7 @@ static void plan_wanted_vips(struct dir_plan *plan, const struct director_config
 		item->ifindex = host->vip_ifindex;
 		strcpy(item->iface, cfg->vip_interface);
 		item->wanted = true;
-		const struct rtnl_addr *there = observed_addr_on(host->obs, host->vip_ifindex,
+		const struct rtnl_addr *there = netdev_addr_on(host->net, host->vip_ifindex,
 								 &svc->addr);
 		item->before = there != NULL;
 		item->after = 1;
@@ -303,14 +303,14 @@ static void plan_unwanted_vips(struct dir_plan *plan, const struct dir_owned *ow
 			       const struct dir_host *host, const struct hashmap *wanted,
 			       const char *vip_interface)
 {
-	bool protocols = kernel_keeps_address_protocols(host->obs);
+	bool protocols = kernel_keeps_address_protocols(host->net);
 	struct vip_key key;
 	size_t at;
 
 	for (size_t i = 0; i < owned->vip_count; i++) {
 		const struct dir_vip *vip = &owned->vips[i];
-		const struct rtnl_link *link = observed_link(host->obs, vip->iface);
-		const struct rtnl_addr *there = link ? observed_addr_on(host->obs, link->ifindex,
+		const struct rtnl_link *link = netdev_by_name(host->net, vip->iface);
+		const struct rtnl_addr *there = link ? netdev_addr_on(host->net, link->ifindex,
 									 &vip->addr)
 						     : NULL;
 		vip_key(&vip->addr, &key);
@@ -329,12 +329,12 @@ static void plan_unwanted_vips(struct dir_plan *plan, const struct dir_owned *ow
 	}
 }
 
-int director_check_vip_interface(const struct config *cfg, const struct observed *obs,
+int director_check_vip_interface(const struct config *cfg, const struct netdevs *net,
 				 struct diag *diag)
 {
 	const char *name = cfg->dir.vip_interface;
 
-	if (!name[0] || observed_link(obs, name))
+	if (!name[0] || netdev_by_name(net, name))
 		return 0;
 	diag_add(diag, cfg->file, cfg->dir.vip_interface_line, "vip_interface \"%s\" does not exist",
 		 name);

@@ -1,5 +1,5 @@
 /* rtnl_dump: whole link, address and route dumps into arrays. */
-#include "kernel/rtnl_msg.h"
+#include "kernel/rtnl_dump.h"
 
 #include <libmnl/libmnl.h>
 #include <stdlib.h>

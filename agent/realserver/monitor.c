@@ -62,7 +62,7 @@ static bool link_matters(const struct nlmsghdr *nlh, const struct observed *obs)
 		return false;
 	if (nlh->nlmsg_type == RTM_DELLINK)
 		return true;	/* its saved sysctl values are to be forgotten */
-	known = observed_link_by_index(obs, link.ifindex);
+	known = netdev_by_index(&obs->net, link.ifindex);
 	/* lo down, or its alias (the instance's claim, claim.h) changed. */
 	if (link.ifindex == obs->lo_ifindex)
 		return !(link.flags & IFF_UP) || (known && strcmp(link.alias, known->alias) != 0);

@@ -10,15 +10,8 @@
 #include <sys/socket.h>
 
 #include "kernel/nft_batch.h"
+#include "kernel/rtnl_dump.h"
 #include "lib/xalloc.h"
-
-static int by_addr(const void *a, const void *b)
-{
-	const struct rtnl_addr *x = a, *y = b;
-	int c = ipaddr_compare(&x->addr, &y->addr);
-
-	return c ? c : x->ifindex - y->ifindex;
-}
 
 static int by_dst(const void *a, const void *b)
 {
@@ -34,14 +27,14 @@ static int by_dst(const void *a, const void *b)
 void observed_index(struct observed *obs)
 {
 	/* IPv4 routes come sorted from the kernel; a check is cheaper. */
-	sort_unless_sorted(obs->addrs, obs->addr_count, sizeof(*obs->addrs), by_addr);
+	netdevs_index(&obs->net);
 	sort_unless_sorted(obs->routes, obs->route_count, sizeof(*obs->routes), by_dst);
 	obs->lo_alias = "";
-	for (size_t i = 0; i < obs->link_count; i++) {
-		if (obs->links[i].flags & IFF_LOOPBACK && strcmp(obs->links[i].name, "lo") == 0) {
-			obs->lo_ifindex = obs->links[i].ifindex;
-			obs->lo_up = obs->links[i].flags & IFF_UP;
-			obs->lo_alias = obs->links[i].alias;
+	for (size_t i = 0; i < obs->net.link_count; i++) {
+		if (obs->net.links[i].flags & IFF_LOOPBACK && strcmp(obs->net.links[i].name, "lo") == 0) {
+			obs->lo_ifindex = obs->net.links[i].ifindex;
+			obs->lo_up = obs->net.links[i].flags & IFF_UP;
+			obs->lo_alias = obs->net.links[i].alias;
 		}
 	}
 }
@@ -101,11 +94,11 @@ static void read_sysctls(struct sysctl_value *out, const char *iface)
 void observed_refresh_sysctls(struct observed *obs)
 {
 	free(obs->sysctls);
-	obs->sysctls = xcalloc(obs->link_count + 1, sizeof(*obs->sysctls));
+	obs->sysctls = xcalloc(obs->net.link_count + 1, sizeof(*obs->sysctls));
 	read_sysctls(&obs->sysctls[0], "all");
-	for (size_t i = 0; i < obs->link_count; i++)
-		read_sysctls(&obs->sysctls[i + 1], obs->links[i].name);
-	obs->sysctl_count = obs->link_count + 1;
+	for (size_t i = 0; i < obs->net.link_count; i++)
+		read_sysctls(&obs->sysctls[i + 1], obs->net.links[i].name);
+	obs->sysctl_count = obs->net.link_count + 1;
 }
 
 void observed_refresh_nft(struct nl_conn *nfnl, struct observed *obs)
@@ -121,20 +114,13 @@ int observe_host(struct nl_conn *conn, struct nl_conn *nfnl, struct observed *ob
 	int err;
 
 	memset(obs, 0, sizeof(*obs));
-	*failed = "links";
-	err = rtnl_dump_links(conn, &obs->links, &obs->link_count);
-	if (!err) {
-		*failed = "addresses";
-		err = rtnl_dump_addrs(conn, &obs->addrs, &obs->addr_count);
-	}
+	err = netdevs_read(conn, &obs->net, failed);
 	if (!err) {
 		*failed = "routes";
 		err = dump_main_routes(conn, obs);
 	}
 	if (err < 0)
 		return err;
-	for (size_t i = 0; i < obs->addr_count; i++)
-		obs->addrs[i].order = (unsigned)i;
 	observed_refresh_sysctls(obs);
 	observed_index(obs);
 	/* No nfnetlink socket at all: a kernel without nf_tables either. */
@@ -147,39 +133,11 @@ int observe_host(struct nl_conn *conn, struct nl_conn *nfnl, struct observed *ob
 
 void observed_free(struct observed *obs)
 {
-	free(obs->links);
-	free(obs->addrs);
+	netdevs_free(&obs->net);
 	free(obs->routes);
 	free(obs->sysctls);
 	free(obs->nft_text);
 	memset(obs, 0, sizeof(*obs));
-}
-
-const struct rtnl_link *observed_link(const struct observed *obs, const char *name)
-{
-	for (size_t i = 0; i < obs->link_count; i++)
-		if (strcmp(obs->links[i].name, name) == 0)
-			return &obs->links[i];
-	return NULL;
-}
-
-const struct rtnl_link *observed_link_by_index(const struct observed *obs, int ifindex)
-{
-	for (size_t i = 0; i < obs->link_count; i++)
-		if (obs->links[i].ifindex == ifindex)
-			return &obs->links[i];
-	return NULL;
-}
-
-/* The first index of ADDR in the addresses (or where it would be). */
-static size_t addr_index(const struct observed *obs, const struct ipaddr *addr,
-			 struct observed_hint *hint)
-{
-	size_t none = 0;
-
-	return ipaddr_lower_bound_near(obs->addrs, obs->addr_count, sizeof(*obs->addrs),
-				       offsetof(struct rtnl_addr, addr), addr,
-				       hint ? &hint->addr : &none);
 }
 
 /* The first address equal to ADDR on lo with the host prefix (ON_LO) or
@@ -187,10 +145,10 @@ static size_t addr_index(const struct observed *obs, const struct ipaddr *addr,
 static const struct rtnl_addr *find_addr(const struct observed *obs, const struct ipaddr *addr,
 					 bool on_lo, struct observed_hint *hint)
 {
-	size_t i = addr_index(obs, addr, hint);
+	size_t i = netdev_addr_position(&obs->net, addr, hint ? &hint->addr : NULL);
 
-	for (; i < obs->addr_count && ipaddr_equal(&obs->addrs[i].addr, addr); i++) {
-		const struct rtnl_addr *a = &obs->addrs[i];
+	for (; i < obs->net.addr_count && ipaddr_equal(&obs->net.addrs[i].addr, addr); i++) {
+		const struct rtnl_addr *a = &obs->net.addrs[i];
 		bool is_vip_on_lo = a->ifindex == obs->lo_ifindex &&
 				    a->prefixlen == ipaddr_host_prefix(addr);
 		if (is_vip_on_lo == on_lo)
@@ -212,17 +170,6 @@ const struct rtnl_addr *observed_addr_elsewhere(const struct observed *obs,
 	return find_addr(obs, addr, false, hint);
 }
 
-const struct rtnl_addr *observed_addr_on(const struct observed *obs, int ifindex,
-					 const struct ipaddr *addr)
-{
-	size_t i = addr_index(obs, addr, NULL);
-
-	for (; i < obs->addr_count && ipaddr_equal(&obs->addrs[i].addr, addr); i++)
-		if (obs->addrs[i].ifindex == ifindex)
-			return &obs->addrs[i];
-	return NULL;
-}
-
 const struct rtnl_route *observed_lo_route(const struct observed *obs, const struct ipaddr *addr,
 					  struct observed_hint *hint)
 {
@@ -235,21 +182,6 @@ const struct rtnl_route *observed_lo_route(const struct observed *obs, const str
 		if (obs->routes[i].oif == obs->lo_ifindex)
 			return &obs->routes[i];
 	return NULL;
-}
-
-const struct rtnl_addr *observed_primary_ipv4(const struct observed *obs, int ifindex)
-{
-	const struct rtnl_addr *primary = NULL;
-
-	for (size_t i = 0; i < obs->addr_count; i++) {
-		const struct rtnl_addr *a = &obs->addrs[i];
-		if (a->ifindex != ifindex || a->addr.family != AF_INET ||
-		    (a->flags & IFA_F_SECONDARY) || a->scope == RT_SCOPE_HOST)
-			continue;
-		if (!primary || a->order < primary->order)
-			primary = a;
-	}
-	return primary;
 }
 
 const struct sysctl_value *observed_sysctls(const struct observed *obs, const char *iface)

@@ -108,7 +108,7 @@ static struct record_view *view_records(const struct owned *owned, const struct 
 		v->saved = owned->sysctls[i];
 		if (!v->saved.ifindex)
 			continue;	/* "all", or a state from before indexes: by name */
-		link = observed_link_by_index(obs, v->saved.ifindex);
+		link = netdev_by_index(&obs->net, v->saved.ifindex);
 		if (!link) {
 			v->gone = true;
 		} else if (strcmp(link->name, v->saved.iface) != 0) {
@@ -167,7 +167,7 @@ static void plan_one_sysctl(const char *iface, enum sysctl_key key, int desired,
 {
 	const struct sysctl_value *now = observed_sysctls(obs, iface);
 	const struct saved_sysctl *saved = view ? &view->saved : NULL;
-	const struct rtnl_link *link = observed_link(obs, iface);
+	const struct rtnl_link *link = netdev_by_name(&obs->net, iface);
 	struct plan_item *item;
 	struct sysctl_step step;
 
@@ -229,14 +229,14 @@ static void plan_restore_sysctl(const struct record_view *view, const struct obs
 static const char **uplink_names(const struct rs_config *cfg, const struct observed *obs,
 				 size_t *count)
 {
-	const char **names = xcalloc(cfg->interface_count + obs->link_count, sizeof(*names));
+	const char **names = xcalloc(cfg->interface_count + obs->net.link_count, sizeof(*names));
 	size_t n = 0;
 
 	for (size_t i = 0; i < cfg->interface_count; i++)
 		names[n++] = cfg->interfaces[i].name;
-	for (size_t i = 0; !cfg->interfaces_given && i < obs->link_count; i++)
-		if (!(obs->links[i].flags & IFF_LOOPBACK))
-			names[n++] = obs->links[i].name;
+	for (size_t i = 0; !cfg->interfaces_given && i < obs->net.link_count; i++)
+		if (!(obs->net.links[i].flags & IFF_LOOPBACK))
+			names[n++] = obs->net.links[i].name;
 	*count = n;
 	return names;
 }
@@ -425,8 +425,8 @@ static void collect_owned_addrs(const struct observed *obs, const struct owned *
 	struct addr_list stray_addrs = { 0 }, stray_routes = { 0 };
 	struct cursor recorded_addrs = { &owned->addrs, 0 }, recorded_routes = { &owned->routes, 0 };
 
-	for (size_t i = 0; !obs->other_instance && i < obs->addr_count; i++) {
-		const struct rtnl_addr *a = &obs->addrs[i];
+	for (size_t i = 0; !obs->other_instance && i < obs->net.addr_count; i++) {
+		const struct rtnl_addr *a = &obs->net.addrs[i];
 		if (a->ifindex == obs->lo_ifindex && a->prefixlen == ipaddr_host_prefix(&a->addr) &&
 		    addr_is_marked(a) && !cursor_has(&recorded_addrs, &a->addr))
 			addr_list_add(&stray_addrs, &a->addr);
@@ -507,8 +507,8 @@ static void nft_uplinks(const struct rs_config *cfg, const struct observed *obs,
 
 	nft->uplinks = xcalloc(count, sizeof(*nft->uplinks));
 	for (size_t i = 0; i < count; i++) {
-		const struct rtnl_link *link = observed_link(obs, names[i]);
-		const struct rtnl_addr *primary = link ? observed_primary_ipv4(obs, link->ifindex) : NULL;
+		const struct rtnl_link *link = netdev_by_name(&obs->net, names[i]);
+		const struct rtnl_addr *primary = link ? netdev_primary_ipv4(&obs->net, link->ifindex) : NULL;
 		struct nft_uplink *uplink = &nft->uplinks[nft->uplink_count++];
 		strcpy(uplink->name, names[i]);
 		uplink->has_addr = primary != NULL;
@@ -585,7 +585,7 @@ static size_t expected_items(const struct rs_config *cfg, const struct observed 
 			     const struct owned *owned)
 {
 	return 2 * cfg->vip_count + owned->addrs.count + owned->routes.count +
-	       2 * (obs->link_count + 2) + owned->sysctl_count + 2;
+	       2 * (obs->net.link_count + 2) + owned->sysctl_count + 2;
 }
 
 void plan_converge(const struct rs_config *cfg, const struct observed *obs,
@@ -707,7 +707,7 @@ int plan_check_interfaces(const struct config *cfg, const struct observed *obs, 
 
 	for (size_t i = 0; i < cfg->rs.interface_count; i++) {
 		const struct iface_name *iface = &cfg->rs.interfaces[i];
-		if (observed_link(obs, iface->name))
+		if (netdev_by_name(&obs->net, iface->name))
 			continue;
 		diag_add(diag, cfg->file, iface->line, "interface \"%s\" does not exist",
 			 iface->name);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kernel/rtnl_dump.h"
 #include "realserver/apply.h"
 #include "director/plan.h"
 #include "core/failure.h"
@@ -57,14 +58,14 @@ static bool changes_host(const struct session *s)
 static int check_interfaces(struct session *s, const struct config *cfg, struct diag *diag)
 {
 	struct observed links = { 0 };
-	int err = rtnl_dump_links(&s->conn, &links.links, &links.link_count);
+	int err = rtnl_dump_links(&s->conn, &links.net.links, &links.net.link_count);
 
 	if (err)
 		return fail_run(s->opts, EXIT_RUNTIME, "cannot read links from the kernel: %s",
 				      strerror(-err));
 	plan_check_interfaces(cfg, &links, diag);
 	if (s->command == RS_CHECK_CONFIG)
-		director_check_vip_interface(cfg, &links, diag);
+		director_check_vip_interface(cfg, &links.net, diag);
 	observed_free(&links);
 	return EXIT_DONE;
 }

@@ -13,8 +13,9 @@
 #include "core/config.h"
 #include "director/state.h"
 #include "kernel/ipvs_model.h"
-#include "realserver/observe.h"
-#include "realserver/plan.h"
+#include "core/change.h"
+#include "core/netdev.h"
+#include "core/sysctl_policy.h"
 
 enum dir_kind { DIR_SERVICE, DIR_DEST, DIR_VIP, DIR_SYSCTL };
 
@@ -50,7 +51,7 @@ struct dir_plan {
 
 /* The host around IPVS, as the plan needs it. */
 struct dir_host {
-	const struct observed *obs;	/* links and addresses */
+	const struct netdevs *net;	/* links and addresses */
 	int vip_ifindex;		/* 0: no vip_interface, or it is missing */
 	int forwarding[2];		/* ip_forward, ipv6 all.forwarding; -1 unknown */
 };
@@ -66,7 +67,7 @@ void director_plan_stop(const struct director_config *cfg, const struct ipvs_tab
 bool director_needs_forwarding(const struct director_config *cfg, int af);
 
 /* vip_interface must exist: a configuration error otherwise. 0 or -1. */
-int director_check_vip_interface(const struct config *cfg, const struct observed *obs,
+int director_check_vip_interface(const struct config *cfg, const struct netdevs *net,
 				 struct diag *diag);
 
 size_t dir_plan_changes(const struct dir_plan *plan);

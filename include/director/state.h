@@ -12,7 +12,8 @@
 #include "lib/diag.h"
 #include "lib/hashmap.h"
 #include "kernel/ipvs_model.h"
-#include "realserver/state.h"
+#include "core/state_dir.h"
+#include "core/sysctl_policy.h"
 
 struct dir_vip {
 	struct ipaddr addr;

@@ -1,5 +1,5 @@
-/* rtnl: rtnetlink messages for links, addresses and routes — building the
- * requests lvsagent sends and reading the kernel's dumps. */
+/* rtnl_msg: rtnetlink messages for links, addresses and routes — building
+ * the requests lvsagent sends and parsing the kernel's replies. Pure. */
 #ifndef LVSAGENT_KERNEL_RTNL_MSG_H
 #define LVSAGENT_KERNEL_RTNL_MSG_H
 
@@ -77,11 +77,5 @@ struct nlmsghdr *rtnl_route_dump_request(void *buf, int family, uint32_t table);
 int rtnl_parse_link(const struct nlmsghdr *nlh, struct rtnl_link *out);
 int rtnl_parse_addr(const struct nlmsghdr *nlh, struct rtnl_addr *out);
 int rtnl_parse_route(const struct nlmsghdr *nlh, struct rtnl_route *out);
-
-/* Whole dumps into growing arrays (freed by the caller). 0 or -errno. */
-int rtnl_dump_links(struct nl_conn *conn, struct rtnl_link **links, size_t *count);
-int rtnl_dump_addrs(struct nl_conn *conn, struct rtnl_addr **addrs, size_t *count);
-int rtnl_dump_routes(struct nl_conn *conn, int family, uint32_t table,
-		     struct rtnl_route **routes, size_t *count);
 
 #endif

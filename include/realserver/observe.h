@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/netdev.h"
 #include "kernel/netlink.h"
 #include "kernel/rtnl_msg.h"
 #include "kernel/sysctl.h"
@@ -17,13 +18,10 @@ struct sysctl_value {
 };
 
 struct observed {
-	struct rtnl_link *links;
-	size_t link_count;
+	struct netdevs net;		/* links, and every address sorted by address */
 	int lo_ifindex;			/* 0 when the namespace has no lo (never) */
 	const char *lo_alias;		/* lo's alias, "" when none (points into links) */
 	bool lo_up;
-	struct rtnl_addr *addrs;	/* every address, sorted by address */
-	size_t addr_count;
 	struct rtnl_route *routes;	/* main-table host routes, sorted by dst */
 	size_t route_count;
 	struct sysctl_value *sysctls;	/* "all", then every link */
@@ -56,8 +54,6 @@ struct observed_hint {
 	size_t addr, route;
 };
 
-const struct rtnl_link *observed_link(const struct observed *obs, const char *name);
-const struct rtnl_link *observed_link_by_index(const struct observed *obs, int ifindex);
 /* The address ADDR with the host prefix on lo, or NULL. */
 const struct rtnl_addr *observed_lo_addr(const struct observed *obs, const struct ipaddr *addr,
 				       struct observed_hint *hint);
@@ -65,15 +61,9 @@ const struct rtnl_addr *observed_lo_addr(const struct observed *obs, const struc
 const struct rtnl_addr *observed_addr_elsewhere(const struct observed *obs,
 						const struct ipaddr *addr,
 						struct observed_hint *hint);
-/* ADDR on interface IFINDEX, with any prefix length, or NULL. */
-const struct rtnl_addr *observed_addr_on(const struct observed *obs, int ifindex,
-					 const struct ipaddr *addr);
 /* A main-table host route to ADDR through lo (ours first), or NULL. */
 const struct rtnl_route *observed_lo_route(const struct observed *obs, const struct ipaddr *addr,
 					  struct observed_hint *hint);
-/* The primary IPv4 address of IFINDEX (the first in the kernel's order that
- * is not secondary and not host-scoped), or NULL. */
-const struct rtnl_addr *observed_primary_ipv4(const struct observed *obs, int ifindex);
 /* The sysctls of IFACE, or NULL when it has none (gone). */
 const struct sysctl_value *observed_sysctls(const struct observed *obs, const char *iface);
 

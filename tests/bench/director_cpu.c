@@ -46,8 +46,8 @@ static size_t encode(const struct dir_plan *plan)
 static void one_round(const char *path, FILE *sink)
 {
 	struct report_options report = { .verb = "director apply" };
-	struct observed obs = { 0 };
-	struct dir_host host = { .obs = &obs, .forwarding = { 0, 0 } };
+	struct netdevs net = { 0 };
+	struct dir_host host = { .net = &net, .forwarding = { 0, 0 } };
 	struct ipvs_table empty = { 0 };
 	struct dir_owned owned, after;
 	struct diag diag = { 0 };

@@ -10,7 +10,7 @@
 
 #include "core/config.h"
 #include "lib/ipaddr.h"
-#include "realserver/observe.h"
+#include "core/netdev.h"
 #include "lib/xalloc.h"
 
 /* TEXT as an address; the test fails if it is not one. */
@@ -23,28 +23,29 @@ static inline struct ipaddr ip(const char *text)
 	return addr;
 }
 
-/* One more link in OBS (call observed_index before looking things up). */
-static inline void observed_add_link(struct observed *obs, int ifindex, const char *name,
+/* One more link in NET (call netdevs_index or observed_index before looking
+ * things up). */
+static inline void netdevs_add_link(struct netdevs *net, int ifindex, const char *name,
 				     unsigned flags)
 {
 	struct rtnl_link *link;
 
-	obs->links = xrealloc_array(obs->links, obs->link_count + 1, sizeof(*obs->links));
-	link = &obs->links[obs->link_count++];
+	net->links = xrealloc_array(net->links, net->link_count + 1, sizeof(*net->links));
+	link = &net->links[net->link_count++];
 	memset(link, 0, sizeof(*link));
 	link->ifindex = ifindex;
 	link->flags = flags;
 	strcpy(link->name, name);
 }
 
-/* One more address in OBS; returned for the fields a test sets besides. */
-static inline struct rtnl_addr *observed_add_addr(struct observed *obs, int ifindex,
+/* One more address in NET; returned for the fields a test sets besides. */
+static inline struct rtnl_addr *netdevs_add_addr(struct netdevs *net, int ifindex,
 						  const char *addr, int prefixlen)
 {
 	struct rtnl_addr *a;
 
-	obs->addrs = xrealloc_array(obs->addrs, obs->addr_count + 1, sizeof(*obs->addrs));
-	a = &obs->addrs[obs->addr_count++];
+	net->addrs = xrealloc_array(net->addrs, net->addr_count + 1, sizeof(*net->addrs));
+	a = &net->addrs[net->addr_count++];
 	memset(a, 0, sizeof(*a));
 	a->ifindex = ifindex;
 	a->addr = ip(addr);

@@ -21,7 +21,6 @@
 #include "director/state.h"
 #include "director/syntax.h"
 #include "kernel/ipvs_model.h"
-#include "realserver/observe.h"
 #include "lib/xalloc.h"
 
 #define LO 1
@@ -31,7 +30,7 @@ struct world {
 	struct config cfg;
 	struct ipvs_table kernel;
 	struct dir_owned owned;
-	struct observed obs;
+	struct netdevs net;
 	struct dir_host host;
 	struct dir_plan plan;
 	struct dir_owned after;
@@ -82,7 +81,7 @@ static void setup(struct world *w, const char *text)
 	memset(w, 0, sizeof(*w));
 	parse(&w->cfg, text);
 	dir_owned_init(&w->owned);
-	w->host.obs = &w->obs;
+	w->host.net = &w->net;
 	w->host.forwarding[0] = w->host.forwarding[1] = 0;
 }
 
@@ -95,19 +94,19 @@ static void kernel_as_configured(struct world *w)
 
 static void add_link(struct world *w, int ifindex, const char *name, unsigned flags)
 {
-	observed_add_link(&w->obs, ifindex, name, flags);
+	netdevs_add_link(&w->net, ifindex, name, flags);
 }
 
 static void add_addr(struct world *w, int ifindex, const char *addr, int prefixlen)
 {
-	observed_add_addr(&w->obs, ifindex, addr, prefixlen);
+	netdevs_add_addr(&w->net, ifindex, addr, prefixlen);
 }
 
 /* An IPv4 VIP as the kernel reports one lvsagent added on IFACE: a /32
  * labelled IFACE:lvs, lvsagent's mark. */
 static void add_our_vip(struct world *w, int ifindex, const char *addr, const char *iface)
 {
-	struct rtnl_addr *a = observed_add_addr(&w->obs, ifindex, addr, 32);
+	struct rtnl_addr *a = netdevs_add_addr(&w->net, ifindex, addr, 32);
 
 	snprintf(a->label, sizeof(a->label), "%s:lvs", iface);
 }
@@ -129,14 +128,14 @@ static void own_sysctl(struct world *w, enum sysctl_key key, int original, int s
 
 static void plan_apply(struct world *w)
 {
-	observed_index(&w->obs);
+	netdevs_index(&w->net);
 	director_plan_apply(&w->cfg.dir, &w->kernel, &w->owned, &w->host, &w->plan);
 	w->planned = true;
 }
 
 static void plan_stop(struct world *w)
 {
-	observed_index(&w->obs);
+	netdevs_index(&w->net);
 	director_plan_stop(&w->cfg.dir, &w->kernel, &w->owned, &w->host, &w->plan);
 	w->planned = true;
 }
@@ -171,7 +170,7 @@ static void teardown(struct world *w)
 		dir_owned_free(&w->after);
 	dir_owned_free(&w->owned);
 	ipvs_table_free(&w->kernel);
-	observed_free(&w->obs);
+	netdevs_free(&w->net);
 	config_free(&w->cfg);
 }
 
@@ -971,8 +970,8 @@ static void test_vip_no_longer_configured(void **state)
 	assert_true(dir_owned_has_vip(&w.after, &old));
 
 	/* Gone already (someone removed it): nothing to do, forgotten. */
-	w.obs.addr_count--;	/* 192.0.2.99, the last added (sorted: the highest address last) */
-	assert_true(ipaddr_equal(&w.obs.addrs[w.obs.addr_count].addr, &old));
+	w.net.addr_count--;	/* 192.0.2.99, the last added (sorted: the highest address last) */
+	assert_true(ipaddr_equal(&w.net.addrs[w.net.addr_count].addr, &old));
 	replan(&w);
 	item = vip_item(&w.plan, "192.0.2.99");
 	assert_int_equal(item->action, ACTION_NONE);
@@ -1054,7 +1053,7 @@ static void test_check_vip_interface(void **state)
 	(void)state;
 	setup(&w, "[director]\nvip_interface = eth9\n");
 	vip_host(&w);
-	assert_int_equal(director_check_vip_interface(&w.cfg, &w.obs, &diag), -1);
+	assert_int_equal(director_check_vip_interface(&w.cfg, &w.net, &diag), -1);
 	assert_int_equal(diag.count, 1);
 	assert_string_equal(diag.entries[0].text, "d.conf:2: vip_interface \"eth9\" does not exist");
 	diag_free(&diag);
@@ -1062,12 +1061,12 @@ static void test_check_vip_interface(void **state)
 
 	setup(&w, "[director]\nvip_interface = eth1\n");
 	vip_host(&w);
-	assert_int_equal(director_check_vip_interface(&w.cfg, &w.obs, &diag), 0);
+	assert_int_equal(director_check_vip_interface(&w.cfg, &w.net, &diag), 0);
 	assert_int_equal(diag.count, 0);
 	teardown(&w);
 
 	setup(&w, "[director]\nmanage = owned\n");
-	assert_int_equal(director_check_vip_interface(&w.cfg, &w.obs, &diag), 0);
+	assert_int_equal(director_check_vip_interface(&w.cfg, &w.net, &diag), 0);
 	assert_int_equal(diag.count, 0);
 	teardown(&w);
 }
@@ -1081,7 +1080,7 @@ static void test_check_vip_interface(void **state)
 static struct rtnl_addr *vip_on(struct world *w, int ifindex, const char *addr, int prefixlen,
 				const char *label)
 {
-	struct rtnl_addr *a = observed_add_addr(&w->obs, ifindex, addr, prefixlen);
+	struct rtnl_addr *a = netdevs_add_addr(&w->net, ifindex, addr, prefixlen);
 
 	if (label)
 		strcpy(a->label, label);

@@ -18,7 +18,7 @@
 
 static struct rtnl_link links[] = { { .ifindex = LO, .name = "lo" },
 				    { .ifindex = ETH0, .name = "eth0" } };
-static const struct observed obs = { .links = links, .link_count = 2, .lo_ifindex = LO };
+static const struct observed obs = { .net.links = links, .net.link_count = 2, .lo_ifindex = LO };
 static const struct monitor_context sysctl_mode = { .obs = &obs, .rtnl_portid = OUR_PORT,
 						    .nfnl_portid = OUR_PORT + 1 };
 static const struct monitor_context nft_mode = { .obs = &obs, .rtnl_portid = OUR_PORT,

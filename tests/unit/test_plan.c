@@ -24,7 +24,7 @@ struct world {
 
 static void add_link(struct world *w, int ifindex, const char *name, unsigned flags)
 {
-	observed_add_link(&w->obs, ifindex, name, flags);
+	netdevs_add_link(&w->obs.net, ifindex, name, flags);
 }
 
 static void add_sysctls(struct world *w, const char *iface, int ignore, int announce)
@@ -42,7 +42,7 @@ static void add_sysctls(struct world *w, const char *iface, int ignore, int anno
 static void add_addr(struct world *w, int ifindex, const char *addr, int prefixlen,
 		     const char *label)
 {
-	strcpy(observed_add_addr(&w->obs, ifindex, addr, prefixlen)->label, label);
+	strcpy(netdevs_add_addr(&w->obs.net, ifindex, addr, prefixlen)->label, label);
 }
 
 static void add_route(struct world *w, const char *dst, int protocol)
@@ -315,7 +315,7 @@ static void test_record_contradicted_by_marks(void **state)
 	add_addr(&w, LO, "203.0.113.99", 32, "lo:keepalived");
 	add_route(&w, "203.0.113.99", RTPROT_BOOT);
 	add_addr(&w, LO, "2001:db8::9", 128, "");
-	w.obs.addrs[w.obs.addr_count - 1].proto = RTPROT_KERNEL;	/* another's IFA_PROTO */
+	w.obs.net.addrs[w.obs.net.addr_count - 1].proto = RTPROT_KERNEL;	/* another's IFA_PROTO */
 	addr_list_add(&w.owned.addrs, &forged);
 	addr_list_add(&w.owned.routes, &forged);
 	addr_list_add(&w.owned.addrs, &v6);
@@ -397,7 +397,7 @@ static void test_renamed_uplink_keeps_its_record(void **state)
 
 	(void)state;
 	fresh_host(&w);
-	strcpy(w.obs.links[1].name, "wan0");
+	strcpy(w.obs.net.links[1].name, "wan0");
 	strcpy(w.obs.sysctls[2].iface, "wan0");
 	w.obs.sysctls[2].value[ARP_IGNORE] = 1;
 	add_link(&w, 9, "eth0", IFF_UP);	/* a new eth0 */
@@ -555,7 +555,7 @@ static void test_lo_down_is_brought_up(void **state)
 
 	(void)state;
 	fresh_host(&w);
-	w.obs.links[0].flags = IFF_LOOPBACK;
+	w.obs.net.links[0].flags = IFF_LOOPBACK;
 	want_vip(&w, "10.1.1.1");
 	converge(&w);
 	assert_int_equal(find(&w, ITEM_LINK, "lo")->action, ACTION_SET);

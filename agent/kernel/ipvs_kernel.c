@@ -2,7 +2,7 @@
  * opens it and resolves the family once; requests and dumps go through the
  * netlink module (many requests per sendmsg, every ACK matched by sequence
  * number) on the same socket. */
-#include "kernel/ipvs_model.h"
+#include "kernel/ipvs_kernel.h"
 
 #include <errno.h>
 #include <netlink/genl/ctrl.h>

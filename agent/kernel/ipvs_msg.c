@@ -1,7 +1,7 @@
 /* ipvs_msg: IPVS generic netlink messages, built and parsed with libnl.
  * Pure: only buffers. The attribute layout is the kernel's UAPI,
  * linux/ip_vs.h. */
-#include "kernel/ipvs_model.h"
+#include "kernel/ipvs_msg.h"
 
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>

@@ -1,5 +1,8 @@
 /* nft_kernel: reading the lvsagent table back, and committing transactions. */
-#include "kernel/nft_batch.h"
+#include "kernel/nft_kernel.h"
+/* Before linux/netfilter.h: netinet/in.h (through ipaddr.h) must come
+ * before the kernel's own in.h. */
+#include "kernel/nft_objects.h"
 
 #include <errno.h>
 #include <libmnl/libmnl.h>
@@ -13,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/nft_objects.h"
 #include "lib/xalloc.h"
 
 struct dump {

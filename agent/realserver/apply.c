@@ -9,6 +9,7 @@
 
 #include "lib/log.h"
 #include "kernel/nft_batch.h"
+#include "kernel/nft_kernel.h"
 #include "kernel/rtnl_msg.h"
 #include "kernel/sysctl.h"
 #include "lib/xalloc.h"

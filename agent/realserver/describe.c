@@ -3,7 +3,7 @@
 
 #include <stdio.h>
 
-#include "kernel/nft_batch.h"
+#include "kernel/nft_objects.h"
 
 const char *item_kind_name(enum item_kind kind)
 {

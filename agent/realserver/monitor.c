@@ -11,7 +11,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "kernel/nft_batch.h"
+#include "kernel/nft_kernel.h"
+#include "kernel/nft_objects.h"
 #include "kernel/rtnl_msg.h"
 
 static int open_joined(struct nl_conn *monitor, int bus, const int *groups, size_t count)

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "kernel/nft_batch.h"
+#include "kernel/nft_kernel.h"
 #include "kernel/rtnl_dump.h"
 #include "lib/xalloc.h"
 

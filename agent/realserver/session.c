@@ -11,7 +11,7 @@
 #include "realserver/apply.h"
 #include "director/plan.h"
 #include "core/failure.h"
-#include "kernel/nft_batch.h"
+#include "kernel/nft_kernel.h"
 #include "lib/log.h"
 #include "core/notify.h"
 #include "core/privilege.h"

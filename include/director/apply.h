@@ -13,7 +13,7 @@
 #define LVSAGENT_DIRECTOR_APPLY_H
 
 #include "director/plan.h"
-#include "kernel/ipvs_model.h"
+#include "kernel/ipvs_kernel.h"
 #include "kernel/netlink.h"
 
 size_t director_apply(struct ipvs_conn *ipvs, struct nl_conn *rtnl, const struct ipvs_table *kernel,

@@ -11,7 +11,7 @@
 
 #include "core/config.h"
 #include "director/plan.h"
-#include "kernel/ipvs_model.h"
+#include "kernel/ipvs_kernel.h"
 
 /* KERNEL is sorted in ipvsadm's order first. IPVS gives the version and
  * connection table size for the header. CFG NULL: there is no

@@ -1,7 +1,6 @@
-/* ipvs: the kernel's IP Virtual Server table over generic netlink
- * (libnl-genl-3): the services and real servers, read with one service
- * dump and one destination dump per service, changed with many requests
- * per sendmsg and every ACK matched by sequence number. */
+/* ipvs_model: the kernel's IP Virtual Server table in memory — services
+ * and their real servers, as generic netlink carries them — with keys,
+ * comparisons and ownership of arrays. Pure. */
 #ifndef LVSAGENT_KERNEL_IPVS_MODEL_H
 #define LVSAGENT_KERNEL_IPVS_MODEL_H
 
@@ -10,7 +9,6 @@
 #include <stdint.h>
 
 #include "lib/ipaddr.h"
-#include "kernel/netlink.h"
 
 #define IPVS_SCHED_MAX 16		/* IP_VS_SCHEDNAME_MAXLEN */
 #define IPVS_PE_MAX 16			/* IP_VS_PENAME_MAXLEN */
@@ -72,67 +70,5 @@ void ipvs_service_add_dest(struct ipvs_service *service, const struct ipvs_dest 
 struct ipvs_service *ipvs_table_add(struct ipvs_table *table, const struct ipvs_service *service);
 void ipvs_service_free(struct ipvs_service *service);
 void ipvs_table_free(struct ipvs_table *table);
-
-/* --- requests (encoding is pure, see ipvs_msg.c) ------------------------------ */
-
-enum ipvs_op {
-	IPVS_OP_NEW_SERVICE, IPVS_OP_SET_SERVICE, IPVS_OP_DEL_SERVICE,
-	IPVS_OP_NEW_DEST, IPVS_OP_SET_DEST, IPVS_OP_DEL_DEST,
-};
-
-struct ipvs_request {
-	enum ipvs_op op;
-	const struct ipvs_service *service;	/* the service, or the dest's service */
-	const struct ipvs_dest *dest;		/* *_DEST only */
-};
-
-struct nl_msg;
-/* The generic netlink message for REQUEST (NLM_F_ACK set), for the IPVS
- * family id FAMILY; the caller frees it with nlmsg_free. */
-struct nl_msg *ipvs_build_request(int family, const struct ipvs_request *request);
-/* The same into MSG, emptied first (one message reused for a whole batch):
- * 0, or a negative libnl error when MSG is too small. */
-int ipvs_fill_request(struct nl_msg *msg, int family, const struct ipvs_request *request);
-/* Dump requests: every service; every destination of SERVICE; the info.
- * And the query for one SERVICE (the kernel answers ESRCH if it has none). */
-struct nl_msg *ipvs_build_service_dump(int family);
-struct nl_msg *ipvs_build_service_get(int family, const struct ipvs_service *service);
-struct nl_msg *ipvs_build_dest_dump(int family, const struct ipvs_service *service);
-struct nl_msg *ipvs_build_info_request(int family);
-
-/* Parse one reply. 0, or -1 when it is not one of these. */
-int ipvs_parse_service(struct nlmsghdr *nlh, struct ipvs_service *out);
-int ipvs_parse_dest(struct nlmsghdr *nlh, uint16_t af, struct ipvs_dest *out);
-int ipvs_parse_info(struct nlmsghdr *nlh, struct ipvs_info *out);
-
-/* --- the kernel ------------------------------------------------------------------ */
-
-struct nl_sock;
-struct ipvs_conn {
-	struct nl_sock *sock;		/* libnl-genl's socket */
-	struct nl_conn nl;		/* the same socket, for batches and dumps */
-	int family;			/* the "IPVS" generic netlink family id */
-};
-
-/* Connect and resolve the family once. -ENOENT: the kernel has no IPVS. */
-int ipvs_open(struct ipvs_conn *conn);
-void ipvs_close(struct ipvs_conn *conn);
-
-int ipvs_get_info(struct ipvs_conn *conn, struct ipvs_info *info);
-/* The services, without their real servers: one dump. 0 or -errno. */
-int ipvs_dump_services(struct ipvs_conn *conn, struct ipvs_table *table);
-/* The real servers of each service in TABLE: one dump per service. A
- * service another program deleted since the service dump is taken out of
- * TABLE and added to GONE (keys and settings, no real servers). 0 or -errno;
- * on error TABLE is freed. */
-int ipvs_dump_dests(struct ipvs_conn *conn, struct ipvs_table *table, struct ipvs_table *gone);
-/* The whole table: both of the above. */
-int ipvs_dump(struct ipvs_conn *conn, struct ipvs_table *table, struct ipvs_table *gone);
-
-/* Send REQUESTS, many per sendmsg, and match every ACK; results[i] is
- * request i's outcome. Stops after the first chunk that had an error:
- * *sent tells how many were sent (and answered). 0 or -errno. */
-int ipvs_send(struct ipvs_conn *conn, const struct ipvs_request *requests, size_t count,
-	      struct nl_result *results, size_t *sent);
 
 #endif

@@ -1,13 +1,51 @@
-/* nft_objects: the table as libnftnl objects — built from the desired
- * state, or parsed from the kernel's dumps — and their canonical text.
- * Internal to the nft module. */
+/* nft_objects: ARP suppression with nftables, over netlink (libnftnl on libmnl).
+ * lvsagent owns one table, `table arp lvsagent`, always replaced whole in
+ * one transaction:
+ *
+ *   set vips       the IPv4 VIPs (one set: 10 000 VIPs are one rule)
+ *   chain input    hook input:  ARP whose target address is a VIP is dropped,
+ *                  so the real server never answers ARP for a VIP
+ *   chain output   hook output: on each uplink, ARP whose sender address is
+ *                  a VIP gets the uplink's primary IPv4 address instead; what
+ *                  is left (an uplink without IPv4) is dropped
+ *
+ * IPv6 needs no rules: Linux answers neighbour solicitations only for
+ * addresses on the receiving interface.
+ *
+ * Here: the table lvsagent wants (struct nft_desired), and the table as
+ * libnftnl objects — built from the desired state, or parsed from the
+ * kernel's dumps — with their canonical text. */
 #ifndef LVSAGENT_KERNEL_NFT_OBJECTS_H
 #define LVSAGENT_KERNEL_NFT_OBJECTS_H
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "kernel/nft_batch.h"
+#include "lib/ipaddr.h"
+
+#define NFT_TABLE_NAME "lvsagent"
+#define NFT_SET_NAME "vips"
+
+struct nft_uplink {
+	char name[IFNAMSIZ];
+	bool has_addr;
+	struct ipaddr addr;		/* its primary IPv4 address */
+};
+
+struct nft_desired {
+	struct ipaddr *vips;		/* IPv4 only */
+	size_t vip_count;
+	struct nft_uplink *uplinks;
+	size_t uplink_count;
+};
+
+void nft_desired_free(struct nft_desired *desired);
+
+/* The table as canonical text (sets, elements, chains and rules, without
+ * handles), so that what the kernel has and what the configuration wants
+ * compare as strings. Pure; the caller frees the text. */
+char *nft_render_desired(const struct nft_desired *desired);
 
 struct nftnl_table;
 struct nftnl_set;

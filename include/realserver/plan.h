@@ -13,7 +13,7 @@
 #include "core/change.h"
 #include "core/config.h"
 #include "core/sysctl_policy.h"
-#include "kernel/nft_batch.h"
+#include "kernel/nft_objects.h"
 #include "realserver/observe.h"
 #include "realserver/state.h"
 

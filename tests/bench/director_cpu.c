@@ -13,7 +13,7 @@
 #include "director/plan.h"
 #include "director/report.h"
 #include "director/state.h"
-#include "kernel/ipvs_model.h"
+#include "kernel/ipvs_kernel.h"
 
 static double now_ms(void)
 {

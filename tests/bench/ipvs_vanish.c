@@ -11,7 +11,7 @@
 
 #include "director/list.h"
 #include "director/syntax.h"
-#include "kernel/ipvs_model.h"
+#include "kernel/ipvs_kernel.h"
 
 /* DEL_SERVICE for the service with MARK, through the same socket. */
 static int delete_mark(struct ipvs_conn *conn, uint32_t mark)

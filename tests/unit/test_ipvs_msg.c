@@ -11,7 +11,7 @@
 
 #include <linux/ip_vs.h>
 
-#include "kernel/ipvs_model.h"
+#include "kernel/ipvs_kernel.h"
 
 #define FAMILY 42
 

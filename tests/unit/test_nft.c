@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kernel/nft_batch.h"
+#include "kernel/nft_kernel.h"
 
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>

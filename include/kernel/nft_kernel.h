@@ -1,0 +1,16 @@
+/* nft_kernel: lvsagent's nftables table read back from the kernel, and
+ * transactions committed. */
+#ifndef LVSAGENT_KERNEL_NFT_KERNEL_H
+#define LVSAGENT_KERNEL_NFT_KERNEL_H
+
+#include "kernel/netlink.h"
+
+/* Dump the table from the kernel into *TEXT (NULL when there is none).
+ * 0, or -errno (-EPROTONOSUPPORT: the kernel has no nftables). */
+int nft_observe(struct nl_conn *conn, char **text);
+
+/* Send a transaction from nft_put_*. 0 when the kernel committed it;
+ * otherwise the first refusal, with the kernel's reason, in *FAILURE. */
+int nft_commit(struct nl_conn *conn, struct nl_batch *batch, struct nl_result *failure);
+
+#endif

@@ -9,7 +9,9 @@
 #include "realserver/daemon.h"
 #include "core/failure.h"
 #include "lib/log.h"
-#include "core/report.h"
+#include "realserver/describe.h"
+#include "realserver/report.h"
+#include "realserver/status.h"
 #include "realserver/session.h"
 
 static int run_plan(struct session *s, bool withdraw, const char *verb)

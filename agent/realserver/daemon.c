@@ -17,7 +17,9 @@
 #include "realserver/monitor.h"
 #include "core/notify.h"
 #include "core/privilege.h"
-#include "core/report.h"
+#include "realserver/describe.h"
+#include "realserver/report.h"
+#include "realserver/status.h"
 
 /* A repair storm — another program undoing lvsagent's work over and over —
  * is logged at most this much, and counted. */

@@ -1,5 +1,5 @@
 /* describe: the words for plan items, shared by every output format. */
-#include "core/report.h"
+#include "realserver/describe.h"
 
 #include <stdio.h>
 

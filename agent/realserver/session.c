@@ -15,7 +15,9 @@
 #include "lib/log.h"
 #include "core/notify.h"
 #include "core/privilege.h"
-#include "core/report.h"
+#include "realserver/describe.h"
+#include "realserver/report.h"
+#include "realserver/status.h"
 
 const char *rs_command_name(enum rs_command command)
 {

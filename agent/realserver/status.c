@@ -1,7 +1,8 @@
 /* status: the plan read as "what is in place", with LSB exit codes. */
-#include "core/report.h"
+#include "realserver/status.h"
 
 #include "lib/json.h"
+#include "realserver/describe.h"
 
 enum status_code status_code_of(const struct plan *plan, bool anything_owned)
 {

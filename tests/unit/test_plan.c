@@ -9,7 +9,9 @@
 #include <sys/socket.h>
 
 #include "realserver/plan.h"
-#include "core/report.h"
+#include "realserver/describe.h"
+#include "realserver/report.h"
+#include "realserver/status.h"
 #include "lib/xalloc.h"
 
 #define LO 1

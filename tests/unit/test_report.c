@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/report.h"
+#include "realserver/describe.h"
+#include "realserver/report.h"
+#include "realserver/status.h"
 
 /* A setting for a hand-made item; a few at a time are enough for a test. */
 static struct plan_setting *setting(const char *iface, enum sysctl_key key)

@@ -6,13 +6,19 @@
 #include <string.h>
 
 #include "core/config.h"
-#include "director/cmd.h"
-#include "realserver/cmd.h"
 #include "core/state_dir.h"
+#include "director/cmd.h"
+#include "director/config.h"
+#include "realserver/cmd.h"
+#include "realserver/config.h"
 
 #ifndef LVSAGENT_VERSION
 #define LVSAGENT_VERSION "0.1.0"
 #endif
+
+/* One file configures both parts: every command reads (and checks) all of it. */
+static const struct config_part *const parts[] = { &rs_config_part, &director_config_part };
+static const struct config_schema schema = { parts, sizeof(parts) / sizeof(parts[0]) };
 
 static const char usage_text[] =
 	"usage: lvsagent [-c FILE] COMMAND [--check] [--diff] [--json]\n"
@@ -178,7 +184,7 @@ static int director(int argc, char **argv, const struct cli_options *opts,
 
 int main(int argc, char **argv)
 {
-	struct cli_options opts = { .config_path = CONFIG_DEFAULT_PATH };
+	struct cli_options opts = { .config_path = CONFIG_DEFAULT_PATH, .schema = &schema };
 	struct dir_options dir_opts = { 0 };
 	int code = parse_options(argc, argv, &opts, &dir_opts);
 

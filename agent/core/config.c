@@ -1,304 +1,405 @@
-/* config_read: reads the file, refuses binary data, checks each line's
- * syntax, and drives inih one whole line at a time so that every key knows
- * its line number (the packaged inih does not pass line numbers). */
+/* config: the [agent] section, and each key of the file handed to the
+ * part that owns it. See config.h. */
 #include "core/config.h"
 
+#include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <ini.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "core/config_parser.h"
+#include "core/config_read.h"
 #include "lib/xalloc.h"
 
-#define CONFIG_MAX_BYTES (16u << 20)
+/* --- helpers for every part's values ----------------------------------------- */
 
-struct ini_stream {
-	const char *text;
-	size_t len, pos;
-	struct config_parser *parser;
-};
-
-static size_t line_length(const char *text, size_t len, size_t pos)
+void config_for_each_item(struct config_parser *p, const char *value,
+			  void (*each)(struct config_parser *, const char *))
 {
-	const char *nl = memchr(text + pos, '\n', len - pos);
+	char *copy = xstrdup(value), *save = NULL;
 
-	return nl ? (size_t)(nl - (text + pos)) + 1 : len - pos;
+	for (char *item = strtok_r(copy, ", \t", &save); item;
+	     item = strtok_r(NULL, ", \t", &save))
+		each(p, item);
+	free(copy);
 }
 
-static size_t longest_line(const char *text, size_t len)
-{
-	size_t longest = 0;
-
-	for (size_t pos = 0; pos < len;) {
-		size_t n = line_length(text, len, pos);
-		if (n > longest)
-			longest = n;
-		pos += n;
-	}
-	return longest;
-}
-
-/* Trim in place: leading and trailing blanks and CR. */
-static char *trim(char *s)
+bool config_small_int(const char *value, int *out)
 {
 	char *end;
+	long n;
 
-	while (*s == ' ' || *s == '\t')
-		s++;
-	end = s + strlen(s);
-	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
-		*--end = '\0';
-	return s;
+	if (!isdigit((unsigned char)value[0]))
+		return false;
+	n = strtol(value, &end, 10);
+	if (*end || n > 1000000)
+		return false;
+	*out = (int)n;
+	return true;
 }
 
-/* Where an inline comment starts (";" after a blank, as inih reads it). */
-static char *inline_comment(char *s)
-{
-	for (char *c = s; *c; c++)
-		if (*c == ';' && c > s && (c[-1] == ' ' || c[-1] == '\t'))
-			return c;
-	return NULL;
-}
+/* --- [agent] ------------------------------------------------------------------- */
 
-static void check_section(struct config_parser *p, char *line)
+static bool has_dot_component(const char *path)
 {
-	char *close = strchr(line, ']');
-	char *comment = inline_comment(line);
-	char *rest;
-
-	if (!close || (comment && comment < close)) {
-		diag_add(p->diag, p->cfg->file, p->line,
-			 "broken section header (no closing ']')");
-		p->section_known = false;
-		return;
-	}
-	*close = '\0';
-	rest = trim(close + 1);
-	if (*rest && *rest != ';' && *rest != '#') {
-		diag_add(p->diag, p->cfg->file, p->line, "text after the section header");
-		p->section_known = false;
-		return;
-	}
-	p->section_known = config_section_known(line + 1);
-	if (!p->section_known)
-		diag_add(p->diag, p->cfg->file, p->line, "unknown section [%s]", line + 1);
-	else
-		config_section_begin(p, line + 1);
-}
-
-/* The syntax inih accepts, checked here so every bad line is reported
- * (inih only returns the first one). */
-/* A key line needs "=" or ":" before any inline comment. */
-static bool has_separator(const char *line)
-{
-	for (const char *c = line; *c; c++) {
-		if (*c == '=' || *c == ':')
+	for (const char *c = strchr(path, '/'); c; c = strchr(c + 1, '/')) {
+		size_t len = strcspn(c + 1, "/");
+		if ((len == 1 || len == 2) && strncmp(c + 1, "..", len) == 0)
 			return true;
-		if (*c == ';' && c > line && (c[-1] == ' ' || c[-1] == '\t'))
-			return false;
 	}
 	return false;
 }
 
-static void check_syntax(struct config_parser *p, const char *raw)
+static void parse_state_dir(struct config_parser *p, const char *value)
 {
-	const char *line = raw + strspn(raw, " \t");
-	char *copy;
-
-	if (p->line == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
-		line += 3;	/* UTF-8 byte order mark */
-	if (!*line || strchr(";#\r\n", *line))
-		return;
-	if (*line != '[') {
-		if (!has_separator(line))
-			diag_add(p->diag, p->cfg->file, p->line,
-				 "expected \"key = value\" or \"[section]\"");
+	if (value[0] != '/') {
+		ERR(p, "state_dir must be an absolute path, not \"%s\"", value);
 		return;
 	}
-	copy = xstrdup(line);
-	check_section(p, trim(copy));
-	free(copy);
-}
-
-static char *read_line(char *str, int num, void *data)
-{
-	struct ini_stream *s = data;
-	size_t n;
-
-	if (s->pos >= s->len)
-		return NULL;
-	n = line_length(s->text, s->len, s->pos);
-	if (n > (size_t)num - 1)
-		n = (size_t)num - 1;	/* cannot happen: num exceeds the longest line */
-	memcpy(str, s->text + s->pos, n);
-	str[n] = '\0';
-	s->pos += n;
-	s->parser->line++;
-	check_syntax(s->parser, str);
-	return str;
-}
-
-static int on_key(void *user, const char *section, const char *name, const char *value)
-{
-	config_key(user, section, name, value);
-	return 1;
-}
-
-/* NUL and other control bytes mean this is not a config file at all; one
- * error is clearer than a page of syntax errors about garbage. */
-static int binary_line(const char *text, size_t len)
-{
-	int line = 1;
-
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
-		if (c == '\n')
-			line++;
-		else if ((c < 0x20 && c != '\t' && c != '\r' && c != '\f') || c == 0x7f)
-			return line;
+	if (strlen(value) > PATH_MAX - 64) {
+		ERR(p, "state_dir is too long");
+		return;
 	}
-	return 0;
+	/* The part that does not exist yet is created as written: it must not
+	 * climb out of the directories checked (see state_dir.h). */
+	if (has_dot_component(value)) {
+		ERR(p, "state_dir must not contain \".\" or \"..\" components, not \"%s\"", value);
+		return;
+	}
+	free(p->cfg->state_dir);
+	p->cfg->state_dir = xstrdup(value);
+	p->cfg->state_dir_line = p->line;
+}
+
+static void parse_log_level(struct config_parser *p, const char *value)
+{
+	for (int i = LOG_LEVEL_ERROR; i <= LOG_LEVEL_DEBUG; i++) {
+		if (strcmp(value, log_level_name((enum log_level)i)) == 0) {
+			p->cfg->log_level = (enum log_level)i;
+			return;
+		}
+	}
+	ERR(p, "log_level must be error, warning, info or debug, not \"%s\"", value);
+}
+
+static void parse_sysctl_check_interval(struct config_parser *p, const char *value)
+{
+	int n;
+
+	if (!config_small_int(value, &n) || n > 86400) {
+		ERR(p, "sysctl_check_interval must be seconds from 0 (never) to 86400, not \"%s\"",
+		    value);
+		return;
+	}
+	p->cfg->sysctl_check_interval = (unsigned)n;
+}
+
+static const struct config_key agent_keys[] = {
+	{ "agent", "state_dir", false, parse_state_dir },
+	{ "agent", "log_level", false, parse_log_level },
+	{ "agent", "sysctl_check_interval", false, parse_sysctl_check_interval },
+};
+#define AGENT_KEY_COUNT (sizeof(agent_keys) / sizeof(agent_keys[0]))
+
+static void agent_defaults(struct config *cfg)
+{
+	cfg->state_dir = xstrdup(CONFIG_DEFAULT_STATE_DIR);
+	cfg->log_level = LOG_LEVEL_INFO;
+	cfg->sysctl_check_interval = 5;
+}
+
+/* --- the schema: which part owns a section and a key ---------------------------- */
+
+/* Every key has a slot for "where it was first set": the agent's first,
+ * then each part's in schema order. */
+static size_t key_slots(const struct config_schema *schema)
+{
+	size_t n = AGENT_KEY_COUNT;
+
+	for (size_t i = 0; i < schema->count; i++)
+		n += schema->parts[i]->key_count;
+	return n;
+}
+
+/* The kind of HEADER: "service" for "[service NAME]" when a part names
+ * sections so (*NAME then points at the name), else the header itself. */
+static const char *section_kind(const struct config_schema *schema, const char *header,
+				const char **name, char *buf, size_t len)
+{
+	*name = NULL;
+	for (size_t i = 0; i < schema->count; i++) {
+		const char *kind = schema->parts[i]->named_kind;
+		size_t n = kind ? strlen(kind) : 0;
+		if (kind && strncmp(header, kind, n) == 0 && header[n] == ' ' && n < len) {
+			memcpy(buf, kind, n + 1);
+			*name = header + n + 1;
+			return buf;
+		}
+	}
+	return header;
+}
+
+static bool part_has_section(const struct config_part *part, const char *kind)
+{
+	for (size_t k = 0; k < part->key_count; k++)
+		if (strcmp(part->keys[k].section, kind) == 0)
+			return true;
+	return false;
+}
+
+/* The key NAME of section KIND: its spec, its slot, and its part (-1: the agent's). */
+static const struct config_key *find_key(const struct config_schema *schema, const char *kind,
+					 const char *name, size_t *slot, int *part)
+{
+	size_t base = AGENT_KEY_COUNT;
+
+	*part = -1;
+	for (size_t k = 0; k < AGENT_KEY_COUNT; k++)
+		if (strcmp(agent_keys[k].section, kind) == 0 && strcmp(agent_keys[k].name, name) == 0)
+			return *slot = k, &agent_keys[k];
+	for (size_t i = 0; i < schema->count; i++) {
+		const struct config_part *cp = schema->parts[i];
+		for (size_t k = 0; k < cp->key_count; k++) {
+			if (strcmp(cp->keys[k].section, kind) || strcmp(cp->keys[k].name, name))
+				continue;
+			*slot = base + k;
+			*part = (int)i;
+			return &cp->keys[k];
+		}
+		base += cp->key_count;
+	}
+	return NULL;
+}
+
+/* A named section starts: its once-only keys are once per section. */
+static void reset_named_slots(struct config_parser *p, const char *kind)
+{
+	const struct config_schema *schema = p->cfg->schema;
+	size_t base = AGENT_KEY_COUNT;
+
+	for (size_t i = 0; i < schema->count; i++) {
+		const struct config_part *cp = schema->parts[i];
+		for (size_t k = 0; k < cp->key_count; k++)
+			if (strcmp(cp->keys[k].section, kind) == 0)
+				p->first_line[base + k] = 0;
+		base += cp->key_count;
+	}
+}
+
+static bool on_section(void *user, const char *header)
+{
+	struct config_parser *p = user;
+	const struct config_schema *schema = p->cfg->schema;
+	char buf[32];
+	const char *name, *kind = section_kind(schema, header, &name, buf, sizeof(buf));
+	bool known = strcmp(kind, "agent") == 0, accepted = true;
+
+	if (name)
+		reset_named_slots(p, kind);
+	for (size_t i = 0; i < schema->count; i++) {
+		const struct config_part *cp = schema->parts[i];
+		if (!part_has_section(cp, kind))
+			continue;
+		known = true;
+		if (!cp->section_begin)
+			continue;
+		p->data = p->cfg->data[i];
+		p->cfg->present[i] = true;
+		accepted = cp->section_begin(p, kind, name) && accepted;
+	}
+	if (!known)
+		ERR(p, "unknown section [%s]", header);
+	return known && accepted;
+}
+
+/* Every section the schema knows, for the message about a key outside
+ * any: "[agent], [realserver], [director] or [service NAME]". */
+static void section_list(const struct config_schema *schema, char *buf, size_t len)
+{
+	const char *kinds[16] = { "agent" };
+	bool named[16] = { false };
+	size_t n = 1, used = 0;
+
+	for (size_t i = 0; i < schema->count; i++) {
+		const struct config_part *cp = schema->parts[i];
+		for (size_t k = 0; k < cp->key_count && n < 16; k++) {
+			if (strcmp(cp->keys[k].section, kinds[n - 1]) == 0)
+				continue;
+			named[n] = cp->named_kind && strcmp(cp->keys[k].section, cp->named_kind) == 0;
+			kinds[n++] = cp->keys[k].section;
+		}
+	}
+	for (size_t i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s[%s%s]",
+					 i == 0 ? "" : i + 1 == n ? " or " : ", ", kinds[i],
+					 named[i] ? " NAME" : "");
+}
+
+static void on_key(void *user, const char *section, const char *name, const char *value)
+{
+	struct config_parser *p = user;
+	const struct config_schema *schema = p->cfg->schema;
+	const struct config_key *key;
+	const char *ignored;
+	char buf[32], sections[160];
+	size_t slot;
+	int part;
+
+	if (!p->section_known)
+		return;		/* the [section] line already got its error */
+	if (!section[0]) {
+		section_list(schema, sections, sizeof(sections));
+		ERR(p, "\"%s\" is outside any section (start with %s)", name, sections);
+		return;
+	}
+	key = find_key(schema, section_kind(schema, section, &ignored, buf, sizeof(buf)), name,
+		       &slot, &part);
+	if (key && part >= 0)
+		p->cfg->present[part] = true;
+	if (!key) {
+		ERR(p, "unknown key \"%s\" in [%s]", name, section);
+		return;
+	}
+	if (!value[0]) {
+		ERR(p, "%s has no value", name);
+		return;
+	}
+	if (!key->repeatable && p->first_line[slot]) {
+		ERR(p, "%s is set twice (first on line %d)", name, p->first_line[slot]);
+		return;
+	}
+	p->first_line[slot] = p->line;
+	p->data = part >= 0 ? p->cfg->data[part] : NULL;
+	key->parse(p, value);
+}
+
+/* --- the configuration ------------------------------------------------------------ */
+
+static void config_init(struct config *cfg, const char *name, const struct config_schema *schema)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->file = xstrdup(name);
+	cfg->schema = schema;
+	cfg->data = xcalloc(schema->count ? schema->count : 1, sizeof(*cfg->data));
+	cfg->present = xcalloc(schema->count ? schema->count : 1, sizeof(*cfg->present));
+	agent_defaults(cfg);
+	for (size_t i = 0; i < schema->count; i++) {
+		cfg->data[i] = xcalloc(1, schema->parts[i]->size);
+		if (schema->parts[i]->defaults)
+			schema->parts[i]->defaults(cfg->data[i]);
+	}
 }
 
 int config_parse_text(const char *name, const char *text, size_t len,
-		      struct config *cfg, struct diag *diag)
+		      const struct config_schema *schema, struct config *cfg, struct diag *diag)
 {
 	struct config_parser parser = { .cfg = cfg, .diag = diag, .section_known = true };
-	struct ini_stream stream = { .text = text, .len = len, .parser = &parser };
+	struct config_lines lines = { .diag = diag, .line = &parser.line,
+				      .section_known = &parser.section_known,
+				      .section = on_section, .key = on_key, .user = &parser };
 	size_t errors_before = diag->count;
-	int bad_line;
 
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->file = xstrdup(name);
-	config_defaults(cfg);
-	bad_line = binary_line(text, len);
-	if (bad_line) {
-		diag_add(diag, name, bad_line, "binary data: this is not a text configuration file");
-		return -1;
+	config_init(cfg, name, schema);
+	lines.file = cfg->file;
+	parser.first_line = xcalloc(key_slots(schema), sizeof(*parser.first_line));
+	/* Binary data is one error, not a page of checks about garbage. */
+	if (config_read_text(&lines, text, len) == 0) {
+		for (size_t i = 0; i < schema->count; i++) {
+			parser.data = cfg->data[i];
+			parser.section = NULL;
+			if (schema->parts[i]->finish)
+				schema->parts[i]->finish(&parser);
+		}
 	}
-	/* One reader call per whole line: make inih's heap buffer big enough. */
-	ini_use_stack = false;
-	ini_allow_realloc = false;
-	ini_allow_multiline = false;
-	ini_max_line = ini_initial_alloc = (int)longest_line(text, len) + 3;
-	if (ini_max_line < 200)
-		ini_max_line = ini_initial_alloc = 200;
-	if (ini_parse_stream(read_line, &stream, on_key, &parser) == -2)
-		diag_add(diag, name, 0, "out of memory while parsing");
-	config_finish(&parser);
+	free(parser.first_line);
 	return diag->count == errors_before ? 0 : -1;
 }
 
-static int read_all(int fd, char **out, size_t *len)
-{
-	size_t cap = 4096, used = 0;
-	char *buf = xmalloc(cap);
-	ssize_t n;
-
-	while ((n = read(fd, buf + used, cap - used)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			free(buf);
-			return -errno;
-		}
-		used += (size_t)n;
-		if (used > CONFIG_MAX_BYTES) {
-			free(buf);
-			return -EFBIG;
-		}
-		if (used == cap)
-			buf = xrealloc_array(buf, cap *= 2, 1);
-	}
-	*out = buf;
-	*len = used;
-	return 0;
-}
-
-static int open_config(const char *path, int *fd)
-{
-	struct stat st;
-
-	if (strcmp(path, "-") == 0) {
-		*fd = STDIN_FILENO;
-		return 0;
-	}
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (*fd < 0)
-		return -errno;
-	if (fstat(*fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		close(*fd);
-		return -EISDIR;
-	}
-	return 0;
-}
-
-int config_load(const char *path, struct config *cfg, struct diag *diag)
+int config_load(const char *path, const struct config_schema *schema, struct config *cfg,
+		struct diag *diag)
 {
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-	char *text = NULL;
-	size_t len = 0;
-	int fd, err, ret;
+	char *text;
+	size_t len;
+	int err = config_read_file(path, &text, &len), ret;
 
-	memset(cfg, 0, sizeof(*cfg));
-	err = open_config(path, &fd);
-	if (!err) {
-		err = read_all(fd, &text, &len);
-		if (fd != STDIN_FILENO)
-			close(fd);
-	}
 	if (err) {
-		cfg->file = xstrdup(name);
-		config_defaults(cfg);
+		config_init(cfg, name, schema);
 		diag_add(diag, name, 0, "cannot read the configuration: %s",
 			 err == -EFBIG ? "larger than 16 MiB" : strerror(-err));
 		return -1;
 	}
-	ret = config_parse_text(name, text, len, cfg, diag);
+	ret = config_parse_text(name, text, len, schema, cfg, diag);
 	free(text);
 	return ret;
 }
 
-int config_require_director(const struct config *cfg, struct diag *diag)
-{
-	if (cfg->dir.service_count || cfg->dir.manage_all)
-		return 0;
-	diag_add(diag, cfg->file, 0, "no service configured (add a [service NAME] section with "
-		 "virtual = ...)");
-	return -1;
-}
-
-int config_require_realserver(const struct config *cfg, struct diag *diag)
-{
-	if (cfg->rs.vip_count)
-		return 0;
-	diag_add(diag, cfg->file, 0, "no VIP configured (add \"vip = ADDRESS\" under [realserver])");
-	return -1;
-}
-
 void config_free(struct config *cfg)
 {
+	for (size_t i = 0; cfg->schema && i < cfg->schema->count; i++) {
+		if (cfg->data[i] && cfg->schema->parts[i]->free)
+			cfg->schema->parts[i]->free(cfg->data[i]);
+		free(cfg->data[i]);
+	}
+	free(cfg->data);
+	free(cfg->present);
 	free(cfg->file);
 	free(cfg->state_dir);
-	free(cfg->rs.vips);
-	free(cfg->rs.interfaces);
-	for (size_t i = 0; i < cfg->dir.service_count; i++) {
-		ipvs_service_free(&cfg->dir.services[i].svc);
-		free(cfg->dir.services[i].dest_lines);
-		free(cfg->dir.services[i].dest_port_given);
-	}
-	free(cfg->dir.services);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
-const char *suppression_name(enum suppression suppression)
+static int part_index(const struct config *cfg, const struct config_part *part)
 {
-	static const char *const names[] = { "sysctl", "nftables", "both" };
+	for (size_t i = 0; cfg->schema && i < cfg->schema->count; i++)
+		if (cfg->schema->parts[i] == part)
+			return (int)i;
+	return -1;
+}
 
-	return names[suppression];
+void *config_part_data(const struct config *cfg, const struct config_part *part)
+{
+	int i = part_index(cfg, part);
+
+	return i < 0 ? NULL : cfg->data[i];
+}
+
+bool config_part_present(const struct config *cfg, const struct config_part *part)
+{
+	int i = part_index(cfg, part);
+
+	return i >= 0 && cfg->present[i];
+}
+
+bool config_other_part_present(const struct config *cfg, const struct config_part *part)
+{
+	for (size_t i = 0; cfg->schema && i < cfg->schema->count; i++)
+		if (cfg->schema->parts[i] != part && cfg->present[i])
+			return true;
+	return false;
+}
+
+int config_check_links(const struct config *cfg, const struct netdevs *net, struct diag *diag)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < cfg->schema->count; i++)
+		if (cfg->schema->parts[i]->check_links &&
+		    cfg->schema->parts[i]->check_links(cfg, net, diag) < 0)
+			ret = -1;
+	return ret;
+}
+
+void config_summary(const struct config *cfg, char *buf, size_t len)
+{
+	size_t used = 0;
+	char one[64];
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < cfg->schema->count && used < len; i++) {
+		if (!cfg->schema->parts[i]->summary)
+			continue;
+		cfg->schema->parts[i]->summary(cfg->data[i], one, sizeof(one));
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", one);
+	}
 }

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "core/run.h"
+#include "director/config.h"
 #include "director/apply.h"
 #include "director/import.h"
 #include "director/list.h"
@@ -51,35 +53,31 @@ bool director_command_find(const char *name, enum dir_command *command, bool *ta
 /* One run against the director: configuration, sockets, what is owned,
  * what the kernel has. */
 struct director_run {
+	struct run run;			/* options, configuration, STATE_DIR/director.lock */
 	enum dir_command command;
-	const struct cli_options *opts;
 	const struct dir_options *dir_opts;
 	bool no_config;			/* status without the default file: nothing managed */
-	struct config cfg;
 	struct dir_owned owned;
 	struct ipvs_conn ipvs;
 	struct nl_conn rtnl;
 	struct netdevs net;
 	struct dir_host host;
 	struct ipvs_table kernel;
-	int lock_fd;
 };
 
-static void run_close(struct director_run *r)
+static void director_run_close(struct director_run *r)
 {
 	ipvs_table_free(&r->kernel);
 	netdevs_free(&r->net);
 	ipvs_close(&r->ipvs);
 	netlink_close(&r->rtnl);
 	dir_owned_free(&r->owned);
-	config_free(&r->cfg);
-	if (r->lock_fd >= 0)
-		close(r->lock_fd);
+	run_close(&r->run);
 }
 
 static bool changes_host(const struct director_run *r)
 {
-	return (r->command == DIRCMD_APPLY || r->command == DIRCMD_STOP) && !r->opts->check;
+	return (r->command == DIRCMD_APPLY || r->command == DIRCMD_STOP) && !r->run.opts->check;
 }
 
 /* --- the steps, in the order a user wants to hear about problems -------------- */
@@ -88,12 +86,12 @@ static bool changes_host(const struct director_run *r)
  * without it, to clean up after an interface that was unplugged. */
 static void check_vip_interface(struct director_run *r, struct diag *diag)
 {
-	const char *name = r->cfg.dir.vip_interface;
+	const char *name = director_config_of(&r->run.cfg)->vip_interface;
 	const struct rtnl_link *link = name[0] ? netdev_by_name(&r->net, name) : NULL;
 
 	r->host.vip_ifindex = link ? link->ifindex : 0;
 	if (r->command != DIRCMD_STOP)
-		director_check_vip_interface(&r->cfg, &r->net, diag);
+		director_check_vip_interface(&r->run.cfg, &r->net, diag);
 }
 
 /* Links and addresses: where VIPs are bound and announced. */
@@ -105,7 +103,7 @@ static int observe_links(struct director_run *r)
 	if (!err)
 		err = netdevs_read(&r->rtnl, &r->net, &failed);
 	if (err)
-		return fail_run(r->opts, EXIT_RUNTIME, "cannot read links and addresses: %s",
+		return fail_run(r->run.opts, EXIT_RUNTIME, "cannot read links and addresses: %s",
 				strerror(-err));
 	return EXIT_DONE;
 }
@@ -116,7 +114,7 @@ static int observe_links(struct director_run *r)
 static bool status_without_config(const struct director_run *r)
 {
 	return r->command == DIRCMD_STATUS && !r->dir_opts->config_given &&
-	       access(r->opts->config_path, F_OK) < 0 && errno == ENOENT;
+	       access(r->run.opts->config_path, F_OK) < 0 && errno == ENOENT;
 }
 
 static int read_config(struct director_run *r)
@@ -125,45 +123,36 @@ static int read_config(struct director_run *r)
 	int code = EXIT_DONE;
 
 	r->no_config = status_without_config(r);
-	if (r->no_config)
-		config_parse_text(r->opts->config_path, "", 0, &r->cfg, &diag);
-	else
-		config_load(r->opts->config_path, &r->cfg, &diag);
-	if (r->command != DIRCMD_STOP && !r->no_config && !diag.count)
-		config_require_director(&r->cfg, &diag);
-	if (!diag.count)
-		state_dir_check_config(r->cfg.state_dir, r->cfg.file, r->cfg.state_dir_line, &diag);
+	/* stop cleans up after whatever was applied: it needs no service. */
+	run_load_config(r->run.opts, r->no_config ? "" : NULL, &r->run.cfg,
+			r->command == DIRCMD_STOP || r->no_config ? NULL : config_require_director,
+			&diag);
 	if (!diag.count && (code = observe_links(r)) == EXIT_DONE)
 		check_vip_interface(r, &diag);
 	if (!code && diag.count)
-		code = fail_config(r->opts, &diag);
+		code = fail_config(r->run.opts, &diag);
 	diag_free(&diag);
 	return code;
 }
 
 static int take_lock(struct director_run *r)
 {
-	r->lock_fd = state_director_lock(r->cfg.state_dir, r->opts->wait_ms);
-	if (r->lock_fd == -EWOULDBLOCK)
-		return fail_run(r->opts, EXIT_RUNTIME, "another lvsagent is changing this director "
-				"(%s/director.lock is held)", r->cfg.state_dir);
-	if (r->lock_fd < 0)
-		return fail_run(r->opts, EXIT_RUNTIME, "cannot lock %s/director.lock: %s",
-				r->cfg.state_dir, strerror(-r->lock_fd));
-	return EXIT_DONE;
+	return run_take_lock(&r->run, state_director_lock(r->run.cfg.state_dir,
+							  r->run.opts->wait_ms),
+			     "director", "director.lock");
 }
 
 static int load_state(struct director_run *r)
 {
 	struct diag ignored = { 0 };
-	int err = dir_state_load(r->cfg.state_dir, &r->owned, &ignored);
+	int err = dir_state_load(r->run.cfg.state_dir, &r->owned, &ignored);
 
 	for (size_t i = 0; i < ignored.count; i++)
 		log_warn("%s", ignored.entries[i].text);
 	diag_free(&ignored);
 	if (err)
-		return fail_run(r->opts, EXIT_RUNTIME, "cannot read %s/director: %s",
-				r->cfg.state_dir, strerror(-err));
+		return fail_run(r->run.opts, EXIT_RUNTIME, "cannot read %s/director: %s",
+				r->run.cfg.state_dir, strerror(-err));
 	return EXIT_DONE;
 }
 
@@ -172,10 +161,10 @@ static int open_ipvs(struct director_run *r)
 	int err = ipvs_open(&r->ipvs);
 
 	if (err == -ENOENT)
-		return fail_run(r->opts, EXIT_RUNTIME, "this kernel has no IPVS: load the ip_vs "
+		return fail_run(r->run.opts, EXIT_RUNTIME, "this kernel has no IPVS: load the ip_vs "
 				"module (modprobe ip_vs; ip_vs in /etc/modules-load.d/ to keep it)");
 	if (err)
-		return fail_run(r->opts, EXIT_RUNTIME, "cannot open generic netlink for IPVS: %s",
+		return fail_run(r->run.opts, EXIT_RUNTIME, "cannot open generic netlink for IPVS: %s",
 				strerror(-err));
 	return EXIT_DONE;
 }
@@ -187,7 +176,7 @@ static int observe_ipvs(struct director_run *r)
 	int err = ipvs_dump(&r->ipvs, &r->kernel, &gone);
 
 	if (err)
-		return fail_run(r->opts, EXIT_RUNTIME, "cannot read the IPVS table: %s",
+		return fail_run(r->run.opts, EXIT_RUNTIME, "cannot read the IPVS table: %s",
 				strerror(-err));
 	/* Another program's deletion, caught half-way: the table without it is
 	 * the truth now, and this run goes on with it. */
@@ -206,7 +195,7 @@ static int read_forwarding(const struct director_run *r, enum sysctl_key key, in
 	const char *iface = key == IP_FORWARD ? "-" : "all";
 	int value = -1;
 
-	if (director_needs_forwarding(&r->cfg.dir, af) || dir_owned_sysctl(&r->owned, key))
+	if (director_needs_forwarding(director_config_of(&r->run.cfg), af) || dir_owned_sysctl(&r->owned, key))
 		if (sysctl_read(iface, key, &value) < 0)
 			value = -1;
 	return value;
@@ -225,10 +214,10 @@ static int prepare(struct director_run *r)
 
 	if ((code = read_config(r)))
 		return code;
-	log_set_level(r->cfg.log_level);
+	log_set_level(r->run.cfg.log_level);
 	/* Even reading the IPVS table takes CAP_NET_ADMIN. */
 	if (!have_net_admin())
-		return fail_run(r->opts, EXIT_PRIVILEGE, "lvsagent director needs root "
+		return fail_run(r->run.opts, EXIT_PRIVILEGE, "lvsagent director needs root "
 				"(CAP_NET_ADMIN)");
 	if (changes_host(r) && (code = take_lock(r)))
 		return code;
@@ -247,16 +236,9 @@ static int prepare(struct director_run *r)
 static int save_state(struct director_run *r, const struct dir_plan *plan)
 {
 	struct dir_owned after;
-	int err;
 
 	director_owned_after(plan, &r->owned, &after);
-	err = dir_owned_same(&after, &r->owned) ? 0 : dir_state_save(r->cfg.state_dir, &after);
-	dir_owned_free(&after);
-	if (err) {
-		log_error("cannot write %s/director: %s", r->cfg.state_dir, strerror(-err));
-		return EXIT_RUNTIME;
-	}
-	return EXIT_DONE;
+	return run_record(&r->run, &dir_state_record, &r->owned, &after, false);
 }
 
 /* Before anything changes, what the plan may leave owned is on disk; the
@@ -264,20 +246,10 @@ static int save_state(struct director_run *r, const struct dir_plan *plan)
 static int record_intent(struct director_run *r, struct dir_plan *plan)
 {
 	struct dir_owned intent;
-	int err;
 
 	director_owned_intent(plan, &r->owned, &intent);
-	if (dir_owned_same(&intent, &r->owned)) {
-		dir_owned_free(&intent);
+	if (run_record(&r->run, &dir_state_record, &r->owned, &intent, true) == EXIT_DONE)
 		return EXIT_DONE;
-	}
-	err = dir_state_save(r->cfg.state_dir, &intent);
-	dir_owned_free(&r->owned);
-	r->owned = intent;
-	if (!err)
-		return EXIT_DONE;
-	log_error("cannot write %s/director before changing the host: %s; nothing was changed",
-		  r->cfg.state_dir, strerror(-err));
 	for (size_t i = 0; i < plan->count; i++) {
 		if (plan->items[i].action == ACTION_NONE)
 			continue;
@@ -290,17 +262,17 @@ static int record_intent(struct director_run *r, struct dir_plan *plan)
 
 static int converge(struct director_run *r, bool stop)
 {
-	struct report_options report = { .check = r->opts->check, .json = r->opts->json,
+	struct report_options report = { .check = r->run.opts->check, .json = r->run.opts->json,
 					  .verb = stop ? "director stop" : "director apply" };
 	struct dir_plan plan;
 	size_t failed = 0;
 	int code = EXIT_DONE;
 
 	if (stop)
-		director_plan_stop(&r->cfg.dir, &r->kernel, &r->owned, &r->host, &plan);
+		director_plan_stop(director_config_of(&r->run.cfg), &r->kernel, &r->owned, &r->host, &plan);
 	else
-		director_plan_apply(&r->cfg.dir, &r->kernel, &r->owned, &r->host, &plan);
-	if (!r->opts->check && !(code = record_intent(r, &plan))) {
+		director_plan_apply(director_config_of(&r->run.cfg), &r->kernel, &r->owned, &r->host, &plan);
+	if (!r->run.opts->check && !(code = record_intent(r, &plan))) {
 		failed = director_apply(&r->ipvs, &r->rtnl, &r->kernel, &r->host, &plan);
 		code = save_state(r, &plan);
 	}
@@ -318,7 +290,7 @@ static int read_kernel_table(struct director_run *r, const char *command)
 	int code;
 
 	if (!have_net_admin())
-		return fail_run(r->opts, EXIT_PRIVILEGE, "lvsagent %s needs root (CAP_NET_ADMIN)",
+		return fail_run(r->run.opts, EXIT_PRIVILEGE, "lvsagent %s needs root (CAP_NET_ADMIN)",
 				command);
 	code = open_ipvs(r);
 	if (!code)
@@ -330,12 +302,15 @@ static int read_kernel_table(struct director_run *r, const char *command)
 
 static int save(const struct cli_options *opts)
 {
-	struct director_run r = { .command = DIRCMD_SAVE, .opts = opts, .lock_fd = -1 };
-	int code = read_kernel_table(&r, "director save");
+	struct director_run r = { .command = DIRCMD_SAVE };
+	int code;
+
+	run_init(&r.run, opts);
+	code = read_kernel_table(&r, "director save");
 
 	if (!code)
 		director_save(stdout, &r.kernel);
-	run_close(&r);
+	director_run_close(&r);
 	return code;
 }
 
@@ -344,12 +319,15 @@ static int save(const struct cli_options *opts)
  * with nothing to change. */
 static int import_kernel(const struct cli_options *opts, struct diag *diag)
 {
-	struct director_run r = { .command = DIRCMD_IMPORT, .opts = opts, .lock_fd = -1 };
-	int code = read_kernel_table(&r, "director import --from-kernel");
+	struct director_run r = { .command = DIRCMD_IMPORT };
+	int code;
+
+	run_init(&r.run, opts);
+	code = read_kernel_table(&r, "director import --from-kernel");
 
 	if (!code && director_import_table(&r.kernel, "the kernel's IPVS table", stdout, diag) < 0)
 		code = EXIT_USAGE;
-	run_close(&r);
+	director_run_close(&r);
 	return code;
 }
 
@@ -377,20 +355,20 @@ static int import(const struct cli_options *opts, const struct dir_options *dir_
 int director_command_run(enum dir_command command, const struct cli_options *opts,
 			 const struct dir_options *dir_opts)
 {
-	struct director_run r = { .command = command, .opts = opts, .dir_opts = dir_opts,
-				  .lock_fd = -1 };
+	struct director_run r = { .command = command, .dir_opts = dir_opts };
 	int code;
 
+	run_init(&r.run, opts);
 	if (command == DIRCMD_SAVE)
 		return save(opts);
 	if (command == DIRCMD_IMPORT)
 		return import(opts, dir_opts);
 	code = prepare(&r);
 	if (!code && command == DIRCMD_STATUS)
-		code = director_status(stdout, r.no_config ? NULL : &r.cfg, &r.kernel, &r.owned,
+		code = director_status(stdout, r.no_config ? NULL : &r.run.cfg, &r.kernel, &r.owned,
 				       &r.host, &r.ipvs, opts->json);
 	else if (!code)
 		code = converge(&r, command == DIRCMD_STOP);
-	run_close(&r);
+	director_run_close(&r);
 	return code;
 }

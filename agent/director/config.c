@@ -1,10 +1,11 @@
 /* config_director: the [director] and [service NAME] keys, and the checks
  * that need the whole file (every service has a virtual, real servers of
  * its family, no virtual twice, no real server twice in a service). */
-#include "core/config_parser.h"
+#include "director/config.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,15 +20,26 @@
 /* inih keeps section names to 50 bytes: "service " and the name fit. */
 #define SERVICE_NAME_MAX 40
 
-void config_dir_manage(struct config_parser *p, const char *value)
+static struct director_config *dir_of(struct config_parser *p)
+{
+	return p->data;
+}
+
+/* The [service NAME] being read (section_begin set it). */
+static struct dir_service *service_of(struct config_parser *p)
+{
+	return p->section;
+}
+
+static void config_dir_manage(struct config_parser *p, const char *value)
 {
 	if (strcmp(value, "owned") == 0 || strcmp(value, "all") == 0)
-		p->cfg->dir.manage_all = strcmp(value, "all") == 0;
+		dir_of(p)->manage_all = strcmp(value, "all") == 0;
 	else
 		ERR(p, "manage must be owned or all, not \"%s\"", value);
 }
 
-void config_dir_vip_interface(struct config_parser *p, const char *value)
+static void config_dir_vip_interface(struct config_parser *p, const char *value)
 {
 	const char *problem = director_vip_interface_problem(value);
 
@@ -35,8 +47,8 @@ void config_dir_vip_interface(struct config_parser *p, const char *value)
 		ERR(p, "vip_interface \"%s\" %s", value, problem);
 		return;
 	}
-	strcpy(p->cfg->dir.vip_interface, value);
-	p->cfg->dir.vip_interface_line = p->line;
+	strcpy(dir_of(p)->vip_interface, value);
+	dir_of(p)->vip_interface_line = p->line;
 }
 
 static bool valid_service_name(const char *name)
@@ -49,12 +61,11 @@ static bool valid_service_name(const char *name)
 	return true;
 }
 
-struct dir_service *config_service_begin(struct config_parser *p, const char *name)
+static struct dir_service *config_service_begin(struct config_parser *p, const char *name)
 {
-	struct director_config *dir = &p->cfg->dir;
+	struct director_config *dir = dir_of(p);
 	struct dir_service *service;
 
-	dir->present = true;
 	if (!valid_service_name(name)) {
 		ERR(p, "[service %s]: a service name is 1 to %d letters, digits, '_', '.' or '-'",
 		    name, SERVICE_NAME_MAX);
@@ -69,40 +80,40 @@ struct dir_service *config_service_begin(struct config_parser *p, const char *na
 	return service;
 }
 
-void config_svc_virtual(struct config_parser *p, const char *value)
+static void config_svc_virtual(struct config_parser *p, const char *value)
 {
-	struct ipvs_service *svc = &p->service->svc;
+	struct ipvs_service *svc = &service_of(p)->svc;
 	const char *why;
 
 	if (director_parse_virtual(value, svc, &why) < 0) {
 		ERR(p, "virtual \"%s\": %s", value, why);
-		p->service->virtual_refused = true;
+		service_of(p)->virtual_refused = true;
 		return;
 	}
-	p->service->virtual_line = p->line;
+	service_of(p)->virtual_line = p->line;
 }
 
 /* Which schedulers and engines exist is the kernel's to say (apply probes
  * them first); a name must at least be one it could load. */
-void config_svc_scheduler(struct config_parser *p, const char *value)
+static void config_svc_scheduler(struct config_parser *p, const char *value)
 {
 	if (!director_module_name(value, IPVS_SCHED_MAX)) {
 		ERR(p, "scheduler \"%s\" is not a scheduler name (wlc, rr, sh, mh, ...)", value);
 		return;
 	}
-	strcpy(p->service->svc.scheduler, value);
+	strcpy(service_of(p)->svc.scheduler, value);
 }
 
-void config_svc_pe(struct config_parser *p, const char *value)
+static void config_svc_pe(struct config_parser *p, const char *value)
 {
 	if (!director_module_name(value, IPVS_PE_MAX)) {
 		ERR(p, "pe \"%s\" is not a persistence engine name (sip, ...)", value);
 		return;
 	}
-	strcpy(p->service->svc.pe_name, value);
+	strcpy(service_of(p)->svc.pe_name, value);
 }
 
-void config_svc_persistence(struct config_parser *p, const char *value)
+static void config_svc_persistence(struct config_parser *p, const char *value)
 {
 	unsigned long seconds;
 
@@ -110,12 +121,12 @@ void config_svc_persistence(struct config_parser *p, const char *value)
 		ERR(p, "persistence must be a number of seconds (0 for none), not \"%s\"", value);
 		return;
 	}
-	p->service->svc.timeout = (uint32_t)seconds;
+	service_of(p)->svc.timeout = (uint32_t)seconds;
 }
 
-void config_svc_netmask(struct config_parser *p, const char *value)
+static void config_svc_netmask(struct config_parser *p, const char *value)
 {
-	struct dir_service *service = p->service;
+	struct dir_service *service = service_of(p);
 	struct in_addr mask;
 	unsigned long prefix;
 
@@ -147,16 +158,16 @@ static void add_flag(struct config_parser *p, const char *name)
 		    "flag-1, flag-2, flag-3, one-packet)", name);
 		return;
 	}
-	p->service->svc.flags |= flag;
+	service_of(p)->svc.flags |= flag;
 	/* Whether the scheduler has these flags is known once the section is read. */
 	const char *scheduler = director_flag_scheduler(name);
-	int *line = !scheduler ? NULL : scheduler[0] == 's' ? &p->service->sh_flag_line
-							 : &p->service->mh_flag_line;
+	int *line = !scheduler ? NULL : scheduler[0] == 's' ? &service_of(p)->sh_flag_line
+							 : &service_of(p)->mh_flag_line;
 	if (line && !*line)
 		*line = p->line;
 }
 
-void config_svc_flags(struct config_parser *p, const char *value)
+static void config_svc_flags(struct config_parser *p, const char *value)
 {
 	char *copy = xstrdup(value), *save = NULL;
 
@@ -165,9 +176,9 @@ void config_svc_flags(struct config_parser *p, const char *value)
 	free(copy);
 }
 
-void config_svc_realserver(struct config_parser *p, const char *value)
+static void config_svc_realserver(struct config_parser *p, const char *value)
 {
-	struct dir_service *service = p->service;
+	struct dir_service *service = service_of(p);
 	struct ipvs_dest dest;
 	char why_buf[128];
 	const char *why;
@@ -286,7 +297,7 @@ static void check_scheduler_flags(struct config_parser *p, const struct dir_serv
 /* Names and virtuals are unique; a hash map keeps 10 000 services cheap. */
 static void check_duplicates(struct config_parser *p)
 {
-	struct director_config *dir = &p->cfg->dir;
+	struct director_config *dir = dir_of(p);
 	struct hashmap names, virtuals;
 	struct ipvs_service_key key;
 	char text[80];
@@ -311,9 +322,9 @@ static void check_duplicates(struct config_parser *p)
 	hashmap_free(&virtuals);
 }
 
-void config_director_finish(struct config_parser *p)
+static void config_director_finish(struct config_parser *p)
 {
-	struct director_config *dir = &p->cfg->dir;
+	struct director_config *dir = dir_of(p);
 
 	for (size_t i = 0; i < dir->service_count; i++) {
 		struct dir_service *service = &dir->services[i];
@@ -329,4 +340,89 @@ void config_director_finish(struct config_parser *p)
 		check_scheduler_flags(p, service);
 	}
 	check_duplicates(p);
+}
+
+static const struct config_key keys[] = {
+	{ "director", "manage", false, config_dir_manage },
+	{ "director", "vip_interface", false, config_dir_vip_interface },
+	/* "service" stands for every [service NAME] section. */
+	{ "service", "virtual", false, config_svc_virtual },
+	{ "service", "scheduler", false, config_svc_scheduler },
+	{ "service", "persistence", false, config_svc_persistence },
+	{ "service", "pe", false, config_svc_pe },
+	{ "service", "netmask", false, config_svc_netmask },
+	{ "service", "flags", true, config_svc_flags },
+	{ "service", "realserver", true, config_svc_realserver },
+};
+
+/* [director] needs nothing; [service NAME] starts a service, unless the
+ * name is bad or taken (said so: its keys are skipped). */
+static bool section_begin(struct config_parser *p, const char *kind, const char *name)
+{
+	if (strcmp(kind, "service") != 0)
+		return true;
+	p->section = config_service_begin(p, name);
+	return p->section != NULL;
+}
+
+static void free_values(void *data)
+{
+	struct director_config *dir = data;
+
+	for (size_t i = 0; i < dir->service_count; i++) {
+		ipvs_service_free(&dir->services[i].svc);
+		free(dir->services[i].dest_lines);
+		free(dir->services[i].dest_port_given);
+	}
+	free(dir->services);
+}
+
+static void summary(const void *data, char *buf, size_t len)
+{
+	const struct director_config *dir = data;
+
+	snprintf(buf, len, "%zu director service%s", dir->service_count,
+		 dir->service_count == 1 ? "" : "s");
+}
+
+int director_check_vip_interface(const struct config *cfg, const struct netdevs *net,
+				 struct diag *diag)
+{
+	const struct director_config *dir = director_config_of(cfg);
+	const char *name = dir->vip_interface;
+
+	if (!name[0] || netdev_by_name(net, name))
+		return 0;
+	diag_add(diag, cfg->file, dir->vip_interface_line, "vip_interface \"%s\" does not exist",
+		 name);
+	return -1;
+}
+
+const struct config_part director_config_part = {
+	.name = "director",
+	.keys = keys,
+	.key_count = sizeof(keys) / sizeof(keys[0]),
+	.named_kind = "service",
+	.size = sizeof(struct director_config),
+	.section_begin = section_begin,
+	.finish = config_director_finish,
+	.free = free_values,
+	.check_links = director_check_vip_interface,
+	.summary = summary,
+};
+
+const struct director_config *director_config_of(const struct config *cfg)
+{
+	return config_part_data(cfg, &director_config_part);
+}
+
+int config_require_director(const struct config *cfg, struct diag *diag)
+{
+	const struct director_config *dir = director_config_of(cfg);
+
+	if (dir->service_count || dir->manage_all)
+		return 0;
+	diag_add(diag, cfg->file, 0, "no service configured (add a [service NAME] section with "
+		 "virtual = ...)");
+	return -1;
 }

@@ -12,6 +12,7 @@
 #include <linux/ip_vs.h>
 
 #include "core/config.h"
+#include "director/config.h"
 #include "director/state.h"
 #include "director/syntax.h"
 #include "lib/hashmap.h"
@@ -586,10 +587,13 @@ static void write_config(FILE *out, const char *name, const struct ipvs_table *t
  * here, not discovered by the first apply. */
 static void check_config(const char *name, const char *text, size_t len, struct diag *diag)
 {
+	/* What import writes is [service NAME] sections alone. */
+	static const struct config_part *const parts[] = { &director_config_part };
+	static const struct config_schema schema = { parts, 1 };
 	struct config cfg;
 	struct diag refusals = { 0 };
 
-	if (config_parse_text("imported", text, len, &cfg, &refusals) < 0)
+	if (config_parse_text("imported", text, len, &schema, &cfg, &refusals) < 0)
 		for (size_t i = 0; i < refusals.count; i++) {
 			/* "imported:LINE: what": the generated line means nothing to the user. */
 			const char *what = strstr(refusals.entries[i].text, ": ");

@@ -329,18 +329,6 @@ static void plan_unwanted_vips(struct dir_plan *plan, const struct dir_owned *ow
 	}
 }
 
-int director_check_vip_interface(const struct config *cfg, const struct netdevs *net,
-				 struct diag *diag)
-{
-	const char *name = cfg->dir.vip_interface;
-
-	if (!name[0] || netdev_by_name(net, name))
-		return 0;
-	diag_add(diag, cfg->file, cfg->dir.vip_interface_line, "vip_interface \"%s\" does not exist",
-		 name);
-	return -1;
-}
-
 /* --- entry points -------------------------------------------------------------- */
 
 void director_plan_apply(const struct director_config *cfg, const struct ipvs_table *kernel,

@@ -287,3 +287,27 @@ int dir_state_save(const char *dir, const struct dir_owned *owned)
 	free(text);
 	return err;
 }
+
+static bool same(const void *a, const void *b)
+{
+	return dir_owned_same(a, b);
+}
+
+static int save(const char *dir, const void *owned)
+{
+	return dir_state_save(dir, owned);
+}
+
+static void release(void *owned)
+{
+	dir_owned_free(owned);
+}
+
+const struct run_record dir_state_record = {
+	.file = "director",
+	.after_hint = "",
+	.size = sizeof(struct dir_owned),
+	.same = same,
+	.save = save,
+	.free = release,
+};

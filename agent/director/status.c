@@ -113,7 +113,7 @@ static void status_text(FILE *out, const struct config *cfg, const struct ipvs_t
 
 	if (cfg)
 		fprintf(out, "\nlvsagent (%s, manage = %s):\n", cfg->file,
-			cfg->dir.manage_all ? "all" : "owned");
+			director_config_of(cfg)->manage_all ? "all" : "owned");
 	else
 		fprintf(out, "\nlvsagent: no configuration (%s does not exist): nothing is "
 			"managed\n", CONFIG_DEFAULT_PATH);
@@ -237,7 +237,7 @@ int director_status(FILE *out, const struct config *cfg, struct ipvs_table *kern
 	if (err)
 		log_warn("cannot read the IPVS version: %s", strerror(-err));
 	director_sort(kernel);
-	director_plan_apply(cfg ? &cfg->dir : &none, kernel, owned, host, &plan);
+	director_plan_apply(cfg ? director_config_of(cfg) : &none, kernel, owned, host, &plan);
 	collect_rows(&plan, kernel, &rows);
 	code = status_code(&rows);
 	if (json) {

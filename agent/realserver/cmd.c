@@ -16,14 +16,14 @@
 
 static int run_plan(struct session *s, bool withdraw, const char *verb)
 {
-	struct report_options report = { .check = s->opts->check, .diff = s->opts->diff,
-					  .json = s->opts->json, .verb = verb };
+	struct report_options report = { .check = s->run.opts->check, .diff = s->run.opts->diff,
+					  .json = s->run.opts->json, .verb = verb };
 	struct plan plan;
 	int code = session_execute(s, withdraw, &plan);
 	size_t changes = plan_change_count(&plan);
 
-	if (s->daemon_pid > 0 && changes && !s->opts->check)
-		code = fail_run(s->opts, EXIT_RUNTIME, "the lvsagent daemon (pid %d) manages this host "
+	if (s->daemon_pid > 0 && changes && !s->run.opts->check)
+		code = fail_run(s->run.opts, EXIT_RUNTIME, "the lvsagent daemon (pid %d) manages this host "
 				      "and %zu thing%s differ%s from this configuration: change the "
 				      "daemon's configuration and run `lvsagent reload` (nothing was "
 				      "changed)", (int)s->daemon_pid, changes, changes == 1 ? "" : "s",
@@ -38,15 +38,15 @@ static int status(struct session *s)
 {
 	struct plan plan;
 	enum status_code code;
-	struct status_info info = { .daemon = state_daemon_pid(s->cfg.state_dir),
+	struct status_info info = { .daemon = state_daemon_pid(s->run.cfg.state_dir),
 				    .claim = s->claim, .alias = s->obs.lo_alias };
 
-	plan_converge(&s->cfg.rs, &s->obs, &s->owned, &plan);
+	plan_converge(rs_config_of(&s->run.cfg), &s->obs, &s->owned, &plan);
 	code = status_code_of(&plan, !owned_is_empty(&s->owned));
 	/* Nothing of this instance's is in place while another manages the host. */
 	if (s->claim == CLAIM_OTHER && code == STATUS_IN_PLACE)
 		code = STATUS_PARTLY;
-	report_status(stdout, &plan, code, &info, s->opts->json);
+	report_status(stdout, &plan, code, &info, s->run.opts->json);
 	plan_free(&plan);
 	return (int)code;
 }
@@ -65,15 +65,25 @@ static int restart(struct session *s)
 /* reload: ask the daemon for this state directory to re-read its config. */
 static int reload(struct session *s)
 {
-	pid_t pid = state_daemon_pid(s->cfg.state_dir);
+	pid_t pid = state_daemon_pid(s->run.cfg.state_dir);
 
 	if (pid <= 0)
-		return fail_run(s->opts, EXIT_RUNTIME, "no lvsagent daemon is running for %s",
-				      s->cfg.state_dir);
+		return fail_run(s->run.opts, EXIT_RUNTIME, "no lvsagent daemon is running for %s",
+				      s->run.cfg.state_dir);
 	if (kill(pid, SIGHUP) < 0)
-		return fail_run(s->opts, EXIT_RUNTIME, "cannot signal the daemon (pid %d): %s",
+		return fail_run(s->run.opts, EXIT_RUNTIME, "cannot signal the daemon (pid %d): %s",
 				      (int)pid, strerror(errno));
 	printf("asked the lvsagent daemon (pid %d) to reload its configuration\n", (int)pid);
+	return EXIT_DONE;
+}
+
+/* check-config: every part of the file is valid (session_read_config). */
+static int check_config(struct session *s)
+{
+	char summary[128];
+
+	config_summary(&s->run.cfg, summary, sizeof(summary));
+	printf("%s: configuration OK (%s)\n", s->run.cfg.file, summary);
 	return EXIT_DONE;
 }
 
@@ -92,10 +102,7 @@ static int dispatch(struct session *s)
 	case RS_RELOAD:
 		return reload(s);
 	case RS_CHECK_CONFIG:
-		printf("%s: configuration OK (%zu VIP%s, %zu director service%s)\n", s->cfg.file,
-		       s->cfg.rs.vip_count, s->cfg.rs.vip_count == 1 ? "" : "s",
-		       s->cfg.dir.service_count, s->cfg.dir.service_count == 1 ? "" : "s");
-		return EXIT_DONE;
+		return check_config(s);
 	case RS_RUN:
 		return daemon_run(s);
 	}

@@ -107,7 +107,7 @@ static int open_timers(struct daemon *d)
 	d->retry_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (d->sysctl_timer_fd < 0 || d->watchdog_timer_fd < 0 || d->retry_timer_fd < 0)
 		return -errno;
-	if (arm_timer(d->sysctl_timer_fd, d->s->cfg.sysctl_check_interval * 1000000ull) < 0)
+	if (arm_timer(d->sysctl_timer_fd, d->s->run.cfg.sysctl_check_interval * 1000000ull) < 0)
 		return -errno;
 	/* Ping at half the interval, as sd_watchdog_enabled(3) advises. */
 	return arm_timer(d->watchdog_timer_fd, watchdog / 2) < 0 ? -errno : 0;
@@ -156,8 +156,8 @@ static void close_everything(struct daemon *d)
 static void update_status(struct daemon *d, const char *state)
 {
 	notify("%sSTATUS=%s%zu VIP%s, %lu repair%s since start%s", state,
-	       d->s->cfg.rs.vip_count ? "" : "no ", d->s->cfg.rs.vip_count,
-	       d->s->cfg.rs.vip_count == 1 ? "" : "s", d->repairs, d->repairs == 1 ? "" : "s",
+	       rs_config_of(&d->s->run.cfg)->vip_count ? "" : "no ", rs_config_of(&d->s->run.cfg)->vip_count,
+	       rs_config_of(&d->s->run.cfg)->vip_count == 1 ? "" : "s", d->repairs, d->repairs == 1 ? "" : "s",
 	       d->last_failed ? "; the last change failed, see the log" : "");
 }
 
@@ -342,7 +342,7 @@ static size_t unevented_drift(struct daemon *d)
 	struct plan plan;
 	size_t changes;
 
-	plan_converge_sysctls(&d->s->cfg.rs, &d->s->obs, &d->s->owned, &plan);
+	plan_converge_sysctls(rs_config_of(&d->s->run.cfg), &d->s->obs, &d->s->owned, &plan);
 	changes = plan_change_count(&plan);
 	plan_free(&plan);
 	return changes;
@@ -385,20 +385,20 @@ static void reload(struct daemon *d)
 	struct config fresh;
 
 	notify("RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)notify_monotonic_usec());
-	log_info("reloading %s", s->cfg.file);
+	log_info("reloading %s", s->run.cfg.file);
 	memset(&fresh, 0, sizeof(fresh));
 	if (session_read_config(s, &fresh) != EXIT_DONE) {
 		log_error("configuration not reloaded: it has errors (above); still running with "
 			  "the previous one, nothing changed");
-	} else if (strcmp(fresh.state_dir, s->cfg.state_dir) != 0) {
+	} else if (strcmp(fresh.state_dir, s->run.cfg.state_dir) != 0) {
 		log_error("configuration not reloaded: state_dir cannot change while running "
 			  "(restart lvsagent for that)");
 	} else {
-		config_free(&s->cfg);
-		s->cfg = fresh;
+		config_free(&s->run.cfg);
+		s->run.cfg = fresh;
 		memset(&fresh, 0, sizeof(fresh));
-		log_set_level(s->cfg.log_level);
-		arm_timer(d->sysctl_timer_fd, s->cfg.sysctl_check_interval * 1000000ull);
+		log_set_level(s->run.cfg.log_level);
+		arm_timer(d->sysctl_timer_fd, s->run.cfg.sysctl_check_interval * 1000000ull);
 		converge(d, 0, "reload", OBSERVE_ALL);
 	}
 	config_free(&fresh);
@@ -411,7 +411,7 @@ static int withdraw(struct daemon *d)
 	int code;
 
 	notify("STOPPING=1");
-	if (d->s->cfg.rs.keep_on_stop) {
+	if (rs_config_of(&d->s->run.cfg)->keep_on_stop) {
 		log_info("stopping; on_stop = keep: the VIPs, routes and sysctls stay in place");
 		return EXIT_DONE;
 	}
@@ -452,7 +452,7 @@ static bool on_monitor(struct daemon *d, struct nl_conn *monitor)
 		.obs = &s->obs,
 		.rtnl_portid = s->conn.portid,
 		.nfnl_portid = s->nfnl.sock ? s->nfnl.portid : 0,
-		.uplink_addresses = s->cfg.rs.suppression != SUPPRESS_SYSCTL,
+		.uplink_addresses = rs_config_of(&s->run.cfg)->suppression != SUPPRESS_SYSCTL,
 	};
 	struct monitor_news news;
 	int err = monitor_drain(monitor, &context, &news);
@@ -542,8 +542,8 @@ int daemon_run(struct session *s)
 		return EXIT_RUNTIME;
 	}
 	converge(&d, 0, "start", OBSERVE_ALL);
-	log_info("running: %zu VIP%s, sysctls checked every %u s", s->cfg.rs.vip_count,
-		 s->cfg.rs.vip_count == 1 ? "" : "s", s->cfg.sysctl_check_interval);
+	log_info("running: %zu VIP%s, sysctls checked every %u s", rs_config_of(&s->run.cfg)->vip_count,
+		 rs_config_of(&s->run.cfg)->vip_count == 1 ? "" : "s", s->run.cfg.sysctl_check_interval);
 	update_status(&d, "READY=1\n");
 	code = loop(&d);
 	close_everything(&d);

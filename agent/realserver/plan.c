@@ -701,21 +701,6 @@ void plan_owned_after(const struct plan *plan, struct owned *owned)
 	collect_owned(plan, OWN_AFTER, owned);
 }
 
-int plan_check_interfaces(const struct config *cfg, const struct observed *obs, struct diag *diag)
-{
-	int errors = 0;
-
-	for (size_t i = 0; i < cfg->rs.interface_count; i++) {
-		const struct iface_name *iface = &cfg->rs.interfaces[i];
-		if (netdev_by_name(&obs->net, iface->name))
-			continue;
-		diag_add(diag, cfg->file, iface->line, "interface \"%s\" does not exist",
-			 iface->name);
-		errors++;
-	}
-	return errors ? -1 : 0;
-}
-
 void plan_free(struct plan *plan)
 {
 	for (size_t i = 0; i < plan->count; i++) {

@@ -9,7 +9,6 @@
 
 #include "kernel/rtnl_dump.h"
 #include "realserver/apply.h"
-#include "director/plan.h"
 #include "core/failure.h"
 #include "kernel/nft_kernel.h"
 #include "lib/log.h"
@@ -30,9 +29,9 @@ const char *rs_command_name(enum rs_command command)
 void session_init(struct session *s, enum rs_command command, const struct cli_options *opts)
 {
 	memset(s, 0, sizeof(*s));
-	s->opts = opts;
+	run_init(&s->run, opts);
 	s->command = command;
-	s->lock_fd = s->daemon_fd = -1;
+	s->daemon_fd = -1;
 }
 
 void session_close(struct session *s)
@@ -41,35 +40,57 @@ void session_close(struct session *s)
 	netlink_close(&s->conn);
 	netlink_close(&s->nfnl);
 	owned_free(&s->owned);
-	config_free(&s->cfg);
-	if (s->lock_fd >= 0)
-		close(s->lock_fd);
+	run_close(&s->run);
 	if (s->daemon_fd >= 0)
 		close(s->daemon_fd);
-	s->lock_fd = s->daemon_fd = -1;
+	s->daemon_fd = -1;
 }
 
 static bool changes_host(const struct session *s)
 {
 	return s->command != RS_STATUS && s->command != RS_CHECK_CONFIG &&
-	       s->command != RS_RELOAD && !s->opts->check;
+	       s->command != RS_RELOAD && !s->run.opts->check;
 }
 
 /* The configured interfaces must exist: a configuration error, found with
  * a link dump before the lock or the state directory is touched. */
 static int check_interfaces(struct session *s, const struct config *cfg, struct diag *diag)
 {
-	struct observed links = { 0 };
-	int err = rtnl_dump_links(&s->conn, &links.net.links, &links.net.link_count);
+	struct netdevs links = { 0 };
+	int err = rtnl_dump_links(&s->conn, &links.links, &links.link_count);
 
 	if (err)
-		return fail_run(s->opts, EXIT_RUNTIME, "cannot read links from the kernel: %s",
+		return fail_run(s->run.opts, EXIT_RUNTIME, "cannot read links from the kernel: %s",
 				      strerror(-err));
-	plan_check_interfaces(cfg, &links, diag);
+	/* check-config checks every part of the file; the others, this one. */
 	if (s->command == RS_CHECK_CONFIG)
-		director_check_vip_interface(cfg, &links.net, diag);
-	observed_free(&links);
+		config_check_links(cfg, &links, diag);
+	else
+		config_check_interfaces(cfg, &links, diag);
+	netdevs_free(&links);
 	return EXIT_DONE;
+}
+
+/* check-config of a file with another part's sections and none of the
+ * real server's (a director's) needs no VIP. */
+static int require_unless_other_part(const struct config *cfg, struct diag *diag)
+{
+	if (config_other_part_present(cfg, &rs_config_part) &&
+	    !config_part_present(cfg, &rs_config_part))
+		return 0;
+	return config_require_realserver(cfg, diag);
+}
+
+/* What the command needs of the file. stop withdraws whatever is
+ * recorded: it needs no VIP, and an uplink unplugged since start must not
+ * keep it from cleaning up. */
+static int (*requirement(const struct session *s))(const struct config *, struct diag *)
+{
+	if (s->command == RS_STOP || s->command == RS_RELOAD)
+		return NULL;
+	if (s->command == RS_CHECK_CONFIG)
+		return require_unless_other_part;
+	return config_require_realserver;
 }
 
 int session_read_config(struct session *s, struct config *cfg)
@@ -77,29 +98,22 @@ int session_read_config(struct session *s, struct config *cfg)
 	struct diag diag = { 0 };
 	int code = EXIT_DONE;
 
-	config_load(s->opts->config_path, cfg, &diag);
-	/* stop withdraws whatever is recorded: it needs no VIP, and an uplink
-	 * unplugged since start must not keep it from cleaning up. */
-	if (s->command != RS_STOP && s->command != RS_RELOAD && !diag.count &&
-	    !(s->command == RS_CHECK_CONFIG && cfg->dir.present && !cfg->has_realserver))
-		config_require_realserver(cfg, &diag);
-	if (!diag.count)
-		state_dir_check_config(cfg->state_dir, cfg->file, cfg->state_dir_line, &diag);
+	run_load_config(s->run.opts, NULL, cfg, requirement(s), &diag);
 	/* status reports a configured uplink that is not there as a difference
 	 * (renamed under a running daemon, say), not as a bad configuration. */
 	if (s->command != RS_STOP && s->command != RS_RELOAD && s->command != RS_STATUS &&
 	    !diag.count)
 		code = check_interfaces(s, cfg, &diag);
 	if (!code && diag.count)
-		code = fail_config(s->opts, &diag);
+		code = fail_config(s->run.opts, &diag);
 	diag_free(&diag);
 	return code;
 }
 
 /* Another lvsagent has the lock: say whether it is the daemon. */
-static int lock_busy(struct session *s)
+static int lock_busy(struct session *s, int fd)
 {
-	pid_t pid = state_daemon_pid(s->cfg.state_dir);
+	pid_t pid = state_daemon_pid(s->run.cfg.state_dir);
 
 	/* start and apply may still find that there is nothing to do (a
 	 * playbook run after the daemon converged): they go on read-only. */
@@ -108,50 +122,47 @@ static int lock_busy(struct session *s)
 		return EXIT_DONE;
 	}
 	if (pid > 0)
-		return fail_run(s->opts, EXIT_RUNTIME, "the lvsagent daemon (pid %d) manages this "
+		return fail_run(s->run.opts, EXIT_RUNTIME, "the lvsagent daemon (pid %d) manages this "
 				      "host for %s: change its configuration and run `lvsagent "
-				      "reload`, or stop it first", (int)pid, s->cfg.state_dir);
-	return fail_run(s->opts, EXIT_RUNTIME, "another lvsagent is changing this host (%s/lock "
-			      "is held)", s->cfg.state_dir);
+				      "reload`, or stop it first", (int)pid, s->run.cfg.state_dir);
+	return run_take_lock(&s->run, fd, "host", "lock");
 }
 
 static int take_locks(struct session *s)
 {
 	if (s->command == RS_RUN) {
-		s->daemon_fd = state_daemon_lock(s->cfg.state_dir);
+		s->daemon_fd = state_daemon_lock(s->run.cfg.state_dir);
 		if (s->daemon_fd == -EWOULDBLOCK)
-			return fail_run(s->opts, EXIT_RUNTIME, "lvsagent is already running for %s "
-					      "(pid %d)", s->cfg.state_dir,
-					      (int)state_daemon_pid(s->cfg.state_dir));
+			return fail_run(s->run.opts, EXIT_RUNTIME, "lvsagent is already running for %s "
+					      "(pid %d)", s->run.cfg.state_dir,
+					      (int)state_daemon_pid(s->run.cfg.state_dir));
 		if (s->daemon_fd < 0)
-			return fail_run(s->opts, EXIT_RUNTIME, "cannot lock %s/daemon.pid: %s",
-					      s->cfg.state_dir, strerror(-s->daemon_fd));
+			return fail_run(s->run.opts, EXIT_RUNTIME, "cannot lock %s/daemon.pid: %s",
+					      s->run.cfg.state_dir, strerror(-s->daemon_fd));
 	}
-	s->lock_fd = state_lock(s->cfg.state_dir, s->opts->wait_ms);
-	if (s->lock_fd == -EWOULDBLOCK)
-		return lock_busy(s);
-	if (s->lock_fd < 0)
-		return fail_run(s->opts, EXIT_RUNTIME, "cannot lock %s/lock: %s", s->cfg.state_dir,
-				      strerror(-s->lock_fd));
-	return EXIT_DONE;
+	int fd = state_lock(s->run.cfg.state_dir, s->run.opts->wait_ms);
+
+	if (fd == -EWOULDBLOCK)
+		return lock_busy(s, fd);
+	return run_take_lock(&s->run, fd, "host", "lock");
 }
 
 static int load_state(struct session *s)
 {
-	int skipped, err = state_load(s->cfg.state_dir, &s->owned, &skipped);
+	int skipped, err = state_load(s->run.cfg.state_dir, &s->owned, &skipped);
 
 	if (err)
-		return fail_run(s->opts, EXIT_RUNTIME, "cannot read %s/state: %s", s->cfg.state_dir,
+		return fail_run(s->run.opts, EXIT_RUNTIME, "cannot read %s/state: %s", s->run.cfg.state_dir,
 				      strerror(-err));
 	if (skipped)
 		log_warn("%s/state: ignored %d line%s lvsagent could not have written",
-			 s->cfg.state_dir, skipped, skipped == 1 ? "" : "s");
+			 s->run.cfg.state_dir, skipped, skipped == 1 ? "" : "s");
 	return EXIT_DONE;
 }
 
 static bool wants_nftables(const struct session *s)
 {
-	return s->command != RS_STOP && s->cfg.rs.suppression != SUPPRESS_SYSCTL;
+	return s->command != RS_STOP && rs_config_of(&s->run.cfg)->suppression != SUPPRESS_SYSCTL;
 }
 
 /* A caller that tries again (the daemon) hears of a transient failure to
@@ -176,12 +187,12 @@ static int check_nftables(struct session *s)
 	if (!err || !wants_nftables(s))
 		return EXIT_DONE;
 	if (err == -EPROTONOSUPPORT)
-		return fail_run(s->opts, EXIT_RUNTIME, "suppression = %s needs nftables, and this "
+		return fail_run(s->run.opts, EXIT_RUNTIME, "suppression = %s needs nftables, and this "
 				      "kernel has no nf_tables (CONFIG_NF_TABLES): nothing was changed",
-				      suppression_name(s->cfg.rs.suppression));
+				      suppression_name(rs_config_of(&s->run.cfg)->suppression));
 	if (transient_failure(s, err, "the nftables table arp " NFT_TABLE_NAME))
 		return EXIT_RUNTIME;
-	return fail_run(s->opts, EXIT_RUNTIME, "cannot read the nftables table arp %s: %s",
+	return fail_run(s->run.opts, EXIT_RUNTIME, "cannot read the nftables table arp %s: %s",
 			      NFT_TABLE_NAME, strerror(-err));
 }
 
@@ -195,10 +206,10 @@ int session_observe(struct session *s)
 	if (err && transient_failure(s, err, what))
 		return EXIT_RUNTIME;
 	if (err)
-		return fail_run(s->opts, EXIT_RUNTIME, "cannot read %s from the kernel: %s", what,
+		return fail_run(s->run.opts, EXIT_RUNTIME, "cannot read %s from the kernel: %s", what,
 				      strerror(-err));
 	if (!s->obs.lo_ifindex)
-		return fail_run(s->opts, EXIT_RUNTIME, "this network namespace has no lo interface");
+		return fail_run(s->run.opts, EXIT_RUNTIME, "this network namespace has no lo interface");
 	s->claim = claim_classify(s->obs.lo_alias, s->claim_text);
 	s->obs.other_instance = s->claim == CLAIM_OTHER;
 	return check_nftables(s);
@@ -215,12 +226,12 @@ static bool takes_host(const struct session *s)
 
 static int refuse_other_instance(struct session *s)
 {
-	return fail_run(s->opts, EXIT_RUNTIME, "another lvsagent instance manages this host's "
+	return fail_run(s->run.opts, EXIT_RUNTIME, "another lvsagent instance manages this host's "
 			      "real-server side: lo's alias says \"%s\" (its state_dir is %s; this "
 			      "configuration's is %s). One instance per host: use that "
 			      "instance's configuration, or stop it first (lvsagent -c ITS_CONFIG "
 			      "stop); nothing was changed", s->obs.lo_alias,
-			      claim_holder(s->obs.lo_alias), s->cfg.state_dir);
+			      claim_holder(s->obs.lo_alias), s->run.cfg.state_dir);
 }
 
 /* What lo's alias means for this run, said once. */
@@ -228,13 +239,13 @@ static int check_claim(struct session *s)
 {
 	if (s->claim == CLAIM_OTHER && takes_host(s))
 		return refuse_other_instance(s);
-	if (s->claim == CLAIM_FOREIGN && takes_host(s) && !s->opts->check)
+	if (s->claim == CLAIM_FOREIGN && takes_host(s) && !s->run.opts->check)
 		log_warn("lo's alias is \"%s\", not lvsagent's: this instance cannot mark the "
 			 "host as its own, and another lvsagent instance would not see it",
 			 s->obs.lo_alias);
-	if (!s->claim_text[0] && takes_host(s) && !s->opts->check)
+	if (!s->claim_text[0] && takes_host(s) && !s->run.opts->check)
 		log_warn("state_dir %s is too long to name in lo's alias: this instance cannot "
-			 "mark the host as its own", s->cfg.state_dir);
+			 "mark the host as its own", s->run.cfg.state_dir);
 	return EXIT_DONE;
 }
 
@@ -244,8 +255,8 @@ static void make_claim_text(struct session *s)
 {
 	char canonical[PATH_MAX];
 
-	if (state_dir_canonical(s->cfg.state_dir, canonical, sizeof(canonical)) < 0)
-		snprintf(canonical, sizeof(canonical), "%s", s->cfg.state_dir);
+	if (state_dir_canonical(s->run.cfg.state_dir, canonical, sizeof(canonical)) < 0)
+		snprintf(canonical, sizeof(canonical), "%s", s->run.cfg.state_dir);
 	claim_text(canonical, s->claim_text, sizeof(s->claim_text));
 }
 
@@ -262,16 +273,16 @@ int session_prepare(struct session *s)
 
 	err = netlink_open(&s->conn, NETLINK_ROUTE);
 	if (err)
-		return fail_run(s->opts, EXIT_RUNTIME, "cannot open rtnetlink: %s", strerror(-err));
+		return fail_run(s->run.opts, EXIT_RUNTIME, "cannot open rtnetlink: %s", strerror(-err));
 	/* Without nfnetlink, nftables is simply unavailable (see check_nftables). */
 	if (netlink_open(&s->nfnl, NETLINK_NETFILTER) < 0)
 		s->nfnl.sock = NULL;
-	if ((code = session_read_config(s, &s->cfg)))
+	if ((code = session_read_config(s, &s->run.cfg)))
 		return code;
 	/* Messages from here on follow the configured level. */
-	log_set_level(s->cfg.log_level);
+	log_set_level(s->run.cfg.log_level);
 	if (changes_host(s) && !have_net_admin())
-		return fail_run(s->opts, EXIT_PRIVILEGE, "%s needs root (CAP_NET_ADMIN)",
+		return fail_run(s->run.opts, EXIT_PRIVILEGE, "%s needs root (CAP_NET_ADMIN)",
 				      rs_command_name(s->command));
 	if (changes_host(s) && (code = take_locks(s)))
 		return code;
@@ -286,19 +297,9 @@ int session_prepare(struct session *s)
 static int save_state(struct session *s, const struct plan *plan)
 {
 	struct owned after;
-	int err;
 
 	plan_owned_after(plan, &after);
-	/* Unchanged ownership (the usual idempotent run): nothing to write. */
-	err = owned_equal(&after, &s->owned) ? 0 : state_save(s->cfg.state_dir, &after);
-	owned_free(&s->owned);
-	s->owned = after;
-	if (err) {
-		log_error("cannot write %s/state: %s (lvsagent stop will still find its "
-			  "addresses and routes by their marks)", s->cfg.state_dir, strerror(-err));
-		return EXIT_RUNTIME;
-	}
-	return EXIT_DONE;
+	return run_record(&s->run, &state_record, &s->owned, &after, false);
 }
 
 /* Before anything changes: what the plan may leave lvsagent owning (the
@@ -307,20 +308,10 @@ static int save_state(struct session *s, const struct plan *plan)
 static int record_intent(struct session *s, struct plan *plan)
 {
 	struct owned intent;
-	int err;
 
 	plan_owned_intent(plan, &intent);
-	if (owned_equal(&intent, &s->owned)) {
-		owned_free(&intent);
+	if (run_record(&s->run, &state_record, &s->owned, &intent, true) == EXIT_DONE)
 		return EXIT_DONE;
-	}
-	err = state_save(s->cfg.state_dir, &intent);
-	owned_free(&s->owned);
-	s->owned = intent;
-	if (!err)
-		return EXIT_DONE;
-	log_error("cannot write %s/state before changing the host: %s; nothing was changed",
-		  s->cfg.state_dir, strerror(-err));
 	apply_skip_all(plan, "not attempted: what it changes could not be recorded first");
 	return EXIT_RUNTIME;
 }
@@ -365,10 +356,10 @@ int session_execute(struct session *s, bool withdraw, struct plan *plan)
 	if (withdraw)
 		plan_withdraw(&s->obs, &s->owned, plan);
 	else
-		plan_converge(&s->cfg.rs, &s->obs, &s->owned, plan);
+		plan_converge(rs_config_of(&s->run.cfg), &s->obs, &s->owned, plan);
 	/* While a daemon manages the host, only plan: the caller refuses any
 	 * change, or reports that there is none. */
-	if (s->opts->check || s->daemon_pid > 0)
+	if (s->run.opts->check || s->daemon_pid > 0)
 		return EXIT_DONE;
 	if (s->claim == CLAIM_OTHER && !withdraw) {
 		log_error("another lvsagent instance has claimed this host since (lo's alias is "

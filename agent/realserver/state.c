@@ -250,3 +250,27 @@ int state_save(const char *dir, const struct owned *owned)
 	free(text);
 	return err;
 }
+
+static bool same(const void *a, const void *b)
+{
+	return owned_equal(a, b);
+}
+
+static int save(const char *dir, const void *owned)
+{
+	return state_save(dir, owned);
+}
+
+static void release(void *owned)
+{
+	owned_free(owned);
+}
+
+const struct run_record state_record = {
+	.file = "state",
+	.after_hint = " (lvsagent stop will still find its addresses and routes by their marks)",
+	.size = sizeof(struct owned),
+	.same = same,
+	.save = save,
+	.free = release,
+};

@@ -1,67 +1,28 @@
-/* config: the INI file → struct config. Pure: reads text, makes no
- * syscalls besides reading the file; every error is "FILE:LINE: what". */
+/* config: the INI file → struct config. The reader and the [agent]
+ * section are here; each part (the real server, the director) brings its
+ * own sections, keys and checks as a struct config_part, and main.c names
+ * them all in one schema, so that every command reads and checks the
+ * whole file. Pure: reads text, makes no syscalls besides reading the
+ * file; every error is "FILE:LINE: what". */
 #ifndef LVSAGENT_CORE_CONFIG_H
 #define LVSAGENT_CORE_CONFIG_H
 
-#include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/netdev.h"
 #include "lib/diag.h"
-#include "lib/ipaddr.h"
 #include "lib/log.h"
-#include "kernel/ipvs_model.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/lvsagent/lvsagent.conf"
 #define CONFIG_DEFAULT_STATE_DIR "/run/lvsagent"
 
-enum suppression { SUPPRESS_SYSCTL, SUPPRESS_NFTABLES, SUPPRESS_BOTH };
+struct config_part;
 
-struct vip {
-	struct ipaddr addr;
-	int line;			/* where the config names it */
-};
-
-struct iface_name {
-	char name[IFNAMSIZ];
-	int line;
-};
-
-struct rs_config {
-	struct vip *vips;
-	size_t vip_count, vip_capacity;
-	/* Uplinks for per-interface arp sysctls; none given = every
-	 * non-loopback interface at apply time. */
-	struct iface_name *interfaces;
-	size_t interface_count, interface_capacity;
-	bool interfaces_given;
-	int arp_ignore;			/* 1, 2, 3 or 8 */
-	int arp_announce;		/* 1 or 2 */
-	enum suppression suppression;
-	bool keep_on_stop;		/* on_stop = keep: the daemon leaves all in place */
-};
-
-/* One [service NAME] section: the IPVS service it declares. */
-struct dir_service {
-	char name[48];
-	int line;			/* of the [service NAME] header */
-	int virtual_line;		/* 0: no virtual = yet */
-	bool virtual_refused;		/* a virtual = line was refused (and said so) */
-	int sh_flag_line, mh_flag_line;	/* where sh-* / mh-* flags were named */
-	int netmask_line;
-	bool netmask_given;
-	struct ipvs_service svc;	/* its real servers in svc.dests */
-	int *dest_lines;		/* the line of each real server */
-	bool *dest_port_given;		/* "ADDR" alone takes the service's port */
-};
-
-struct director_config {
-	bool present;			/* a [director] or [service] section exists */
-	bool manage_all;		/* manage = all: the whole IPVS table is ours */
-	char vip_interface[IFNAMSIZ];	/* "" = none */
-	int vip_interface_line;
-	struct dir_service *services;
-	size_t service_count, service_capacity;
+/* The list of parts a file may hold (main.c's, or a test's). */
+struct config_schema {
+	const struct config_part *const *parts;
+	size_t count;
 };
 
 struct config {
@@ -70,27 +31,88 @@ struct config {
 	int state_dir_line;		/* 0: the default */
 	enum log_level log_level;
 	unsigned sysctl_check_interval;	/* seconds; 0: never (the daemon) */
-	bool has_realserver;		/* a [realserver] section was present */
-	struct rs_config rs;
-	struct director_config dir;
+	const struct config_schema *schema;
+	void **data;			/* each part's values, in the schema's order */
+	bool *present;			/* the part's keys or sections are in the file */
 };
 
-/* Read and parse PATH ("-" = standard input). Returns 0 when the file is
- * valid, -1 when diag holds at least one error. cfg is always safe to free. */
-int config_load(const char *path, struct config *cfg, struct diag *diag);
+/* Read and parse PATH ("-" = standard input) as SCHEMA's parts. Returns 0
+ * when the file is valid, -1 when diag holds at least one error. cfg is
+ * always safe to free. */
+int config_load(const char *path, const struct config_schema *schema, struct config *cfg,
+		struct diag *diag);
 
 /* Parse TEXT (LEN bytes) as if it were the file NAME. */
 int config_parse_text(const char *name, const char *text, size_t len,
-		      struct config *cfg, struct diag *diag);
-
-/* Errors for running as a real server: at least one VIP. */
-int config_require_realserver(const struct config *cfg, struct diag *diag);
-/* Errors for running as a director: at least one service (unless manage = all). */
-int config_require_director(const struct config *cfg, struct diag *diag);
+		      const struct config_schema *schema, struct config *cfg, struct diag *diag);
 
 void config_free(struct config *cfg);
 
-const char *log_level_name(enum log_level level);
-const char *suppression_name(enum suppression suppression);
+/* PART's values in CFG (its own struct), or NULL when the schema has no
+ * such part. */
+void *config_part_data(const struct config *cfg, const struct config_part *part);
+/* Whether one of PART's keys was read, or PART took a section header. */
+bool config_part_present(const struct config *cfg, const struct config_part *part);
+/* Whether a part other than PART is present. */
+bool config_other_part_present(const struct config *cfg, const struct config_part *part);
+
+/* Every part's checks against the host's links (interfaces the file names
+ * must exist): check-config's. Errors into DIAG; 0 or -1. */
+int config_check_links(const struct config *cfg, const struct netdevs *net, struct diag *diag);
+/* What the file configures, part by part: "2 VIPs, 1 director service". */
+void config_summary(const struct config *cfg, char *buf, size_t len);
+
+/* --- for the parts' key parsers ------------------------------------------------ */
+
+struct config_parser {
+	struct config *cfg;
+	struct diag *diag;
+	int line;			/* line being parsed */
+	bool section_known;		/* false after an unknown or refused [section] */
+	int *first_line;		/* where each once-only key was set, by key */
+	void *data;			/* the values of the part whose key or hook runs */
+	void *section;			/* the part's own cursor: what its section_begin set */
+};
+
+#define ERR(p, ...) diag_add((p)->diag, (p)->cfg->file, (p)->line, __VA_ARGS__)
+
+typedef void (*config_value_parser)(struct config_parser *p, const char *value);
+
+struct config_key {
+	const char *section;		/* [SECTION]; for named sections the kind */
+	const char *name;
+	bool repeatable;
+	config_value_parser parse;
+};
+
+/* One part's share of the file. Its values live in a struct of SIZE bytes,
+ * zeroed, then set by DEFAULTS; hooks find it in p->data. */
+struct config_part {
+	const char *name;		/* "realserver", "director" */
+	const struct config_key *keys;
+	size_t key_count;
+	/* Sections "[KIND NAME]", one per NAME (the director's "service"):
+	 * their once-only keys are once per section. NULL: none. */
+	const char *named_kind;
+	size_t size;
+	void (*defaults)(void *data);
+	/* A header of one of the part's sections ("director"; "service",
+	 * "web"). False when it is refused (and said so): its keys are
+	 * skipped. NULL: every header is fine, and does not count as present. */
+	bool (*section_begin)(struct config_parser *p, const char *kind, const char *name);
+	/* Checks that need the whole file read. */
+	void (*finish)(struct config_parser *p);
+	void (*free)(void *data);
+	/* Checks against the host's links (see config_check_links). */
+	int (*check_links)(const struct config *cfg, const struct netdevs *net, struct diag *diag);
+	/* "2 VIPs" (see config_summary). */
+	void (*summary)(const void *data, char *buf, size_t len);
+};
+
+/* Splits a list value on commas and whitespace, calling EACH for every item. */
+void config_for_each_item(struct config_parser *p, const char *value,
+			  void (*each)(struct config_parser *, const char *));
+/* A small decimal number: digits only, no sign, no spaces, at most 10^6. */
+bool config_small_int(const char *value, int *out);
 
 #endif

@@ -11,6 +11,7 @@
 #define LVSAGENT_DIRECTOR_PLAN_H
 
 #include "core/config.h"
+#include "director/config.h"
 #include "director/state.h"
 #include "kernel/ipvs_model.h"
 #include "core/change.h"
@@ -65,10 +66,6 @@ void director_plan_stop(const struct director_config *cfg, const struct ipvs_tab
 
 /* Whether a NAT real server of family AF needs the director to forward. */
 bool director_needs_forwarding(const struct director_config *cfg, int af);
-
-/* vip_interface must exist: a configuration error otherwise. 0 or -1. */
-int director_check_vip_interface(const struct config *cfg, const struct netdevs *net,
-				 struct diag *diag);
 
 size_t dir_plan_changes(const struct dir_plan *plan);
 /* What lvsagent owns once the plan's done items took effect. */

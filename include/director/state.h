@@ -12,6 +12,7 @@
 #include "lib/diag.h"
 #include "lib/hashmap.h"
 #include "kernel/ipvs_model.h"
+#include "core/run.h"
 #include "core/state_dir.h"
 #include "core/sysctl_policy.h"
 
@@ -62,6 +63,9 @@ void dir_owned_free(struct dir_owned *owned);
 void dir_state_parse(const char *text, const char *name, struct dir_owned *owned,
 		     struct diag *warnings);
 char *dir_state_format(const struct dir_owned *owned);
+/* How the run keeps it (core/run.h). */
+extern const struct run_record dir_state_record;
+
 int dir_state_load(const char *dir, struct dir_owned *owned, struct diag *warnings);
 int dir_state_save(const char *dir, const struct dir_owned *owned);
 /* Whether A and B record the same (in the same order): an unchanged state

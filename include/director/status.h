@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "core/config.h"
+#include "director/config.h"
 #include "director/plan.h"
 #include "kernel/ipvs_kernel.h"
 

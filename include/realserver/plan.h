@@ -12,6 +12,7 @@
 
 #include "core/change.h"
 #include "core/config.h"
+#include "realserver/config.h"
 #include "core/sysctl_policy.h"
 #include "kernel/nft_objects.h"
 #include "realserver/observe.h"
@@ -82,9 +83,6 @@ void plan_owned_after(const struct plan *plan, struct owned *owned);
  * above all), written before anything changes so that a crash (kill -9)
  * at any point leaves a state that `stop` completes. */
 void plan_owned_intent(const struct plan *plan, struct owned *owned);
-
-/* Configured interfaces that do not exist: "FILE:LINE: ..." errors. */
-int plan_check_interfaces(const struct config *cfg, const struct observed *obs, struct diag *diag);
 
 void plan_free(struct plan *plan);
 

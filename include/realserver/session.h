@@ -11,6 +11,7 @@
 #include "realserver/claim.h"
 #include "core/cli.h"
 #include "core/config.h"
+#include "core/run.h"
 #include "kernel/netlink.h"
 #include "realserver/observe.h"
 #include "realserver/plan.h"
@@ -25,14 +26,12 @@ enum rs_command {
 const char *rs_command_name(enum rs_command command);
 
 struct session {
-	const struct cli_options *opts;
+	struct run run;			/* options, configuration, STATE_DIR/lock */
 	enum rs_command command;
-	struct config cfg;
 	struct owned owned;
 	struct nl_conn conn;
 	struct nl_conn nfnl;		/* nfnetlink, for the nftables table */
 	struct observed obs;
-	int lock_fd;			/* STATE_DIR/lock, while changing the host */
 	int daemon_fd;			/* STATE_DIR/daemon.pid, held by `run` */
 	uint64_t applied_usec;		/* CLOCK_MONOTONIC when the last apply was acked */
 	struct nl_conn *nft_listener;	/* the daemon's nftables monitor (see apply_plan) */

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "lib/ipaddr.h"
+#include "core/run.h"
 #include "core/state_dir.h"
 #include "core/sysctl_policy.h"
 
@@ -46,6 +47,9 @@ void owned_free(struct owned *owned);
 void state_parse(const char *text, struct owned *owned, int *skipped);
 /* Render state text (pure); the caller frees it. */
 char *state_format(const struct owned *owned);
+
+/* How the run keeps it (core/run.h). */
+extern const struct run_record state_record;
 
 /* Load DIR/state; a missing file is an empty state. 0 or -errno. */
 int state_load(const char *dir, struct owned *owned, int *skipped);

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "core/config.h"
+#include "director/config.h"
+#include "realserver/config.h"
 #include "lib/ipaddr.h"
 #include "core/netdev.h"
 #include "lib/xalloc.h"
@@ -53,6 +55,16 @@ static inline struct rtnl_addr *netdevs_add_addr(struct netdevs *net, int ifinde
 	return a;
 }
 
+/* Both parts of the file, as main.c reads it. */
+static inline const struct config_schema *test_schema(void)
+{
+	static const struct config_part *const parts[] = { &rs_config_part,
+							   &director_config_part };
+	static const struct config_schema schema = { parts, 2 };
+
+	return &schema;
+}
+
 /* A configuration parsed from text, its errors sorted by line. */
 struct parsed {
 	struct config cfg;
@@ -63,7 +75,7 @@ struct parsed {
 static inline void parse_config(struct parsed *p, const char *name, const char *text)
 {
 	memset(p, 0, sizeof(*p));
-	p->ret = config_parse_text(name, text, strlen(text), &p->cfg, &p->diag);
+	p->ret = config_parse_text(name, text, strlen(text), test_schema(), &p->cfg, &p->diag);
 	diag_sort(&p->diag);
 }
 

@@ -54,18 +54,18 @@ static void test_issue_example(void **state)
 	assert_int_equal(p.diag.count, 0);
 	assert_string_equal(p.cfg.state_dir, "/run/lvsagent");
 	assert_int_equal(p.cfg.log_level, LOG_LEVEL_INFO);
-	assert_int_equal(p.cfg.rs.vip_count, 2);
-	assert_string_equal(ipaddr_format(&p.cfg.rs.vips[0].addr, text), "192.168.101.168");
-	assert_int_equal(p.cfg.rs.vips[0].line, 6);
-	assert_string_equal(ipaddr_format(&p.cfg.rs.vips[1].addr, text), "2001:db8::168");
-	assert_int_equal(p.cfg.rs.vips[1].addr.family, AF_INET6);
-	assert_true(p.cfg.rs.interfaces_given);
-	assert_int_equal(p.cfg.rs.interface_count, 1);
-	assert_string_equal(p.cfg.rs.interfaces[0].name, "eth0");
-	assert_int_equal(p.cfg.rs.interfaces[0].line, 8);
-	assert_int_equal(p.cfg.rs.arp_ignore, 1);
-	assert_int_equal(p.cfg.rs.arp_announce, 2);
-	assert_int_equal(p.cfg.rs.suppression, SUPPRESS_SYSCTL);
+	assert_int_equal(rs_config_of(&p.cfg)->vip_count, 2);
+	assert_string_equal(ipaddr_format(&rs_config_of(&p.cfg)->vips[0].addr, text), "192.168.101.168");
+	assert_int_equal(rs_config_of(&p.cfg)->vips[0].line, 6);
+	assert_string_equal(ipaddr_format(&rs_config_of(&p.cfg)->vips[1].addr, text), "2001:db8::168");
+	assert_int_equal(rs_config_of(&p.cfg)->vips[1].addr.family, AF_INET6);
+	assert_true(rs_config_of(&p.cfg)->interfaces_given);
+	assert_int_equal(rs_config_of(&p.cfg)->interface_count, 1);
+	assert_string_equal(rs_config_of(&p.cfg)->interfaces[0].name, "eth0");
+	assert_int_equal(rs_config_of(&p.cfg)->interfaces[0].line, 8);
+	assert_int_equal(rs_config_of(&p.cfg)->arp_ignore, 1);
+	assert_int_equal(rs_config_of(&p.cfg)->arp_announce, 2);
+	assert_int_equal(rs_config_of(&p.cfg)->suppression, SUPPRESS_SYSCTL);
 	assert_int_equal(config_require_realserver(&p.cfg, &p.diag), 0);
 	release_config(&p);
 }
@@ -79,10 +79,10 @@ static void test_defaults(void **state)
 	assert_int_equal(p.ret, 0);
 	assert_string_equal(p.cfg.state_dir, "/run/lvsagent");
 	assert_int_equal(p.cfg.sysctl_check_interval, 5);
-	assert_false(p.cfg.rs.keep_on_stop);
-	assert_false(p.cfg.rs.interfaces_given);
-	assert_int_equal(p.cfg.rs.arp_ignore, 1);
-	assert_int_equal(p.cfg.rs.arp_announce, 2);
+	assert_false(rs_config_of(&p.cfg)->keep_on_stop);
+	assert_false(rs_config_of(&p.cfg)->interfaces_given);
+	assert_int_equal(rs_config_of(&p.cfg)->arp_ignore, 1);
+	assert_int_equal(rs_config_of(&p.cfg)->arp_announce, 2);
 	release_config(&p);
 }
 
@@ -103,7 +103,7 @@ static void test_suppression_modes(void **state)
 			 modes[i].word);
 		parse(&p, text);
 		assert_int_equal(p.ret, 0);
-		assert_int_equal(p.cfg.rs.suppression, modes[i].mode);
+		assert_int_equal(rs_config_of(&p.cfg)->suppression, modes[i].mode);
 		release_config(&p);
 	}
 }
@@ -116,10 +116,10 @@ static void test_vip_lists(void **state)
 	parse(&p, "[realserver]\nvip = 10.0.0.1, 10.0.0.2 10.0.0.3,2001:db8::1\n"
 		  "vip=10.0.0.4\ninterfaces = eth0, eth1 eth0 lo\n");
 	assert_int_equal(p.ret, 0);
-	assert_int_equal(p.cfg.rs.vip_count, 5);
-	assert_int_equal(p.cfg.rs.vips[4].line, 3);
+	assert_int_equal(rs_config_of(&p.cfg)->vip_count, 5);
+	assert_int_equal(rs_config_of(&p.cfg)->vips[4].line, 3);
 	/* lo is implied and duplicates collapse. */
-	assert_int_equal(p.cfg.rs.interface_count, 2);
+	assert_int_equal(rs_config_of(&p.cfg)->interface_count, 2);
 	release_config(&p);
 }
 
@@ -137,8 +137,8 @@ static void test_long_line(void **state)
 	strcat(text, "\narp_ignore = 2\n");
 	parse(&p, text);
 	assert_int_equal(p.ret, 0);
-	assert_int_equal(p.cfg.rs.vip_count, 4000);
-	assert_int_equal(p.cfg.rs.arp_ignore, 2);
+	assert_int_equal(rs_config_of(&p.cfg)->vip_count, 4000);
+	assert_int_equal(rs_config_of(&p.cfg)->arp_ignore, 2);
 	release_config(&p);
 }
 
@@ -235,7 +235,7 @@ static void test_binary_garbage(void **state)
 
 	(void)state;
 	memset(&p, 0, sizeof(p));
-	p.ret = config_parse_text("test.conf", garbage, sizeof(garbage) - 1, &p.cfg, &p.diag);
+	p.ret = config_parse_text("test.conf", garbage, sizeof(garbage) - 1, test_schema(), &p.cfg, &p.diag);
 	assert_int_equal(p.ret, -1);
 	assert_int_equal(p.diag.count, 1);
 	assert_string_equal(p.diag.entries[0].text,
@@ -282,12 +282,12 @@ static void test_unreadable_files(void **state)
 	struct diag diag = { 0 };
 
 	(void)state;
-	assert_int_equal(config_load("/nonexistent/lvsagent.conf", &cfg, &diag), -1);
+	assert_int_equal(config_load("/nonexistent/lvsagent.conf", test_schema(), &cfg, &diag), -1);
 	assert_string_equal(diag.entries[0].text, "/nonexistent/lvsagent.conf: cannot read the "
 			    "configuration: No such file or directory");
 	config_free(&cfg);
 	diag_free(&diag);
-	assert_int_equal(config_load("/", &cfg, &diag), -1);
+	assert_int_equal(config_load("/", test_schema(), &cfg, &diag), -1);
 	assert_string_equal(diag.entries[0].text, "/: cannot read the configuration: Is a directory");
 	config_free(&cfg);
 	diag_free(&diag);
@@ -300,7 +300,7 @@ static void test_crlf_and_bom(void **state)
 	(void)state;
 	parse(&p, "\xEF\xBB\xBF[realserver]\r\nvip = 10.0.0.1\r\n# comment\r\n");
 	assert_int_equal(p.ret, 0);
-	assert_int_equal(p.cfg.rs.vip_count, 1);
+	assert_int_equal(rs_config_of(&p.cfg)->vip_count, 1);
 	release_config(&p);
 }
 

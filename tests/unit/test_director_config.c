@@ -71,13 +71,13 @@ static void test_example(void **state)
 	for (size_t i = 0; i < p.diag.count; i++)
 		print_message("%s\n", p.diag.entries[i].text);
 	assert_int_equal(p.ret, 0);
-	assert_true(p.cfg.dir.present);
-	assert_false(p.cfg.dir.manage_all);
-	assert_string_equal(p.cfg.dir.vip_interface, "eth1");
-	assert_int_equal(p.cfg.dir.service_count, 3);
+	assert_true(config_part_present(&p.cfg, &director_config_part));
+	assert_false(director_config_of(&p.cfg)->manage_all);
+	assert_string_equal(director_config_of(&p.cfg)->vip_interface, "eth1");
+	assert_int_equal(director_config_of(&p.cfg)->service_count, 3);
 
-	const struct ipvs_service *web = &p.cfg.dir.services[0].svc;
-	assert_string_equal(p.cfg.dir.services[0].name, "web");
+	const struct ipvs_service *web = &director_config_of(&p.cfg)->services[0].svc;
+	assert_string_equal(director_config_of(&p.cfg)->services[0].name, "web");
 	assert_int_equal(web->af, AF_INET);
 	assert_int_equal(web->protocol, IPPROTO_TCP);
 	assert_int_equal(web->port, 80);
@@ -89,7 +89,7 @@ static void test_example(void **state)
 	assert_int_equal(web->dests[0].fwd, IP_VS_CONN_F_DROUTE);
 	assert_int_equal(web->dests[0].weight, 2);
 
-	const struct ipvs_service *dns = &p.cfg.dir.services[1].svc;
+	const struct ipvs_service *dns = &director_config_of(&p.cfg)->services[1].svc;
 	assert_int_equal(dns->af, AF_INET6);
 	assert_int_equal(dns->protocol, IPPROTO_UDP);
 	assert_int_equal(dns->timeout, 300);
@@ -104,7 +104,7 @@ static void test_example(void **state)
 	assert_int_equal(dns->dests[1].weight, 0);
 	assert_int_equal(dns->dests[1].u_threshold, 100);
 
-	const struct ipvs_service *marked = &p.cfg.dir.services[2].svc;
+	const struct ipvs_service *marked = &director_config_of(&p.cfg)->services[2].svc;
 	assert_int_equal(marked->fwmark, 7);
 	assert_int_equal(marked->netmask, htonl(0xffffff00u));
 	assert_int_equal(marked->flags, IP_VS_SVC_F_PERSISTENT | IP_VS_SVC_F_ONEPACKET);
@@ -180,8 +180,8 @@ static void test_ports_and_one_packet(void **state)
 	parse(&p, SVC "realserver = 10.0.0.2:80 method=dr\nrealserver = 10.0.0.3:8080 method=nat\n"
 		  "realserver = 10.0.0.4 method=nat\n");
 	assert_int_equal(p.ret, 0);
-	assert_int_equal(p.cfg.dir.services[0].svc.dests[1].port, 8080);
-	assert_int_equal(p.cfg.dir.services[0].svc.dests[2].port, 80);
+	assert_int_equal(director_config_of(&p.cfg)->services[0].svc.dests[1].port, 8080);
+	assert_int_equal(director_config_of(&p.cfg)->services[0].svc.dests[2].port, 80);
 	release_config(&p);
 	expect_error(SVC "flags = one-packet\n",
 		     "d.conf:2: flag one-packet is for udp and fwmark services only");
@@ -284,9 +284,9 @@ static void test_validation_accepts(void **state)
 		  "[director]\nvip_interface = bond0.1234\n");
 	print_diagnostics(&p.diag);
 	assert_int_equal(p.ret, 0);
-	assert_int_equal(p.cfg.dir.services[0].svc.flags,
+	assert_int_equal(director_config_of(&p.cfg)->services[0].svc.flags,
 			 IP_VS_SVC_F_SCHED_SH_PORT | IP_VS_SVC_F_SCHED_SH_FALLBACK);
-	assert_int_equal(p.cfg.dir.services[2].svc.flags, IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED2);
+	assert_int_equal(director_config_of(&p.cfg)->services[2].svc.flags, IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED2);
 	release_config(&p);
 }
 
@@ -299,10 +299,10 @@ static void test_persistence_engine(void **state)
 	parse(&p, "[service sip]\nvirtual = udp 10.0.0.1:5060\npersistence = 60\npe = sip\n");
 	print_diagnostics(&p.diag);
 	assert_int_equal(p.ret, 0);
-	assert_string_equal(p.cfg.dir.services[0].svc.pe_name, "sip");
+	assert_string_equal(director_config_of(&p.cfg)->services[0].svc.pe_name, "sip");
 	release_config(&p);
 	parse(&p, SVC);
-	assert_string_equal(p.cfg.dir.services[0].svc.pe_name, "");
+	assert_string_equal(director_config_of(&p.cfg)->services[0].svc.pe_name, "");
 	release_config(&p);
 	expect_only_error(SVC "pe = SIP\n", "d.conf:3: pe \"SIP\" is not a persistence engine "
 			  "name (sip, ...)");

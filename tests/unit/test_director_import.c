@@ -50,7 +50,7 @@ static void import(struct imported *imp, const char *input)
 	if (imp->ret != 0)
 		return;
 	struct diag refusals = { 0 };
-	int parsed = config_parse_text("imported.conf", imp->text, imp->len, &imp->cfg, &refusals);
+	int parsed = config_parse_text("imported.conf", imp->text, imp->len, test_schema(), &imp->cfg, &refusals);
 	for (size_t i = 0; i < refusals.count; i++)
 		print_message("%s\n", refusals.entries[i].text);
 	if (parsed != 0)
@@ -101,9 +101,9 @@ static bool starts_with(const char *text, const char *prefix)
 /* The configured service NAME's settings. */
 static const struct ipvs_service *configured(const struct imported *imp, const char *name)
 {
-	for (size_t i = 0; i < imp->cfg.dir.service_count; i++)
-		if (strcmp(imp->cfg.dir.services[i].name, name) == 0)
-			return &imp->cfg.dir.services[i].svc;
+	for (size_t i = 0; i < director_config_of(&imp->cfg)->service_count; i++)
+		if (strcmp(director_config_of(&imp->cfg)->services[i].name, name) == 0)
+			return &director_config_of(&imp->cfg)->services[i].svc;
 	print_message("%s", imp->text);
 	fail_msg("no [service %s]", name);
 	return NULL;
@@ -118,8 +118,8 @@ static char *save_configured(const struct config *cfg)
 	FILE *out = open_memstream(&text, &len);
 
 	assert_non_null(out);
-	for (size_t i = 0; i < cfg->dir.service_count; i++)
-		ipvs_table_add(&table, &cfg->dir.services[i].svc);
+	for (size_t i = 0; i < director_config_of(cfg)->service_count; i++)
+		ipvs_table_add(&table, &director_config_of(cfg)->services[i].svc);
 	director_sort(&table);
 	director_save(out, &table);
 	assert_int_equal(fclose(out), 0);
@@ -137,7 +137,7 @@ static void test_round_trip(void **state)
 	import_ok(&imp, saved);
 	assert_true(starts_with(imp.text, "; imported by lvsagent director import from in: "
 					  "5 services, 8 real servers\n"));
-	assert_int_equal(imp.cfg.dir.service_count, 5);
+	assert_int_equal(director_config_of(&imp.cfg)->service_count, 5);
 	text = save_configured(&imp.cfg);
 	assert_string_equal(text, saved);
 	free(text);
@@ -352,11 +352,11 @@ static void test_clear_ignored(void **state)
 
 	(void)state;
 	import_ok(&imp, "-C\n--clear\n-A -t 192.0.2.1:80\n-C\n");
-	assert_int_equal(imp.cfg.dir.service_count, 1);
+	assert_int_equal(director_config_of(&imp.cfg)->service_count, 1);
 	release(&imp);
 
 	import_ok(&imp, "-C\n");
-	assert_int_equal(imp.cfg.dir.service_count, 0);
+	assert_int_equal(director_config_of(&imp.cfg)->service_count, 0);
 	assert_string_equal(imp.text, "; imported by lvsagent director import from in: "
 				      "0 services, 0 real servers\n");
 	release(&imp);

@@ -66,7 +66,7 @@ static struct ipvs_service virtual_service(const char *text)
 static void parse(struct config *cfg, const char *text)
 {
 	struct diag diag = { 0 };
-	int ret = config_parse_text("d.conf", text, strlen(text), cfg, &diag);
+	int ret = config_parse_text("d.conf", text, strlen(text), test_schema(), cfg, &diag);
 
 	for (size_t i = 0; i < diag.count; i++)
 		print_message("%s\n", diag.entries[i].text);
@@ -88,8 +88,8 @@ static void setup(struct world *w, const char *text)
 /* The kernel holds exactly what the configuration says. */
 static void kernel_as_configured(struct world *w)
 {
-	for (size_t i = 0; i < w->cfg.dir.service_count; i++)
-		ipvs_table_add(&w->kernel, &w->cfg.dir.services[i].svc);
+	for (size_t i = 0; i < director_config_of(&w->cfg)->service_count; i++)
+		ipvs_table_add(&w->kernel, &director_config_of(&w->cfg)->services[i].svc);
 }
 
 static void add_link(struct world *w, int ifindex, const char *name, unsigned flags)
@@ -129,14 +129,14 @@ static void own_sysctl(struct world *w, enum sysctl_key key, int original, int s
 static void plan_apply(struct world *w)
 {
 	netdevs_index(&w->net);
-	director_plan_apply(&w->cfg.dir, &w->kernel, &w->owned, &w->host, &w->plan);
+	director_plan_apply(director_config_of(&w->cfg), &w->kernel, &w->owned, &w->host, &w->plan);
 	w->planned = true;
 }
 
 static void plan_stop(struct world *w)
 {
 	netdevs_index(&w->net);
-	director_plan_stop(&w->cfg.dir, &w->kernel, &w->owned, &w->host, &w->plan);
+	director_plan_stop(director_config_of(&w->cfg), &w->kernel, &w->owned, &w->host, &w->plan);
 	w->planned = true;
 }
 
@@ -445,7 +445,7 @@ static void test_persistence_engine(void **state)
 
 	(void)state;
 	setup(&w, sip);
-	assert_string_equal(w.cfg.dir.services[0].svc.pe_name, "sip");
+	assert_string_equal(director_config_of(&w.cfg)->services[0].svc.pe_name, "sip");
 	kernel_as_configured(&w);
 	plan_apply(&w);
 	assert_changes(&w.plan, 0);
@@ -695,8 +695,8 @@ static void test_nat_turns_forwarding_on(void **state)
 
 	(void)state;
 	setup(&w, nat_service);
-	assert_true(director_needs_forwarding(&w.cfg.dir, AF_INET));
-	assert_false(director_needs_forwarding(&w.cfg.dir, AF_INET6));
+	assert_true(director_needs_forwarding(director_config_of(&w.cfg), AF_INET));
+	assert_false(director_needs_forwarding(director_config_of(&w.cfg), AF_INET6));
 	plan_apply(&w);
 	struct dir_item *item = sysctl_item(&w.plan, IP_FORWARD);
 	assert_non_null(item);
@@ -1218,7 +1218,7 @@ static void test_scale_no_changes(void **state)
 	fclose(out);
 	setup(&w, text);
 	free(text);
-	assert_int_equal(w.cfg.dir.service_count, SCALE_SERVICES);
+	assert_int_equal(director_config_of(&w.cfg)->service_count, SCALE_SERVICES);
 	kernel_as_configured(&w);
 	/* The kernel lists them in its own order. */
 	for (size_t i = 0; i < w.kernel.count / 2; i++) {
@@ -1226,8 +1226,8 @@ static void test_scale_no_changes(void **state)
 		w.kernel.services[i] = w.kernel.services[w.kernel.count - 1 - i];
 		w.kernel.services[w.kernel.count - 1 - i] = swap;
 	}
-	for (size_t i = 0; i < w.cfg.dir.service_count; i++)
-		dir_owned_add_service(&w.owned, &w.cfg.dir.services[i].svc);
+	for (size_t i = 0; i < director_config_of(&w.cfg)->service_count; i++)
+		dir_owned_add_service(&w.owned, &director_config_of(&w.cfg)->services[i].svc);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	plan_apply(&w);
 	clock_gettime(CLOCK_MONOTONIC, &end);
@@ -1266,7 +1266,7 @@ static void test_scale_vips_no_changes(void **state)
 		add_our_vip(&w, ETH1, addr, "eth1");
 		struct ipaddr vip = ip(addr);
 		dir_owned_add_vip(&w.owned, &vip, "eth1");
-		dir_owned_add_service(&w.owned, &w.cfg.dir.services[i].svc);
+		dir_owned_add_service(&w.owned, &director_config_of(&w.cfg)->services[i].svc);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	plan_apply(&w);

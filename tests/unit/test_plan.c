@@ -601,16 +601,16 @@ static void test_interfaces_given(void **state)
 static void test_missing_interface_is_config_error(void **state)
 {
 	struct world w;
-	struct config cfg = { .file = "x.conf" };
-	struct diag diag = { 0 };
 	struct iface_name ifaces[1] = { { .name = "eth9", .line = 7 } };
+	struct rs_config rs = { .interfaces = ifaces, .interface_count = 1 };
+	void *data[2] = { &rs, NULL };
+	struct config cfg = { .file = "x.conf", .schema = test_schema(), .data = data };
+	struct diag diag = { 0 };
 
 	(void)state;
 	fresh_host(&w);
 	observed_index(&w.obs);
-	cfg.rs.interfaces = ifaces;
-	cfg.rs.interface_count = 1;
-	assert_int_equal(plan_check_interfaces(&cfg, &w.obs, &diag), -1);
+	assert_int_equal(config_check_interfaces(&cfg, &w.obs.net, &diag), -1);
 	assert_string_equal(diag.entries[0].text, "x.conf:7: interface \"eth9\" does not exist");
 	diag_free(&diag);
 	release(&w);

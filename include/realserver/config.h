@@ -1,0 +1,56 @@
+/* config: the real server's part of the configuration file — [realserver]
+ * with its VIPs, uplinks and ARP suppression (core/config.h reads the file
+ * and hands these keys here). */
+#ifndef LVSAGENT_REALSERVER_CONFIG_H
+#define LVSAGENT_REALSERVER_CONFIG_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/config.h"
+#include "core/netdev.h"
+#include "lib/diag.h"
+#include "lib/ipaddr.h"
+
+enum suppression { SUPPRESS_SYSCTL, SUPPRESS_NFTABLES, SUPPRESS_BOTH };
+
+struct vip {
+	struct ipaddr addr;
+	int line;			/* where the config names it */
+};
+
+struct iface_name {
+	char name[IFNAMSIZ];
+	int line;
+};
+
+struct rs_config {
+	struct vip *vips;
+	size_t vip_count, vip_capacity;
+	/* Uplinks for per-interface arp sysctls; none given = every
+	 * non-loopback interface at apply time. */
+	struct iface_name *interfaces;
+	size_t interface_count, interface_capacity;
+	bool interfaces_given;
+	int arp_ignore;			/* 1, 2, 3 or 8 */
+	int arp_announce;		/* 1 or 2 */
+	enum suppression suppression;
+	bool keep_on_stop;		/* on_stop = keep: the daemon leaves all in place */
+};
+
+/* The part, for a schema (main.c). */
+extern const struct config_part rs_config_part;
+
+/* CFG's [realserver] values (CFG was read with rs_config_part). */
+const struct rs_config *rs_config_of(const struct config *cfg);
+
+/* Errors for running as a real server: at least one VIP. */
+int config_require_realserver(const struct config *cfg, struct diag *diag);
+/* Configured interfaces that do not exist: "FILE:LINE: ..." errors. 0 or -1. */
+int config_check_interfaces(const struct config *cfg, const struct netdevs *net,
+			    struct diag *diag);
+
+const char *suppression_name(enum suppression suppression);
+
+#endif

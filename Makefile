@@ -121,12 +121,14 @@ vm: deps
 deps:
 	$(Q)tests/deps.sh
 
-# The whole suite: dependencies (and that their declarations hold), a
-# -Werror build with its unit, netns and VM tests, then the same under
-# ASan+UBSan.
+# The whole suite: dependencies (and that their declarations hold), the
+# folders' include rules (README, Layout), a -Werror build with its unit,
+# netns and VM tests, then the same under ASan+UBSan.
 check: deps
 	$(Q)tests/needs.sh verify
 	$(Q)tests/needs_test.sh
+	$(Q)tests/include_graph.sh
+	$(Q)tests/include_graph_test.sh
 	$(Q)$(MAKE) --no-print-directory WERROR=1 all tools unit
 	$(Q)$(MAKE) --no-print-directory WERROR=1 SANITIZE=1 BUILD=build-asan all tools unit
 	$(Q)tests/netns/run.sh $(abspath $(BUILD)/lvsagent)

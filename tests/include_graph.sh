@@ -8,6 +8,9 @@
 #                                     (followed through git's renames): how
 #                                     the tree looked before it was split
 #
+# LVSAGENT_SOURCE_DIR: another tree's agent/ and include/ (the script's
+# own test, tests/include_graph_test.sh, breaks the rules in a copy).
+#
 # A folder is agent/F/ with its headers in include/F/ (main.c: "main"). A
 # module is a .c and its header. The rules (README, Layout): a folder
 # includes only the folders below it (main > realserver, director > core >
@@ -16,6 +19,7 @@
 set -eu
 
 cd "$(dirname "$0")/.."
+src=${LVSAGENT_SOURCE_DIR:-.}
 at=
 if [ "${1-}" = --at ]; then
 	at=${2:?--at needs a revision}
@@ -31,7 +35,7 @@ if [ -n "$at" ]; then
 	git diff --find-renames=40% --name-status "$at" HEAD -- agent include |
 		awk '$1 ~ /^R/ { print $2, $3 }' >"$tree/renames"
 else
-	cp -R agent include "$tree"
+	cp -R "$src/agent" "$src/include" "$tree"
 	: >"$tree/renames"
 fi
 

@@ -123,7 +123,8 @@ static size_t key_slots(const struct config_schema *schema)
 }
 
 /* The kind of HEADER: "service" for "[service NAME]" when a part names
- * sections so (*NAME then points at the name), else the header itself. */
+ * sections so (*NAME then points at the name, "" for "[service]"), else
+ * the header itself (*NAME NULL). */
 static const char *section_kind(const struct config_schema *schema, const char *header,
 				const char **name, char *buf, size_t len)
 {
@@ -131,9 +132,10 @@ static const char *section_kind(const struct config_schema *schema, const char *
 	for (size_t i = 0; i < schema->count; i++) {
 		const char *kind = schema->parts[i]->named_kind;
 		size_t n = kind ? strlen(kind) : 0;
-		if (kind && strncmp(header, kind, n) == 0 && header[n] == ' ' && n < len) {
+		if (kind && strncmp(header, kind, n) == 0 && (header[n] == ' ' || !header[n]) &&
+		    n < len) {
 			memcpy(buf, kind, n + 1);
-			*name = header + n + 1;
+			*name = header[n] ? header + n + 1 : header + n;
 			return buf;
 		}
 	}
@@ -155,9 +157,12 @@ static const struct config_key *find_key(const struct config_schema *schema, con
 	size_t base = AGENT_KEY_COUNT;
 
 	*part = -1;
-	for (size_t k = 0; k < AGENT_KEY_COUNT; k++)
-		if (strcmp(agent_keys[k].section, kind) == 0 && strcmp(agent_keys[k].name, name) == 0)
-			return *slot = k, &agent_keys[k];
+	for (size_t k = 0; k < AGENT_KEY_COUNT; k++) {
+		if (strcmp(agent_keys[k].section, kind) == 0 && strcmp(agent_keys[k].name, name) == 0) {
+			*slot = k;
+			return &agent_keys[k];
+		}
+	}
 	for (size_t i = 0; i < schema->count; i++) {
 		const struct config_part *cp = schema->parts[i];
 		for (size_t k = 0; k < cp->key_count; k++) {

@@ -4,8 +4,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "lib/log.h"
 #include "core/report.h"
+#include "lib/log.h"
 
 int fail_run(const struct cli_options *opts, int code, const char *fmt, ...)
 {

@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "core/failure.h"
+#include "core/privilege.h"
 #include "core/run.h"
-#include "director/config.h"
 #include "director/apply.h"
+#include "director/config.h"
 #include "director/import.h"
 #include "director/list.h"
 #include "director/plan.h"
@@ -18,10 +20,8 @@
 #include "director/state.h"
 #include "director/status.h"
 #include "director/syntax.h"
-#include "core/failure.h"
-#include "lib/log.h"
-#include "core/privilege.h"
 #include "kernel/sysctl.h"
+#include "lib/log.h"
 #include "lib/xalloc.h"
 
 static const struct {

@@ -6,12 +6,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/cli.h"
 #include "director/list.h"
 #include "director/report.h"
 #include "director/syntax.h"
 #include "lib/json.h"
 #include "lib/log.h"
-#include "core/cli.h"
 #include "lib/xalloc.h"
 
 enum svc_state { ST_UNMANAGED, ST_IN_PLACE, ST_DIFFERS, ST_MISSING, ST_TO_REMOVE };

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/log.h"
 #include "kernel/nft_batch.h"
 #include "kernel/nft_kernel.h"
 #include "kernel/rtnl_msg.h"
 #include "kernel/sysctl.h"
+#include "lib/log.h"
 #include "lib/xalloc.h"
 
 static void mark_failed(struct plan_item *item, int error, const char *reason)

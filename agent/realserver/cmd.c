@@ -6,13 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "realserver/daemon.h"
 #include "core/failure.h"
 #include "lib/log.h"
-#include "realserver/describe.h"
+#include "realserver/daemon.h"
 #include "realserver/report.h"
-#include "realserver/status.h"
 #include "realserver/session.h"
+#include "realserver/status.h"
 
 static int run_plan(struct session *s, bool withdraw, const char *verb)
 {

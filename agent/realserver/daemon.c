@@ -12,14 +12,12 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
-#include "lib/log.h"
-#include "lib/log_budget.h"
-#include "realserver/monitor.h"
 #include "core/notify.h"
 #include "core/privilege.h"
+#include "lib/log.h"
+#include "lib/log_budget.h"
 #include "realserver/describe.h"
-#include "realserver/report.h"
-#include "realserver/status.h"
+#include "realserver/monitor.h"
 
 /* A repair storm — another program undoing lvsagent's work over and over —
  * is logged at most this much, and counted. */

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "kernel/nft_kernel.h"
 #include "kernel/nft_objects.h"
 #include "kernel/rtnl_msg.h"
 

@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "core/report.h"
-#include "realserver/describe.h"
 #include "lib/json.h"
 #include "lib/log.h"
+#include "realserver/describe.h"
 
 /* A change to report: applied, or planned in check mode. */
 static bool counts_as_change(const struct plan_item *item, bool check)

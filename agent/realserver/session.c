@@ -7,16 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kernel/rtnl_dump.h"
-#include "realserver/apply.h"
 #include "core/failure.h"
-#include "kernel/nft_kernel.h"
-#include "lib/log.h"
 #include "core/notify.h"
 #include "core/privilege.h"
-#include "realserver/describe.h"
-#include "realserver/report.h"
-#include "realserver/status.h"
+#include "kernel/nft_objects.h"
+#include "kernel/rtnl_dump.h"
+#include "lib/log.h"
+#include "realserver/apply.h"
 
 const char *rs_command_name(enum rs_command command)
 {

@@ -3,8 +3,8 @@
 #ifndef LVSAGENT_CORE_FAILURE_H
 #define LVSAGENT_CORE_FAILURE_H
 
-#include "lib/diag.h"
 #include "core/cli.h"
+#include "lib/diag.h"
 
 /* Log the message and return CODE. */
 __attribute__((format(printf, 3, 4)))

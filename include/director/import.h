@@ -9,8 +9,8 @@
 
 #include <stdio.h>
 
-#include "lib/diag.h"
 #include "kernel/ipvs_model.h"
+#include "lib/diag.h"
 
 /* Read rules from IN (called NAME in messages) and write the configuration
  * sections to OUT. Host and port names (-S without -n) are resolved.

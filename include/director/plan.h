@@ -10,13 +10,13 @@
 #ifndef LVSAGENT_DIRECTOR_PLAN_H
 #define LVSAGENT_DIRECTOR_PLAN_H
 
+#include "core/change.h"
 #include "core/config.h"
+#include "core/netdev.h"
+#include "core/sysctl_policy.h"
 #include "director/config.h"
 #include "director/state.h"
 #include "kernel/ipvs_model.h"
-#include "core/change.h"
-#include "core/netdev.h"
-#include "core/sysctl_policy.h"
 
 enum dir_kind { DIR_SERVICE, DIR_DEST, DIR_VIP, DIR_SYSCTL };
 

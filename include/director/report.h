@@ -6,8 +6,8 @@
 
 #include <stdio.h>
 
-#include "director/plan.h"
 #include "core/report.h"
+#include "director/plan.h"
 
 /* "add realserver tcp 192.0.2.1:80 -> 10.0.0.2:80 method=dr weight=2" */
 const char *dir_item_change(const struct dir_item *item, char *buf, size_t len);

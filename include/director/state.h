@@ -9,12 +9,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "lib/diag.h"
-#include "lib/hashmap.h"
-#include "kernel/ipvs_model.h"
 #include "core/run.h"
 #include "core/state_dir.h"
 #include "core/sysctl_policy.h"
+#include "kernel/ipvs_model.h"
+#include "lib/diag.h"
+#include "lib/hashmap.h"
 
 struct dir_vip {
 	struct ipaddr addr;

@@ -5,8 +5,8 @@
 #ifndef LVSAGENT_KERNEL_ANNOUNCE_H
 #define LVSAGENT_KERNEL_ANNOUNCE_H
 
-#include "lib/ipaddr.h"
 #include "kernel/rtnl_msg.h"
+#include "lib/ipaddr.h"
 
 /* Announce ADDR on LINK (which needs an Ethernet address). 0 or -errno. */
 int announce_address(const struct rtnl_link *link, const struct ipaddr *addr);

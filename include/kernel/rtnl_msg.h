@@ -9,8 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/ipaddr.h"
 #include "kernel/netlink.h"
+#include "lib/ipaddr.h"
 
 /* Route protocol marking lvsagent's host routes ("proto lvsagent" once
  * /etc/iproute2/rt_protos.d/lvsagent.conf is installed). Also set as the

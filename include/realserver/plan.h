@@ -12,9 +12,9 @@
 
 #include "core/change.h"
 #include "core/config.h"
-#include "realserver/config.h"
 #include "core/sysctl_policy.h"
 #include "kernel/nft_objects.h"
+#include "realserver/config.h"
 #include "realserver/observe.h"
 #include "realserver/state.h"
 

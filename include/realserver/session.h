@@ -8,11 +8,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "realserver/claim.h"
 #include "core/cli.h"
 #include "core/config.h"
 #include "core/run.h"
 #include "kernel/netlink.h"
+#include "realserver/claim.h"
 #include "realserver/observe.h"
 #include "realserver/plan.h"
 #include "realserver/state.h"

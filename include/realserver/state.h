@@ -10,10 +10,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "lib/ipaddr.h"
 #include "core/run.h"
 #include "core/state_dir.h"
 #include "core/sysctl_policy.h"
+#include "lib/ipaddr.h"
 
 
 struct addr_list {

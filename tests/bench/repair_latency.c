@@ -14,9 +14,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "realserver/monitor.h"
 #include "kernel/netlink.h"
 #include "kernel/rtnl_msg.h"
+#include "realserver/monitor.h"
 
 static double now_ms(void)
 {

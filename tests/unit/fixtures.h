@@ -9,11 +9,11 @@
 #include <string.h>
 
 #include "core/config.h"
-#include "director/config.h"
-#include "realserver/config.h"
-#include "lib/ipaddr.h"
 #include "core/netdev.h"
+#include "director/config.h"
+#include "lib/ipaddr.h"
 #include "lib/xalloc.h"
+#include "realserver/config.h"
 
 /* TEXT as an address; the test fails if it is not one. */
 static inline struct ipaddr ip(const char *text)

@@ -1,7 +1,7 @@
 /* Config parsing: what a user writes, what lvsagent makes of it, and the
  * file:line errors for everything it refuses. */
-#include "unit.h"
 #include "fixtures.h"
+#include "unit.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* The director's configuration: services and real servers as the issue
  * writes them, and every refusal with its file:line. */
-#include "unit.h"
 #include "fixtures.h"
+#include "unit.h"
 
 #include <netinet/in.h>
 #include <string.h>

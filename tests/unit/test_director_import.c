@@ -2,8 +2,8 @@
  * an ipvsadm script) → [service NAME] sections lvsagent accepts, ipvsadm's
  * defaults made explicit, and every refusal with its NAME:LINE — with
  * nothing written when there is one. */
-#include "unit.h"
 #include "fixtures.h"
+#include "unit.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,8 +1,8 @@
 /* `lvsagent director save` and `list`: the IPVS table as `ipvsadm -Sn` and
  * `ipvsadm -Ln` print it, line for line (the expected text was captured
  * from ipvsadm 1.31 for the same table), in ipvsadm's order. */
-#include "unit.h"
 #include "fixtures.h"
+#include "unit.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -2,8 +2,8 @@
  * lvsagent owns + the host → the services, real servers, VIPs and forwarding
  * sysctls to add, change or remove — and what lvsagent owns afterwards.
  * No root, no kernel: tables and hosts are built by hand. */
-#include "unit.h"
 #include "fixtures.h"
+#include "unit.h"
 
 #include <net/if.h>
 #include <netinet/in.h>

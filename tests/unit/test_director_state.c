@@ -1,8 +1,8 @@
 /* The director's state file: what is written reads back the same, and a
  * record the director could never have written — forged, or damaged — is
  * ignored with a warning naming its line, so that nothing acts on it. */
-#include "unit.h"
 #include "fixtures.h"
+#include "unit.h"
 
 #include <stdlib.h>
 #include <string.h>

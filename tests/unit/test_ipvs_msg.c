@@ -1,7 +1,7 @@
 /* IPVS generic netlink messages: the attributes the kernel reads (checked
  * against the UAPI in linux/ip_vs.h), and replies parsed back. */
-#include "unit.h"
 #include "fixtures.h"
+#include "unit.h"
 
 #include <netinet/in.h>
 #include <netlink/genl/genl.h>

@@ -1,13 +1,12 @@
 /* The nftables table lvsagent wants, as text and as a transaction. */
-#include "unit.h"
 #include "fixtures.h"
+#include "unit.h"
 
 #include <libmnl/libmnl.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kernel/nft_batch.h"
-#include "kernel/nft_kernel.h"
 
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>

@@ -1,18 +1,16 @@
 /* The planner: given a configuration, a kernel picture and what lvsagent
  * owns, the right actions — and only those. No root, no kernel. */
-#include "unit.h"
 #include "fixtures.h"
+#include "unit.h"
 
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "realserver/plan.h"
-#include "realserver/describe.h"
-#include "realserver/report.h"
-#include "realserver/status.h"
 #include "lib/xalloc.h"
+#include "realserver/describe.h"
+#include "realserver/plan.h"
 
 #define LO 1
 #define ETH0 2

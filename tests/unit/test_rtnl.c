@@ -1,7 +1,7 @@
 /* rtnetlink encoding: the requests carry exactly what the kernel needs
  * (checked against the UAPI structs), and dump replies parse back. */
-#include "unit.h"
 #include "fixtures.h"
+#include "unit.h"
 
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>

@@ -1,4 +1,4 @@
-/* director_apply: director plan → kernel. */
+/* apply: director plan → kernel. */
 #include "director/apply.h"
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* director_cmd: the director's commands. See director_cmd.h. */
+/* cmd: the director's commands. See cmd.h. */
 #include "director/cmd.h"
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* config_director: the [director] and [service NAME] keys, and the checks
+/* config: the [director] and [service NAME] keys, and the checks
  * that need the whole file (every service has a virtual, real servers of
  * its family, no virtual twice, no real server twice in a service). */
 #include "director/config.h"

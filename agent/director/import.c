@@ -1,5 +1,5 @@
-/* director_import: ipvsadm rules → configuration sections. See
- * director_import.h. */
+/* import: ipvsadm rules → configuration sections. See
+ * import.h. */
 #include "director/import.h"
 
 #include <arpa/inet.h>

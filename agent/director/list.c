@@ -1,4 +1,4 @@
-/* director_list: ipvsadm's -Sn and -Ln, reproduced from the kernel's table
+/* list: ipvsadm's -Sn and -Ln, reproduced from the kernel's table
  * (ipvsadm 1.31's formats, checked against it in the VM tests). */
 #include "director/list.h"
 

@@ -1,4 +1,4 @@
-/* director_plan: the pure heart of the director. See director_plan.h. */
+/* plan: the pure heart of the director. See plan.h. */
 #include "director/plan.h"
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* director_report: the director's changes, failures and warnings. */
+/* report: the director's changes, failures and warnings. */
 #include "director/report.h"
 
 #include <string.h>

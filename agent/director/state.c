@@ -1,4 +1,4 @@
-/* director_state: ownership records of the director. */
+/* state: ownership records of the director. */
 #include "director/state.h"
 
 #include <errno.h>

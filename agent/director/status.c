@@ -1,5 +1,5 @@
-/* director_status: the table, what lvsagent manages of it, and the
- * differences. See director_status.h. */
+/* status: the table, what lvsagent manages of it, and the
+ * differences. See status.h. */
 #include "director/status.h"
 
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* director_syntax: text forms of IPVS services and real servers. */
+/* syntax: text forms of IPVS services and real servers. */
 #include "director/syntax.h"
 
 #include <arpa/inet.h>

@@ -1,4 +1,4 @@
-/* rs_cmd: the one-shot real-server commands and how they report. */
+/* cmd: the one-shot real-server commands and how they report. */
 #include "realserver/cmd.h"
 
 #include <errno.h>

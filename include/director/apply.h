@@ -1,4 +1,4 @@
-/* director_apply: carries out a director plan, in this order:
+/* apply: carries out a director plan, in this order:
  *   1. a probe for each scheduler and persistence engine no service in the
  *      kernel uses yet, so one the kernel lacks stops the run before
  *      anything changed;

@@ -1,4 +1,4 @@
-/* director_cmd: `lvsagent director SUBCOMMAND` — apply, stop, status,
+/* cmd: `lvsagent director SUBCOMMAND` — apply, stop, status,
  * save, import — the director's IPVS table from the configuration, by the
  * same observe → plan → apply steps as the real-server commands. */
 #ifndef LVSAGENT_DIRECTOR_CMD_H

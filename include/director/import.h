@@ -1,4 +1,4 @@
-/* director_import: the migration path from ipvsadm scripts — rules as
+/* import: the migration path from ipvsadm scripts — rules as
  * `ipvsadm -S` or `-Sn` prints them (or the -A/-a lines of a hand-written
  * script, with or without a leading "ipvsadm") become [service NAME]
  * sections of the configuration, with ipvsadm's defaults and quirks made

@@ -1,4 +1,4 @@
-/* director_list: the IPVS table as ipvsadm prints it — `ipvsadm -Sn`
+/* list: the IPVS table as ipvsadm prints it — `ipvsadm -Sn`
  * (rules, line for line) and `ipvsadm -Ln` (the listing, same columns) —
  * so existing tooling keeps working. Pure: text from a table. */
 #ifndef LVSAGENT_DIRECTOR_LIST_H

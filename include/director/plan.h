@@ -1,4 +1,4 @@
-/* director_plan: (configuration, the kernel's IPVS table, what lvsagent
+/* plan: (configuration, the kernel's IPVS table, what lvsagent
  * owns, the host) → the services, real servers, VIPs and forwarding
  * sysctls to add, change or remove. Pure; unit-tested.
  *

@@ -1,4 +1,4 @@
-/* director_report: a director plan in words — one line per change, or the
+/* report: a director plan in words — one line per change, or the
  * JSON object ({changed, failed, msg, changes, failures, warnings}) with
  * kinds "service", "realserver", "vip" and "sysctl". */
 #ifndef LVSAGENT_DIRECTOR_REPORT_H

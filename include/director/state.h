@@ -1,4 +1,4 @@
-/* director_state: what the director side of lvsagent owns — the services
+/* state: what the director side of lvsagent owns — the services
  * it created, the VIPs it bound, the forwarding sysctls it changed — kept
  * in STATE_DIR/director, one fact per line:
  *   service tcp 192.0.2.1:80 | vip 192.0.2.1 eth1 | sysctl IFACE KEY ORIGINAL SET */

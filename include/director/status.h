@@ -1,4 +1,4 @@
-/* director_status: `lvsagent director status` — the IPVS table as
+/* status: `lvsagent director status` — the IPVS table as
  * `ipvsadm -Ln` lists it, then which services lvsagent manages and how
  * each compares with the configuration, and what apply would change.
  * Exit code as for the real server's status: 0 in place, 3 nothing of the

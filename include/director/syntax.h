@@ -1,4 +1,4 @@
-/* director_syntax: the text forms of IPVS services and real servers shared
+/* syntax: the text forms of IPVS services and real servers shared
  * by the configuration, the state file, import and messages:
  *   virtual    "tcp 192.0.2.1:80", "udp [2001:db8::1]:53", "sctp ...",
  *              "fwmark 5", "fwmark 5 ipv6"

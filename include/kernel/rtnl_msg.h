@@ -20,9 +20,6 @@
  * `ip addr` and kept without the state file. */
 #define LVSAGENT_LO_LABEL "lo:lvs"
 
-/* The alias text of lo that names the lvsagent instance managing this
- * host's real-server side: "lvsagent STATE_DIR" (see session.c). */
-#define LVSAGENT_CLAIM_PREFIX "lvsagent "
 #define RTNL_ALIAS_MAX 256		/* IFALIASZ */
 
 struct rtnl_link {

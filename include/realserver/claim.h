@@ -14,6 +14,9 @@
 
 #include <stddef.h>
 
+/* How lo's alias begins when it names an lvsagent instance. */
+#define LVSAGENT_CLAIM_PREFIX "lvsagent "
+
 enum claim_state {
 	CLAIM_NONE,			/* lo has no alias */
 	CLAIM_OURS,			/* this instance's */

@@ -32,8 +32,16 @@ trap 'rm -rf "$tree"' EXIT INT TERM
 # or include/, or for a flat revision (--at) the directory it moved to.
 if [ -n "$at" ]; then
 	git archive "$at" agent include | tar -x -C "$tree"
-	git diff --find-renames=40% --name-status "$at" HEAD -- agent include |
-		awk '$1 ~ /^R/ { print $2, $3 }' >"$tree/renames"
+	# Each of REV's files to where it is now, following renames commit by
+	# commit (a file split in two stays with the first move git saw).
+	(cd "$tree" && find agent include -name '*.[ch]') | awk '{ print $1, $1 }' >"$tree/renames"
+	for commit in $(git rev-list --reverse "$at..HEAD"); do
+		git diff --find-renames --name-status "$commit^" "$commit" -- agent include |
+			awk '$1 ~ /^R/ { print $2, $3 }' >"$tree/step"
+		awk 'FILENAME == ARGV[1] { to[$1] = $2; next } { print $1, ($2 in to) ? to[$2] : $2 }' \
+			"$tree/step" "$tree/renames" >"$tree/next"
+		mv "$tree/next" "$tree/renames"
+	done
 else
 	cp -R "$src/agent" "$src/include" "$tree"
 	: >"$tree/renames"
@@ -47,12 +55,14 @@ fi
 	folder=$(echo "$now" | sed -n 's,^\(agent\|include\)/\([^/]*\)/.*,\2,p')
 	[ "$now" != agent/main.c ] || folder=main
 	[ -n "$folder" ] || folder=unplaced
-	echo "M $module $folder"
+	# The module lives where its .c went (its header may have split).
+	case $f in *.c) echo "M $module $folder" ;; *) echo "H $module $folder" ;; esac
 	sed -n 's/^#include "\(.*\)\.h".*/\1/p' "$tree/$f" | sed "s,^,E $module ,"
 done >"$tree/graph"
 
 awk '
 $1 == "M" { folder[$2] = $3 }
+$1 == "H" && !($2 in folder) { folder[$2] = $3 }
 $1 == "E" { n++; from[n] = $2; to[n] = $3; edge[$2, $3] = 1 }
 function allowed(a, b) {
 	if (a == b) return 1

@@ -7,11 +7,35 @@
 #include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/config.h"
 #include "core/netdev.h"
 #include "kernel/ipvs_model.h"
 #include "lib/diag.h"
+
+/* How a service's real servers are checked ([service NAME] keys). */
+enum dir_check_kind { CHECK_NONE, CHECK_TCP };
+
+struct dir_check {
+	enum dir_check_kind kind;	/* check = none (default: all count as up) | tcp */
+	uint32_t interval_ms;		/* check_interval, default 5000 */
+	uint32_t timeout_ms;		/* check_timeout, default 2000, below the interval */
+	unsigned rise, fall;		/* defaults 2 and 3, at least 1 */
+	uint16_t port;			/* check_port; 0: the real server's own port */
+	bool remove_on_failure;		/* on_failure = remove; default quiesce (weight 0) */
+	unsigned min_up;		/* min_up: a count, or a percentage when MIN_UP_PERCENT */
+	bool min_up_percent;
+	bool has_sorry;			/* sorry_server = ADDR[:PORT] [options] */
+	struct ipvs_dest sorry;		/* weight 1 unless given */
+	int line;			/* the check = line, for messages (0: none) */
+};
+
+/* A realserver line's own check settings (check_port=, check_address=). */
+struct dir_dest_check {
+	uint16_t port;			/* 0: the service's check_port, else its own port */
+	struct ipaddr addr;		/* check_address=; family 0: the real server's */
+};
 
 /* One [service NAME] section: the IPVS service it declares. */
 struct dir_service {
@@ -25,10 +49,15 @@ struct dir_service {
 	struct ipvs_service svc;	/* its real servers in svc.dests */
 	int *dest_lines;		/* the line of each real server */
 	bool *dest_port_given;		/* "ADDR" alone takes the service's port */
+	struct dir_dest_check *dest_checks;	/* each real server's own check settings */
+	struct dir_check check;
 };
 
 struct director_config {
 	bool manage_all;		/* manage = all: the whole IPVS table is ours */
+	uint32_t table_check_interval_ms;	/* the daemon re-reads IPVS; default 5000 */
+	char *metrics_file;		/* absolute path, NULL: none */
+	bool withdraw_on_stop;		/* on_stop = withdraw; default keep (see README) */
 	char vip_interface[IFNAMSIZ];	/* "" = none */
 	int vip_interface_line;
 	struct dir_service *services;
@@ -40,6 +69,12 @@ extern const struct config_part director_config_part;
 
 /* CFG's director values (CFG was read with director_config_part). */
 const struct director_config *director_config_of(const struct config *cfg);
+
+/* Where the check of real server I of SERVICE goes: its check_address
+ * (or its own address) and port (its check_port=, the service's
+ * check_port, or its own port). */
+void director_check_target(const struct dir_service *service, size_t i, struct ipaddr *addr,
+			   uint16_t *port);
 
 /* Errors for running as a director: at least one service (unless manage = all). */
 int config_require_director(const struct config *cfg, struct diag *diag);

@@ -1,0 +1,57 @@
+/* checker: the real servers' TCP checks, many at once and none blocking —
+ * each a non-blocking connect(2) watched by the daemon's epoll, with one
+ * timerfd for every due time and deadline. Checks of one interval are
+ * spread over it from the start (1000 real servers are not checked in the
+ * same millisecond), and each is due one interval after its previous due
+ * time, not after its result, so the schedule does not drift. */
+#ifndef LVSAGENT_DIRECTOR_CHECKER_H
+#define LVSAGENT_DIRECTOR_CHECKER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+
+#include "director/config.h"
+#include "lib/ipaddr.h"
+
+/* The checker's epoll registrations carry this bit in data.u64; the
+ * daemon's own file descriptors never do (they are registered with
+ * data.u64 = fd). */
+#define CHECKER_EPOLL_TAG (1ull << 63)
+
+struct check_spec {
+	enum dir_check_kind kind;	/* CHECK_TCP (CHECK_NONE: never checked) */
+	struct ipaddr addr;
+	uint16_t port;
+	uint32_t interval_ms, timeout_ms;
+};
+
+/* A result: check ID passed or not; RESULT in words ("ok", "connect:
+ * Connection refused", "no answer within 1000 ms"); LATENCY_US from the
+ * connect(2) to the verdict. */
+typedef void (*check_done)(void *user, size_t id, bool passed, const char *result,
+			   uint32_t latency_us);
+
+struct checker;
+
+/* A checker registering with EPOLL_FD, reporting to DONE(USER, ...).
+ * NULL with errno set when its timerfd cannot be made. */
+struct checker *checker_new(int epoll_fd, check_done done, void *user);
+void checker_free(struct checker *c);
+
+/* The checks to run from now on: ID i is SPECS[i]. A check whose spec is
+ * unchanged at the same ID keeps its schedule (a reload that changes
+ * nothing of it does not reset it); a check in flight for a changed or
+ * dropped ID is abandoned without a result. */
+void checker_set(struct checker *c, const struct check_spec *specs, size_t count);
+
+/* An epoll event carrying CHECKER_EPOLL_TAG: a socket became writable or
+ * failed, or the timer fired. Results are reported through DONE before it
+ * returns. */
+void checker_handle(struct checker *c, const struct epoll_event *event);
+
+/* Checks in flight (sockets open), for tests and status. */
+size_t checker_in_flight(const struct checker *c);
+
+#endif

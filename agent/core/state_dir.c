@@ -420,7 +420,17 @@ static pid_t exclusive_holder(ino_t ino, pid_t want)
 
 int state_daemon_lock(const char *dir)
 {
-	int fd = open_lock_file(dir, "daemon.pid"), err = 0;
+	return state_pid_lock(dir, "daemon.pid");
+}
+
+int state_director_lock_drains(const char *dir, int wait_ms)
+{
+	return lock_file(dir, "director.drained.lock", wait_ms);
+}
+
+int state_pid_lock(const char *dir, const char *name)
+{
+	int fd = open_lock_file(dir, name), err = 0;
 	long long deadline = now_ms() + SHARED_HOLDER_WAIT_MS;
 	struct stat st;
 	char pid[32];
@@ -461,6 +471,11 @@ static bool locked_by_someone(int fd)
 
 pid_t state_daemon_pid(const char *dir)
 {
+	return state_pid(dir, "daemon.pid");
+}
+
+pid_t state_pid(const char *dir, const char *name)
+{
 	int dfd = walk(dir, false, NULL, 0), fd;
 	char text[32] = "";
 	struct stat st;
@@ -468,7 +483,7 @@ pid_t state_daemon_pid(const char *dir)
 
 	if (dfd < 0)
 		return 0;
-	fd = open_in(dfd, "daemon.pid", O_RDONLY | O_NONBLOCK, 0);
+	fd = open_in(dfd, name, O_RDONLY | O_NONBLOCK, 0);
 	close(dfd);
 	if (fd < 0)
 		return 0;

@@ -60,5 +60,12 @@ int state_daemon_lock(const char *dir);
  * if the file names that same pid. Takes no lock itself, so it never gets
  * in the way of a daemon starting. */
 pid_t state_daemon_pid(const char *dir);
+/* The same for another daemon's lock file NAME ("director-daemon.pid"). */
+int state_pid_lock(const char *dir, const char *name);
+pid_t state_pid(const char *dir, const char *name);
+
+/* DIR/director.drained.lock: `director drain` and the daemon read and
+ * write the drained list under it (the daemon holds director.lock). */
+int state_director_lock_drains(const char *dir, int wait_ms);
 
 #endif

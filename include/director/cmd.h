@@ -7,14 +7,7 @@
 #include <stdbool.h>
 
 #include "core/cli.h"
-
-enum dir_command { DIRCMD_APPLY, DIRCMD_STOP, DIRCMD_STATUS, DIRCMD_SAVE, DIRCMD_IMPORT };
-
-/* What only director commands take. */
-struct dir_options {
-	bool from_kernel;		/* import: the kernel's table, not ipvsadm rules */
-	bool config_given;		/* -c named a file: it must exist, even for status */
-};
+#include "director/session.h"
 
 /* The subcommand called NAME, with what it accepts; false if none is. */
 bool director_command_find(const char *name, enum dir_command *command, bool *takes_check,

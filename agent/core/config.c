@@ -39,9 +39,7 @@ bool config_small_int(const char *value, int *out)
 	return true;
 }
 
-/* --- [agent] ------------------------------------------------------------------- */
-
-static bool has_dot_component(const char *path)
+bool config_path_has_dot_component(const char *path)
 {
 	for (const char *c = strchr(path, '/'); c; c = strchr(c + 1, '/')) {
 		size_t len = strcspn(c + 1, "/");
@@ -50,6 +48,8 @@ static bool has_dot_component(const char *path)
 	}
 	return false;
 }
+
+/* --- [agent] ------------------------------------------------------------------- */
 
 static void parse_state_dir(struct config_parser *p, const char *value)
 {
@@ -63,7 +63,7 @@ static void parse_state_dir(struct config_parser *p, const char *value)
 	}
 	/* The part that does not exist yet is created as written: it must not
 	 * climb out of the directories checked (see state_dir.h). */
-	if (has_dot_component(value)) {
+	if (config_path_has_dot_component(value)) {
 		ERR(p, "state_dir must not contain \".\" or \"..\" components, not \"%s\"", value);
 		return;
 	}

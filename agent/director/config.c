@@ -1,10 +1,12 @@
 /* config: the [director] and [service NAME] keys, and the checks
  * that need the whole file (every service has a virtual, real servers of
- * its family, no virtual twice, no real server twice in a service). */
+ * its family, no virtual twice, no real server twice in a service, health
+ * check settings that fit together). */
 #include "director/config.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,16 @@
 #define DEFAULT_SCHEDULER "wlc"
 /* inih keeps section names to 50 bytes: "service " and the name fit. */
 #define SERVICE_NAME_MAX 40
+
+/* The defaults of the daemon's timing and of a service's checks. */
+#define DEFAULT_TABLE_CHECK_MS 5000
+#define DEFAULT_CHECK_INTERVAL_MS 5000
+#define DEFAULT_CHECK_TIMEOUT_MS 2000
+#define DEFAULT_RISE 2
+#define DEFAULT_FALL 3
+#define TABLE_CHECK_MAX_S 86400
+#define CHECK_INTERVAL_MAX_S 3600
+#define RISE_FALL_MAX 1000
 
 static struct director_config *dir_of(struct config_parser *p)
 {
@@ -51,6 +63,100 @@ static void config_dir_vip_interface(struct config_parser *p, const char *value)
 	dir_of(p)->vip_interface_line = p->line;
 }
 
+/* "2", "0.5", "1.25": seconds to the millisecond, above 0 and at most
+ * MAX_S, into *MS. A leading digit is required and no sign, exponent or
+ * blank is taken (strtod would take all three): the value is what it
+ * reads as. */
+static bool parse_seconds(const char *text, uint32_t max_s, uint32_t *ms)
+{
+	uint64_t whole = 0, total;
+	uint32_t fraction = 0, scale = 100;
+	const char *c = text;
+
+	if (!isdigit((unsigned char)*c))
+		return false;
+	for (; isdigit((unsigned char)*c); c++)
+		if ((whole = whole * 10 + (uint64_t)(*c - '0')) > max_s)
+			return false;
+	if (*c == '.' && !isdigit((unsigned char)*++c))
+		return false;	/* "1." */
+	for (; isdigit((unsigned char)*c); c++, scale /= 10) {
+		if (!scale)
+			return false;	/* finer than a millisecond */
+		fraction += (uint32_t)(*c - '0') * scale;
+	}
+	total = whole * 1000 + fraction;
+	if (*c || !total || total > (uint64_t)max_s * 1000)
+		return false;
+	*ms = (uint32_t)total;
+	return true;
+}
+
+/* KEY = VALUE in seconds into *MS, or said why not. */
+static bool config_seconds(struct config_parser *p, const char *key, const char *value,
+			   uint32_t max_s, uint32_t *ms)
+{
+	if (parse_seconds(value, max_s, ms))
+		return true;
+	ERR(p, "%s must be seconds, like 2 or 0.5 (above 0, at most %u, to the millisecond), "
+	    "not \"%s\"", key, max_s, value);
+	return false;
+}
+
+/* MS as the file writes seconds: "2", "0.5", "1.25". */
+static const char *format_seconds(uint32_t ms, char *buf, size_t len)
+{
+	char *end;
+
+	snprintf(buf, len, "%u.%03u", ms / 1000, ms % 1000);
+	end = buf + strlen(buf);
+	while (end[-1] == '0')
+		*--end = '\0';
+	if (end[-1] == '.')
+		end[-1] = '\0';
+	return buf;
+}
+
+static void config_dir_table_check_interval(struct config_parser *p, const char *value)
+{
+	config_seconds(p, "table_check_interval", value, TABLE_CHECK_MAX_S,
+		       &dir_of(p)->table_check_interval_ms);
+}
+
+/* The daemon writes the file anew (see README): a path it cannot climb
+ * out of, naming a file, not a directory. */
+static void config_dir_metrics_file(struct config_parser *p, const char *value)
+{
+	size_t len = strlen(value);
+
+	if (value[0] != '/')
+		ERR(p, "metrics_file must be an absolute path, not \"%s\"", value);
+	else if (value[len - 1] == '/')
+		ERR(p, "metrics_file \"%s\" names a directory: name the file", value);
+	else if (config_path_has_dot_component(value))
+		ERR(p, "metrics_file must not contain \".\" or \"..\" components, not \"%s\"",
+		    value);
+	else if (len > PATH_MAX - 64)	/* room for a temporary name beside it */
+		ERR(p, "metrics_file is too long");
+	else
+		dir_of(p)->metrics_file = xstrdup(value);
+}
+
+static void config_dir_on_stop(struct config_parser *p, const char *value)
+{
+	if (strcmp(value, "keep") == 0 || strcmp(value, "withdraw") == 0)
+		dir_of(p)->withdraw_on_stop = strcmp(value, "withdraw") == 0;
+	else
+		ERR(p, "on_stop must be keep or withdraw, not \"%s\"", value);
+}
+
+static void defaults(void *data)
+{
+	struct director_config *dir = data;
+
+	dir->table_check_interval_ms = DEFAULT_TABLE_CHECK_MS;
+}
+
 static bool valid_service_name(const char *name)
 {
 	if (!*name || strlen(name) > SERVICE_NAME_MAX)
@@ -77,6 +183,10 @@ static struct dir_service *config_service_begin(struct config_parser *p, const c
 	strcpy(service->name, name);
 	service->line = p->line;
 	strcpy(service->svc.scheduler, DEFAULT_SCHEDULER);
+	service->check.interval_ms = DEFAULT_CHECK_INTERVAL_MS;
+	service->check.timeout_ms = DEFAULT_CHECK_TIMEOUT_MS;	/* settled in finish */
+	service->check.rise = DEFAULT_RISE;
+	service->check.fall = DEFAULT_FALL;
 	return service;
 }
 
@@ -176,26 +286,228 @@ static void config_svc_flags(struct config_parser *p, const char *value)
 	free(copy);
 }
 
+static bool parse_check_port(const char *text, uint16_t *port)
+{
+	unsigned long number;
+
+	if (!director_parse_number(text, 65535, &number) || number == 0)
+		return false;
+	*port = (uint16_t)number;
+	return true;
+}
+
+/* One check_port= or check_address= option of a realserver line. */
+static int parse_dest_check_option(const char *token, struct dir_dest_check *check,
+				   const char **why, char *why_buf, size_t why_len)
+{
+	bool address = strncmp(token, "check_address=", 14) == 0;
+	const char *value = strchr(token, '=') + 1;
+
+	if (address ? check->addr.family != 0 : check->port != 0) {
+		snprintf(why_buf, why_len, "%s is given twice",
+			 address ? "check_address" : "check_port");
+		return *why = why_buf, -1;
+	}
+	if (!address && !parse_check_port(value, &check->port))
+		return *why = "check_port must be a port from 1 to 65535", -1;
+	if (address && ipaddr_parse(value, &check->addr, why) < 0) {
+		snprintf(why_buf, why_len, "check_address \"%s\": %s", value, *why);
+		return *why = why_buf, -1;
+	}
+	return 0;
+}
+
+/* The realserver value without its check options (syntax.c knows the
+ * kernel's options only), those parsed into CHECK. A string to free, or
+ * NULL with *why set. */
+static char *split_dest_check(const char *value, struct dir_dest_check *check, const char **why,
+			      char *why_buf, size_t why_len)
+{
+	char *copy = xstrdup(value), *rest = xmalloc(strlen(value) + 1), *save = NULL;
+	char *token = strtok_r(copy, " \t", &save);
+
+	memset(check, 0, sizeof(*check));
+	rest[0] = '\0';
+	/* The first word is the address, whatever it reads like. */
+	for (bool first = true; token; token = strtok_r(NULL, " \t", &save), first = false) {
+		bool ours = !first && (strncmp(token, "check_port=", 11) == 0 ||
+				       strncmp(token, "check_address=", 14) == 0);
+		if (ours && parse_dest_check_option(token, check, why, why_buf, why_len) < 0) {
+			free(rest);
+			rest = NULL;
+			break;
+		}
+		if (!ours)
+			strcat(strcat(rest, first ? "" : " "), token);
+	}
+	free(copy);
+	return rest;
+}
+
+/* One more real server in SERVICE, with its line and check settings. */
+static void add_dest(struct dir_service *service, const struct ipvs_dest *dest, int line,
+		     bool port_given, const struct dir_dest_check *check)
+{
+	size_t n;
+
+	ipvs_service_add_dest(&service->svc, dest);
+	n = service->svc.dest_count;
+	service->dest_lines = xrealloc_array(service->dest_lines, n, sizeof(int));
+	service->dest_port_given = xrealloc_array(service->dest_port_given, n, sizeof(bool));
+	service->dest_checks = xrealloc_array(service->dest_checks, n, sizeof(*check));
+	service->dest_lines[n - 1] = line;
+	service->dest_port_given[n - 1] = port_given;
+	service->dest_checks[n - 1] = *check;
+}
+
 static void config_svc_realserver(struct config_parser *p, const char *value)
 {
-	struct dir_service *service = service_of(p);
+	char why_buf[160], text[IPADDR_TEXT_MAX], *rest;
+	struct dir_dest_check check;
 	struct ipvs_dest dest;
-	char why_buf[128];
 	const char *why;
 	bool port_given;
+	int err = -1;
 
-	if (director_parse_realserver(value, &dest, &port_given, &why, why_buf,
-				      sizeof(why_buf)) < 0) {
+	rest = split_dest_check(value, &check, &why, why_buf, sizeof(why_buf));
+	if (rest)
+		err = director_parse_realserver(rest, &dest, &port_given, &why, why_buf,
+						sizeof(why_buf));
+	free(rest);
+	if (err == 0 && check.addr.family && check.addr.family != dest.addr.family) {
+		snprintf(why_buf, sizeof(why_buf), "check_address %s is not of the real server's "
+			 "family", ipaddr_format(&check.addr, text));
+		why = why_buf;
+		err = -1;
+	}
+	if (err < 0) {
 		ERR(p, "realserver \"%s\": %s", value, why);
+		service_of(p)->realserver_refused = true;
 		return;
 	}
-	ipvs_service_add_dest(&service->svc, &dest);
-	service->dest_lines = xrealloc_array(service->dest_lines, service->svc.dest_count,
-					     sizeof(int));
-	service->dest_port_given = xrealloc_array(service->dest_port_given,
-						  service->svc.dest_count, sizeof(bool));
-	service->dest_lines[service->svc.dest_count - 1] = p->line;
-	service->dest_port_given[service->svc.dest_count - 1] = port_given;
+	add_dest(service_of(p), &dest, p->line, port_given, &check);
+}
+
+/* --- [service NAME]: health checks ------------------------------------------ */
+
+static void config_svc_check(struct config_parser *p, const char *value)
+{
+	static const char *const later[] = { "http", "https", "udp", "dns", "exec" };
+	struct dir_check *check = &service_of(p)->check;
+
+	if (strcmp(value, "none") == 0 || strcmp(value, "tcp") == 0) {
+		check->kind = value[0] == 't' ? CHECK_TCP : CHECK_NONE;
+		check->line = p->line;
+		return;
+	}
+	for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
+		if (strcmp(value, later[i]) == 0) {
+			ERR(p, "check \"%s\" is not supported yet (none or tcp)", value);
+			return;
+		}
+	}
+	ERR(p, "unknown check \"%s\" (none or tcp)", value);
+}
+
+static void config_svc_check_interval(struct config_parser *p, const char *value)
+{
+	if (config_seconds(p, "check_interval", value, CHECK_INTERVAL_MAX_S,
+			   &service_of(p)->check.interval_ms))
+		service_of(p)->check_interval_line = p->line;
+}
+
+static void config_svc_check_timeout(struct config_parser *p, const char *value)
+{
+	if (config_seconds(p, "check_timeout", value, CHECK_INTERVAL_MAX_S,
+			   &service_of(p)->check.timeout_ms))
+		service_of(p)->check_timeout_line = p->line;
+}
+
+/* rise = N, fall = N: consecutive results, 1 to RISE_FALL_MAX. */
+static void config_count(struct config_parser *p, const char *key, const char *value,
+			 unsigned *out)
+{
+	int n;
+
+	if (!config_small_int(value, &n) || n < 1 || n > RISE_FALL_MAX) {
+		ERR(p, "%s must be a number of checks from 1 to %d, not \"%s\"", key, RISE_FALL_MAX,
+		    value);
+		return;
+	}
+	*out = (unsigned)n;
+}
+
+static void config_svc_rise(struct config_parser *p, const char *value)
+{
+	config_count(p, "rise", value, &service_of(p)->check.rise);
+}
+
+static void config_svc_fall(struct config_parser *p, const char *value)
+{
+	config_count(p, "fall", value, &service_of(p)->check.fall);
+}
+
+static void config_svc_check_port(struct config_parser *p, const char *value)
+{
+	if (!parse_check_port(value, &service_of(p)->check.port))
+		ERR(p, "check_port must be a port from 1 to 65535, not \"%s\"", value);
+}
+
+static void config_svc_on_failure(struct config_parser *p, const char *value)
+{
+	struct dir_check *check = &service_of(p)->check;
+
+	if (strcmp(value, "quiesce") == 0 || strcmp(value, "remove") == 0)
+		check->remove_on_failure = strcmp(value, "remove") == 0;
+	else
+		ERR(p, "on_failure must be quiesce or remove, not \"%s\"", value);
+}
+
+/* min_up = N (real servers) or N% (of them). */
+static bool parse_min_up(const char *value, unsigned *n, bool *percent)
+{
+	size_t len = strlen(value);
+	unsigned long number;
+	char digits[8];
+
+	*percent = len > 1 && value[len - 1] == '%';
+	if (*percent)
+		len--;
+	if (len >= sizeof(digits))
+		return false;
+	memcpy(digits, value, len);
+	digits[len] = '\0';
+	if (!director_parse_number(digits, *percent ? 100 : 65535, &number))
+		return false;
+	*n = (unsigned)number;
+	return true;
+}
+
+static void config_svc_min_up(struct config_parser *p, const char *value)
+{
+	struct dir_service *service = service_of(p);
+
+	if (!parse_min_up(value, &service->check.min_up, &service->check.min_up_percent)) {
+		ERR(p, "min_up must be a number of real servers (0 to 65535) or a percentage of "
+		    "them (0%% to 100%%), not \"%s\"", value);
+		return;
+	}
+	service->min_up_line = p->line;
+}
+
+static void config_svc_sorry_server(struct config_parser *p, const char *value)
+{
+	struct dir_service *service = service_of(p);
+	char why_buf[128];
+	const char *why;
+
+	if (director_parse_realserver(value, &service->check.sorry, &service->sorry_port_given,
+				      &why, why_buf, sizeof(why_buf)) < 0) {
+		ERR(p, "sorry_server \"%s\": %s", value, why);
+		return;
+	}
+	service->check.has_sorry = true;
+	service->sorry_line = p->line;
 }
 
 /* --- whole-file checks ---------------------------------------------------------- */
@@ -225,25 +537,35 @@ static void settle_persistence(struct config_parser *p, struct dir_service *serv
 
 /* Direct routing and tunnelling leave the packet's destination port as the
  * client sent it: such a real server serves the virtual's port (the kernel
- * and ipvsadm silently use it). Another port there is a mistake to name. */
-static void check_dest_port(struct config_parser *p, const struct dir_service *service, size_t i)
+ * and ipvsadm silently use it). Another port there is a mistake to name.
+ * KEY: "realserver" or "sorry_server". */
+static void check_dest_port(struct config_parser *p, const struct ipvs_service *svc,
+			    const char *key, const struct ipvs_dest *dest, bool port_given,
+			    int line)
 {
-	const struct ipvs_dest *dest = &service->svc.dests[i];
 	char text[IPADDR_TEXT_MAX + 10];
 
-	if (dest->fwd == IP_VS_CONN_F_MASQ || !service->dest_port_given[i] ||
-	    dest->port == service->svc.port)
+	if (dest->fwd == IP_VS_CONN_F_MASQ || !port_given || dest->port == svc->port)
 		return;
-	if (service->svc.fwmark)
-		FERR(p, service->dest_lines[i], "realserver %s: method=%s takes no port in a fwmark "
-		     "service (only method=nat maps ports)",
+	if (svc->fwmark)
+		FERR(p, line, "%s %s: method=%s takes no port in a fwmark service (only method=nat "
+		     "maps ports)", key,
 		     director_format_addrport(&dest->addr, dest->port, text, sizeof(text)),
 		     director_method_name(dest->fwd));
 	else
-		FERR(p, service->dest_lines[i], "realserver %s: method=%s serves the virtual's "
-		     "port %u (only method=nat maps ports)",
+		FERR(p, line, "%s %s: method=%s serves the virtual's port %u (only method=nat maps "
+		     "ports)", key,
 		     director_format_addrport(&dest->addr, dest->port, text, sizeof(text)),
-		     director_method_name(dest->fwd), service->svc.port);
+		     director_method_name(dest->fwd), svc->port);
+}
+
+/* As ipvsadm: without a port, or when it cannot map ports, a real server
+ * serves the service's port. */
+static void settle_dest_port(const struct ipvs_service *svc, struct ipvs_dest *dest,
+			     bool port_given)
+{
+	if (!port_given || dest->fwd != IP_VS_CONN_F_MASQ)
+		dest->port = svc->port;
 }
 
 static void settle_dests(struct config_parser *p, struct dir_service *service)
@@ -253,9 +575,9 @@ static void settle_dests(struct config_parser *p, struct dir_service *service)
 
 	for (size_t i = 0; i < svc->dest_count; i++) {
 		struct ipvs_dest *dest = &svc->dests[i];
-		check_dest_port(p, service, i);
-		if (!service->dest_port_given[i] || dest->fwd != IP_VS_CONN_F_MASQ)
-			dest->port = svc->port;	/* as ipvsadm: the service's port */
+		check_dest_port(p, svc, "realserver", dest, service->dest_port_given[i],
+				service->dest_lines[i]);
+		settle_dest_port(svc, dest, service->dest_port_given[i]);
 		if (dest->addr.family != svc->af)
 			FERR(p, service->dest_lines[i], "realserver %s is not of the virtual's "
 			     "address family", ipaddr_format(&dest->addr, text));
@@ -268,6 +590,77 @@ static void settle_dests(struct config_parser *p, struct dir_service *service)
 							      sizeof(text)),
 				     service->dest_lines[j]);
 	}
+}
+
+/* The sorry server takes its port as a real server does; it stands in
+ * for the real servers, so it is none of them. */
+static void settle_sorry(struct config_parser *p, struct dir_service *service)
+{
+	struct ipvs_dest *sorry = &service->check.sorry;
+	char text[IPADDR_TEXT_MAX + 10];
+
+	if (!service->check.has_sorry)
+		return;
+	check_dest_port(p, &service->svc, "sorry_server", sorry, service->sorry_port_given,
+			service->sorry_line);
+	settle_dest_port(&service->svc, sorry, service->sorry_port_given);
+	if (sorry->addr.family != service->svc.af) {
+		FERR(p, service->sorry_line, "sorry_server %s is not of the virtual's family",
+		     ipaddr_format(&sorry->addr, text));
+		return;
+	}
+	director_format_addrport(&sorry->addr, sorry->port, text, sizeof(text));
+	for (size_t i = 0; i < service->svc.dest_count; i++)
+		if (ipvs_same_dest(&service->svc.dests[i], sorry))
+			FERR(p, service->sorry_line, "sorry_server %s is also a realserver "
+			     "(line %d)", text, service->dest_lines[i]);
+}
+
+/* A TCP check needs a port to connect to: a fwmark service's real servers
+ * (and a port 0 service's) have none unless check_port gives one. */
+static void check_tcp_ports(struct config_parser *p, const struct dir_service *service)
+{
+	struct ipaddr addr;
+	uint16_t port;
+
+	if (service->check.kind != CHECK_TCP)
+		return;
+	for (size_t i = 0; i < service->svc.dest_count; i++) {
+		director_check_target(service, i, &addr, &port);
+		if (port)
+			continue;
+		FERR(p, service->check.line, "check = tcp needs check_port (%s have no port)",
+		     service->svc.fwmark ? "a fwmark service's real servers"
+					 : "the real servers of a port 0 service");
+		return;
+	}
+}
+
+/* The settings that are judged together, whether or not check is set (a
+ * check added later finds them right). The timeout's default is 2 s, or
+ * half the interval when that is shorter. */
+static void settle_check(struct config_parser *p, struct dir_service *service)
+{
+	struct dir_check *check = &service->check;
+	size_t count = service->svc.dest_count;
+	char timeout[16], interval[16];
+
+	if (!service->check_timeout_line)
+		check->timeout_ms = check->interval_ms / 2 < DEFAULT_CHECK_TIMEOUT_MS ?
+				    check->interval_ms / 2 : DEFAULT_CHECK_TIMEOUT_MS;
+	format_seconds(check->interval_ms, interval, sizeof(interval));
+	format_seconds(check->timeout_ms, timeout, sizeof(timeout));
+	if (!check->timeout_ms)
+		FERR(p, service->check_interval_line, "check_interval = %s leaves no time for a "
+		     "check_timeout below it", interval);
+	else if (check->timeout_ms >= check->interval_ms)
+		FERR(p, service->check_timeout_line, "check_timeout (%s s) must be below "
+		     "check_interval (%s s)", timeout, interval);
+	/* Not counted against real servers refused already. */
+	if (!check->min_up_percent && check->min_up > count && !service->realserver_refused)
+		FERR(p, service->min_up_line, "min_up = %u is more than the %zu real server%s of "
+		     "[service %s]", check->min_up, count, count == 1 ? "" : "s", service->name);
+	check_tcp_ports(p, service);
 }
 
 /* One-packet scheduling schedules each datagram on its own: ipvsadm allows
@@ -336,6 +729,8 @@ static void config_director_finish(struct config_parser *p)
 		}
 		settle_persistence(p, service);
 		settle_dests(p, service);
+		settle_sorry(p, service);
+		settle_check(p, service);
 		check_one_packet(p, service);
 		check_scheduler_flags(p, service);
 	}
@@ -345,6 +740,9 @@ static void config_director_finish(struct config_parser *p)
 static const struct config_key keys[] = {
 	{ "director", "manage", false, config_dir_manage },
 	{ "director", "vip_interface", false, config_dir_vip_interface },
+	{ "director", "table_check_interval", false, config_dir_table_check_interval },
+	{ "director", "metrics_file", false, config_dir_metrics_file },
+	{ "director", "on_stop", false, config_dir_on_stop },
 	/* "service" stands for every [service NAME] section. */
 	{ "service", "virtual", false, config_svc_virtual },
 	{ "service", "scheduler", false, config_svc_scheduler },
@@ -353,6 +751,18 @@ static const struct config_key keys[] = {
 	{ "service", "netmask", false, config_svc_netmask },
 	{ "service", "flags", true, config_svc_flags },
 	{ "service", "realserver", true, config_svc_realserver },
+	/* Health checks: none by default. Their settings are taken with
+	 * check = none too (they wait for a check). check_timeout defaults
+	 * to 2 s, or half of check_interval when that is shorter. */
+	{ "service", "check", false, config_svc_check },
+	{ "service", "check_interval", false, config_svc_check_interval },
+	{ "service", "check_timeout", false, config_svc_check_timeout },
+	{ "service", "rise", false, config_svc_rise },
+	{ "service", "fall", false, config_svc_fall },
+	{ "service", "check_port", false, config_svc_check_port },
+	{ "service", "on_failure", false, config_svc_on_failure },
+	{ "service", "min_up", false, config_svc_min_up },
+	{ "service", "sorry_server", false, config_svc_sorry_server },
 };
 
 /* [director] needs nothing; [service NAME] starts a service, unless the
@@ -373,8 +783,10 @@ static void free_values(void *data)
 		ipvs_service_free(&dir->services[i].svc);
 		free(dir->services[i].dest_lines);
 		free(dir->services[i].dest_port_given);
+		free(dir->services[i].dest_checks);
 	}
 	free(dir->services);
+	free(dir->metrics_file);
 }
 
 static void summary(const void *data, char *buf, size_t len)
@@ -404,6 +816,7 @@ const struct config_part director_config_part = {
 	.key_count = sizeof(keys) / sizeof(keys[0]),
 	.named_kind = "service",
 	.size = sizeof(struct director_config),
+	.defaults = defaults,
 	.section_begin = section_begin,
 	.finish = config_director_finish,
 	.free = free_values,
@@ -414,6 +827,19 @@ const struct config_part director_config_part = {
 const struct director_config *director_config_of(const struct config *cfg)
 {
 	return config_part_data(cfg, &director_config_part);
+}
+
+void director_check_target(const struct dir_service *service, size_t i, struct ipaddr *addr,
+			   uint16_t *port)
+{
+	const struct dir_dest_check *own = service->dest_checks ? &service->dest_checks[i] : NULL;
+	const struct ipvs_dest *dest = &service->svc.dests[i];
+
+	*addr = own && own->addr.family ? own->addr : dest->addr;
+	if (own && own->port)
+		*port = own->port;
+	else
+		*port = service->check.port ? service->check.port : dest->port;
 }
 
 int config_require_director(const struct config *cfg, struct diag *diag)

@@ -114,5 +114,7 @@ void config_for_each_item(struct config_parser *p, const char *value,
 			  void (*each)(struct config_parser *, const char *));
 /* A small decimal number: digits only, no sign, no spaces, at most 10^6. */
 bool config_small_int(const char *value, int *out);
+/* Whether PATH has a "." or ".." component ("/run/./x", "/a/../b"). */
+bool config_path_has_dot_component(const char *path);
 
 #endif

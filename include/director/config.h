@@ -20,14 +20,17 @@ enum dir_check_kind { CHECK_NONE, CHECK_TCP };
 struct dir_check {
 	enum dir_check_kind kind;	/* check = none (default: all count as up) | tcp */
 	uint32_t interval_ms;		/* check_interval, default 5000 */
-	uint32_t timeout_ms;		/* check_timeout, default 2000, below the interval */
+	uint32_t timeout_ms;		/* check_timeout, below the interval; default
+					 * 2000, or half the interval when that is less */
 	unsigned rise, fall;		/* defaults 2 and 3, at least 1 */
-	uint16_t port;			/* check_port; 0: the real server's own port */
+	uint16_t port;			/* check_port; 0: each real server's own port */
 	bool remove_on_failure;		/* on_failure = remove; default quiesce (weight 0) */
-	unsigned min_up;		/* min_up: a count, or a percentage when MIN_UP_PERCENT */
+	unsigned min_up;		/* min_up (default 0): a count, at most the real
+					 * servers', or a percentage when MIN_UP_PERCENT */
 	bool min_up_percent;
 	bool has_sorry;			/* sorry_server = ADDR[:PORT] [options] */
-	struct ipvs_dest sorry;		/* weight 1 unless given */
+	struct ipvs_dest sorry;		/* weight 1 unless given; port settled as a
+					 * real server's (no port: the virtual's) */
 	int line;			/* the check = line, for messages (0: none) */
 };
 
@@ -51,6 +54,11 @@ struct dir_service {
 	bool *dest_port_given;		/* "ADDR" alone takes the service's port */
 	struct dir_dest_check *dest_checks;	/* each real server's own check settings */
 	struct dir_check check;
+	/* Where check keys were set, for the checks of the whole section
+	 * (0: not set). */
+	int check_interval_line, check_timeout_line, min_up_line, sorry_line;
+	bool sorry_port_given;
+	bool realserver_refused;	/* a realserver line was refused (and said so) */
 };
 
 struct director_config {
@@ -72,7 +80,9 @@ const struct director_config *director_config_of(const struct config *cfg);
 
 /* Where the check of real server I of SERVICE goes: its check_address
  * (or its own address) and port (its check_port=, the service's
- * check_port, or its own port). */
+ * check_port, or its own port). Port 0: it cannot be checked — only in a
+ * service without check = tcp (the configuration refuses the others). A
+ * copy of the service without dest_checks (NULL) is read as none set. */
 void director_check_target(const struct dir_service *service, size_t i, struct ipaddr *addr,
 			   uint16_t *port);
 

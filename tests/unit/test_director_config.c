@@ -4,6 +4,7 @@
 #include "unit.h"
 
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -320,6 +321,419 @@ static void test_no_service(void **state)
 	release_config(&p);
 }
 
+/* --- health checks and the daemon's keys -------------------------------------- */
+
+/* TEXT parses without an error (or the test fails, showing them). */
+static void parse_valid(struct parsed *p, const char *text)
+{
+	parse(p, text);
+	if (p->ret != 0)
+		print_diagnostics(&p->diag);
+	assert_int_equal(p->ret, 0);
+}
+
+static const struct dir_service *service_at(const struct parsed *p, size_t i)
+{
+	return &director_config_of(&p->cfg)->services[i];
+}
+
+/* GOT's settings are WANT's (the sorry server aside: has_sorry only). */
+static void assert_check(const struct dir_check *got, const struct dir_check *want)
+{
+	assert_int_equal(got->kind, want->kind);
+	assert_int_equal(got->line, want->line);
+	assert_int_equal(got->interval_ms, want->interval_ms);
+	assert_int_equal(got->timeout_ms, want->timeout_ms);
+	assert_int_equal(got->rise, want->rise);
+	assert_int_equal(got->fall, want->fall);
+	assert_int_equal(got->port, want->port);
+	assert_int_equal(got->remove_on_failure, want->remove_on_failure);
+	assert_int_equal(got->min_up, want->min_up);
+	assert_int_equal(got->min_up_percent, want->min_up_percent);
+	assert_int_equal(got->has_sorry, want->has_sorry);
+}
+
+/* Nothing set: no check, every default as the README gives it. */
+static void test_check_defaults(void **state)
+{
+	const struct director_config *dir;
+	struct ipaddr addr;
+	struct parsed p;
+	uint16_t port;
+
+	(void)state;
+	parse_valid(&p, SVC "realserver = 10.0.0.2\n");
+	dir = director_config_of(&p.cfg);
+	assert_int_equal(dir->table_check_interval_ms, 5000);
+	assert_null(dir->metrics_file);
+	assert_false(dir->withdraw_on_stop);
+	assert_check(&service_at(&p, 0)->check,
+		     &(struct dir_check){ .kind = CHECK_NONE, .interval_ms = 5000,
+					  .timeout_ms = 2000, .rise = 2, .fall = 3 });
+	director_check_target(service_at(&p, 0), 0, &addr, &port);
+	assert_true(ipaddr_equal(&addr, &(struct ipaddr){ .family = AF_INET,
+							   .v4.s_addr = htonl(0x0a000002) }));
+	assert_int_equal(port, 80);
+	release_config(&p);
+}
+
+static void test_director_daemon_keys(void **state)
+{
+	const struct director_config *dir;
+	struct parsed p;
+
+	(void)state;
+	parse_valid(&p, "[director]\ntable_check_interval = 0.5\n"
+			"metrics_file = /var/lib/lvsagent/m.prom\non_stop = withdraw\n");
+	dir = director_config_of(&p.cfg);
+	assert_int_equal(dir->table_check_interval_ms, 500);
+	assert_string_equal(dir->metrics_file, "/var/lib/lvsagent/m.prom");
+	assert_true(dir->withdraw_on_stop);
+	release_config(&p);
+	parse_valid(&p, "[director]\ntable_check_interval = 86400\non_stop = keep\n");
+	assert_int_equal(director_config_of(&p.cfg)->table_check_interval_ms, 86400000);
+	assert_false(director_config_of(&p.cfg)->withdraw_on_stop);
+	release_config(&p);
+	expect_only_error("[director]\ntable_check_interval = 86400.5\n",
+			  "d.conf:2: table_check_interval must be seconds, like 2 or 0.5 (above 0, "
+			  "at most 86400, to the millisecond), not \"86400.5\"");
+	expect_only_error("[director]\ntable_check_interval = 0\n",
+			  "d.conf:2: table_check_interval must be seconds, like 2 or 0.5 (above 0, "
+			  "at most 86400, to the millisecond), not \"0\"");
+	expect_only_error("[director]\nmetrics_file = lvsagent.prom\n",
+			  "d.conf:2: metrics_file must be an absolute path, not \"lvsagent.prom\"");
+	expect_only_error("[director]\nmetrics_file = /var/lib/lvsagent/\n",
+			  "d.conf:2: metrics_file \"/var/lib/lvsagent/\" names a directory: name the "
+			  "file");
+	expect_only_error("[director]\nmetrics_file = /\n",
+			  "d.conf:2: metrics_file \"/\" names a directory: name the file");
+	expect_only_error("[director]\nmetrics_file = /var/lib/../m.prom\n",
+			  "d.conf:2: metrics_file must not contain \".\" or \"..\" components, not "
+			  "\"/var/lib/../m.prom\"");
+	expect_only_error("[director]\nmetrics_file = /var/./m.prom\n",
+			  "d.conf:2: metrics_file must not contain \".\" or \"..\" components, not "
+			  "\"/var/./m.prom\"");
+	expect_only_error("[director]\non_stop = drain\n",
+			  "d.conf:2: on_stop must be keep or withdraw, not \"drain\"");
+	expect_only_error("[director]\nmetrics_file = /a\nmetrics_file = /b\n",
+			  "d.conf:3: metrics_file is set twice (first on line 2)");
+}
+
+/* Every check key of a service, each away from its default. */
+static void test_check_keys(void **state)
+{
+	const struct dir_check *check;
+	struct parsed p;
+
+	(void)state;
+	parse_valid(&p, SVC "realserver = 10.0.0.2\nrealserver = 10.0.0.3\ncheck = tcp\n"
+			"check_interval = 0.5\ncheck_timeout = 0.25\nrise = 1\nfall = 1000\n"
+			"check_port = 8080\non_failure = remove\nmin_up = 50%\n"
+			"sorry_server = 10.0.0.9 weight=3\n");
+	check = &service_at(&p, 0)->check;
+	assert_check(check, &(struct dir_check){ .kind = CHECK_TCP, .line = 5, .interval_ms = 500,
+						 .timeout_ms = 250, .rise = 1, .fall = 1000,
+						 .port = 8080, .remove_on_failure = true,
+						 .min_up = 50, .min_up_percent = true,
+						 .has_sorry = true });
+	assert_true(ipaddr_equal(&check->sorry.addr, &(struct ipaddr){
+					 .family = AF_INET, .v4.s_addr = htonl(0x0a000009) }));
+	assert_int_equal(check->sorry.port, 80);	/* the virtual's */
+	assert_int_equal(check->sorry.weight, 3);
+	assert_int_equal(check->sorry.fwd, IP_VS_CONN_F_DROUTE);
+	release_config(&p);
+	parse_valid(&p, SVC "realserver = 10.0.0.2\ncheck = none\non_failure = quiesce\n"
+			"min_up = 1\ncheck_timeout = 4.999\n");
+	assert_check(&service_at(&p, 0)->check,
+		     &(struct dir_check){ .kind = CHECK_NONE, .line = 4, .interval_ms = 5000,
+					  .timeout_ms = 4999, .rise = 2, .fall = 3, .min_up = 1 });
+	release_config(&p);
+}
+
+/* Settings for a check that is not there yet are taken: a file adopts
+ * checks one key at a time. */
+static void test_check_keys_without_check(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse_valid(&p, SVC "realserver = 10.0.0.2\nrise = 5\nfall = 1\ncheck_port = 22\n"
+			"on_failure = remove\nsorry_server = 10.0.0.9\n");
+	assert_int_equal(service_at(&p, 0)->check.kind, CHECK_NONE);
+	assert_int_equal(service_at(&p, 0)->check.rise, 5);
+	assert_int_equal(service_at(&p, 0)->check.port, 22);
+	release_config(&p);
+}
+
+static void test_check_kinds(void **state)
+{
+	static const char *const later[] = { "http", "https", "udp", "dns", "exec" };
+	char text[128], expected[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
+		snprintf(text, sizeof(text), SVC "check = %s\n", later[i]);
+		snprintf(expected, sizeof(expected),
+			 "d.conf:3: check \"%s\" is not supported yet (none or tcp)", later[i]);
+		expect_only_error(text, expected);
+	}
+	expect_only_error(SVC "check = ping\n", "d.conf:3: unknown check \"ping\" (none or tcp)");
+	expect_only_error(SVC "check = TCP\n", "d.conf:3: unknown check \"TCP\" (none or tcp)");
+	expect_only_error(SVC "check = tcp\ncheck = none\n",
+			  "d.conf:4: check is set twice (first on line 3)");
+}
+
+/* Seconds: digits, then at most three decimals; nothing else. */
+static void test_check_seconds(void **state)
+{
+	static const char *const bad[] = { "0", "0.0", "0.0001", "-1", "+1", "1e3", "1.", ".5",
+					   "1.2345", "3600.001", "3601", "1 5", "0x10", "1,5",
+					   "2s", "99999999999999999999" };
+	static const struct { const char *text; uint32_t ms; } good[] = {
+		{ "3600", 3600000 }, { "0.002", 2 }, { "05", 5000 }, { "1.250", 1250 },
+		{ "2.5", 2500 }, { "10", 10000 },
+	};
+	char text[128], expected[192];
+	struct parsed p;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), SVC "check_interval = %s\n", bad[i]);
+		snprintf(expected, sizeof(expected), "d.conf:3: check_interval must be seconds, like "
+			 "2 or 0.5 (above 0, at most 3600, to the millisecond), not \"%s\"", bad[i]);
+		expect_only_error(text, expected);
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(text, sizeof(text), SVC "check_interval = %s\ncheck_timeout = 0.001\n",
+			 good[i].text);
+		parse_valid(&p, text);
+		assert_int_equal(service_at(&p, 0)->check.interval_ms, good[i].ms);
+		release_config(&p);
+	}
+	expect_only_error(SVC "check_timeout = 1.5s\n",
+			  "d.conf:3: check_timeout must be seconds, like 2 or 0.5 (above 0, at most "
+			  "3600, to the millisecond), not \"1.5s\"");
+}
+
+/* The timeout is below the interval; unset, it is 2 s or half the
+ * interval, whichever is shorter. */
+static void test_check_timeout(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse_valid(&p, SVC "check_interval = 1\n");
+	assert_int_equal(service_at(&p, 0)->check.timeout_ms, 500);
+	release_config(&p);
+	parse_valid(&p, SVC "check_interval = 0.003\n");
+	assert_int_equal(service_at(&p, 0)->check.timeout_ms, 1);
+	release_config(&p);
+	parse_valid(&p, SVC "check_interval = 60\n");
+	assert_int_equal(service_at(&p, 0)->check.timeout_ms, 2000);
+	release_config(&p);
+	parse_valid(&p, SVC "check_timeout = 4.5\n");
+	assert_int_equal(service_at(&p, 0)->check.timeout_ms, 4500);
+	release_config(&p);
+	expect_only_error(SVC "check_timeout = 5\n",
+			  "d.conf:3: check_timeout (5 s) must be below check_interval (5 s)");
+	expect_only_error(SVC "check_timeout = 3\ncheck_interval = 2.5\n",
+			  "d.conf:3: check_timeout (3 s) must be below check_interval (2.5 s)");
+	expect_only_error(SVC "check_interval = 0.75\ncheck_timeout = 1.25\n",
+			  "d.conf:4: check_timeout (1.25 s) must be below check_interval (0.75 s)");
+	expect_only_error(SVC "check_interval = 0.001\n",
+			  "d.conf:3: check_interval = 0.001 leaves no time for a check_timeout "
+			  "below it");
+}
+
+static void test_check_bad_values(void **state)
+{
+	(void)state;
+	expect_only_error(SVC "rise = 0\n", "d.conf:3: rise must be a number of checks from 1 to "
+			  "1000, not \"0\"");
+	expect_only_error(SVC "rise = 1001\n", "d.conf:3: rise must be a number of checks from 1 "
+			  "to 1000, not \"1001\"");
+	expect_only_error(SVC "fall = three\n", "d.conf:3: fall must be a number of checks from 1 "
+			  "to 1000, not \"three\"");
+	expect_only_error(SVC "fall = -3\n", "d.conf:3: fall must be a number of checks from 1 "
+			  "to 1000, not \"-3\"");
+	expect_only_error(SVC "check_port = 0\n",
+			  "d.conf:3: check_port must be a port from 1 to 65535, not \"0\"");
+	expect_only_error(SVC "check_port = 65536\n",
+			  "d.conf:3: check_port must be a port from 1 to 65535, not \"65536\"");
+	expect_only_error(SVC "check_port = http\n",
+			  "d.conf:3: check_port must be a port from 1 to 65535, not \"http\"");
+	expect_only_error(SVC "on_failure = drop\n",
+			  "d.conf:3: on_failure must be quiesce or remove, not \"drop\"");
+	expect_only_error(SVC "rise = 2\nrise = 3\n", "d.conf:4: rise is set twice (first on "
+			  "line 3)");
+}
+
+static void test_min_up(void **state)
+{
+	static const char *const bad[] = { "-1", "101%", "%", "x", "65536", "5 %", "50%%",
+					   "1.5", "%50", "12345678%" };
+	char text[128], expected[192];
+	struct parsed p;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), SVC "min_up = %s\n", bad[i]);
+		snprintf(expected, sizeof(expected), "d.conf:3: min_up must be a number of real "
+			 "servers (0 to 65535) or a percentage of them (0%% to 100%%), not \"%s\"",
+			 bad[i]);
+		expect_only_error(text, expected);
+	}
+	parse_valid(&p, SVC "realserver = 10.0.0.2\nrealserver = 10.0.0.3\nmin_up = 2\n"
+			"[service t]\nvirtual = tcp 10.0.0.1:81\nmin_up = 100%\n"
+			"[service u]\nvirtual = tcp 10.0.0.1:82\nmin_up = 0\n");
+	assert_int_equal(service_at(&p, 0)->check.min_up, 2);
+	assert_int_equal(service_at(&p, 1)->check.min_up, 100);
+	assert_true(service_at(&p, 1)->check.min_up_percent);
+	release_config(&p);
+	expect_only_error(SVC "min_up = 3\nrealserver = 10.0.0.2\nrealserver = 10.0.0.3\n",
+			  "d.conf:3: min_up = 3 is more than the 2 real servers of [service s]");
+	expect_only_error(SVC "realserver = 10.0.0.2\nmin_up = 2\n",
+			  "d.conf:4: min_up = 2 is more than the 1 real server of [service s]");
+	/* A refused real server is one error, not also a shortfall. */
+	expect_only_error(SVC "realserver = 10.0.0.2\nrealserver = 10.0.0.300\nmin_up = 2\n",
+			  "d.conf:4: realserver \"10.0.0.300\": not an IP address");
+}
+
+static void test_sorry_server(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse_valid(&p, SVC "realserver = 10.0.0.2\nsorry_server = 10.0.0.9:8080 method=nat\n"
+			"[service m]\nvirtual = fwmark 4\nrealserver = 10.0.0.2\n"
+			"sorry_server = 10.0.0.9\n"
+			"[service v6]\nvirtual = tcp [2001:db8::1]:443\n"
+			"sorry_server = [2001:db8::9]:443\n");
+	assert_int_equal(service_at(&p, 0)->check.sorry.port, 8080);
+	assert_int_equal(service_at(&p, 0)->check.sorry.fwd, IP_VS_CONN_F_MASQ);
+	assert_int_equal(service_at(&p, 0)->check.sorry.weight, 1);
+	assert_int_equal(service_at(&p, 1)->check.sorry.port, 0);	/* fwmark: none */
+	assert_int_equal(service_at(&p, 2)->check.sorry.port, 443);
+	release_config(&p);
+	expect_only_error(SVC "sorry_server = 2001:db8::9\n",
+			  "d.conf:3: sorry_server 2001:db8::9 is not of the virtual's family");
+	expect_only_error(SVC "realserver = 10.0.0.2\nsorry_server = 10.0.0.2:80\n",
+			  "d.conf:4: sorry_server 10.0.0.2:80 is also a realserver (line 3)");
+	expect_only_error(SVC "realserver = 10.0.0.2:80\nsorry_server = 10.0.0.2\n",
+			  "d.conf:4: sorry_server 10.0.0.2:80 is also a realserver (line 3)");
+	expect_only_error(SVC "sorry_server = 10.0.0.9:8080\n",
+			  "d.conf:3: sorry_server 10.0.0.9:8080: method=dr serves the virtual's port "
+			  "80 (only method=nat maps ports)");
+	expect_only_error(SVC "sorry_server = 10.0.0.9 weight=x\n",
+			  "d.conf:3: sorry_server \"10.0.0.9 weight=x\": weight must be a number "
+			  "from 0 to 65535");
+	expect_only_error(SVC "sorry_server = 0.0.0.0\n",
+			  "d.conf:3: sorry_server \"0.0.0.0\": the unspecified address 0.0.0.0 "
+			  "cannot be a real server");
+	expect_only_error(SVC "sorry_server = 10.0.0.9 check_port=81\n",
+			  "d.conf:3: sorry_server \"10.0.0.9 check_port=81\": unknown option "
+			  "(method, weight, u_threshold, l_threshold, tun_type, tun_port, tun_csum)");
+	expect_only_error(SVC "sorry_server = 10.0.0.9\nsorry_server = 10.0.0.8\n",
+			  "d.conf:4: sorry_server is set twice (first on line 3)");
+}
+
+/* check_port= and check_address= on a realserver line: where its check
+ * goes, ahead of the service's check_port and its own address. */
+static void test_realserver_check_options(void **state)
+{
+	const struct dir_service *service;
+	struct ipaddr addr;
+	struct parsed p;
+	uint16_t port;
+
+	(void)state;
+	parse_valid(&p, SVC "check = tcp\ncheck_port = 8081\n"
+			"realserver = 10.0.0.2 check_port=9000 method=dr check_address=192.0.2.7\n"
+			"realserver = 10.0.0.3:8080 method=nat weight=2\n"
+			"realserver = 10.0.0.4 check_address=10.1.0.4\n");
+	service = service_at(&p, 0);
+	assert_int_equal(service->svc.dests[0].fwd, IP_VS_CONN_F_DROUTE);
+	assert_int_equal(service->svc.dests[1].weight, 2);
+	director_check_target(service, 0, &addr, &port);
+	assert_true(ipaddr_equal(&addr, &service->dest_checks[0].addr));
+	assert_int_equal(addr.v4.s_addr, htonl(0xc0000207));
+	assert_int_equal(port, 9000);
+	director_check_target(service, 1, &addr, &port);
+	assert_true(ipaddr_equal(&addr, &service->svc.dests[1].addr));
+	assert_int_equal(port, 8081);	/* the service's check_port */
+	director_check_target(service, 2, &addr, &port);
+	assert_int_equal(addr.v4.s_addr, htonl(0x0a010004));
+	assert_int_equal(port, 8081);
+	release_config(&p);
+
+	parse(&p, SVC "realserver = 10.0.0.3:8080 method=nat\n");
+	director_check_target(service_at(&p, 0), 0, &addr, &port);
+	assert_int_equal(port, 8080);	/* its own port */
+	release_config(&p);
+
+	expect_only_error(SVC "realserver = 10.0.0.2 check_port=0\n",
+			  "d.conf:3: realserver \"10.0.0.2 check_port=0\": check_port must be a port "
+			  "from 1 to 65535");
+	expect_only_error(SVC "realserver = 10.0.0.2 check_port=65536\n",
+			  "d.conf:3: realserver \"10.0.0.2 check_port=65536\": check_port must be a "
+			  "port from 1 to 65535");
+	expect_only_error(SVC "realserver = 10.0.0.2 check_port=1 check_port=2\n",
+			  "d.conf:3: realserver \"10.0.0.2 check_port=1 check_port=2\": check_port is "
+			  "given twice");
+	expect_only_error(SVC "realserver = 10.0.0.2 check_address=10.0.0.300\n",
+			  "d.conf:3: realserver \"10.0.0.2 check_address=10.0.0.300\": check_address "
+			  "\"10.0.0.300\": not an IP address");
+	expect_only_error(SVC "realserver = 10.0.0.2 check_address=\n",
+			  "d.conf:3: realserver \"10.0.0.2 check_address=\": check_address \"\": not "
+			  "an IP address");
+	expect_only_error(SVC "realserver = 10.0.0.2 check_address=10.0.0.5 "
+			  "check_address=10.0.0.6\n",
+			  "d.conf:3: realserver \"10.0.0.2 check_address=10.0.0.5 "
+			  "check_address=10.0.0.6\": check_address is given twice");
+	expect_only_error(SVC "realserver = 10.0.0.2 check_address=2001:db8::2\n",
+			  "d.conf:3: realserver \"10.0.0.2 check_address=2001:db8::2\": "
+			  "check_address 2001:db8::2 is not of the real server's family");
+	expect_only_error(SVC "realserver = 10.0.0.2 check_port=81 colour=red\n",
+			  "d.conf:3: realserver \"10.0.0.2 check_port=81 colour=red\": unknown option "
+			  "(method, weight, u_threshold, l_threshold, tun_type, tun_port, tun_csum)");
+	expect_only_error(SVC "realserver = check_port=81\n",
+			  "d.conf:3: realserver \"check_port=81\": not an IP address");
+}
+
+/* A fwmark service's real servers have no port: a TCP check needs one. */
+static void test_check_fwmark_port(void **state)
+{
+	struct parsed p;
+	struct ipaddr addr;
+	uint16_t port;
+
+	(void)state;
+	expect_only_error("[service m]\nvirtual = fwmark 3\nrealserver = 10.0.0.2\ncheck = tcp\n",
+			  "d.conf:4: check = tcp needs check_port (a fwmark service's real servers "
+			  "have no port)");
+	expect_only_error("[service m]\nvirtual = fwmark 3\ncheck = tcp\n"
+			  "realserver = 10.0.0.2 check_port=80\nrealserver = 10.0.0.3\n",
+			  "d.conf:3: check = tcp needs check_port (a fwmark service's real servers "
+			  "have no port)");
+	expect_only_error("[service z]\nvirtual = tcp 10.0.0.1:0\npersistence = 60\n"
+			  "realserver = 10.0.0.2\ncheck = tcp\n",
+			  "d.conf:5: check = tcp needs check_port (the real servers of a port 0 "
+			  "service have no port)");
+	parse_valid(&p, "[service m]\nvirtual = fwmark 3\ncheck = tcp\ncheck_port = 443\n"
+			"realserver = 10.0.0.2\n"
+			"[service n]\nvirtual = fwmark 4\ncheck = tcp\n"
+			"realserver = 10.0.0.2 check_port=22\n"
+			"realserver = 10.0.0.3:8080 method=nat\n"
+			"[service o]\nvirtual = fwmark 5\nrealserver = 10.0.0.2\n");
+	director_check_target(service_at(&p, 0), 0, &addr, &port);
+	assert_int_equal(port, 443);
+	director_check_target(service_at(&p, 1), 1, &addr, &port);
+	assert_int_equal(port, 8080);
+	director_check_target(service_at(&p, 2), 0, &addr, &port);
+	assert_int_equal(port, 0);	/* check = none: never checked */
+	release_config(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -332,6 +746,18 @@ int main(void)
 		cmocka_unit_test(test_validation_gaps),
 		cmocka_unit_test(test_validation_accepts),
 		cmocka_unit_test(test_persistence_engine),
+		cmocka_unit_test(test_check_defaults),
+		cmocka_unit_test(test_director_daemon_keys),
+		cmocka_unit_test(test_check_keys),
+		cmocka_unit_test(test_check_keys_without_check),
+		cmocka_unit_test(test_check_kinds),
+		cmocka_unit_test(test_check_seconds),
+		cmocka_unit_test(test_check_timeout),
+		cmocka_unit_test(test_check_bad_values),
+		cmocka_unit_test(test_min_up),
+		cmocka_unit_test(test_sorry_server),
+		cmocka_unit_test(test_realserver_check_options),
+		cmocka_unit_test(test_check_fwmark_port),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

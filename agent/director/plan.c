@@ -26,19 +26,6 @@ static struct dir_item *new_item(struct dir_plan *plan, enum dir_kind kind)
 
 /* --- matching through hash maps -------------------------------------------- */
 
-struct dest_key {
-	uint8_t addr[16];
-	uint16_t port, af;
-};
-
-static void dest_key(const struct ipvs_dest *dest, struct dest_key *key)
-{
-	memset(key, 0, sizeof(*key));
-	memcpy(key->addr, dest->addr.bytes, ipaddr_len(&dest->addr));
-	key->port = dest->port;
-	key->af = dest->addr.family;
-}
-
 static void index_services(const struct ipvs_table *table, struct hashmap *map)
 {
 	struct ipvs_service_key key;
@@ -82,11 +69,11 @@ static void plan_dests(struct dir_plan *plan, const char *name, const struct ipv
 	size_t have_count = have ? have->dest_count : 0;
 	bool *matched = xcalloc(have_count, sizeof(*matched));
 	struct hashmap map;
-	struct dest_key key;
+	struct ipvs_dest_key key;
 
 	hashmap_init(&map, sizeof(key), have_count);
 	for (size_t i = 0; i < have_count; i++) {
-		dest_key(&have->dests[i], &key);
+		ipvs_dest_key(&have->dests[i], &key);
 		hashmap_put(&map, &key, i);
 	}
 	for (size_t i = 0; i < want->dest_count; i++) {
@@ -94,7 +81,7 @@ static void plan_dests(struct dir_plan *plan, const char *name, const struct ipv
 		size_t at;
 		item->want_dest = &want->dests[i];
 		item->wanted = true;
-		dest_key(item->want_dest, &key);
+		ipvs_dest_key(item->want_dest, &key);
 		if (!hashmap_get(&map, &key, &at)) {
 			item->action = ACTION_ADD;
 			continue;

@@ -23,6 +23,14 @@ void ipvs_service_key(const struct ipvs_service *svc, struct ipvs_service_key *k
 	memcpy(key->addr, svc->addr.bytes, ipaddr_len(&svc->addr));
 }
 
+void ipvs_dest_key(const struct ipvs_dest *dest, struct ipvs_dest_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	memcpy(key->addr, dest->addr.bytes, ipaddr_len(&dest->addr));
+	key->port = dest->port;
+	key->af = dest->addr.family;
+}
+
 /* An owned VIP's identity for the index: address and interface. */
 struct vip_key {
 	uint8_t family, addr[16];

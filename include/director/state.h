@@ -38,6 +38,12 @@ struct ipvs_service_key {
 	uint8_t addr[16];
 };
 void ipvs_service_key(const struct ipvs_service *svc, struct ipvs_service_key *key);
+/* The bytes that identify a real server within its service, the same way. */
+struct ipvs_dest_key {
+	uint8_t addr[16];
+	uint16_t port, af;
+};
+void ipvs_dest_key(const struct ipvs_dest *dest, struct ipvs_dest_key *key);
 
 void dir_owned_init(struct dir_owned *owned);
 void dir_owned_add_service(struct dir_owned *owned, const struct ipvs_service *svc);

@@ -46,6 +46,13 @@ static const char usage_text[] =
 	"  director save     the table as ipvsadm -Sn prints it\n"
 	"  director import   ipvsadm -S/-Sn rules on stdin -> configuration sections\n"
 	"                    (--from-kernel: the kernel's table, every setting)\n"
+	"  director run      stay in the foreground: health checks, drift repair (systemd)\n"
+	"  director reload   make the running director daemon re-read its configuration\n"
+	"  director drain SERVICE ADDRESS[:PORT]\n"
+	"                    weight 0 for that real server (its connections finish),\n"
+	"                    kept across daemon restarts until\n"
+	"  director undrain SERVICE ADDRESS[:PORT]\n"
+	"                    back in rotation once its checks pass\n"
 	"\n"
 	"options:\n"
 	"  -c, --config FILE   configuration (default " CONFIG_DEFAULT_PATH ", - for stdin)\n"
@@ -159,19 +166,28 @@ static int check_gates(const struct cli_options *opts, const char *name, bool ta
 
 /* lvsagent director SUBCOMMAND */
 static int director(int argc, char **argv, const struct cli_options *opts,
-		    const struct dir_options *dir_opts)
+		    struct dir_options *dir_opts)
 {
 	enum dir_command command;
 	bool takes_check, takes_json;
 	char name[64];
-	int code;
+	int code, operands;
 
-	if (optind + 2 != argc)
-		return usage_error("%s", optind + 2 > argc ? "director what? (apply, stop, status, "
-							     "save, import)"
-							   : "one director command at a time");
+	if (optind + 2 > argc)
+		return usage_error("director what? (apply, stop, status, save, import, run, "
+				   "reload, drain, undrain)");
 	if (!director_command_find(argv[optind + 1], &command, &takes_check, &takes_json))
 		return usage_error("unknown director command \"%s\"", argv[optind + 1]);
+	/* drain and undrain name a real server: SERVICE ADDRESS[:PORT]. */
+	operands = command == DIRCMD_DRAIN || command == DIRCMD_UNDRAIN ? 2 : 0;
+	if (optind + 2 + operands != argc)
+		return usage_error("%s", operands ? "usage: lvsagent director drain|undrain SERVICE "
+						    "ADDRESS[:PORT]"
+						  : "one director command at a time");
+	if (operands) {
+		dir_opts->service = argv[optind + 2];
+		dir_opts->target = argv[optind + 3];
+	}
 	if (opts->diff)
 		return usage_error("--diff does not apply to director commands");
 	snprintf(name, sizeof(name), "director %s", argv[optind + 1]);

@@ -2,6 +2,7 @@
 #include "director/cmd.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -12,7 +13,12 @@
 #include "core/privilege.h"
 #include "core/run.h"
 #include "director/apply.h"
+#include "core/state_dir.h"
 #include "director/config.h"
+#include "director/daemon.h"
+#include "director/drain.h"
+#include "director/health.h"
+#include "director/health_file.h"
 #include "director/import.h"
 #include "director/list.h"
 #include "director/plan.h"
@@ -34,6 +40,10 @@ static const struct {
 	{ "status", DIRCMD_STATUS, false, true },
 	{ "save", DIRCMD_SAVE, false, false },
 	{ "import", DIRCMD_IMPORT, false, false },
+	{ "run", DIRCMD_RUN, false, false },
+	{ "reload", DIRCMD_RELOAD, false, false },
+	{ "drain", DIRCMD_DRAIN, false, false },
+	{ "undrain", DIRCMD_UNDRAIN, false, false },
 };
 
 bool director_command_find(const char *name, enum dir_command *command, bool *takes_check,
@@ -50,16 +60,178 @@ bool director_command_find(const char *name, enum dir_command *command, bool *ta
 	return false;
 }
 
-static int converge(struct director_run *r, bool stop)
+/* The drained list; a damaged line is said and skipped. */
+static void load_drains(const struct director_run *r, struct drain_list *drains)
+{
+	struct diag warnings = { 0 };
+	int err = drain_load(r->run.cfg.state_dir, drains, &warnings);
+
+	for (size_t i = 0; i < warnings.count; i++)
+		log_warn("%s", warnings.entries[i].text);
+	diag_free(&warnings);
+	if (err)
+		log_warn("cannot read %s/director.drained: %s", r->run.cfg.state_dir,
+			 strerror(-err));
+}
+
+/* apply and stop (and drain without a daemon): the configuration, with
+ * drained real servers at weight 0, so that apply does not undo a drain. */
+static int converge(struct director_run *r, bool stop, const char *verb)
 {
 	struct report_options report = { .check = r->run.opts->check, .json = r->run.opts->json,
-					  .verb = stop ? "director stop" : "director apply" };
+					  .verb = verb };
+	struct drain_list drains;
+	struct director_config want;
 	struct dir_plan plan;
-	int code = director_execute(r, director_config_of(&r->run.cfg), stop, &plan);
+	int code;
 
+	load_drains(r, &drains);
+	drain_effective(director_config_of(&r->run.cfg), &drains, &want);
+	code = director_execute(r, &want, stop, &plan);
 	director_report(stdout, &plan, &report);
 	dir_plan_free(&plan);
+	health_effective_free(&want);
+	drain_free(&drains);
 	return code;
+}
+
+/* What status compares the kernel with: the daemon's health when it runs
+ * (and published it), else the drains. */
+static void status_health(struct director_run *r, struct health *health,
+			  struct director_config *want, struct status_health *sh)
+{
+	const struct director_config *cfg = director_config_of(&r->run.cfg);
+	struct drain_list drains;
+
+	sh->daemon = state_pid(r->run.cfg.state_dir, DIRECTOR_DAEMON_PID);
+	if (sh->daemon <= 0 || health_file_load(r->run.cfg.state_dir, cfg, health) < 0) {
+		sh->daemon = 0;
+		load_drains(r, &drains);
+		health_init(health, cfg, NULL, NULL, NULL, 0);
+		for (size_t i = 0; i < health->count; i++)
+			for (size_t j = 0; j < health->services[i].count; j++)
+				health->services[i].dests[j].up = true;
+		drain_apply(&drains, cfg, health, 0);
+		drain_free(&drains);
+	}
+	health_effective(cfg, health, want);
+	sh->want = want;
+	sh->health = health;
+}
+
+static int status(struct director_run *r)
+{
+	struct health health = { 0 };
+	struct director_config want = { 0 };
+	struct status_health sh = { 0 };
+	int code;
+
+	if (!r->no_config)
+		status_health(r, &health, &want, &sh);
+	code = director_status(stdout, r->no_config ? NULL : &r->run.cfg, &r->kernel, &r->owned,
+			       &r->host, &r->ipvs, r->no_config ? NULL : &sh, r->run.opts->json);
+	if (!r->no_config) {
+		health_effective_free(&want);
+		health_free(&health);
+	}
+	return code;
+}
+
+/* status without CAP_NET_ADMIN: the daemon's published health, or the
+ * privilege error director_prepare gives. */
+static int status_unprivileged(struct director_run *r)
+{
+	struct health health = { 0 };
+	struct status_health sh = { .health = &health };
+	int code = director_read_config(r, &r->run.cfg);
+
+	if (code)
+		return code;
+	sh.daemon = state_pid(r->run.cfg.state_dir, DIRECTOR_DAEMON_PID);
+	if (r->no_config || sh.daemon <= 0 ||
+	    health_file_load(r->run.cfg.state_dir, director_config_of(&r->run.cfg), &health) < 0)
+		return fail_run(r->run.opts, EXIT_PRIVILEGE, "lvsagent director status needs root "
+				"(CAP_NET_ADMIN) unless the director daemon runs");
+	code = director_status_published(stdout, &r->run.cfg, &sh, r->run.opts->json);
+	health_free(&health);
+	return code;
+}
+
+/* reload: SIGHUP to the daemon for this state directory. */
+static int reload(struct director_run *r)
+{
+	pid_t pid;
+	int code = director_read_config(r, &r->run.cfg);
+
+	if (code)
+		return code;
+	pid = state_pid(r->run.cfg.state_dir, DIRECTOR_DAEMON_PID);
+	if (pid <= 0)
+		return fail_run(r->run.opts, EXIT_RUNTIME, "no lvsagent director daemon is running "
+				"for %s", r->run.cfg.state_dir);
+	if (kill(pid, SIGHUP) < 0)
+		return fail_run(r->run.opts, EXIT_RUNTIME, "cannot signal the director daemon "
+				"(pid %d): %s", (int)pid, strerror(errno));
+	printf("asked the lvsagent director daemon (pid %d) to reload its configuration\n",
+	       (int)pid);
+	return EXIT_DONE;
+}
+
+/* The drained list with this one real server changed, under its lock. */
+static int record_drain(struct director_run *r, size_t svc, size_t dest, bool drained)
+{
+	const struct dir_service *service = &director_config_of(&r->run.cfg)->services[svc];
+	const struct ipvs_dest *d = &service->svc.dests[dest];
+	const char *dir = r->run.cfg.state_dir;
+	int fd = state_director_lock_drains(dir, r->run.opts->wait_ms), err;
+	struct drain_list drains;
+
+	if (fd < 0)
+		return fail_run(r->run.opts, EXIT_RUNTIME, "cannot lock %s/director.drained.lock: %s",
+				dir, strerror(-fd));
+	load_drains(r, &drains);
+	drain_set(&drains, service->name, &d->addr, d->port, drained);
+	err = drain_save(dir, &drains);
+	drain_free(&drains);
+	close(fd);
+	if (err)
+		return fail_run(r->run.opts, EXIT_RUNTIME, "cannot write %s/director.drained: %s",
+				dir, strerror(-err));
+	return EXIT_DONE;
+}
+
+/* drain, undrain: recorded first (it outlives any daemon), then the
+ * daemon told, or without one the table changed at once. */
+static int drain(struct director_run *r, bool drained)
+{
+	const char *verb = drained ? "director drain" : "director undrain";
+	char why[768], name[IPADDR_TEXT_MAX + 8];
+	size_t svc, dest;
+	pid_t pid;
+	int code = director_read_config(r, &r->run.cfg);
+
+	if (code)
+		return code;
+	if (drain_find(director_config_of(&r->run.cfg), r->dir_opts->service, r->dir_opts->target,
+		       &svc, &dest, why, sizeof(why)) < 0)
+		return fail_run(r->run.opts, EXIT_USAGE, "%s: %s", verb, why);
+	if (!have_net_admin())
+		return fail_run(r->run.opts, EXIT_PRIVILEGE, "lvsagent %s needs root", verb);
+	if ((code = record_drain(r, svc, dest, drained)))
+		return code;
+	const struct ipvs_dest *d = &director_config_of(&r->run.cfg)->services[svc].svc.dests[dest];
+	director_format_addrport(&d->addr, d->port, name, sizeof(name));
+	pid = state_pid(r->run.cfg.state_dir, DIRECTOR_DAEMON_PID);
+	if (pid > 0 && kill(pid, SIGUSR1) == 0) {
+		printf("%s %s %s: the director daemon (pid %d) %s\n", verb, r->dir_opts->service,
+		       name, (int)pid, drained ? "gives it weight 0 now (its connections finish)"
+		       : "puts it back once its checks pass");
+		return EXIT_DONE;
+	}
+	config_free(&r->run.cfg);	/* read again, with the lock held */
+	if ((code = director_prepare(r)))
+		return code;
+	return converge(r, false, verb);
 }
 
 static int save(const struct cli_options *opts)
@@ -125,12 +297,21 @@ int director_command_run(enum dir_command command, const struct cli_options *opt
 		return save(opts);
 	if (command == DIRCMD_IMPORT)
 		return import(opts, dir_opts);
-	code = director_prepare(&r);
-	if (!code && command == DIRCMD_STATUS)
-		code = director_status(stdout, r.no_config ? NULL : &r.run.cfg, &r.kernel, &r.owned,
-				       &r.host, &r.ipvs, opts->json);
-	else if (!code)
-		code = converge(&r, command == DIRCMD_STOP);
+	if (command == DIRCMD_RELOAD)
+		code = reload(&r);
+	else if (command == DIRCMD_DRAIN || command == DIRCMD_UNDRAIN)
+		code = drain(&r, command == DIRCMD_DRAIN);
+	else if (command == DIRCMD_STATUS && !have_net_admin())
+		code = status_unprivileged(&r);
+	else if ((code = director_prepare(&r)))
+		;
+	else if (command == DIRCMD_STATUS)
+		code = status(&r);
+	else if (command == DIRCMD_RUN)
+		code = director_daemon_run(&r);
+	else
+		code = converge(&r, command == DIRCMD_STOP,
+				command == DIRCMD_STOP ? "director stop" : "director apply");
 	director_run_close(&r);
 	return code;
 }

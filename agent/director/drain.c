@@ -214,3 +214,34 @@ int drain_find(const struct director_config *cfg, const char *service, const cha
 	*dest = (size_t)at;
 	return 0;
 }
+
+bool drain_apply(const struct drain_list *list, const struct director_config *cfg,
+		 struct health *h, uint64_t now_ms)
+{
+	bool changed = false;
+
+	for (size_t i = 0; i < cfg->service_count && i < h->count; i++) {
+		const struct dir_service *service = &cfg->services[i];
+		for (size_t j = 0; j < service->svc.dest_count; j++) {
+			const struct ipvs_dest *d = &service->svc.dests[j];
+			bool drained = drain_has(list, service->name, &d->addr, d->port);
+			changed |= health_set_drained(h, i, j, drained, now_ms);
+		}
+	}
+	return changed;
+}
+
+void drain_effective(const struct director_config *cfg, const struct drain_list *list,
+		     struct director_config *out)
+{
+	struct health h;
+
+	/* No checks ran: every real server counts as up, as the file says. */
+	health_init(&h, cfg, NULL, NULL, NULL, 0);
+	for (size_t i = 0; i < h.count; i++)
+		for (size_t j = 0; j < h.services[i].count; j++)
+			h.services[i].dests[j].up = h.services[i].dests[j].decided = true;
+	drain_apply(list, cfg, &h, 0);
+	health_effective(cfg, &h, out);
+	health_free(&h);
+}

@@ -9,6 +9,7 @@
 
 #include "core/failure.h"
 #include "core/privilege.h"
+#include "core/state_dir.h"
 #include "director/apply.h"
 #include "director/list.h"
 #include "director/syntax.h"
@@ -21,6 +22,7 @@ void director_run_init(struct director_run *r, enum dir_command command,
 {
 	memset(r, 0, sizeof(*r));
 	run_init(&r->run, opts);
+	r->daemon_fd = -1;
 	r->command = command;
 	r->dir_opts = dir_opts;
 }
@@ -33,33 +35,39 @@ void director_run_close(struct director_run *r)
 	netlink_close(&r->rtnl);
 	dir_owned_free(&r->owned);
 	run_close(&r->run);
+	if (r->daemon_fd >= 0)
+		close(r->daemon_fd);
 }
 
 static bool changes_host(const struct director_run *r)
 {
-	return (r->command == DIRCMD_APPLY || r->command == DIRCMD_STOP) && !r->run.opts->check;
+	return (r->command == DIRCMD_APPLY || r->command == DIRCMD_STOP ||
+		r->command == DIRCMD_RUN || r->command == DIRCMD_DRAIN ||
+		r->command == DIRCMD_UNDRAIN) && !r->run.opts->check;
 }
 
 /* --- the steps, in the order a user wants to hear about problems -------------- */
 
 /* vip_interface must exist (a configuration error otherwise); stop goes on
  * without it, to clean up after an interface that was unplugged. */
-static void check_vip_interface(struct director_run *r, struct diag *diag)
+static void check_vip_interface(struct director_run *r, const struct config *cfg,
+				struct diag *diag)
 {
-	const char *name = director_config_of(&r->run.cfg)->vip_interface;
+	const char *name = director_config_of(cfg)->vip_interface;
 	const struct rtnl_link *link = name[0] ? netdev_by_name(&r->net, name) : NULL;
 
 	r->host.vip_ifindex = link ? link->ifindex : 0;
 	if (r->command != DIRCMD_STOP)
-		director_check_vip_interface(&r->run.cfg, &r->net, diag);
+		director_check_vip_interface(cfg, &r->net, diag);
 }
 
 /* Links and addresses: where VIPs are bound and announced. */
 static int observe_links(struct director_run *r)
 {
 	const char *failed;
-	int err = netlink_open(&r->rtnl, NETLINK_ROUTE);
+	int err = r->rtnl.sock ? 0 : netlink_open(&r->rtnl, NETLINK_ROUTE);
 
+	netdevs_free(&r->net);
 	if (!err)
 		err = netdevs_read(&r->rtnl, &r->net, &failed);
 	if (err)
@@ -77,29 +85,44 @@ static bool status_without_config(const struct director_run *r)
 	       access(r->run.opts->config_path, F_OK) < 0 && errno == ENOENT;
 }
 
-static int read_config(struct director_run *r)
+int director_read_config(struct director_run *r, struct config *cfg)
 {
 	struct diag diag = { 0 };
 	int code = EXIT_DONE;
 
 	r->no_config = status_without_config(r);
 	/* stop cleans up after whatever was applied: it needs no service. */
-	run_load_config(r->run.opts, r->no_config ? "" : NULL, &r->run.cfg,
+	run_load_config(r->run.opts, r->no_config ? "" : NULL, cfg,
 			r->command == DIRCMD_STOP || r->no_config ? NULL : config_require_director,
 			&diag);
 	if (!diag.count && (code = observe_links(r)) == EXIT_DONE)
-		check_vip_interface(r, &diag);
+		check_vip_interface(r, cfg, &diag);
 	if (!code && diag.count)
 		code = fail_config(r->run.opts, &diag);
 	diag_free(&diag);
 	return code;
 }
 
+/* The director's lock; the daemon holds it all its life, and its own. */
 static int take_lock(struct director_run *r)
 {
-	return run_take_lock(&r->run, state_director_lock(r->run.cfg.state_dir,
-							  r->run.opts->wait_ms),
-			     "director", "director.lock");
+	const char *dir = r->run.cfg.state_dir;
+	int fd = state_director_lock(dir, r->run.opts->wait_ms);
+	pid_t daemon = fd == -EWOULDBLOCK ? state_pid(dir, DIRECTOR_DAEMON_PID) : 0;
+
+	if (daemon > 0)
+		return fail_run(r->run.opts, EXIT_RUNTIME, "the lvsagent director daemon (pid %d) "
+				"manages this director for %s: change its configuration and run "
+				"`lvsagent director reload`, or stop it first", (int)daemon, dir);
+	if (run_take_lock(&r->run, fd, "director", "director.lock"))
+		return EXIT_RUNTIME;
+	if (r->command != DIRCMD_RUN)
+		return EXIT_DONE;
+	r->daemon_fd = state_pid_lock(dir, DIRECTOR_DAEMON_PID);
+	if (r->daemon_fd < 0)
+		return fail_run(r->run.opts, EXIT_RUNTIME, "cannot lock %s/%s: %s", dir,
+				DIRECTOR_DAEMON_PID, strerror(-r->daemon_fd));
+	return EXIT_DONE;
 }
 
 static int load_state(struct director_run *r)
@@ -172,7 +195,7 @@ int director_prepare(struct director_run *r)
 {
 	int code;
 
-	if ((code = read_config(r)))
+	if ((code = director_read_config(r, &r->run.cfg)))
 		return code;
 	log_set_level(r->run.cfg.log_level);
 	/* Even reading the IPVS table takes CAP_NET_ADMIN. */

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "core/cli.h"
+#include "director/health_view.h"
 #include "director/list.h"
 #include "director/report.h"
 #include "director/syntax.h"
@@ -107,7 +108,8 @@ static void text_row(FILE *out, const struct row *row)
 }
 
 static void status_text(FILE *out, const struct config *cfg, const struct ipvs_table *kernel,
-			const struct rows *rows, const struct dir_plan *plan, int code)
+			const struct rows *rows, const struct dir_plan *plan, int code,
+			const struct status_health *sh)
 {
 	char line[400];
 
@@ -121,6 +123,8 @@ static void status_text(FILE *out, const struct config *cfg, const struct ipvs_t
 		text_row(out, &rows->kernel[i]);
 	for (size_t i = 0; i < rows->missing_count; i++)
 		text_row(out, &rows->missing[i]);
+	if (cfg && sh && sh->health)
+		health_view_text(out, director_config_of(cfg), sh->health, kernel, sh->daemon);
 	if (rows->differences)
 		fputs("director apply would:\n", out);
 	for (size_t i = 0; i < plan->count; i++)
@@ -193,7 +197,7 @@ static void json_row(struct json *json, const struct row *row)
 
 static void status_json(FILE *out, const struct config *cfg, const struct ipvs_table *kernel,
 			const struct ipvs_info *info, const struct rows *rows,
-			const struct dir_plan *plan, int code)
+			const struct dir_plan *plan, int code, const struct status_health *sh)
 {
 	struct json json;
 	char text[400];
@@ -220,13 +224,17 @@ static void status_json(FILE *out, const struct config *cfg, const struct ipvs_t
 		if (plan->items[i].action != ACTION_NONE)
 			json_string(&json, dir_item_change(&plan->items[i], text, sizeof(text)));
 	json_array_end(&json);
+	if (cfg && sh && sh->health) {
+		json_field_int(&json, "daemon", sh->daemon);
+		health_view_json(&json, director_config_of(cfg), sh->health, kernel);
+	}
 	json_object_end(&json);
 	fputc('\n', out);
 }
 
 int director_status(FILE *out, const struct config *cfg, struct ipvs_table *kernel,
 		    const struct dir_owned *owned, const struct dir_host *host,
-		    struct ipvs_conn *ipvs, bool json)
+		    struct ipvs_conn *ipvs, const struct status_health *sh, bool json)
 {
 	struct director_config none = { 0 };
 	struct ipvs_info info;
@@ -237,17 +245,41 @@ int director_status(FILE *out, const struct config *cfg, struct ipvs_table *kern
 	if (err)
 		log_warn("cannot read the IPVS version: %s", strerror(-err));
 	director_sort(kernel);
-	director_plan_apply(cfg ? director_config_of(cfg) : &none, kernel, owned, host, &plan);
+	director_plan_apply(!cfg ? &none : sh && sh->want ? sh->want : director_config_of(cfg),
+			    kernel, owned, host, &plan);
 	collect_rows(&plan, kernel, &rows);
 	code = status_code(&rows);
 	if (json) {
-		status_json(out, cfg, kernel, &info, &rows, &plan, code);
+		status_json(out, cfg, kernel, &info, &rows, &plan, code, sh);
 	} else {
 		director_list(out, kernel, &info);
-		status_text(out, cfg, kernel, &rows, &plan, code);
+		status_text(out, cfg, kernel, &rows, &plan, code, sh);
 	}
 	free(rows.kernel);
 	free(rows.missing);
 	dir_plan_free(&plan);
 	return code;
+}
+
+int director_status_published(FILE *out, const struct config *cfg,
+			      const struct status_health *sh, bool json)
+{
+	struct json j;
+
+	if (!json) {
+		fprintf(out, "lvsagent (%s): not root, so the IPVS table is not read; the health "
+			"the daemon last published:\n", cfg->file);
+		health_view_text(out, director_config_of(cfg), sh->health, NULL, sh->daemon);
+		return EXIT_DONE;
+	}
+	json_init(&j, out);
+	json_object_begin(&j);
+	json_key(&j, "in_place");
+	json_null(&j);
+	json_field_string(&j, "configuration", cfg->file);
+	json_field_int(&j, "daemon", sh->daemon);
+	health_view_json(&j, director_config_of(cfg), sh->health, NULL);
+	json_object_end(&j);
+	fputc('\n', out);
+	return EXIT_DONE;
 }

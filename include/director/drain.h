@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "director/config.h"
+#include "director/health.h"
 #include "lib/diag.h"
 #include "lib/ipaddr.h"
 
@@ -35,6 +36,16 @@ bool drain_has(const struct drain_list *list, const char *service, const struct 
 /* Add or remove one; returns whether the list changed. */
 bool drain_set(struct drain_list *list, const char *service, const struct ipaddr *addr,
 	       uint16_t port, bool drained);
+
+/* The table for a run without the daemon's checks (`director apply`,
+ * `drain`, `status` with no daemon): CFG's weights, but 0 for each drained
+ * real server. Free OUT with health_effective_free. */
+void drain_effective(const struct director_config *cfg, const struct drain_list *list,
+		     struct director_config *out);
+/* Mark LIST's real servers drained in H (shaped after CFG); returns
+ * whether any changed. */
+bool drain_apply(const struct drain_list *list, const struct director_config *cfg,
+		 struct health *h, uint64_t now_ms);
 
 /* Real server TARGET ("ADDR" or "ADDR:PORT", IPv6 as "[ADDR]:PORT") of
  * [service SERVICE] in CFG: 0 with *SVC and *DEST its indexes, or -1 with

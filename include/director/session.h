@@ -42,11 +42,20 @@ struct director_run {
 	struct netdevs net;
 	struct dir_host host;
 	struct ipvs_table kernel;
+	int daemon_fd;			/* STATE_DIR/director-daemon.pid, held by `run` */
 };
+
+/* The director daemon's pid file in the state directory. */
+#define DIRECTOR_DAEMON_PID "director-daemon.pid"
 
 void director_run_init(struct director_run *r, enum dir_command command,
 		       const struct cli_options *opts, const struct dir_options *dir_opts);
 void director_run_close(struct director_run *r);
+
+/* Read and check the configuration into CFG (r->run.cfg, or a new one for
+ * a reload), and the links vip_interface is looked up in. 0, or an exit
+ * code with every error printed (EXIT_USAGE) or logged. */
+int director_read_config(struct director_run *r, struct config *cfg);
 
 /* Everything that can refuse the run, in the order a user wants to hear:
  * configuration (and vip_interface), privilege, the lock (for commands

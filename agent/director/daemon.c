@@ -1,0 +1,472 @@
+/* daemon: `lvsagent director run`. One epoll loop over the checks'
+ * sockets and timer, a signalfd and three timerfds; no threads, no
+ * sleeps. Each loop turn's results are settled together, and whatever
+ * they change goes to the kernel as one plan. */
+#include "director/daemon.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/notify.h"
+#include "director/checker.h"
+#include "director/drain.h"
+#include "director/health.h"
+#include "director/health_file.h"
+#include "director/metrics.h"
+#include "director/report.h"
+#include "lib/log.h"
+#include "lib/xalloc.h"
+
+#define EVENTS_PER_TURN 64
+/* Results change last_result every check; the published health and the
+ * metrics follow at most this often (transitions go out at once). */
+#define PUBLISH_MS 1000u
+
+/* Which real server a check ID is. */
+struct check_ref {
+	size_t svc, dest;
+};
+
+struct dir_daemon {
+	struct director_run *r;
+	int epoll_fd, signal_fd, table_timer_fd, watchdog_timer_fd, publish_timer_fd;
+	struct checker *checker;
+	struct health health;
+	struct check_ref *refs;
+	size_t ref_count;
+	struct drain_list drains;
+	bool changed;			/* a verdict or drain changed: converge this turn */
+	bool publish;			/* something status or metrics show changed */
+	bool stopping;
+	unsigned long repairs;		/* changes put back after someone else's */
+};
+
+/* Wall-clock milliseconds: "since" in status is read by people. */
+static uint64_t wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static const struct director_config *dir_cfg(const struct dir_daemon *d)
+{
+	return director_config_of(&d->r->run.cfg);
+}
+
+/* --- setup ----------------------------------------------------------------- */
+
+static int watch(struct dir_daemon *d, int fd)
+{
+	struct epoll_event event = { .events = EPOLLIN, .data.u64 = (uint64_t)fd };
+
+	return epoll_ctl(d->epoll_fd, EPOLL_CTL_ADD, fd, &event);
+}
+
+static int arm_every(int fd, uint64_t ms)
+{
+	struct timespec every = { .tv_sec = (time_t)(ms / 1000u),
+				  .tv_nsec = (long)(ms % 1000u) * 1000000L };
+	struct itimerspec spec = { .it_interval = every, .it_value = every };
+
+	return timerfd_settime(fd, 0, &spec, NULL);
+}
+
+static int open_signals(struct dir_daemon *d)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	d->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	return d->signal_fd < 0 ? -errno : 0;
+}
+
+static int open_timers(struct dir_daemon *d)
+{
+	uint64_t watchdog_ms = notify_watchdog_usec() / 1000u;
+	int *fds[] = { &d->table_timer_fd, &d->watchdog_timer_fd, &d->publish_timer_fd };
+
+	for (size_t i = 0; i < 3; i++) {
+		*fds[i] = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (*fds[i] < 0 || watch(d, *fds[i]) < 0)
+			return -errno;
+	}
+	/* Ping at half the interval, as sd_watchdog_enabled(3) advises. */
+	if (arm_every(d->table_timer_fd, dir_cfg(d)->table_check_interval_ms) < 0 ||
+	    arm_every(d->watchdog_timer_fd, watchdog_ms / 2) < 0 ||
+	    arm_every(d->publish_timer_fd, PUBLISH_MS) < 0)
+		return -errno;
+	return 0;
+}
+
+static void on_result(void *user, size_t id, bool passed, const char *result,
+		      uint32_t latency_us);
+
+static int open_everything(struct dir_daemon *d)
+{
+	int err;
+
+	d->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (d->epoll_fd < 0)
+		return -errno;
+	if ((err = open_signals(d)) || watch(d, d->signal_fd) < 0 || (err = open_timers(d)))
+		return err ? err : -errno;
+	d->checker = checker_new(d->epoll_fd, on_result, d);
+	if (!d->checker)
+		return -errno;
+	notify_open();
+	return 0;
+}
+
+static void close_everything(struct dir_daemon *d)
+{
+	int fds[] = { d->epoll_fd, d->signal_fd, d->table_timer_fd, d->watchdog_timer_fd,
+		      d->publish_timer_fd };
+
+	if (d->checker)
+		checker_free(d->checker);
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	health_free(&d->health);
+	drain_free(&d->drains);
+	free(d->refs);
+	notify_close();
+}
+
+/* --- the checks ------------------------------------------------------------- */
+
+/* One check per real server of a checked service; d->refs maps them back. */
+static void set_checks(struct dir_daemon *d)
+{
+	const struct director_config *cfg = dir_cfg(d);
+	struct check_spec *specs = NULL;
+	size_t n = 0, capacity = 0;
+
+	free(d->refs);
+	d->refs = NULL;
+	for (size_t i = 0; i < cfg->service_count; i++) {
+		const struct dir_service *service = &cfg->services[i];
+		for (size_t j = 0; service->check.kind != CHECK_NONE &&
+				   j < service->svc.dest_count; j++) {
+			if (n == capacity) {
+				capacity = capacity ? capacity * 2 : 16;
+				specs = xrealloc_array(specs, capacity, sizeof(*specs));
+				d->refs = xrealloc_array(d->refs, capacity, sizeof(*d->refs));
+			}
+			specs[n] = (struct check_spec){ .kind = service->check.kind,
+				.interval_ms = service->check.interval_ms,
+				.timeout_ms = service->check.timeout_ms };
+			director_check_target(service, j, &specs[n].addr, &specs[n].port);
+			d->refs[n++] = (struct check_ref){ .svc = i, .dest = j };
+		}
+	}
+	d->ref_count = n;
+	checker_set(d->checker, specs, n);
+	free(specs);
+}
+
+static void on_result(void *user, size_t id, bool passed, const char *result,
+		      uint32_t latency_us)
+{
+	struct dir_daemon *d = user;
+	char line[512];
+
+	if (id >= d->ref_count)
+		return;
+	if (health_record(&d->health, dir_cfg(d), d->refs[id].svc, d->refs[id].dest, passed,
+			  result, latency_us, wall_ms(), line, sizeof(line))) {
+		log_info("%s", line);
+		d->changed = true;
+	}
+	d->publish = true;
+}
+
+static void say(void *user, const char *line)
+{
+	(void)user;
+	log_info("%s", line);
+}
+
+/* --- the table ----------------------------------------------------------------- */
+
+static void log_changes(const struct dir_plan *plan, bool repair)
+{
+	char line[400];
+
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct dir_item *item = &plan->items[i];
+		if (item->action == ACTION_NONE)
+			continue;
+		dir_item_change(item, line, sizeof(line));
+		if (!item->done)
+			log_error("could not %s: %s", line, item->reason ? item->reason : "");
+		else if (repair)
+			log_info("put back: %s (changed by someone else)", line);
+		else
+			log_debug("%s", line);
+	}
+}
+
+static size_t count_changes(const struct dir_plan *plan)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < plan->count; i++)
+		n += plan->items[i].action != ACTION_NONE && plan->items[i].done;
+	return n;
+}
+
+/* The kernel's table as health says it should be. REPAIR: the table was
+ * re-read on the timer, so what differs was changed by someone else. */
+static void converge(struct dir_daemon *d, bool observe, bool repair)
+{
+	struct director_config want;
+	struct dir_plan plan;
+
+	if (observe && director_observe_ipvs(d->r) != EXIT_DONE)
+		return;		/* logged; the next timer tries again */
+	director_observe_forwarding(d->r);
+	health_effective(dir_cfg(d), &d->health, &want);
+	director_execute(d->r, &want, false, &plan);
+	log_changes(&plan, repair);
+	if (repair)
+		d->repairs += count_changes(&plan);
+	if (count_changes(&plan))
+		d->publish = true;
+	dir_plan_free(&plan);
+	health_effective_free(&want);
+}
+
+/* --- what others read ---------------------------------------------------------- */
+
+static void counts(const struct dir_daemon *d, size_t *up, size_t *all)
+{
+	*up = *all = 0;
+	for (size_t i = 0; i < d->health.count; i++) {
+		*up += health_up(&d->health.services[i]);
+		*all += d->health.services[i].count;
+	}
+}
+
+static void update_status(struct dir_daemon *d, const char *state)
+{
+	size_t up, all;
+
+	counts(d, &up, &all);
+	notify("%sSTATUS=%zu service%s, %zu of %zu real servers up, %lu repair%s since start",
+	       state, d->health.count, d->health.count == 1 ? "" : "s", up, all, d->repairs,
+	       d->repairs == 1 ? "" : "s");
+}
+
+static void publish(struct dir_daemon *d)
+{
+	const struct director_config *cfg = dir_cfg(d);
+	int err;
+
+	d->publish = false;
+	err = health_file_save(d->r->run.cfg.state_dir, cfg, &d->health);
+	if (err)
+		log_warn("cannot write %s/director.health: %s", d->r->run.cfg.state_dir,
+			 strerror(-err));
+	if (cfg->metrics_file && (err = metrics_write(cfg->metrics_file, cfg, &d->health)))
+		log_warn("cannot write %s: %s", cfg->metrics_file, strerror(-err));
+	update_status(d, "");
+}
+
+/* --- signals --------------------------------------------------------------------- */
+
+static void read_drains(struct dir_daemon *d)
+{
+	struct diag warnings = { 0 };
+	int err;
+
+	drain_free(&d->drains);
+	err = drain_load(d->r->run.cfg.state_dir, &d->drains, &warnings);
+	for (size_t i = 0; i < warnings.count; i++)
+		log_warn("%s", warnings.entries[i].text);
+	diag_free(&warnings);
+	if (err)
+		log_warn("cannot read %s/director.drained: %s", d->r->run.cfg.state_dir,
+			 strerror(-err));
+	if (drain_apply(&d->drains, dir_cfg(d), &d->health, wall_ms()))
+		d->changed = true;
+}
+
+/* SIGHUP: the new configuration, with every unchanged real server's state
+ * (no new rise period); a bad file changes nothing. */
+static void reload(struct dir_daemon *d)
+{
+	struct config fresh = { 0 };
+	struct health next;
+
+	notify("RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)notify_monotonic_usec());
+	if (director_read_config(d->r, &fresh) != EXIT_DONE) {
+		log_error("reload: the configuration has errors (see above); running on with the "
+			  "previous one");
+		config_free(&fresh);
+		notify("READY=1");
+		return;
+	}
+	health_init(&next, director_config_of(&fresh), &d->r->kernel, &d->health, dir_cfg(d),
+		    wall_ms());
+	health_free(&d->health);
+	d->health = next;
+	config_free(&d->r->run.cfg);
+	d->r->run.cfg = fresh;
+	log_set_level(d->r->run.cfg.log_level);
+	arm_every(d->table_timer_fd, dir_cfg(d)->table_check_interval_ms);
+	read_drains(d);
+	health_settle(&d->health, dir_cfg(d), wall_ms(), say, NULL);
+	set_checks(d);
+	log_info("reloaded %s", d->r->run.cfg.file);
+	d->changed = true;
+	notify("READY=1");
+}
+
+static void on_signal(struct dir_daemon *d)
+{
+	struct signalfd_siginfo info;
+
+	while (read(d->signal_fd, &info, sizeof(info)) == (ssize_t)sizeof(info)) {
+		if (info.ssi_signo == SIGHUP)
+			reload(d);
+		else if (info.ssi_signo == SIGUSR1)
+			read_drains(d);
+		else
+			d->stopping = true;
+	}
+}
+
+static void drain_timer(int fd)
+{
+	uint64_t expirations;
+
+	while (read(fd, &expirations, sizeof(expirations)) > 0)
+		;
+}
+
+/* --- the loop ---------------------------------------------------------------------- */
+
+static void dispatch(struct dir_daemon *d, const struct epoll_event *event)
+{
+	int fd = (int)event->data.u64;
+
+	if (event->data.u64 & CHECKER_EPOLL_TAG) {
+		checker_handle(d->checker, event);
+	} else if (fd == d->signal_fd) {
+		on_signal(d);
+	} else if (fd == d->table_timer_fd) {
+		drain_timer(fd);
+		converge(d, true, true);
+	} else if (fd == d->watchdog_timer_fd) {
+		drain_timer(fd);
+		notify("WATCHDOG=1");
+	} else if (fd == d->publish_timer_fd) {
+		drain_timer(fd);
+		if (d->publish)
+			publish(d);
+	}
+}
+
+/* After a turn's events: settle the verdicts, and one plan for them all. */
+static void end_of_turn(struct dir_daemon *d)
+{
+	if (!d->changed)
+		return;
+	d->changed = false;
+	health_settle(&d->health, dir_cfg(d), wall_ms(), say, NULL);
+	converge(d, true, false);
+	publish(d);
+}
+
+static int loop(struct dir_daemon *d)
+{
+	struct epoll_event events[EVENTS_PER_TURN];
+
+	while (!d->stopping) {
+		int n = epoll_wait(d->epoll_fd, events, EVENTS_PER_TURN, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			log_error("epoll_wait: %s", strerror(errno));
+			return EXIT_RUNTIME;
+		}
+		for (int i = 0; i < n; i++)
+			dispatch(d, &events[i]);
+		end_of_turn(d);
+	}
+	return EXIT_DONE;
+}
+
+/* SIGTERM: on_stop = keep (the default) leaves the table serving, so a
+ * restart or an upgrade drops no connection; withdraw removes what
+ * lvsagent created, as `director stop` does. */
+static int stop(struct dir_daemon *d)
+{
+	struct dir_plan plan;
+	int code = EXIT_DONE;
+
+	notify("STOPPING=1");
+	if (!dir_cfg(d)->withdraw_on_stop) {
+		log_info("stopping; the IPVS table stays as it is (on_stop = keep)");
+		return EXIT_DONE;
+	}
+	if (director_observe_ipvs(d->r) == EXIT_DONE) {
+		director_observe_forwarding(d->r);
+		code = director_execute(d->r, dir_cfg(d), true, &plan);
+		log_changes(&plan, false);
+		dir_plan_free(&plan);
+	}
+	log_info("stopped; what lvsagent created is withdrawn (on_stop = withdraw)");
+	return code;
+}
+
+static void start(struct dir_daemon *d)
+{
+	health_init(&d->health, dir_cfg(d), &d->r->kernel, NULL, NULL, wall_ms());
+	read_drains(d);
+	health_settle(&d->health, dir_cfg(d), wall_ms(), say, NULL);
+	converge(d, false, false);
+	d->changed = false;
+	set_checks(d);
+	publish(d);
+}
+
+int director_daemon_run(struct director_run *r)
+{
+	struct dir_daemon d = { .r = r, .epoll_fd = -1, .signal_fd = -1, .table_timer_fd = -1,
+				.watchdog_timer_fd = -1, .publish_timer_fd = -1 };
+	int code, err = open_everything(&d);
+
+	if (err) {
+		log_error("cannot start the director daemon: %s", strerror(-err));
+		close_everything(&d);
+		return EXIT_RUNTIME;
+	}
+	start(&d);
+	update_status(&d, "READY=1\n");
+	log_info("running: %zu service%s, the table checked every %u ms", d.health.count,
+		 d.health.count == 1 ? "" : "s", dir_cfg(&d)->table_check_interval_ms);
+	code = loop(&d);
+	if (code == EXIT_DONE)
+		code = stop(&d);
+	close_everything(&d);
+	return code;
+}

@@ -17,7 +17,8 @@
 
 /* The checker's epoll registrations carry this bit in data.u64; the
  * daemon's own file descriptors never do (they are registered with
- * data.u64 = fd). */
+ * data.u64 = fd). The other 63 bits are the checker's own (which check,
+ * and which of its sockets). */
 #define CHECKER_EPOLL_TAG (1ull << 63)
 
 struct check_spec {
@@ -28,22 +29,27 @@ struct check_spec {
 };
 
 /* A result: check ID passed or not; RESULT in words ("ok", "connect:
- * Connection refused", "no answer within 1000 ms"); LATENCY_US from the
- * connect(2) to the verdict. */
+ * Connection refused", "no answer within 1000 ms", "socket: Too many open
+ * files"), valid during the call only; LATENCY_US from the connect(2) to
+ * the verdict. It may be called many times by one checker_handle, and
+ * must not call checker_set or checker_free. */
 typedef void (*check_done)(void *user, size_t id, bool passed, const char *result,
 			   uint32_t latency_us);
 
 struct checker;
 
-/* A checker registering with EPOLL_FD, reporting to DONE(USER, ...).
- * NULL with errno set when its timerfd cannot be made. */
+/* A checker registering with EPOLL_FD (not its own), reporting to
+ * DONE(USER, ...). NULL with errno set when its timerfd cannot be made or
+ * registered. checker_free closes every socket and the timerfd. */
 struct checker *checker_new(int epoll_fd, check_done done, void *user);
 void checker_free(struct checker *c);
 
-/* The checks to run from now on: ID i is SPECS[i]. A check whose spec is
- * unchanged at the same ID keeps its schedule (a reload that changes
- * nothing of it does not reset it); a check in flight for a changed or
- * dropped ID is abandoned without a result. */
+/* The checks to run from now on: ID i is SPECS[i] (COUNT below 2^32 - 1).
+ * A check whose spec is unchanged at the same ID keeps its schedule (a
+ * reload that changes nothing of it does not reset it); a check in flight
+ * for a changed or dropped ID is abandoned without a result. New and
+ * changed checks are due first spread over their interval, the first at
+ * once. */
 void checker_set(struct checker *c, const struct check_spec *specs, size_t count);
 
 /* An epoll event carrying CHECKER_EPOLL_TAG: a socket became writable or

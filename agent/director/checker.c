@@ -1,0 +1,504 @@
+/* checker: the real servers' TCP checks (see the header). Each target has
+ * one pending event — its next due time, or its deadline while a connect
+ * is in flight — and a binary min-heap of those events finds the earliest
+ * in O(1) and moves one in O(log n); the one timerfd is armed for the
+ * earliest. Times are CLOCK_MONOTONIC microseconds. */
+#include "director/checker.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "lib/xalloc.h"
+
+/* A registration's data.u64: CHECKER_EPOLL_TAG, a generation in bits
+ * 32-62 and the target's index in bits 0-31; the timer has an index no
+ * target has. The generation tells a stale event — one the daemon's
+ * epoll_wait returned for a socket closed since, earlier in the same
+ * batch — from one of the socket now in flight for that index. */
+#define SLOT_MASK 0xffffffffull
+#define TIMER_SLOT SLOT_MASK
+#define GEN_MASK 0x7fffffffu
+#define NOT_IN_HEAP SIZE_MAX
+
+struct target {
+	struct check_spec spec;
+	uint64_t due;			/* the next check's planned start */
+	uint64_t started, deadline;	/* of the check in flight, or the last one */
+	int fd;				/* the socket in flight; -1: none */
+	uint32_t gen;			/* of the socket in flight */
+	size_t heap_pos;		/* NOT_IN_HEAP: never checked (CHECK_NONE) */
+};
+
+struct checker {
+	int epoll_fd, timer_fd;
+	uint64_t armed;			/* the timer's expiry as set; 0: none */
+	struct target *targets;
+	size_t count;
+	size_t *heap;			/* target indexes, the earliest event first */
+	size_t heap_count;
+	size_t in_flight;
+	uint32_t gen;			/* the last generation given out */
+	check_done done;
+	void *user;
+};
+
+/* --- time ------------------------------------------------------------------ */
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* The configuration forbids an interval of 0; were one to come, a check
+ * every millisecond beats dividing by zero. */
+static uint64_t interval_us(const struct target *t)
+{
+	return (t->spec.interval_ms ? t->spec.interval_ms : 1) * 1000ull;
+}
+
+/* The first of DUE + k * INTERVAL (k >= 0) after NOW. The grid is kept
+ * whatever the verdicts' times, so the schedule does not drift; rounds a
+ * stall of the loop (or a check still in flight) missed are skipped, not
+ * run in a burst. */
+static uint64_t grid_after(uint64_t due, uint64_t interval, uint64_t now)
+{
+	if (due > now)
+		return due;
+	return due + ((now - due) / interval + 1) * interval;
+}
+
+static uint32_t latency_since(uint64_t start, uint64_t now)
+{
+	uint64_t latency = now > start ? now - start : 0;
+
+	return latency > UINT32_MAX ? UINT32_MAX : (uint32_t)latency;
+}
+
+/* --- the heap of events ------------------------------------------------------ */
+
+static uint64_t event_at(const struct target *t)
+{
+	return t->fd >= 0 ? t->deadline : t->due;
+}
+
+static uint64_t key_at(const struct checker *c, size_t pos)
+{
+	return event_at(&c->targets[c->heap[pos]]);
+}
+
+static void heap_place(struct checker *c, size_t pos, size_t id)
+{
+	c->heap[pos] = id;
+	c->targets[id].heap_pos = pos;
+}
+
+static void heap_swap(struct checker *c, size_t a, size_t b)
+{
+	size_t id = c->heap[a];
+
+	heap_place(c, a, c->heap[b]);
+	heap_place(c, b, id);
+}
+
+static void sift_up(struct checker *c, size_t pos)
+{
+	while (pos > 0 && key_at(c, (pos - 1) / 2) > key_at(c, pos)) {
+		heap_swap(c, pos, (pos - 1) / 2);
+		pos = (pos - 1) / 2;
+	}
+}
+
+static void sift_down(struct checker *c, size_t pos)
+{
+	for (;;) {
+		size_t least = pos, left = 2 * pos + 1, right = left + 1;
+
+		if (left < c->heap_count && key_at(c, left) < key_at(c, least))
+			least = left;
+		if (right < c->heap_count && key_at(c, right) < key_at(c, least))
+			least = right;
+		if (least == pos)
+			return;
+		heap_swap(c, pos, least);
+		pos = least;
+	}
+}
+
+/* Target ID's event moved: put it back in order. */
+static void heap_fix(struct checker *c, size_t id)
+{
+	sift_up(c, c->targets[id].heap_pos);
+	sift_down(c, c->targets[id].heap_pos);
+}
+
+/* Every target that is checked, in order; checker_set is rare enough for
+ * O(n log n). */
+static void heap_rebuild(struct checker *c)
+{
+	c->heap = xrealloc_array(c->heap, c->count, sizeof(*c->heap));
+	c->heap_count = 0;
+	for (size_t id = 0; id < c->count; id++) {
+		if (c->targets[id].spec.kind == CHECK_NONE)
+			continue;
+		heap_place(c, c->heap_count, id);
+		sift_up(c, c->heap_count++);
+	}
+}
+
+/* --- the timer ----------------------------------------------------------- */
+
+static struct timespec timespec_of(uint64_t usec)
+{
+	return (struct timespec){ .tv_sec = (time_t)(usec / 1000000u),
+				  .tv_nsec = (long)(usec % 1000000u) * 1000 };
+}
+
+/* Arm the timer for the earliest event (none: disarm it), unless it is so
+ * already: most verdicts do not change the earliest event, and cost no
+ * system call for it. */
+static void rearm(struct checker *c)
+{
+	uint64_t at = c->heap_count ? key_at(c, 0) : 0;
+	struct itimerspec spec = { .it_value = timespec_of(at) };
+
+	if (at == c->armed)
+		return;
+	if (timerfd_settime(c->timer_fd, TFD_TIMER_ABSTIME, &spec, NULL) < 0) {
+		log_error("checks: cannot arm the timer: %s", strerror(errno));
+		return;
+	}
+	c->armed = at;
+}
+
+/* --- one check ------------------------------------------------------------- */
+
+static socklen_t sockaddr_of(const struct check_spec *spec, struct sockaddr_storage *out)
+{
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)out;
+	struct sockaddr_in *in = (struct sockaddr_in *)out;
+
+	memset(out, 0, sizeof(*out));
+	if (spec->addr.family == AF_INET6) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(spec->port);
+		in6->sin6_addr = spec->addr.v6;
+		return sizeof(*in6);
+	}
+	in->sin_family = AF_INET;
+	in->sin_port = htons(spec->port);
+	in->sin_addr = spec->addr.v4;
+	return sizeof(*in);
+}
+
+/* What went wrong, if anything, with a connect in progress. */
+static int so_error(int fd)
+{
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		return errno;
+	return err;
+}
+
+/* Close a connected check's socket with a RST (SO_LINGER 0), not a FIN.
+ * keepalived's TCP_CHECK closes normally, but the side closing first
+ * keeps the TIME_WAIT, here the director: 60 s of a socket per passed
+ * check, 60 000 of them at 1000 checks a second — memory, the kernel's
+ * "time wait bucket table overflow" past tcp_max_tw_buckets, and tuples
+ * the next connects' port search must step over. The real server sees a
+ * connection that carried no data reset, which any server handles. */
+static void close_with_reset(int fd)
+{
+	struct linger linger = { .l_onoff = 1, .l_linger = 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, sizeof(linger));
+	close(fd);
+}
+
+/* The verdict of check ID: its socket is closed by now. The next check
+ * goes on the grid — if this one was still in flight when due again, the
+ * round is skipped — and the checker is in order before DONE runs. */
+static void report(struct checker *c, size_t id, bool passed, const char *text)
+{
+	struct target *t = &c->targets[id];
+	uint64_t now = now_us();
+
+	t->due = grid_after(t->due, interval_us(t), now);
+	heap_fix(c, id);
+	c->done(c->user, id, passed, text, latency_since(t->started, now));
+}
+
+/* Report check ID with the error ERR of its call CALL (0: passed). */
+static void report_error(struct checker *c, size_t id, const char *call, int err)
+{
+	char text[96];
+
+	if (err)
+		snprintf(text, sizeof(text), "%s: %s", call, strerror(err));
+	report(c, id, !err, err ? text : "ok");
+}
+
+/* Check ID's connect FD has concluded with ERR (0: connected). */
+static void conclude(struct checker *c, size_t id, int fd, int err)
+{
+	if (err)
+		close(fd);
+	else
+		close_with_reset(fd);
+	report_error(c, id, "connect", err);
+}
+
+/* Watch FD, the connect in progress of check ID, until it concludes. */
+static int watch(struct checker *c, size_t id, int fd)
+{
+	struct target *t = &c->targets[id];
+	struct epoll_event event = { .events = EPOLLOUT };
+
+	c->gen = (c->gen + 1) & GEN_MASK;
+	event.data.u64 = CHECKER_EPOLL_TAG | (uint64_t)c->gen << 32 | id;
+	if (epoll_ctl(c->epoll_fd, EPOLL_CTL_ADD, fd, &event) < 0)
+		return -1;
+	t->fd = fd;
+	t->gen = c->gen;
+	t->deadline = t->started + t->spec.timeout_ms * 1000ull;
+	c->in_flight++;
+	heap_fix(c, id);
+	return 0;
+}
+
+/* Stop watching T's socket in flight; the caller closes it. */
+static int unwatch(struct checker *c, struct target *t)
+{
+	int fd = t->fd;
+
+	epoll_ctl(c->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
+	t->fd = -1;
+	c->in_flight--;
+	return fd;
+}
+
+/* Epoll refused FD (out of memory, or max_user_watches reached): the
+ * check fails, as it would for want of a socket. */
+static void unwatchable(struct checker *c, size_t id, int fd)
+{
+	int err = errno;
+
+	close(fd);
+	report_error(c, id, "epoll", err);
+}
+
+/* Start check ID, due at or before NOW. A connect that concludes at once
+ * (refused, unreachable; or out of file descriptors or memory for the
+ * socket) is reported at once. */
+static void start(struct checker *c, size_t id, uint64_t now)
+{
+	struct target *t = &c->targets[id];
+	struct sockaddr_storage to;
+	socklen_t len = sockaddr_of(&t->spec, &to);
+	int fd;
+
+	t->due = grid_after(t->due, interval_us(t), now);
+	t->started = now_us();
+	fd = socket(t->spec.addr.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		report_error(c, id, "socket", errno);
+	else if (connect(fd, (struct sockaddr *)&to, len) == 0)
+		conclude(c, id, fd, 0);
+	else if (errno != EINPROGRESS)
+		conclude(c, id, fd, errno);
+	else if (watch(c, id, fd) < 0)
+		unwatchable(c, id, fd);
+}
+
+static void time_out(struct checker *c, size_t id)
+{
+	char text[48];
+
+	close(unwatch(c, &c->targets[id]));
+	snprintf(text, sizeof(text), "no answer within %" PRIu32 " ms",
+		 c->targets[id].spec.timeout_ms);
+	report(c, id, false, text);
+}
+
+/* Abandon T's check in flight, if any, without a result. */
+static void abandon(struct checker *c, struct target *t)
+{
+	if (t->fd >= 0)
+		close(unwatch(c, t));
+}
+
+/* --- events ---------------------------------------------------------------- */
+
+/* Start every check that is due and fail every one past its deadline. The
+ * timer may have been re-armed since it fired (EAGAIN): the heap, not the
+ * timer, says what is due. */
+static void on_timer(struct checker *c)
+{
+	uint64_t expirations, now;
+
+	if (read(c->timer_fd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
+		log_error("checks: cannot read the timer: %s", strerror(errno));
+	c->armed = 0;
+	now = now_us();
+	while (c->heap_count && key_at(c, 0) <= now) {
+		size_t id = c->heap[0];
+
+		if (c->targets[id].fd >= 0)
+			time_out(c, id);
+		else
+			start(c, id, now);
+	}
+}
+
+/* The connect in progress of check ID concluded, unless the event is
+ * stale (see SLOT_MASK). */
+static void on_socket(struct checker *c, size_t id, uint32_t gen)
+{
+	int fd;
+
+	if (id >= c->count || c->targets[id].fd < 0 || c->targets[id].gen != gen)
+		return;
+	fd = unwatch(c, &c->targets[id]);
+	conclude(c, id, fd, so_error(fd));
+}
+
+void checker_handle(struct checker *c, const struct epoll_event *event)
+{
+	uint64_t slot = event->data.u64 & SLOT_MASK;
+
+	if (slot == TIMER_SLOT)
+		on_timer(c);
+	else
+		on_socket(c, (size_t)slot, (uint32_t)(event->data.u64 >> 32) & GEN_MASK);
+	rearm(c);
+}
+
+/* --- the set of checks --------------------------------------------------------- */
+
+static bool spec_equal(const struct check_spec *a, const struct check_spec *b)
+{
+	return a->kind == b->kind && ipaddr_equal(&a->addr, &b->addr) && a->port == b->port &&
+	       a->interval_ms == b->interval_ms && a->timeout_ms == b->timeout_ms;
+}
+
+/* A check scheduled afresh, for spread. */
+struct fresh {
+	uint32_t interval_ms;
+	size_t id;
+};
+
+static int fresh_cmp(const void *a, const void *b)
+{
+	const struct fresh *x = a, *y = b;
+
+	if (x->interval_ms != y->interval_ms)
+		return x->interval_ms < y->interval_ms ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The first due times of the checks scheduled afresh: of the M with the
+ * same interval, the K-th is due at NOW + interval * K / M — the first at
+ * once, the others evenly over the interval, so that 1000 real servers
+ * are not checked in the same millisecond. */
+static void spread(struct checker *c, struct fresh *fresh, size_t count, uint64_t now)
+{
+	sort_unless_sorted(fresh, count, sizeof(*fresh), fresh_cmp);
+	for (size_t run = 0, end; run < count; run = end) {
+		for (end = run; end < count && fresh[end].interval_ms == fresh[run].interval_ms;)
+			end++;
+		for (size_t k = run; k < end; k++) {
+			struct target *t = &c->targets[fresh[k].id];
+
+			t->due = now + interval_us(t) * (k - run) / (end - run);
+		}
+	}
+}
+
+/* Target ID of the new set NEXT, from SPEC: the old one if its spec is
+ * unchanged (its schedule and check in flight go on), else a new one —
+ * the old one's check in flight abandoned — listed in FRESH. */
+static void carry(struct checker *c, struct target *next, size_t id,
+		  const struct check_spec *spec, struct fresh *fresh, size_t *fresh_count)
+{
+	if (id < c->count && spec_equal(&c->targets[id].spec, spec)) {
+		next[id] = c->targets[id];
+		return;
+	}
+	if (id < c->count)
+		abandon(c, &c->targets[id]);
+	next[id] = (struct target){ .spec = *spec, .fd = -1, .heap_pos = NOT_IN_HEAP };
+	if (spec->kind != CHECK_NONE)
+		fresh[(*fresh_count)++] = (struct fresh){ spec->interval_ms, id };
+}
+
+void checker_set(struct checker *c, const struct check_spec *specs, size_t count)
+{
+	struct target *next = xcalloc(count, sizeof(*next));
+	struct fresh *fresh = xcalloc(count, sizeof(*fresh));
+	size_t fresh_count = 0;
+
+	for (size_t id = 0; id < count; id++)
+		carry(c, next, id, &specs[id], fresh, &fresh_count);
+	for (size_t id = count; id < c->count; id++)
+		abandon(c, &c->targets[id]);
+	free(c->targets);
+	c->targets = next;
+	c->count = count;
+	spread(c, fresh, fresh_count, now_us());
+	free(fresh);
+	heap_rebuild(c);
+	rearm(c);
+}
+
+/* --- the checker ------------------------------------------------------------- */
+
+struct checker *checker_new(int epoll_fd, check_done done, void *user)
+{
+	struct epoll_event event = { .events = EPOLLIN,
+				     .data.u64 = CHECKER_EPOLL_TAG | TIMER_SLOT };
+	struct checker *c = xcalloc(1, sizeof(*c));
+	int err;
+
+	c->epoll_fd = epoll_fd;
+	c->done = done;
+	c->user = user;
+	c->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (c->timer_fd >= 0 && epoll_ctl(epoll_fd, EPOLL_CTL_ADD, c->timer_fd, &event) == 0)
+		return c;
+	err = errno;
+	if (c->timer_fd >= 0)
+		close(c->timer_fd);
+	free(c);
+	errno = err;
+	return NULL;
+}
+
+void checker_free(struct checker *c)
+{
+	if (!c)
+		return;
+	for (size_t id = 0; id < c->count; id++)
+		abandon(c, &c->targets[id]);
+	epoll_ctl(c->epoll_fd, EPOLL_CTL_DEL, c->timer_fd, NULL);
+	close(c->timer_fd);
+	free(c->targets);
+	free(c->heap);
+	free(c);
+}
+
+size_t checker_in_flight(const struct checker *c)
+{
+	return c->in_flight;
+}

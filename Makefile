@@ -155,9 +155,10 @@ demo-realserver: deps
 install: all
 	install -D -m 0755 $(BUILD)/lvsagent $(DESTDIR)$(SBINDIR)/lvsagent
 	install -d $(DESTDIR)$(UNITDIR)
-	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/lvsagent.service \
-		>$(DESTDIR)$(UNITDIR)/lvsagent.service
-	chmod 0644 $(DESTDIR)$(UNITDIR)/lvsagent.service
+	for unit in lvsagent.service lvsagent-director.service; do \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/$$unit >$(DESTDIR)$(UNITDIR)/$$unit && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$unit || exit 1; \
+	done
 	install -D -m 0644 etc/rt_protos.d/lvsagent.conf \
 		$(DESTDIR)$(SYSCONFDIR)/iproute2/rt_protos.d/lvsagent.conf
 	install -D -m 0644 etc/ansible/library/lvsagent.py \
@@ -176,6 +177,7 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/lvsagent $(DESTDIR)$(UNITDIR)/lvsagent.service \
+		$(DESTDIR)$(UNITDIR)/lvsagent-director.service \
 		$(DESTDIR)$(SYSCONFDIR)/iproute2/rt_protos.d/lvsagent.conf
 	rm -rf $(DESTDIR)$(DATADIR)/lvsagent
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -438,8 +439,21 @@ static int stop(struct dir_daemon *d)
 	return code;
 }
 
+/* Each check in flight holds a socket: 1000 real servers need more than
+ * the usual soft limit of 1024 descriptors. The hard limit is the ceiling. */
+static void raise_open_files(void)
+{
+	struct rlimit limit;
+
+	if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+		limit.rlim_cur = limit.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &limit);
+	}
+}
+
 static void start(struct dir_daemon *d)
 {
+	raise_open_files();
 	health_init(&d->health, dir_cfg(d), &d->r->kernel, NULL, NULL, wall_ms());
 	read_drains(d);
 	health_settle(&d->health, dir_cfg(d), wall_ms(), say, NULL);

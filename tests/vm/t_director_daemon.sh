@@ -164,9 +164,35 @@ kill "$(web_pid rs1)" "$(web_pid rs2)"
 check "min_up = 1, both down: one stays in rotation" \
 	within 8 sh -c "grep -q 'kept in rotation although down (min_up = 1)' $log"
 contains "status shows it kept" " kept " in_ns director lvsagent -c "$conf" director status
+both_in() { weight_is 10.0.0.3 1 && weight_is 10.0.0.4 1; }
 web rs1 rs1
 web rs2 rs2
-check "both back up" within 8 sh -c "[ \"\$(weight_of 10.0.0.3)\$(weight_of 10.0.0.4)\" = 11 ]"
+check "both back up" within 8 both_in
+
+# on_failure = remove: the destination goes, and comes back.
+write_conf "on_failure = remove"
+in_ns director lvsagent -c "$conf" director reload >/dev/null
+usleep 500000
+kill "$(web_pid rs2)"
+check "on_failure = remove: rs2's destination is deleted" within 6 weight_is 10.0.0.4 none
+web rs2 rs2
+check "... and comes back once it passes" within 6 weight_is 10.0.0.4 1
+
+# sorry_server: a third host with the VIP on lo, serving its own page.
+lab_ns sorry && lab_port sorry eth0 sw br0 10.0.0.5/24 && web sorry sorry
+rs_config sorry >/tmp/sorry.conf
+in_ns sorry lvsagent -c /tmp/sorry.conf start >/dev/null
+write_conf "sorry_server = 10.0.0.5:80 method=dr"
+in_ns director lvsagent -c "$conf" director reload >/dev/null
+usleep 500000
+check "the sorry server is not in the table while real servers are up" weight_is 10.0.0.5 none
+kill "$(web_pid rs1)" "$(web_pid rs2)"
+check "no real server up: the sorry server is added" within 8 weight_is 10.0.0.5 1
+client_gets_sorry() { [ "$(fetch client "http://$DR_VIP/")" = sorry ]; }
+check "... and the client gets its page" within 3 client_gets_sorry
+web rs1 rs1
+check "one real server back: the sorry server is gone" within 6 weight_is 10.0.0.5 none
+check "... logged both ways" grep -q "sorry server 10.0.0.5:80 removed" "$log"
 
 stop_daemon
 finish

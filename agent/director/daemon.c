@@ -28,8 +28,10 @@
 
 #define EVENTS_PER_TURN 64
 /* Results change last_result every check; the published health and the
- * metrics follow at most this often (transitions go out at once). */
+ * metrics follow at most once per (shortest) check interval, transitions
+ * at once. Without checks, other changes (repairs) within PUBLISH_MS. */
 #define PUBLISH_MS 1000u
+#define PUBLISH_MIN_MS 100u
 
 /* Which real server a check ID is. */
 struct check_ref {
@@ -153,6 +155,16 @@ static void close_everything(struct dir_daemon *d)
 
 /* --- the checks ------------------------------------------------------------- */
 
+static uint64_t publish_interval(const struct check_spec *specs, size_t n)
+{
+	uint64_t ms = n ? UINT32_MAX : PUBLISH_MS;
+
+	for (size_t i = 0; i < n; i++)
+		if (specs[i].interval_ms < ms)
+			ms = specs[i].interval_ms;
+	return ms < PUBLISH_MIN_MS ? PUBLISH_MIN_MS : ms;
+}
+
 /* One check per real server of a checked service; d->refs maps them back. */
 static void set_checks(struct dir_daemon *d)
 {
@@ -180,6 +192,7 @@ static void set_checks(struct dir_daemon *d)
 	}
 	d->ref_count = n;
 	checker_set(d->checker, specs, n);
+	arm_every(d->publish_timer_fd, publish_interval(specs, n));
 	free(specs);
 }
 
@@ -316,9 +329,12 @@ static void reload(struct dir_daemon *d)
 {
 	struct config fresh = { 0 };
 	struct health next;
+	int vip_ifindex = d->r->host.vip_ifindex;
 
 	notify("RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)notify_monotonic_usec());
 	if (director_read_config(d->r, &fresh) != EXIT_DONE) {
+		/* The refused file's vip_interface must not move the VIPs. */
+		d->r->host.vip_ifindex = vip_ifindex;
 		log_error("reload: the configuration has errors (see above); running on with the "
 			  "previous one");
 		config_free(&fresh);

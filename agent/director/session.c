@@ -156,7 +156,10 @@ int director_observe_ipvs(struct director_run *r)
 {
 	struct ipvs_table gone;
 	char text[80];
-	int err = ipvs_dump(&r->ipvs, &r->kernel, &gone);
+	int err;
+
+	ipvs_table_free(&r->kernel);	/* the daemon reads it again and again */
+	err = ipvs_dump(&r->ipvs, &r->kernel, &gone);
 
 	if (err)
 		return fail_run(r->run.opts, EXIT_RUNTIME, "cannot read the IPVS table: %s",

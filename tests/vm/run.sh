@@ -203,6 +203,8 @@ install_tools() {
 	copy_elf "$(host_tool ip)" /usr/sbin/ip
 	copy_elf "$(host_tool ipvsadm)" /usr/sbin/ipvsadm
 	copy_elf "$(host_tool curl)" /usr/bin/curl
+	copy_elf "$(host_tool socat)" /usr/bin/socat
+	copy_elf "$(host_tool setpriv)" /usr/bin/setpriv
 	local b
 	for b in "${BINS[@]+"${BINS[@]}"}"; do
 		copy_elf "$b" "/usr/local/bin/$(basename "$b")"

@@ -33,6 +33,15 @@ $1
 realserver = 10.0.0.3:80 method=dr weight=${2:-1}
 realserver = 10.0.0.4:80 method=dr
 $3
+
+[service echo]
+virtual = tcp $DR_VIP:7000
+scheduler = rr
+check = tcp
+check_interval = 1
+check_timeout = 0.5
+realserver = 10.0.0.3:7000 method=dr
+realserver = 10.0.0.4:7000 method=dr
 EOF
 }
 write_conf
@@ -74,10 +83,29 @@ web_pid() { $IP netns pids "$1" | while read -r p; do
 all_rs1() { [ "$(fetch_n client "http://$DR_VIP/" 10)" = "rs1 rs1 rs1 rs1 rs1 rs1 rs1 rs1 rs1 rs1" ]; }
 log_count() { grep -c -- "$1" "$log"; }
 
+# An echo service on each real server, for a connection that lasts.
+for n in 1 2; do
+	in_ns "rs$n" socat TCP-LISTEN:7000,fork,reuseaddr EXEC:/bin/cat >/dev/null 2>&1 &
+done
 start_daemon
 check "the daemon runs and says where its pid is" test -n "$(daemon_pid)"
 check "both real servers are in rotation" within 5 weight_is 10.0.0.4 1
 check "... and answer" both_answer client "http://$DR_VIP/"
+
+# A connection through the director survives a reload and a restart of
+# the daemon: 40 lines over 8 s, each echoed back.
+(i=0; while [ $i -lt 40 ]; do echo "line $i"; i=$((i + 1)); usleep 200000; done) |
+	in_ns client socat -t 2 - TCP:$DR_VIP:7000 >/tmp/echo.out 2>&1 &
+writer=$!
+within 5 weight_is 10.0.0.4 1 >/dev/null
+usleep 1500000
+in_ns director lvsagent -c "$conf" director reload >/dev/null
+usleep 1500000
+stop_daemon
+start_daemon
+wait $writer
+check "a connection through the director survived a reload and a daemon restart" \
+	sh -c "[ \$(grep -c '^line ' /tmp/echo.out) = 40 ]"
 
 # A dead real server: fall (2) x interval (1 s) + timeout (0.5 s), and a
 # margin for the emulated CPU.
@@ -93,6 +121,12 @@ matches "status --json has the health fields" '"health":\[.*"realserver":"10.0.0
 	in_ns director lvsagent -c "$conf" director status --json
 check "status exits 0 (the table is as health wants it)" \
 	in_ns director lvsagent -c "$conf" director status
+contains "status works without privileges while the daemon runs" "10.0.0.4:80" \
+	in_ns director setpriv --reuid=65534 --regid=65534 --clear-groups \
+	lvsagent -c "$conf" director status
+matches "... and --json, with the health" '"health":"down"' \
+	in_ns director setpriv --reuid=65534 --regid=65534 --clear-groups \
+	lvsagent -c "$conf" director status --json
 web rs2 rs2
 check "rs2 back: weight 1 after rise (2) passes" within 6 weight_is 10.0.0.4 1
 check "... logged once" sh -c "[ \$(grep -c 'web 10.0.0.4:80 up after 2 passed checks' $log) = 1 ]"
@@ -137,6 +171,17 @@ check "rs1 gets its new weight" within 4 weight_is 10.0.0.3 3
 check "rs2 kept its state across the reload" weight_is 10.0.0.4 1
 check "the new, dead real server is not in rotation" not weight_is 10.0.0.9 1
 check "the reload is logged" grep -q "reloaded $conf" "$log"
+# A reload of a file with errors changes nothing, not even the VIPs.
+sed -i 's/^vip_interface = eth0/vip_interface = nosuch0/' "$conf"
+refused "director reload checks the file first: exit 2" 2 \
+	in_ns director lvsagent -c "$conf" director reload
+kill -HUP "$(daemon_pid)"	# what systemctl reload does (ExecReload=)
+usleep 2500000
+check "the daemon refuses a file with errors on SIGHUP, and says so" \
+	grep -q "reload: the configuration has errors" "$log"
+check "... the VIP stays on eth0" sh -c "$IP -n director addr show dev eth0 | grep -q $DR_VIP/32"
+check "... and the table as it was" weight_is 10.0.0.3 3
+write_conf "" 3 "realserver = 10.0.0.9:80 method=dr"
 
 # Bad input: exit 2 with the names the configuration has, nothing changed.
 refused "drain of an unknown service: exit 2" 2 \
@@ -156,6 +201,14 @@ refused "rise = 0: exit 2" 2 in_ns director lvsagent -c "$conf" check-config
 write_conf "check_timeout = 1"
 refused "a timeout not below the interval: exit 2" 2 \
 	in_ns director lvsagent -c "$conf" check-config
+write_conf "min_up = 3"
+refused "min_up above the number of real servers: exit 2" 2 \
+	in_ns director lvsagent -c "$conf" check-config
+write_conf "sorry_server = 2001:db8::9"
+refused "a sorry server of the other family: exit 2" 2 \
+	in_ns director lvsagent -c "$conf" check-config
+write_conf "check_port = 0"
+refused "check_port 0: exit 2" 2 in_ns director lvsagent -c "$conf" check-config
 
 # min_up = 1 with both down keeps one in as kept; sorry_server with min_up 0.
 write_conf "min_up = 1"
@@ -194,5 +247,11 @@ web rs1 rs1
 check "one real server back: the sorry server is gone" within 6 weight_is 10.0.0.5 none
 check "... logged both ways" grep -q "sorry server 10.0.0.5:80 removed" "$log"
 
+# on_stop = withdraw: SIGTERM removes what lvsagent created.
+printf '\n[director]\non_stop = withdraw\n' >>"$conf"
+in_ns director lvsagent -c "$conf" director reload >/dev/null
+usleep 500000
 stop_daemon
+check "on_stop = withdraw: SIGTERM removed the services" \
+	sh -c "! $IP netns exec director ipvsadm -Ln | grep -q $DR_VIP"
 finish

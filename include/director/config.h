@@ -15,7 +15,42 @@
 #include "lib/diag.h"
 
 /* How a service's real servers are checked ([service NAME] keys). */
-enum dir_check_kind { CHECK_NONE, CHECK_TCP };
+enum dir_check_kind { CHECK_NONE, CHECK_TCP, CHECK_HTTP, CHECK_HTTPS, CHECK_DNS, CHECK_UDP,
+		      CHECK_EXEC };
+
+/* An accepted HTTP status range, from http_status ("200-299, 301"). */
+struct http_status_range {
+	uint16_t low, high;
+};
+
+#define HTTP_STATUS_RANGES 16
+#define CHECK_PAYLOAD_MAX 512
+
+/* What a protocol check asks and accepts (the keys of its check type). */
+struct dir_probe {
+	/* http, https */
+	char http_path[256];		/* default "/" */
+	char http_host[256];		/* "": the virtual's address */
+	struct http_status_range http_status[HTTP_STATUS_RANGES];	/* default 200-299 */
+	size_t http_status_count;
+	char http_body[256];		/* "": any body */
+	bool https_verify;		/* default no */
+	char https_ca[256];		/* "": the system's CAs */
+	/* dns */
+	char dns_name[256];
+	uint16_t dns_type;		/* ns_t_a by default */
+	uint8_t dns_rcode;		/* the RCODE that passes, ns_r_noerror by default */
+	/* udp: the payload as bytes, escapes decoded */
+	uint8_t udp_send[CHECK_PAYLOAD_MAX];
+	size_t udp_send_len;
+	uint8_t udp_expect[CHECK_PAYLOAD_MAX];
+	size_t udp_expect_len;
+	bool udp_expect_given;
+	/* exec */
+	char exec[256];			/* an absolute path to an executable file */
+	char exec_user[64];		/* default "nobody" */
+	uint32_t exec_uid, exec_gid;	/* resolved when the file is read */
+};
 
 struct dir_check {
 	enum dir_check_kind kind;	/* check = none (default: all count as up) | tcp */
@@ -31,6 +66,7 @@ struct dir_check {
 	bool has_sorry;			/* sorry_server = ADDR[:PORT] [options] */
 	struct ipvs_dest sorry;		/* weight 1 unless given; port settled as a
 					 * real server's (no port: the virtual's) */
+	struct dir_probe probe;		/* the check type's own keys */
 	int line;			/* the check = line, for messages (0: none) */
 };
 
@@ -62,6 +98,7 @@ struct dir_service {
 };
 
 struct director_config {
+	unsigned exec_max;		/* [director] exec_max: exec checks running at once (8) */
 	bool manage_all;		/* manage = all: the whole IPVS table is ours */
 	uint32_t table_check_interval_ms;	/* the daemon re-reads IPVS; default 5000 */
 	char *metrics_file;		/* absolute path, NULL: none */

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "director/probe.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 
@@ -30,10 +31,14 @@
 
 struct target {
 	struct check_spec spec;
+	const struct probe_ops *ops;	/* NULL: never checked (CHECK_NONE) */
 	uint64_t due;			/* the next check's planned start */
 	uint64_t started, deadline;	/* of the check in flight, or the last one */
-	int fd;				/* the socket in flight; -1: none */
-	uint32_t gen;			/* of the socket in flight */
+	bool running;			/* a check is in flight */
+	struct probe_run run;		/* its probe's part */
+	int fd;				/* the descriptor registered with epoll; -1: none */
+	uint32_t events;		/* as registered */
+	uint32_t gen;			/* of the registration */
 	size_t heap_pos;		/* NOT_IN_HEAP: never checked (CHECK_NONE) */
 };
 
@@ -89,6 +94,8 @@ static uint32_t latency_since(uint64_t start, uint64_t now)
 
 static uint64_t event_at(const struct target *t)
 {
+	if (t->running && t->run.wake_us && t->run.wake_us < t->deadline)
+		return t->run.wake_us;
 	return t->fd >= 0 ? t->deadline : t->due;
 }
 
@@ -149,7 +156,7 @@ static void heap_rebuild(struct checker *c)
 	c->heap = xrealloc_array(c->heap, c->count, sizeof(*c->heap));
 	c->heap_count = 0;
 	for (size_t id = 0; id < c->count; id++) {
-		if (c->targets[id].spec.kind == CHECK_NONE)
+		if (!c->targets[id].ops)
 			continue;
 		heap_place(c, c->heap_count, id);
 		sift_up(c, c->heap_count++);
@@ -183,53 +190,10 @@ static void rearm(struct checker *c)
 
 /* --- one check ------------------------------------------------------------- */
 
-static socklen_t sockaddr_of(const struct check_spec *spec, struct sockaddr_storage *out)
-{
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)out;
-	struct sockaddr_in *in = (struct sockaddr_in *)out;
-
-	memset(out, 0, sizeof(*out));
-	if (spec->addr.family == AF_INET6) {
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons(spec->port);
-		in6->sin6_addr = spec->addr.v6;
-		return sizeof(*in6);
-	}
-	in->sin_family = AF_INET;
-	in->sin_port = htons(spec->port);
-	in->sin_addr = spec->addr.v4;
-	return sizeof(*in);
-}
-
-/* What went wrong, if anything, with a connect in progress. */
-static int so_error(int fd)
-{
-	socklen_t len = sizeof(int);
-	int err = 0;
-
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-		return errno;
-	return err;
-}
-
-/* Close a connected check's socket with a RST (SO_LINGER 0), not a FIN.
- * keepalived's TCP_CHECK closes normally, but the side closing first
- * keeps the TIME_WAIT, here the director: 60 s of a socket per passed
- * check, 60 000 of them at 1000 checks a second — memory, the kernel's
- * "time wait bucket table overflow" past tcp_max_tw_buckets, and tuples
- * the next connects' port search must step over. The real server sees a
- * connection that carried no data reset, which any server handles. */
-static void close_with_reset(int fd)
-{
-	struct linger linger = { .l_onoff = 1, .l_linger = 0 };
-
-	setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, sizeof(linger));
-	close(fd);
-}
-
-/* The verdict of check ID: its socket is closed by now. The next check
- * goes on the grid — if this one was still in flight when due again, the
- * round is skipped — and the checker is in order before DONE runs. */
+/* The verdict of check ID: its probe has let go of everything by now. The
+ * next check goes on the grid — if this one was still in flight when due
+ * again, the round is skipped — and the checker is in order before DONE
+ * runs. */
 static void report(struct checker *c, size_t id, bool passed, const char *text)
 {
 	struct target *t = &c->targets[id];
@@ -240,103 +204,92 @@ static void report(struct checker *c, size_t id, bool passed, const char *text)
 	c->done(c->user, id, passed, text, latency_since(t->started, now));
 }
 
-/* Report check ID with the error ERR of its call CALL (0: passed). */
-static void report_error(struct checker *c, size_t id, const char *call, int err)
+/* Stop watching T's descriptor, if one is registered. */
+static void unregister(struct checker *c, struct target *t)
 {
-	char text[96];
-
-	if (err)
-		snprintf(text, sizeof(text), "%s: %s", call, strerror(err));
-	report(c, id, !err, err ? text : "ok");
+	if (t->fd < 0)
+		return;
+	epoll_ctl(c->epoll_fd, EPOLL_CTL_DEL, t->fd, NULL);
+	t->fd = -1;
 }
 
-/* Check ID's connect FD has concluded with ERR (0: connected). */
-static void conclude(struct checker *c, size_t id, int fd, int err)
-{
-	if (err)
-		close(fd);
-	else
-		close_with_reset(fd);
-	report_error(c, id, "connect", err);
-}
-
-/* Watch FD, the connect in progress of check ID, until it concludes. */
-static int watch(struct checker *c, size_t id, int fd)
+/* Watch what check ID's probe wants watched now: its descriptor (new, or
+ * with other events) under a new generation. -1 (errno set) when epoll
+ * refuses it (out of memory, or max_user_watches reached). */
+static int follow(struct checker *c, size_t id)
 {
 	struct target *t = &c->targets[id];
-	struct epoll_event event = { .events = EPOLLOUT };
+	struct epoll_event event = { .events = t->run.events };
 
+	if (t->fd == t->run.fd && t->events == t->run.events)
+		return 0;
+	unregister(c, t);
+	if (t->run.fd < 0)
+		return 0;
 	c->gen = (c->gen + 1) & GEN_MASK;
 	event.data.u64 = CHECKER_EPOLL_TAG | (uint64_t)c->gen << 32 | id;
-	if (epoll_ctl(c->epoll_fd, EPOLL_CTL_ADD, fd, &event) < 0)
+	if (epoll_ctl(c->epoll_fd, EPOLL_CTL_ADD, t->run.fd, &event) < 0)
 		return -1;
-	t->fd = fd;
+	t->fd = t->run.fd;
+	t->events = t->run.events;
 	t->gen = c->gen;
-	t->deadline = t->started + t->spec.timeout_ms * 1000ull;
-	c->in_flight++;
-	heap_fix(c, id);
 	return 0;
 }
 
-/* Stop watching T's socket in flight; the caller closes it. */
-static int unwatch(struct checker *c, struct target *t)
+/* Check ID's probe is done with it (STATE), or failed to be watched. */
+static void settle(struct checker *c, size_t id, enum probe_state state,
+		   const struct probe_result *r)
 {
-	int fd = t->fd;
+	struct target *t = &c->targets[id];
+	char text[96];
 
-	epoll_ctl(c->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
-	t->fd = -1;
+	if (state == PROBE_PENDING && follow(c, id) == 0) {
+		heap_fix(c, id);
+		return;
+	}
+	if (state == PROBE_PENDING)
+		snprintf(text, sizeof(text), "epoll: %s", strerror(errno));
+	unregister(c, t);
+	t->ops->stop(&t->spec, &t->run);
+	t->running = false;
 	c->in_flight--;
-	return fd;
+	report(c, id, state == PROBE_DONE && r->passed, state == PROBE_DONE ? r->text : text);
 }
 
-/* Epoll refused FD (out of memory, or max_user_watches reached): the
- * check fails, as it would for want of a socket. */
-static void unwatchable(struct checker *c, size_t id, int fd)
-{
-	int err = errno;
-
-	close(fd);
-	report_error(c, id, "epoll", err);
-}
-
-/* Start check ID, due at or before NOW. A connect that concludes at once
- * (refused, unreachable; or out of file descriptors or memory for the
- * socket) is reported at once. */
+/* Start check ID, due at or before NOW. A probe that concludes at once
+ * (a connect refused; out of descriptors) is reported at once. */
 static void start(struct checker *c, size_t id, uint64_t now)
 {
 	struct target *t = &c->targets[id];
-	struct sockaddr_storage to;
-	socklen_t len = sockaddr_of(&t->spec, &to);
-	int fd;
+	struct probe_result r = { 0 };
 
 	t->due = grid_after(t->due, interval_us(t), now);
 	t->started = now_us();
-	fd = socket(t->spec.addr.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		report_error(c, id, "socket", errno);
-	else if (connect(fd, (struct sockaddr *)&to, len) == 0)
-		conclude(c, id, fd, 0);
-	else if (errno != EINPROGRESS)
-		conclude(c, id, fd, errno);
-	else if (watch(c, id, fd) < 0)
-		unwatchable(c, id, fd);
+	t->deadline = t->started + t->spec.timeout_ms * 1000ull;
+	t->run = (struct probe_run){ .fd = -1 };
+	t->running = true;
+	c->in_flight++;
+	settle(c, id, t->ops->start(&t->spec, &t->run, &r), &r);
 }
 
 static void time_out(struct checker *c, size_t id)
 {
-	char text[48];
+	struct probe_result r = { .passed = false };
 
-	close(unwatch(c, &c->targets[id]));
-	snprintf(text, sizeof(text), "no answer within %" PRIu32 " ms",
+	snprintf(r.text, sizeof(r.text), "no answer within %" PRIu32 " ms",
 		 c->targets[id].spec.timeout_ms);
-	report(c, id, false, text);
+	settle(c, id, PROBE_DONE, &r);
 }
 
 /* Abandon T's check in flight, if any, without a result. */
 static void abandon(struct checker *c, struct target *t)
 {
-	if (t->fd >= 0)
-		close(unwatch(c, t));
+	if (!t->running)
+		return;
+	unregister(c, t);
+	t->ops->stop(&t->spec, &t->run);
+	t->running = false;
+	c->in_flight--;
 }
 
 /* --- events ---------------------------------------------------------------- */
@@ -354,24 +307,31 @@ static void on_timer(struct checker *c)
 	now = now_us();
 	while (c->heap_count && key_at(c, 0) <= now) {
 		size_t id = c->heap[0];
+		struct target *t = &c->targets[id];
+		struct probe_result r = { 0 };
 
-		if (c->targets[id].fd >= 0)
-			time_out(c, id);
-		else
+		if (!t->running)
 			start(c, id, now);
+		else if (t->deadline <= now)
+			time_out(c, id);
+		else	/* the probe asked to be woken before its deadline */
+			settle(c, id, t->ops->tick(&t->spec, &t->run, &r), &r);
+		now = now_us();
 	}
 }
 
-/* The connect in progress of check ID concluded, unless the event is
- * stale (see SLOT_MASK). */
-static void on_socket(struct checker *c, size_t id, uint32_t gen)
+/* Check ID's descriptor is ready, unless the event is stale (see
+ * SLOT_MASK). */
+static void on_socket(struct checker *c, size_t id, uint32_t gen, uint32_t events)
 {
-	int fd;
+	struct target *t;
+	struct probe_result r = { 0 };
 
 	if (id >= c->count || c->targets[id].fd < 0 || c->targets[id].gen != gen)
 		return;
-	fd = unwatch(c, &c->targets[id]);
-	conclude(c, id, fd, so_error(fd));
+	t = &c->targets[id];
+	t->run.wake_us = 0;
+	settle(c, id, t->ops->ready(&t->spec, &t->run, events, &r), &r);
 }
 
 void checker_handle(struct checker *c, const struct epoll_event *event)
@@ -381,16 +341,25 @@ void checker_handle(struct checker *c, const struct epoll_event *event)
 	if (slot == TIMER_SLOT)
 		on_timer(c);
 	else
-		on_socket(c, (size_t)slot, (uint32_t)(event->data.u64 >> 32) & GEN_MASK);
+		on_socket(c, (size_t)slot, (uint32_t)(event->data.u64 >> 32) & GEN_MASK,
+			  event->events);
 	rearm(c);
 }
 
 /* --- the set of checks --------------------------------------------------------- */
 
+static bool probe_equal(const struct dir_probe *a, const struct dir_probe *b)
+{
+	if (!a || !b)
+		return a == b;
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
+
 static bool spec_equal(const struct check_spec *a, const struct check_spec *b)
 {
 	return a->kind == b->kind && ipaddr_equal(&a->addr, &b->addr) && a->port == b->port &&
-	       a->interval_ms == b->interval_ms && a->timeout_ms == b->timeout_ms;
+	       a->interval_ms == b->interval_ms && a->timeout_ms == b->timeout_ms &&
+	       strcmp(a->host, b->host) == 0 && probe_equal(a->probe, b->probe);
 }
 
 /* A check scheduled afresh, for spread. */
@@ -438,8 +407,9 @@ static void carry(struct checker *c, struct target *next, size_t id,
 	}
 	if (id < c->count)
 		abandon(c, &c->targets[id]);
-	next[id] = (struct target){ .spec = *spec, .fd = -1, .heap_pos = NOT_IN_HEAP };
-	if (spec->kind != CHECK_NONE)
+	next[id] = (struct target){ .spec = *spec, .ops = probe_for(spec->kind), .fd = -1,
+				    .heap_pos = NOT_IN_HEAP };
+	if (next[id].ops)
 		fresh[(*fresh_count)++] = (struct fresh){ spec->interval_ms, id };
 }
 

@@ -1,6 +1,7 @@
-/* checker: the real servers' TCP checks, many at once and none blocking —
- * each a non-blocking connect(2) watched by the daemon's epoll, with one
- * timerfd for every due time and deadline. Checks of one interval are
+/* checker: the real servers' checks, many at once and none blocking —
+ * each a probe (probe.h: a TCP connect, an HTTP request...) whose
+ * descriptor the daemon's epoll watches, with one timerfd for every due
+ * time, deadline and probe wake-up. Checks of one interval are
  * spread over it from the start (1000 real servers are not checked in the
  * same millisecond), and each is due one interval after its previous due
  * time, not after its result, so the schedule does not drift. */
@@ -22,10 +23,15 @@
 #define CHECKER_EPOLL_TAG (1ull << 63)
 
 struct check_spec {
-	enum dir_check_kind kind;	/* CHECK_TCP (CHECK_NONE: never checked) */
+	enum dir_check_kind kind;	/* CHECK_NONE: never checked */
 	struct ipaddr addr;
 	uint16_t port;
 	uint32_t interval_ms, timeout_ms;
+	/* The check type's keys, in the configuration (which outlives the
+	 * check: the daemon sets the checks of a new configuration before it
+	 * frees the old one); NULL for tcp. */
+	const struct dir_probe *probe;
+	char host[64];			/* the virtual's address: http_host's default */
 };
 
 /* A result: check ID passed or not; RESULT in words ("ok", "connect:

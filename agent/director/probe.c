@@ -1,0 +1,16 @@
+/* probe: each check type's probe. See probe.h. */
+#include "director/probe.h"
+
+#include <stddef.h>
+
+#include "director/probe_tcp.h"
+
+const struct probe_ops *probe_for(enum dir_check_kind kind)
+{
+	switch (kind) {
+	case CHECK_TCP:
+		return &probe_tcp;
+	default:
+		return NULL;
+	}
+}

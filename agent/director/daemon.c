@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/notify.h"
+#include "director/check_plan.h"
 #include "director/checker.h"
 #include "director/drain.h"
 #include "director/health.h"
@@ -33,18 +34,12 @@
 #define PUBLISH_MS 1000u
 #define PUBLISH_MIN_MS 100u
 
-/* Which real server a check ID is. */
-struct check_ref {
-	size_t svc, dest;
-};
-
 struct dir_daemon {
 	struct director_run *r;
 	int epoll_fd, signal_fd, table_timer_fd, watchdog_timer_fd, publish_timer_fd;
 	struct checker *checker;
 	struct health health;
-	struct check_ref *refs;
-	size_t ref_count;
+	struct check_plan checks;	/* the checker's IDs and whom each answers for */
 	struct drain_list drains;
 	bool changed;			/* a verdict or drain changed: converge this turn */
 	bool publish;			/* something status or metrics show changed */
@@ -149,7 +144,7 @@ static void close_everything(struct dir_daemon *d)
 			close(fds[i]);
 	health_free(&d->health);
 	drain_free(&d->drains);
-	free(d->refs);
+	check_plan_free(&d->checks);
 	notify_close();
 }
 
@@ -165,35 +160,18 @@ static uint64_t publish_interval(const struct check_spec *specs, size_t n)
 	return ms < PUBLISH_MIN_MS ? PUBLISH_MIN_MS : ms;
 }
 
-/* One check per real server of a checked service; d->refs maps them back. */
+/* The checks of the configuration now: one per distinct target (the old
+ * plan's specs point into the old configuration, which the caller frees
+ * only after this). */
 static void set_checks(struct dir_daemon *d)
 {
-	const struct director_config *cfg = dir_cfg(d);
-	struct check_spec *specs = NULL;
-	size_t n = 0, capacity = 0;
+	struct check_plan next;
 
-	free(d->refs);
-	d->refs = NULL;
-	for (size_t i = 0; i < cfg->service_count; i++) {
-		const struct dir_service *service = &cfg->services[i];
-		for (size_t j = 0; service->check.kind != CHECK_NONE &&
-				   j < service->svc.dest_count; j++) {
-			if (n == capacity) {
-				capacity = capacity ? capacity * 2 : 16;
-				specs = xrealloc_array(specs, capacity, sizeof(*specs));
-				d->refs = xrealloc_array(d->refs, capacity, sizeof(*d->refs));
-			}
-			specs[n] = (struct check_spec){ .kind = service->check.kind,
-				.interval_ms = service->check.interval_ms,
-				.timeout_ms = service->check.timeout_ms };
-			director_check_target(service, j, &specs[n].addr, &specs[n].port);
-			d->refs[n++] = (struct check_ref){ .svc = i, .dest = j };
-		}
-	}
-	d->ref_count = n;
-	checker_set(d->checker, specs, n);
-	arm_every(d->publish_timer_fd, publish_interval(specs, n));
-	free(specs);
+	check_plan_build(dir_cfg(d), &next);
+	checker_set(d->checker, next.specs, next.count);
+	arm_every(d->publish_timer_fd, publish_interval(next.specs, next.count));
+	check_plan_free(&d->checks);
+	d->checks = next;
 }
 
 static void on_result(void *user, size_t id, bool passed, const char *result,
@@ -202,10 +180,14 @@ static void on_result(void *user, size_t id, bool passed, const char *result,
 	struct dir_daemon *d = user;
 	char line[512];
 
-	if (id >= d->ref_count)
+	if (id >= d->checks.count)
 		return;
-	if (health_record(&d->health, dir_cfg(d), d->refs[id].svc, d->refs[id].dest, passed,
-			  result, latency_us, wall_ms(), line, sizeof(line))) {
+	/* One probe answers for every service that checks this target so. */
+	for (size_t r = d->checks.first[id]; r != CHECK_REF_END; r = d->checks.refs[r].next) {
+		const struct check_ref *ref = &d->checks.refs[r];
+		if (!health_record(&d->health, dir_cfg(d), ref->svc, ref->dest, passed, result,
+				   latency_us, wall_ms(), line, sizeof(line)))
+			continue;
 		log_info("%s", line);
 		d->changed = true;
 	}
@@ -327,7 +309,7 @@ static void read_drains(struct dir_daemon *d)
  * (no new rise period); a bad file changes nothing. */
 static void reload(struct dir_daemon *d)
 {
-	struct config fresh = { 0 };
+	struct config fresh = { 0 }, old;
 	struct health next;
 	int vip_ifindex = d->r->host.vip_ifindex;
 
@@ -345,13 +327,14 @@ static void reload(struct dir_daemon *d)
 		    wall_ms());
 	health_free(&d->health);
 	d->health = next;
-	config_free(&d->r->run.cfg);
+	old = d->r->run.cfg;
 	d->r->run.cfg = fresh;
+	set_checks(d);
+	config_free(&old);
 	log_set_level(d->r->run.cfg.log_level);
 	arm_every(d->table_timer_fd, dir_cfg(d)->table_check_interval_ms);
 	read_drains(d);
 	health_settle(&d->health, dir_cfg(d), wall_ms(), say, NULL);
-	set_checks(d);
 	log_info("reloaded %s", d->r->run.cfg.file);
 	d->changed = true;
 	notify("READY=1");

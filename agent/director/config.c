@@ -13,6 +13,7 @@
 
 #include <linux/ip_vs.h>
 
+#include "director/config_probe.h"
 #include "director/state.h"
 #include "director/syntax.h"
 #include "lib/hashmap.h"
@@ -31,6 +32,8 @@
 #define TABLE_CHECK_MAX_S 86400
 #define CHECK_INTERVAL_MAX_S 3600
 #define RISE_FALL_MAX 1000
+#define DEFAULT_EXEC_MAX 8
+#define EXEC_MAX_MAX 1000
 
 static struct director_config *dir_of(struct config_parser *p)
 {
@@ -150,11 +153,24 @@ static void config_dir_on_stop(struct config_parser *p, const char *value)
 		ERR(p, "on_stop must be keep or withdraw, not \"%s\"", value);
 }
 
+static void config_dir_exec_max(struct config_parser *p, const char *value)
+{
+	int n;
+
+	if (!config_small_int(value, &n) || n < 1 || n > EXEC_MAX_MAX) {
+		ERR(p, "exec_max must be a number of exec checks from 1 to %d, not \"%s\"",
+		    EXEC_MAX_MAX, value);
+		return;
+	}
+	dir_of(p)->exec_max = (unsigned)n;
+}
+
 static void defaults(void *data)
 {
 	struct director_config *dir = data;
 
 	dir->table_check_interval_ms = DEFAULT_TABLE_CHECK_MS;
+	dir->exec_max = DEFAULT_EXEC_MAX;
 }
 
 static bool valid_service_name(const char *name)
@@ -187,6 +203,7 @@ static struct dir_service *config_service_begin(struct config_parser *p, const c
 	service->check.timeout_ms = DEFAULT_CHECK_TIMEOUT_MS;	/* settled in finish */
 	service->check.rise = DEFAULT_RISE;
 	service->check.fall = DEFAULT_FALL;
+	config_probe_defaults(&service->check.probe);
 	return service;
 }
 
@@ -390,23 +407,17 @@ static void config_svc_realserver(struct config_parser *p, const char *value)
 
 /* --- [service NAME]: health checks ------------------------------------------ */
 
+/* Each type's own keys are config_probe.c's. */
 static void config_svc_check(struct config_parser *p, const char *value)
 {
-	static const char *const later[] = { "http", "https", "udp", "dns", "exec" };
 	struct dir_check *check = &service_of(p)->check;
 
-	if (strcmp(value, "none") == 0 || strcmp(value, "tcp") == 0) {
-		check->kind = value[0] == 't' ? CHECK_TCP : CHECK_NONE;
-		check->line = p->line;
+	if (!config_probe_check_kind(value, &check->kind)) {
+		ERR(p, "unknown check \"%s\" (" CHECK_KINDS_TEXT ")", value);
+		service_of(p)->check_refused = true;
 		return;
 	}
-	for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
-		if (strcmp(value, later[i]) == 0) {
-			ERR(p, "check \"%s\" is not supported yet (none or tcp)", value);
-			return;
-		}
-	}
-	ERR(p, "unknown check \"%s\" (none or tcp)", value);
+	check->line = p->line;
 }
 
 static void config_svc_check_interval(struct config_parser *p, const char *value)
@@ -509,6 +520,28 @@ static void config_svc_sorry_server(struct config_parser *p, const char *value)
 	service->check.has_sorry = true;
 	service->sorry_line = p->line;
 }
+
+/* Each check type's own keys: config_probe.c's, into this service's probe. */
+#define PROBE_KEY(function, key) \
+	static void function(struct config_parser *p, const char *value) \
+	{ \
+		struct dir_service *service = service_of(p); \
+		config_probe_key(p, key, &service->check.probe, &service->probe_keys, value); \
+	}
+
+PROBE_KEY(config_svc_http_path, PROBE_HTTP_PATH)
+PROBE_KEY(config_svc_http_host, PROBE_HTTP_HOST)
+PROBE_KEY(config_svc_http_status, PROBE_HTTP_STATUS)
+PROBE_KEY(config_svc_http_body, PROBE_HTTP_BODY)
+PROBE_KEY(config_svc_https_verify, PROBE_HTTPS_VERIFY)
+PROBE_KEY(config_svc_https_ca, PROBE_HTTPS_CA)
+PROBE_KEY(config_svc_dns_name, PROBE_DNS_NAME)
+PROBE_KEY(config_svc_dns_type, PROBE_DNS_TYPE)
+PROBE_KEY(config_svc_dns_rcode, PROBE_DNS_RCODE)
+PROBE_KEY(config_svc_udp_send, PROBE_UDP_SEND)
+PROBE_KEY(config_svc_udp_expect, PROBE_UDP_EXPECT)
+PROBE_KEY(config_svc_exec, PROBE_EXEC)
+PROBE_KEY(config_svc_exec_user, PROBE_EXEC_USER)
 
 /* --- whole-file checks ---------------------------------------------------------- */
 
@@ -616,20 +649,23 @@ static void settle_sorry(struct config_parser *p, struct dir_service *service)
 			     "(line %d)", text, service->dest_lines[i]);
 }
 
-/* A TCP check needs a port to connect to: a fwmark service's real servers
- * (and a port 0 service's) have none unless check_port gives one. */
-static void check_tcp_ports(struct config_parser *p, const struct dir_service *service)
+/* A check over the network needs a port to go to: a fwmark service's real
+ * servers (and a port 0 service's) have none unless check_port gives one.
+ * An exec check is the program's to aim. */
+static void check_ports(struct config_parser *p, const struct dir_service *service)
 {
+	enum dir_check_kind kind = service->check.kind;
 	struct ipaddr addr;
 	uint16_t port;
 
-	if (service->check.kind != CHECK_TCP)
+	if (kind == CHECK_NONE || kind == CHECK_EXEC)
 		return;
 	for (size_t i = 0; i < service->svc.dest_count; i++) {
 		director_check_target(service, i, &addr, &port);
 		if (port)
 			continue;
-		FERR(p, service->check.line, "check = tcp needs check_port (%s have no port)",
+		FERR(p, service->check.line, "check = %s needs check_port (%s have no port)",
+		     config_probe_kind_name(kind),
 		     service->svc.fwmark ? "a fwmark service's real servers"
 					 : "the real servers of a port 0 service");
 		return;
@@ -660,7 +696,7 @@ static void settle_check(struct config_parser *p, struct dir_service *service)
 	if (!check->min_up_percent && check->min_up > count && !service->realserver_refused)
 		FERR(p, service->min_up_line, "min_up = %u is more than the %zu real server%s of "
 		     "[service %s]", check->min_up, count, count == 1 ? "" : "s", service->name);
-	check_tcp_ports(p, service);
+	check_ports(p, service);
 }
 
 /* One-packet scheduling schedules each datagram on its own: ipvsadm allows
@@ -721,6 +757,9 @@ static void config_director_finish(struct config_parser *p)
 
 	for (size_t i = 0; i < dir->service_count; i++) {
 		struct dir_service *service = &dir->services[i];
+		if (!service->check_refused)	/* else its type is not known */
+			config_probe_finish(p, service->check.kind, service->check.line,
+					    &service->check.probe, &service->probe_keys);
 		if (service->virtual_refused)
 			continue;	/* said already; what depends on it cannot be judged */
 		if (!service->virtual_line) {
@@ -743,6 +782,7 @@ static const struct config_key keys[] = {
 	{ "director", "table_check_interval", false, config_dir_table_check_interval },
 	{ "director", "metrics_file", false, config_dir_metrics_file },
 	{ "director", "on_stop", false, config_dir_on_stop },
+	{ "director", "exec_max", false, config_dir_exec_max },
 	/* "service" stands for every [service NAME] section. */
 	{ "service", "virtual", false, config_svc_virtual },
 	{ "service", "scheduler", false, config_svc_scheduler },
@@ -763,6 +803,20 @@ static const struct config_key keys[] = {
 	{ "service", "on_failure", false, config_svc_on_failure },
 	{ "service", "min_up", false, config_svc_min_up },
 	{ "service", "sorry_server", false, config_svc_sorry_server },
+	/* Each check type's own keys, refused on a service of another type. */
+	{ "service", "http_path", false, config_svc_http_path },
+	{ "service", "http_host", false, config_svc_http_host },
+	{ "service", "http_status", false, config_svc_http_status },
+	{ "service", "http_body", false, config_svc_http_body },
+	{ "service", "https_verify", false, config_svc_https_verify },
+	{ "service", "https_ca", false, config_svc_https_ca },
+	{ "service", "dns_name", false, config_svc_dns_name },
+	{ "service", "dns_type", false, config_svc_dns_type },
+	{ "service", "dns_rcode", false, config_svc_dns_rcode },
+	{ "service", "udp_send", false, config_svc_udp_send },
+	{ "service", "udp_expect", false, config_svc_udp_expect },
+	{ "service", "exec", false, config_svc_exec },
+	{ "service", "exec_user", false, config_svc_exec_user },
 };
 
 /* [director] needs nothing; [service NAME] starts a service, unless the

@@ -1,6 +1,8 @@
 /* config: the director's part of the configuration file — [director] and
  * one [service NAME] per IPVS service (core/config.h reads the file and
- * hands these keys here), checked as a whole once every line is read. */
+ * hands these keys here), checked as a whole once every line is read.
+ * Three check keys look at this host as they are read: https_ca (a file
+ * to read), exec (a program to run) and exec_user (a user). */
 #ifndef LVSAGENT_DIRECTOR_CONFIG_H
 #define LVSAGENT_DIRECTOR_CONFIG_H
 
@@ -11,49 +13,13 @@
 
 #include "core/config.h"
 #include "core/netdev.h"
+#include "director/probe_settings.h"
 #include "kernel/ipvs_model.h"
 #include "lib/diag.h"
 
-/* How a service's real servers are checked ([service NAME] keys). */
-enum dir_check_kind { CHECK_NONE, CHECK_TCP, CHECK_HTTP, CHECK_HTTPS, CHECK_DNS, CHECK_UDP,
-		      CHECK_EXEC };
-
-/* An accepted HTTP status range, from http_status ("200-299, 301"). */
-struct http_status_range {
-	uint16_t low, high;
-};
-
-#define HTTP_STATUS_RANGES 16
-#define CHECK_PAYLOAD_MAX 512
-
-/* What a protocol check asks and accepts (the keys of its check type). */
-struct dir_probe {
-	/* http, https */
-	char http_path[256];		/* default "/" */
-	char http_host[256];		/* "": the virtual's address */
-	struct http_status_range http_status[HTTP_STATUS_RANGES];	/* default 200-299 */
-	size_t http_status_count;
-	char http_body[256];		/* "": any body */
-	bool https_verify;		/* default no */
-	char https_ca[256];		/* "": the system's CAs */
-	/* dns */
-	char dns_name[256];
-	uint16_t dns_type;		/* ns_t_a by default */
-	uint8_t dns_rcode;		/* the RCODE that passes, ns_r_noerror by default */
-	/* udp: the payload as bytes, escapes decoded */
-	uint8_t udp_send[CHECK_PAYLOAD_MAX];
-	size_t udp_send_len;
-	uint8_t udp_expect[CHECK_PAYLOAD_MAX];
-	size_t udp_expect_len;
-	bool udp_expect_given;
-	/* exec */
-	char exec[256];			/* an absolute path to an executable file */
-	char exec_user[64];		/* default "nobody" */
-	uint32_t exec_uid, exec_gid;	/* resolved when the file is read */
-};
-
 struct dir_check {
-	enum dir_check_kind kind;	/* check = none (default: all count as up) | tcp */
+	enum dir_check_kind kind;	/* check = none (default: all count as up) | tcp |
+					 * http | https | dns | udp | exec */
 	uint32_t interval_ms;		/* check_interval, default 5000 */
 	uint32_t timeout_ms;		/* check_timeout, below the interval; default
 					 * 2000, or half the interval when that is less */
@@ -66,7 +32,7 @@ struct dir_check {
 	bool has_sorry;			/* sorry_server = ADDR[:PORT] [options] */
 	struct ipvs_dest sorry;		/* weight 1 unless given; port settled as a
 					 * real server's (no port: the virtual's) */
-	struct dir_probe probe;		/* the check type's own keys */
+	struct dir_probe probe;		/* the check type's own keys (probe_settings.h) */
 	int line;			/* the check = line, for messages (0: none) */
 };
 
@@ -95,6 +61,8 @@ struct dir_service {
 	int check_interval_line, check_timeout_line, min_up_line, sorry_line;
 	bool sorry_port_given;
 	bool realserver_refused;	/* a realserver line was refused (and said so) */
+	bool check_refused;		/* the check line was refused (and said so) */
+	struct dir_probe_keys probe_keys;	/* where the check type's keys were set */
 };
 
 struct director_config {
@@ -118,7 +86,8 @@ const struct director_config *director_config_of(const struct config *cfg);
 /* Where the check of real server I of SERVICE goes: its check_address
  * (or its own address) and port (its check_port=, the service's
  * check_port, or its own port). Port 0: it cannot be checked — only in a
- * service without check = tcp (the configuration refuses the others). A
+ * service with check = none or exec (the configuration refuses the
+ * others). A
  * copy of the service without dest_checks (NULL) is read as none set. */
 void director_check_target(const struct dir_service *service, size_t i, struct ipaddr *addr,
 			   uint16_t *port);

@@ -3,10 +3,15 @@
 #include "fixtures.h"
 #include "unit.h"
 
+#include <arpa/nameser.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <linux/ip_vs.h>
 
@@ -465,20 +470,31 @@ static void test_check_keys_without_check(void **state)
 	release_config(&p);
 }
 
+/* Every check type, each with the keys it needs. */
 static void test_check_kinds(void **state)
 {
-	static const char *const later[] = { "http", "https", "udp", "dns", "exec" };
-	char text[128], expected[128];
+	static const struct { const char *text; enum dir_check_kind kind; } kinds[] = {
+		{ "check = none\n", CHECK_NONE }, { "check = tcp\n", CHECK_TCP },
+		{ "check = http\n", CHECK_HTTP }, { "check = https\n", CHECK_HTTPS },
+		{ "check = dns\ndns_name = example.com\n", CHECK_DNS },
+		{ "check = udp\nudp_send = ping\n", CHECK_UDP },
+		{ "check = exec\nexec = /bin/true\n", CHECK_EXEC },
+	};
+	char text[128];
+	struct parsed p;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
-		snprintf(text, sizeof(text), SVC "check = %s\n", later[i]);
-		snprintf(expected, sizeof(expected),
-			 "d.conf:3: check \"%s\" is not supported yet (none or tcp)", later[i]);
-		expect_only_error(text, expected);
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		snprintf(text, sizeof(text), SVC "realserver = 10.0.0.2\n%s", kinds[i].text);
+		parse_valid(&p, text);
+		assert_int_equal(service_at(&p, 0)->check.kind, kinds[i].kind);
+		assert_int_equal(service_at(&p, 0)->check.line, 4);
+		release_config(&p);
 	}
-	expect_only_error(SVC "check = ping\n", "d.conf:3: unknown check \"ping\" (none or tcp)");
-	expect_only_error(SVC "check = TCP\n", "d.conf:3: unknown check \"TCP\" (none or tcp)");
+	expect_only_error(SVC "check = ping\n", "d.conf:3: unknown check \"ping\" (none, tcp, "
+			  "http, https, dns, udp or exec)");
+	expect_only_error(SVC "check = TCP\n", "d.conf:3: unknown check \"TCP\" (none, tcp, "
+			  "http, https, dns, udp or exec)");
 	expect_only_error(SVC "check = tcp\ncheck = none\n",
 			  "d.conf:4: check is set twice (first on line 3)");
 }
@@ -734,6 +750,454 @@ static void test_check_fwmark_port(void **state)
 	release_config(&p);
 }
 
+/* --- the check types' keys --------------------------------------------------- */
+
+/* SVC, then LINES (from line 3), refused with only EXPECTED. */
+static void expect_svc_error(const char *lines, const char *expected)
+{
+	char *text = xasprintf(SVC "%s", lines);
+
+	expect_only_error(text, expected);
+	free(text);
+}
+
+/* SVC and LINES parsed without an error: the service in P. */
+static const struct dir_probe *parse_probe(struct parsed *p, const char *lines)
+{
+	char *text = xasprintf(SVC "%s", lines);
+
+	parse_valid(p, text);
+	free(text);
+	return &service_at(p, 0)->check.probe;
+}
+
+/* A string of N copies of C (N < 1024), in a static buffer. */
+static const char *repeat(char c, size_t n)
+{
+	static char buf[1024];
+
+	memset(buf, c, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* A file of MODE under TMPDIR, its path in PATH (to unlink). */
+static void temp_file(char *path, size_t len, mode_t mode)
+{
+	const char *dir = getenv("TMPDIR");
+	int fd;
+
+	snprintf(path, len, "%s/lvsagent-probe-XXXXXX", dir && dir[0] == '/' ? dir : "/tmp");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "x\n", 2), 2);
+	assert_int_equal(fchmod(fd, mode), 0);
+	close(fd);
+}
+
+/* Nothing set: each key's default as the README gives it. */
+static void test_probe_defaults(void **state)
+{
+	const struct dir_probe *probe;
+	struct parsed p;
+
+	(void)state;
+	probe = parse_probe(&p, "");
+	assert_int_equal(director_config_of(&p.cfg)->exec_max, 8);
+	assert_string_equal(probe->http_path, "/");
+	assert_string_equal(probe->http_host, "");
+	assert_int_equal(probe->http_status_count, 1);
+	assert_int_equal(probe->http_status[0].low, 200);
+	assert_int_equal(probe->http_status[0].high, 299);
+	assert_string_equal(probe->http_body, "");
+	assert_false(probe->https_verify);
+	assert_string_equal(probe->https_ca, "");
+	assert_string_equal(probe->dns_name, "");
+	assert_int_equal(probe->dns_type, ns_t_a);
+	assert_int_equal(probe->dns_rcode, ns_r_noerror);
+	assert_int_equal(probe->udp_send_len, 0);
+	assert_int_equal(probe->udp_expect_len, 0);
+	assert_false(probe->udp_expect_given);
+	assert_string_equal(probe->exec, "");
+	assert_string_equal(probe->exec_user, "nobody");
+	release_config(&p);
+}
+
+static void test_http_keys(void **state)
+{
+	const struct dir_probe *probe;
+	char text[1200];
+	struct parsed p;
+
+	(void)state;
+	probe = parse_probe(&p, "check = http\nhttp_path = /health?full=1&x=%20\n"
+			    "http_host = www.example.com\nhttp_status = 200-299, 301 404\t500-599\n"
+			    "http_body = all is well\n");
+	assert_string_equal(probe->http_path, "/health?full=1&x=%20");
+	assert_string_equal(probe->http_host, "www.example.com");
+	assert_int_equal(probe->http_status_count, 4);
+	assert_int_equal(probe->http_status[0].low, 200);
+	assert_int_equal(probe->http_status[0].high, 299);
+	assert_int_equal(probe->http_status[1].low, 301);
+	assert_int_equal(probe->http_status[1].high, 301);
+	assert_int_equal(probe->http_status[2].low, 404);
+	assert_int_equal(probe->http_status[3].low, 500);
+	assert_int_equal(probe->http_status[3].high, 599);
+	assert_string_equal(probe->http_body, "all is well");
+	release_config(&p);
+	probe = parse_probe(&p, "check = http\nhttp_host = [2001:db8::1]:8080\n"
+			    "http_status = 100,599,204-204\n");
+	assert_string_equal(probe->http_host, "[2001:db8::1]:8080");
+	assert_int_equal(probe->http_status_count, 3);
+	assert_int_equal(probe->http_status[0].low, 100);
+	assert_int_equal(probe->http_status[1].high, 599);
+	release_config(&p);
+	/* HTTP_STATUS_RANGES of them, and a path and a body as long as they go. */
+	snprintf(text, sizeof(text), "check = http\nhttp_status = %s\nhttp_path = /%s\n"
+		 "http_body = %s\n", "200 201 202 203 204 205 206 207 208 209 210 211 212 213 "
+		 "214 215", repeat('a', 254), "b");
+	probe = parse_probe(&p, text);
+	assert_int_equal(probe->http_status_count, HTTP_STATUS_RANGES);
+	assert_int_equal(strlen(probe->http_path), 255);
+	release_config(&p);
+	snprintf(text, sizeof(text), "check = http\nhttp_body = %s\n", repeat('b', 255));
+	probe = parse_probe(&p, text);
+	assert_int_equal(strlen(probe->http_body), 255);
+	release_config(&p);
+
+	expect_svc_error("check = http\nhttp_path = health\n",
+			 "d.conf:4: http_path must start with \"/\", not \"health\"");
+	expect_svc_error("check = http\nhttp_path = /a b\n",
+			 "d.conf:4: http_path must have no spaces or control characters (write them "
+			 "%XX), not \"/a b\"");
+	expect_svc_error("check = http\nhttp_path = /a\tb\n",
+			 "d.conf:4: http_path must have no spaces or control characters (write them "
+			 "%XX), not \"/a\tb\"");
+	snprintf(text, sizeof(text), "check = http\nhttp_path = /%s\n", repeat('a', 255));
+	expect_svc_error(text, "d.conf:4: http_path is too long (at most 255 bytes)");
+	expect_svc_error("check = http\nhttp_host = www_example.com\n",
+			 "d.conf:4: http_host must be a host name or address (letters, digits, '.', "
+			 "'-', ':', '[' and ']'), not \"www_example.com\"");
+	expect_svc_error("check = http\nhttp_host = a/b\n",
+			 "d.conf:4: http_host must be a host name or address (letters, digits, '.', "
+			 "'-', ':', '[' and ']'), not \"a/b\"");
+	snprintf(text, sizeof(text), "check = http\nhttp_host = %s\n", repeat('h', 256));
+	expect_svc_error(text, "d.conf:4: http_host is too long (at most 255 bytes)");
+	static const char *const bad_status[] = { "99", "600", "2xx", "200-", "-200", "200-600",
+						  "1000", "200-299-300", "+200", "0200000" };
+	for (size_t i = 0; i < sizeof(bad_status) / sizeof(bad_status[0]); i++) {
+		char expected[192];
+		snprintf(text, sizeof(text), "check = http\nhttp_status = 200, %s\n", bad_status[i]);
+		snprintf(expected, sizeof(expected), "d.conf:4: http_status: \"%s\" is not a status "
+			 "code (100 to 599) or a range of them (200-299)", bad_status[i]);
+		expect_svc_error(text, expected);
+	}
+	expect_svc_error("check = http\nhttp_status = 299-200\n",
+			 "d.conf:4: http_status: the range \"299-200\" ends below its start");
+	expect_svc_error("check = http\nhttp_status = 200 201 202 203 204 205 206 207 208 209 210 "
+			 "211 212 213 214 215 216\n",
+			 "d.conf:4: http_status has more than 16 codes or ranges");
+	expect_svc_error("check = http\nhttp_status = ,\n",
+			 "d.conf:4: http_status names no status code");
+	snprintf(text, sizeof(text), "check = http\nhttp_body = %s\n", repeat('b', 256));
+	expect_svc_error(text, "d.conf:4: http_body is too long (at most 255 bytes)");
+	expect_svc_error("check = http\nhttp_path = /a\nhttp_path = /b\n",
+			 "d.conf:5: http_path is set twice (first on line 4)");
+}
+
+static void test_https_keys(void **state)
+{
+	const struct dir_probe *probe;
+	char ca[256], text[1200], expected[400];
+	struct parsed p;
+
+	(void)state;
+	temp_file(ca, sizeof(ca), 0600);
+	snprintf(text, sizeof(text), "check = https\nhttps_verify = yes\nhttps_ca = %s\n"
+		 "http_path = /ok\nhttp_status = 204\n", ca);
+	probe = parse_probe(&p, text);
+	assert_true(probe->https_verify);
+	assert_string_equal(probe->https_ca, ca);
+	assert_string_equal(probe->http_path, "/ok");
+	assert_int_equal(probe->http_status[0].low, 204);
+	release_config(&p);
+	probe = parse_probe(&p, "check = https\nhttps_verify = no\n");
+	assert_false(probe->https_verify);
+	assert_string_equal(probe->https_ca, "");
+	release_config(&p);
+
+	expect_svc_error("check = https\nhttps_verify = true\n",
+			 "d.conf:4: https_verify must be yes or no, not \"true\"");
+	expect_svc_error("check = https\nhttps_ca = ca.pem\n",
+			 "d.conf:4: https_ca must be an absolute path, not \"ca.pem\"");
+	expect_svc_error("check = https\nhttps_ca = /nonexistent/ca.pem\n",
+			 "d.conf:4: https_ca /nonexistent/ca.pem: No such file or directory");
+	expect_svc_error("check = https\nhttps_ca = /\n", "d.conf:4: https_ca / is not a regular file");
+	snprintf(text, sizeof(text), "check = https\nhttps_ca = /%s\n", repeat('c', 255));
+	expect_svc_error(text, "d.conf:4: https_ca is too long (at most 255 bytes)");
+	unlink(ca);
+	snprintf(text, sizeof(text), "check = https\nhttps_ca = %s\n", ca);
+	snprintf(expected, sizeof(expected), "d.conf:4: https_ca %s: No such file or directory",
+		 ca);
+	expect_svc_error(text, expected);
+}
+
+static void test_dns_keys(void **state)
+{
+	static const struct { const char *text; uint16_t type; } types[] = {
+		{ "A", ns_t_a }, { "aaaa", ns_t_aaaa }, { "Soa", ns_t_soa }, { "NS", ns_t_ns },
+		{ "mx", ns_t_mx }, { "TXT", ns_t_txt }, { "CNAME", ns_t_cname },
+		{ "ptr", ns_t_ptr }, { "SRV", ns_t_srv }, { "any", ns_t_any },
+	};
+	static const struct { const char *text; uint8_t rcode; } rcodes[] = {
+		{ "NOERROR", ns_r_noerror }, { "NXDOMAIN", ns_r_nxdomain },
+		{ "servfail", ns_r_servfail }, { "REFUSED", ns_r_refused },
+		{ "FORMERR", ns_r_formerr }, { "NotImp", ns_r_notimpl },
+	};
+	static const char *const names[] = { "example.com", "example.com.", "_sip._udp.example.com",
+					     "localhost", ".", "xn--bcher-kva.example", "1.0.0.127" };
+	static const char *const bad[] = { "exa mple.com", "a..b", ".com", "example.com..",
+					   "ex*ample.com", "a/b", ".." };
+	char text[1200], expected[1300], name[300];
+	const struct dir_probe *probe;
+	struct parsed p;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		snprintf(text, sizeof(text), "check = dns\ndns_name = example.com\ndns_type = %s\n"
+			 "dns_rcode = %s\n", types[i].text, rcodes[i % 6].text);
+		probe = parse_probe(&p, text);
+		assert_string_equal(probe->dns_name, "example.com");
+		assert_int_equal(probe->dns_type, types[i].type);
+		assert_int_equal(probe->dns_rcode, rcodes[i % 6].rcode);
+		release_config(&p);
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(text, sizeof(text), "check = dns\ndns_name = %s\n", names[i]);
+		probe = parse_probe(&p, text);
+		assert_string_equal(probe->dns_name, names[i]);
+		release_config(&p);
+	}
+	/* 63 bytes a label; 253 in all, and a trailing dot. */
+	strcpy(name, repeat('a', 253));
+	name[63] = name[127] = name[191] = name[253] = '.';
+	name[254] = '\0';
+	snprintf(text, sizeof(text), "check = dns\ndns_name = %s\n", name);
+	probe = parse_probe(&p, text);
+	assert_string_equal(probe->dns_name, name);
+	release_config(&p);
+
+	name[253] = 'd';	/* 254 bytes without a trailing dot */
+	snprintf(text, sizeof(text), "check = dns\ndns_name = %s\n", name);
+	expect_svc_error(text, "d.conf:4: dns_name is longer than 253 bytes");
+	snprintf(text, sizeof(text), "check = dns\ndns_name = www.%s.com\n", repeat('a', 64));
+	snprintf(expected, sizeof(expected), "d.conf:4: dns_name \"www.%s.com\" has a label longer "
+		 "than 63 bytes", repeat('a', 64));
+	expect_svc_error(text, expected);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "check = dns\ndns_name = %s\n", bad[i]);
+		snprintf(expected, sizeof(expected), "d.conf:4: dns_name must be a domain name "
+			 "(labels of letters, digits, '-' and '_' between dots), not \"%s\"", bad[i]);
+		expect_svc_error(text, expected);
+	}
+	expect_svc_error("check = dns\ndns_name = example.com\ndns_type = AXFR\n",
+			 "d.conf:5: dns_type must be A, AAAA, SOA, NS, MX, TXT, CNAME, PTR, SRV or "
+			 "ANY, not \"AXFR\"");
+	expect_svc_error("check = dns\ndns_name = example.com\ndns_type = 1\n",
+			 "d.conf:5: dns_type must be A, AAAA, SOA, NS, MX, TXT, CNAME, PTR, SRV or "
+			 "ANY, not \"1\"");
+	expect_svc_error("check = dns\ndns_name = example.com\ndns_rcode = OK\n",
+			 "d.conf:5: dns_rcode must be NOERROR, NXDOMAIN, SERVFAIL, REFUSED, FORMERR "
+			 "or NOTIMP, not \"OK\"");
+	expect_svc_error("check = dns\ndns_type = MX\n", "d.conf:3: check = dns needs dns_name");
+	/* A refused dns_name was given: one error, not also a missing one. */
+	expect_svc_error("check = dns\ndns_name = a..b\n",
+			 "d.conf:4: dns_name must be a domain name (labels of letters, digits, '-' "
+			 "and '_' between dots), not \"a..b\"");
+}
+
+static void assert_bytes(const uint8_t *got, size_t got_len, const char *want, size_t want_len)
+{
+	assert_int_equal(got_len, want_len);
+	assert_memory_equal(got, want, want_len);
+}
+
+static void test_udp_keys(void **state)
+{
+	static const char *const bad[][2] = {
+		{ "\\xZ1", "\\xZ1" }, { "a\\x1", "\\x1" }, { "\\x", "\\x" }, { "ab\\q", "\\q" },
+		{ "ab\\", "\\" }, { "\\N", "\\N" }, { "\\0", "\\0" }, { "\\x4g", "\\x4g" },
+	};
+	char text[2200], expected[256];
+	const struct dir_probe *probe;
+	struct parsed p;
+
+	(void)state;
+	probe = parse_probe(&p, "check = udp\nudp_send = PING\\r\\n\\x00\\xfF\\\\\\t end\n"
+			    "udp_expect = PONG\\n\n");
+	assert_bytes(probe->udp_send, probe->udp_send_len, "PING\r\n\0\xff\\\t end", 14);
+	assert_bytes(probe->udp_expect, probe->udp_expect_len, "PONG\n", 5);
+	assert_true(probe->udp_expect_given);
+	release_config(&p);
+	probe = parse_probe(&p, "check = udp\nudp_send = \\x00\n");
+	assert_bytes(probe->udp_send, probe->udp_send_len, "", 1);
+	assert_false(probe->udp_expect_given);
+	release_config(&p);
+	/* CHECK_PAYLOAD_MAX bytes, from escapes. */
+	strcpy(text, "check = udp\nudp_send = ");
+	for (size_t i = 0; i < CHECK_PAYLOAD_MAX; i++)
+		strcat(text, "\\x41");
+	strcat(text, "\n");
+	probe = parse_probe(&p, text);
+	assert_int_equal(probe->udp_send_len, CHECK_PAYLOAD_MAX);
+	assert_int_equal(probe->udp_send[CHECK_PAYLOAD_MAX - 1], 'A');
+	release_config(&p);
+
+	snprintf(text, sizeof(text), "check = udp\nudp_send = %s\n", repeat('u', 513));
+	expect_svc_error(text, "d.conf:4: udp_send is longer than 512 bytes (escapes decoded)");
+	snprintf(text, sizeof(text), "check = udp\nudp_send = x\nudp_expect = %s\n",
+		 repeat('u', 513));
+	expect_svc_error(text, "d.conf:5: udp_expect is longer than 512 bytes (escapes decoded)");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "check = udp\nudp_send = %s\n", bad[i][0]);
+		snprintf(expected, sizeof(expected), "d.conf:4: udp_send: \"%s\" is not an escape "
+			 "(\\n, \\r, \\t, \\\\, \\xNN)", bad[i][1]);
+		expect_svc_error(text, expected);
+	}
+	expect_svc_error("check = udp\nudp_send = x\nudp_expect = \\xZ1\n",
+			 "d.conf:5: udp_expect: \"\\xZ1\" is not an escape (\\n, \\r, \\t, \\\\, "
+			 "\\xNN)");
+	expect_svc_error("check = udp\nudp_expect = x\n", "d.conf:3: check = udp needs udp_send");
+}
+
+static void test_exec_keys(void **state)
+{
+	const struct dir_probe *probe;
+	char file[256], text[1200], expected[1300];
+	struct passwd *nobody;
+	struct parsed p;
+
+	(void)state;
+	nobody = getpwnam("nobody");
+	assert_non_null(nobody);
+	probe = parse_probe(&p, "check = exec\nexec = /bin/true\n");
+	assert_string_equal(probe->exec, "/bin/true");
+	assert_string_equal(probe->exec_user, "nobody");
+	assert_int_equal(probe->exec_uid, nobody->pw_uid);
+	assert_int_equal(probe->exec_gid, nobody->pw_gid);
+	release_config(&p);
+	/* Before the check line too; root when named. */
+	probe = parse_probe(&p, "exec_user = root\nexec = /bin/sh\ncheck = exec\n");
+	assert_string_equal(probe->exec, "/bin/sh");
+	assert_string_equal(probe->exec_user, "root");
+	assert_int_equal(probe->exec_uid, 0);
+	assert_int_equal(probe->exec_gid, 0);
+	release_config(&p);
+	probe = parse_probe(&p, "check = exec\nexec = /bin/true\nexec_user = nobody\n");
+	assert_int_equal(probe->exec_uid, nobody->pw_uid);
+	release_config(&p);
+	parse_valid(&p, "[director]\nexec_max = 1\n");
+	assert_int_equal(director_config_of(&p.cfg)->exec_max, 1);
+	release_config(&p);
+	parse_valid(&p, "[director]\nexec_max = 1000\n");
+	assert_int_equal(director_config_of(&p.cfg)->exec_max, 1000);
+	release_config(&p);
+
+	expect_svc_error("check = exec\nexec = true\n",
+			 "d.conf:4: exec must be an absolute path, not \"true\"");
+	expect_svc_error("check = exec\nexec = /nonexistent/check\n",
+			 "d.conf:4: exec /nonexistent/check: No such file or directory");
+	expect_svc_error("check = exec\nexec = /bin/true/x\n",
+			 "d.conf:4: exec /bin/true/x: Not a directory");
+	expect_svc_error("check = exec\nexec = /bin\n", "d.conf:4: exec /bin is not a regular file");
+	expect_svc_error("check = exec\nexec = /bin/sh -c true\n",
+			 "d.conf:4: exec /bin/sh -c true: No such file or directory");
+	temp_file(file, sizeof(file), 0644);
+	snprintf(text, sizeof(text), "check = exec\nexec = %s\n", file);
+	snprintf(expected, sizeof(expected), "d.conf:4: exec %s is not executable: Permission "
+		 "denied", file);
+	expect_svc_error(text, expected);
+	unlink(file);
+	snprintf(text, sizeof(text), "check = exec\nexec = /%s\n", repeat('e', 255));
+	expect_svc_error(text, "d.conf:4: exec is too long (at most 255 bytes)");
+	expect_svc_error("check = exec\nexec = /bin/true\nexec_user = no-such-user-here\n",
+			 "d.conf:5: exec_user \"no-such-user-here\": no such user");
+	snprintf(text, sizeof(text), "check = exec\nexec = /bin/true\nexec_user = %s\n",
+		 repeat('u', 64));
+	expect_svc_error(text, "d.conf:5: exec_user is too long (at most 63 bytes)");
+	expect_svc_error("check = exec\nexec_user = root\n", "d.conf:3: check = exec needs exec");
+	static const char *const bad_max[] = { "0", "1001", "eight", "-1", "8.5" };
+	for (size_t i = 0; i < sizeof(bad_max) / sizeof(bad_max[0]); i++) {
+		snprintf(text, sizeof(text), "[director]\nexec_max = %s\n", bad_max[i]);
+		snprintf(expected, sizeof(expected), "d.conf:2: exec_max must be a number of exec "
+			 "checks from 1 to 1000, not \"%s\"", bad_max[i]);
+		expect_only_error(text, expected);
+	}
+}
+
+/* Each key is for its check types; the whole section decides, whatever
+ * the order. */
+static void test_probe_key_kinds(void **state)
+{
+	(void)state;
+	expect_svc_error("check = dns\ndns_name = example.com\nhttp_path = /x\n",
+			 "d.conf:5: http_path is for check = http or https, not dns");
+	expect_svc_error("http_status = 200\ncheck = tcp\n",
+			 "d.conf:3: http_status is for check = http or https, not tcp");
+	expect_svc_error("check = http\nhttps_verify = yes\n",
+			 "d.conf:4: https_verify is for check = https, not http");
+	expect_svc_error("https_ca = /nonexistent\ncheck = http\n",
+			 "d.conf:3: https_ca /nonexistent: No such file or directory");
+	expect_svc_error("check = udp\nudp_send = x\nexec = /bin/true\n",
+			 "d.conf:5: exec is for check = exec, not udp");
+	expect_svc_error("check = exec\nexec = /bin/true\nudp_expect = x\n",
+			 "d.conf:5: udp_expect is for check = udp, not exec");
+	expect_svc_error("check = https\ndns_type = MX\n",
+			 "d.conf:4: dns_type is for check = dns, not https");
+	expect_svc_error("http_path = /x\n",
+			 "d.conf:3: http_path is for check = http or https (this service has no "
+			 "check)");
+	expect_svc_error("check = none\nexec_user = nobody\n",
+			 "d.conf:4: exec_user is for check = exec (this service has no check)");
+	/* A refused check line: its type is not known, its keys not judged. */
+	expect_svc_error("check = DNS\ndns_name = example.com\n",
+			 "d.conf:3: unknown check \"DNS\" (none, tcp, http, https, dns, udp or exec)");
+	/* A refused value is one error, not also one of the wrong type. */
+	expect_svc_error("check = tcp\nhttp_path = x\n",
+			 "d.conf:4: http_path must start with \"/\", not \"x\"");
+
+	struct parsed p;
+	parse(&p, SVC "check = tcp\nhttp_path = /a\ndns_name = b\n[service t]\n"
+		  "virtual = tcp 10.0.0.1:81\nudp_send = x\n");
+	assert_int_equal(p.ret, -1);
+	assert_int_equal(p.diag.count, 3);
+	assert_true(diag_has(&p.diag, "d.conf:4: http_path is for check = http or https, not tcp"));
+	assert_true(diag_has(&p.diag, "d.conf:5: dns_name is for check = dns, not tcp"));
+	assert_true(diag_has(&p.diag, "d.conf:8: udp_send is for check = udp (this service has no "
+			     "check)"));
+	release_config(&p);
+}
+
+/* A check over the network needs a port; an exec check does not. */
+static void test_probe_ports(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	expect_only_error("[service m]\nvirtual = fwmark 3\nrealserver = 10.0.0.2\ncheck = http\n",
+			  "d.conf:4: check = http needs check_port (a fwmark service's real servers "
+			  "have no port)");
+	expect_only_error("[service m]\nvirtual = fwmark 3\nrealserver = 10.0.0.2\ncheck = dns\n"
+			  "dns_name = example.com\n",
+			  "d.conf:4: check = dns needs check_port (a fwmark service's real servers "
+			  "have no port)");
+	parse_valid(&p, "[service m]\nvirtual = fwmark 3\nrealserver = 10.0.0.2\ncheck = exec\n"
+		    "exec = /bin/true\n"
+		    "[service n]\nvirtual = fwmark 4\nrealserver = 10.0.0.2\ncheck = udp\n"
+		    "check_port = 53\nudp_send = x\n");
+	release_config(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -758,6 +1222,14 @@ int main(void)
 		cmocka_unit_test(test_sorry_server),
 		cmocka_unit_test(test_realserver_check_options),
 		cmocka_unit_test(test_check_fwmark_port),
+		cmocka_unit_test(test_probe_defaults),
+		cmocka_unit_test(test_http_keys),
+		cmocka_unit_test(test_https_keys),
+		cmocka_unit_test(test_dns_keys),
+		cmocka_unit_test(test_udp_keys),
+		cmocka_unit_test(test_exec_keys),
+		cmocka_unit_test(test_probe_key_kinds),
+		cmocka_unit_test(test_probe_ports),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

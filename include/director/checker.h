@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/epoll.h>
 
+#include "director/check_spec.h"
 #include "director/config.h"
 #include "lib/ipaddr.h"
 
@@ -22,17 +23,6 @@
  * and which of its sockets). */
 #define CHECKER_EPOLL_TAG (1ull << 63)
 
-struct check_spec {
-	enum dir_check_kind kind;	/* CHECK_NONE: never checked */
-	struct ipaddr addr;
-	uint16_t port;
-	uint32_t interval_ms, timeout_ms;
-	/* The check type's keys, in the configuration (which outlives the
-	 * check: the daemon sets the checks of a new configuration before it
-	 * frees the old one); NULL for tcp. */
-	const struct dir_probe *probe;
-	char host[64];			/* the virtual's address: http_host's default */
-};
 
 /* A result: check ID passed or not; RESULT in words ("ok", "connect:
  * Connection refused", "no answer within 1000 ms", "socket: Too many open

@@ -4,8 +4,8 @@
 
 #include <sys/socket.h>
 
-#include "director/checker.h"
-#include "director/probe.h"
+#include "director/check_spec.h"
+#include "director/probe_ops.h"
 
 extern const struct probe_ops probe_tcp;
 

@@ -17,6 +17,8 @@ PKGS       := libmnl libnftnl libnl-genl-3.0 libcap-ng inih
 PKG_CONFIG ?= pkg-config
 PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS))
+# The C library's own: the resolver (check = dns), from libc6-dev.
+SYS_LIBS   := -lresolv
 
 CC         ?= cc
 CFLAGS     ?= -O2 -g
@@ -75,7 +77,7 @@ $(UNIT_BINS): | needs-unit
 
 $(BUILD)/lvsagent: $(AGENT_OBJS)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(SYS_LIBS)
 
 $(BUILD)/obj/%.o: agent/%.c
 	@mkdir -p $(@D)
@@ -86,7 +88,7 @@ $(BUILD)/unit/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) -o $@ $< $(LIB_OBJS) \
-		$(ALL_LDFLAGS) $(UNIT_LDFLAGS) $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+		$(ALL_LDFLAGS) $(UNIT_LDFLAGS) $(PKG_LIBS) $(SYS_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
 # test_netlink plays the kernel: the calls that move netlink.c's bytes go
 # to the test's fakes at link time (see the test), so the agent carries no
@@ -98,7 +100,7 @@ $(BUILD)/unit/test_netlink: UNIT_LDFLAGS = -Wl,--wrap=mnl_socket_sendto \
 $(BUILD)/tools/%: tests/bench/%.c $(LIB_OBJS)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(ALL_LDFLAGS) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(ALL_LDFLAGS) $(PKG_LIBS) $(SYS_LIBS)
 
 tools: $(TOOL_BINS)
 

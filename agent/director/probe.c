@@ -3,13 +3,19 @@
 
 #include <stddef.h>
 
+#include "director/probe_dns.h"
 #include "director/probe_tcp.h"
+#include "director/probe_udp.h"
 
 const struct probe_ops *probe_for(enum dir_check_kind kind)
 {
 	switch (kind) {
 	case CHECK_TCP:
 		return &probe_tcp;
+	case CHECK_DNS:
+		return &probe_dns;
+	case CHECK_UDP:
+		return &probe_udp;
 	default:
 		return NULL;
 	}

@@ -11,7 +11,7 @@
 #ifndef LVSAGENT_DIRECTOR_PROBE_DNS_H
 #define LVSAGENT_DIRECTOR_PROBE_DNS_H
 
-#include "director/probe.h"
+#include "director/probe_ops.h"
 
 extern const struct probe_ops probe_dns;
 

@@ -18,8 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "director/checker.h"
-#include "director/probe.h"
+#include "director/check_spec.h"
+#include "director/probe_ops.h"
 
 extern const struct probe_ops probe_udp;
 

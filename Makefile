@@ -13,7 +13,7 @@ BUILD      ?= build
 SANITIZE   ?= 0
 WERROR     ?= 0
 
-PKGS       := libmnl libnftnl libnl-genl-3.0 libcap-ng inih
+PKGS       := libmnl libnftnl libnl-genl-3.0 libcap-ng inih libcurl
 PKG_CONFIG ?= pkg-config
 PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS))

@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "director/probe_dns.h"
+#include "director/probe_http.h"
 #include "director/probe_tcp.h"
 #include "director/probe_udp.h"
 
@@ -16,6 +17,9 @@ const struct probe_ops *probe_for(enum dir_check_kind kind)
 		return &probe_dns;
 	case CHECK_UDP:
 		return &probe_udp;
+	case CHECK_HTTP:
+	case CHECK_HTTPS:
+		return &probe_http;
 	default:
 		return NULL;
 	}

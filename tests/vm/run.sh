@@ -205,6 +205,11 @@ install_tools() {
 	copy_elf "$(host_tool curl)" /usr/bin/curl
 	copy_elf "$(host_tool socat)" /usr/bin/socat
 	copy_elf "$(host_tool setpriv)" /usr/bin/setpriv
+	copy_elf "$(host_tool openssl)" /usr/bin/openssl
+	copy_elf "$(host_tool dnsmasq)" /usr/sbin/dnsmasq
+	# openssl req reads its defaults from here (OPENSSLDIR).
+	mkdir -p "$STAGE/usr/lib/ssl"
+	cp -L /etc/ssl/openssl.cnf "$STAGE/usr/lib/ssl/openssl.cnf"
 	local b
 	for b in "${BINS[@]+"${BINS[@]}"}"; do
 		copy_elf "$b" "/usr/local/bin/$(basename "$b")"

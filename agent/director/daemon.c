@@ -22,6 +22,7 @@
 #include "director/health.h"
 #include "director/health_file.h"
 #include "director/metrics.h"
+#include "director/probe_exec.h"
 #include "director/report.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
@@ -185,12 +186,15 @@ static void set_checks(struct dir_daemon *d)
 			}
 			specs[n] = (struct check_spec){ .kind = service->check.kind,
 				.interval_ms = service->check.interval_ms,
-				.timeout_ms = service->check.timeout_ms };
+				.timeout_ms = service->check.timeout_ms,
+				.probe = service->check.kind == CHECK_TCP ? NULL
+									  : &service->check.probe };
 			director_check_target(service, j, &specs[n].addr, &specs[n].port);
 			d->refs[n++] = (struct check_ref){ .svc = i, .dest = j };
 		}
 	}
 	d->ref_count = n;
+	probe_exec_set_max(cfg->exec_max);
 	checker_set(d->checker, specs, n);
 	arm_every(d->publish_timer_fd, publish_interval(specs, n));
 	free(specs);

@@ -46,4 +46,7 @@ struct probe_ops {
 /* The probe of KIND (NULL for CHECK_NONE). */
 const struct probe_ops *probe_for(enum dir_check_kind kind);
 
+/* Now on the checker's clock (CLOCK_MONOTONIC µs): what wake_us is in. */
+uint64_t probe_now_us(void);
+
 #endif

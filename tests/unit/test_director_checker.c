@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checker_loop.h"
 #include "director/checker.h"
 
 /* How far a result may come after its place on the grid: the timer and
@@ -39,14 +40,6 @@ struct fixture {
 	size_t fd_count;
 };
 
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 static void sleep_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -63,7 +56,7 @@ static void on_done(void *user, size_t id, bool passed, const char *text, uint32
 	assert_true(f->count < sizeof(f->results) / sizeof(f->results[0]));
 	r = &f->results[f->count++];
 	*r = (struct result){ .id = id, .passed = passed, .latency_us = latency_us,
-			      .at_us = now_us() };
+			      .at_us = probe_now_us() };
 	snprintf(r->text, sizeof(r->text), "%s", text);
 }
 
@@ -72,10 +65,7 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	f->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-	assert_true(f->epoll_fd >= 0);
-	f->checker = checker_new(f->epoll_fd, on_done, f);
-	assert_non_null(f->checker);
+	checker_loop_open(&f->epoll_fd, &f->checker, on_done, f);
 	*state = f;
 	return 0;
 }
@@ -95,17 +85,7 @@ static int teardown(void **state)
 /* Dispatch the checker's events until WANT results in all, or MS pass. */
 static void pump(struct fixture *f, size_t want, int ms)
 {
-	uint64_t end = now_us() + (uint64_t)ms * 1000u;
-
-	for (uint64_t now = now_us(); f->count < want && now < end; now = now_us()) {
-		struct epoll_event events[16];
-		int n = epoll_wait(f->epoll_fd, events, 16, (int)((end - now + 999) / 1000));
-
-		for (int i = 0; i < n; i++) {
-			assert_true(events[i].data.u64 & CHECKER_EPOLL_TAG);
-			checker_handle(f->checker, &events[i]);
-		}
-	}
+	checker_loop_pump(f->epoll_fd, f->checker, &f->count, want, ms);
 }
 
 /* --- targets ----------------------------------------------------------------- */
@@ -294,7 +274,7 @@ static void test_first_checks_spread(void **state)
 	struct fixture *f = *state;
 	struct check_spec specs[10];
 	uint16_t port = open_port(f, AF_INET);
-	uint64_t start = now_us();
+	uint64_t start = probe_now_us();
 
 	for (size_t id = 0; id < 10; id++)
 		specs[id] = tcp(AF_INET, port, 1000, 500);
@@ -314,7 +294,7 @@ static void test_no_drift(void **state)
 	struct fixture *f = *state;
 	struct check_spec specs[] = { tcp(AF_INET, open_port(f, AF_INET), 100, 50),
 				      tcp(AF_INET, silent_port(f, AF_INET), 100, 30) };
-	uint64_t start = now_us();
+	uint64_t start = probe_now_us();
 
 	checker_set(f->checker, specs, 2);
 	pump(f, 10, 1000);
@@ -333,13 +313,13 @@ static void test_stall_no_burst(void **state)
 {
 	struct fixture *f = *state;
 	struct check_spec spec = tcp(AF_INET, open_port(f, AF_INET), 100, 50);
-	uint64_t start = now_us(), woken;
+	uint64_t start = probe_now_us(), woken;
 
 	checker_set(f->checker, &spec, 1);
 	pump(f, 1, 50);
 	assert_int_equal(f->count, 1);
 	sleep_ms(350);
-	woken = now_us();
+	woken = probe_now_us();
 	pump(f, 3, 40);
 	assert_int_equal(f->count, 2);
 	assert_at(f->results[1].at_us, woken);
@@ -357,7 +337,7 @@ static void test_set_keeps_unchanged(void **state)
 	uint16_t port = open_port(f, AF_INET);
 	struct check_spec specs[] = { tcp(AF_INET, port, 1000, 500), tcp(AF_INET, port, 1000, 500),
 				      tcp(AF_INET, port, 10, 5) };
-	uint64_t start = now_us(), changed;
+	uint64_t start = probe_now_us(), changed;
 
 	specs[2].kind = CHECK_NONE;
 	checker_set(f->checker, specs, 3);
@@ -371,7 +351,7 @@ static void test_set_keeps_unchanged(void **state)
 	assert_at(f->results[1].at_us, start + 500000);
 	specs[1].port = open_port(f, AF_INET6);
 	specs[1].addr = loopback(AF_INET6);
-	changed = now_us();
+	changed = probe_now_us();
 	checker_set(f->checker, specs, 3);
 	pump(f, 3, 100);
 	assert_int_equal(f->count, 3);
@@ -385,7 +365,7 @@ static void test_set_abandons_changed(void **state)
 {
 	struct fixture *f = *state;
 	struct check_spec spec = tcp(AF_INET, silent_port(f, AF_INET), 1000, 100);
-	uint64_t start = now_us();
+	uint64_t start = probe_now_us();
 
 	checker_set(f->checker, &spec, 1);
 	pump(f, 1, 20);

@@ -57,14 +57,6 @@ struct checker {
 
 /* --- time ------------------------------------------------------------------ */
 
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 /* The configuration forbids an interval of 0; were one to come, a check
  * every millisecond beats dividing by zero. */
 static uint64_t interval_us(const struct target *t)
@@ -96,7 +88,7 @@ static uint64_t event_at(const struct target *t)
 {
 	if (t->running && t->run.wake_us && t->run.wake_us < t->deadline)
 		return t->run.wake_us;
-	return t->fd >= 0 ? t->deadline : t->due;
+	return t->running ? t->deadline : t->due;
 }
 
 static uint64_t key_at(const struct checker *c, size_t pos)
@@ -197,7 +189,7 @@ static void rearm(struct checker *c)
 static void report(struct checker *c, size_t id, bool passed, const char *text)
 {
 	struct target *t = &c->targets[id];
-	uint64_t now = now_us();
+	uint64_t now = probe_now_us();
 
 	t->due = grid_after(t->due, interval_us(t), now);
 	heap_fix(c, id);
@@ -264,7 +256,7 @@ static void start(struct checker *c, size_t id, uint64_t now)
 	struct probe_result r = { 0 };
 
 	t->due = grid_after(t->due, interval_us(t), now);
-	t->started = now_us();
+	t->started = probe_now_us();
 	t->deadline = t->started + t->spec.timeout_ms * 1000ull;
 	t->run = (struct probe_run){ .fd = -1 };
 	t->running = true;
@@ -304,7 +296,7 @@ static void on_timer(struct checker *c)
 	if (read(c->timer_fd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
 		log_error("checks: cannot read the timer: %s", strerror(errno));
 	c->armed = 0;
-	now = now_us();
+	now = probe_now_us();
 	while (c->heap_count && key_at(c, 0) <= now) {
 		size_t id = c->heap[0];
 		struct target *t = &c->targets[id];
@@ -316,7 +308,7 @@ static void on_timer(struct checker *c)
 			time_out(c, id);
 		else	/* the probe asked to be woken before its deadline */
 			settle(c, id, t->ops->tick(&t->spec, &t->run, &r), &r);
-		now = now_us();
+		now = probe_now_us();
 	}
 }
 
@@ -426,7 +418,7 @@ void checker_set(struct checker *c, const struct check_spec *specs, size_t count
 	free(c->targets);
 	c->targets = next;
 	c->count = count;
-	spread(c, fresh, fresh_count, now_us());
+	spread(c, fresh, fresh_count, probe_now_us());
 	free(fresh);
 	heap_rebuild(c);
 	rearm(c);

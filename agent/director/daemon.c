@@ -23,6 +23,7 @@
 #include "director/health.h"
 #include "director/health_file.h"
 #include "director/metrics.h"
+#include "director/probe_exec.h"
 #include "director/report.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
@@ -168,6 +169,7 @@ static void set_checks(struct dir_daemon *d)
 	struct check_plan next;
 
 	check_plan_build(dir_cfg(d), &next);
+	probe_exec_set_max(dir_cfg(d)->exec_max);
 	checker_set(d->checker, next.specs, next.count);
 	arm_every(d->publish_timer_fd, publish_interval(next.specs, next.count));
 	check_plan_free(&d->checks);

@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "director/probe_dns.h"
+#include "director/probe_exec.h"
 #include "director/probe_http.h"
 #include "director/probe_tcp.h"
 #include "director/probe_udp.h"
@@ -20,6 +21,8 @@ const struct probe_ops *probe_for(enum dir_check_kind kind)
 	case CHECK_HTTP:
 	case CHECK_HTTPS:
 		return &probe_http;
+	case CHECK_EXEC:
+		return &probe_exec;
 	default:
 		return NULL;
 	}

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "director/check_spec.h"
 
@@ -42,5 +43,14 @@ struct probe_ops {
 	 * free what RUN holds (kill a child). Never reports. */
 	void (*stop)(const struct check_spec *spec, struct probe_run *run);
 };
+
+/* The clock of the checker and every probe: CLOCK_MONOTONIC µs. */
+static inline uint64_t probe_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
 
 #endif

@@ -63,7 +63,10 @@ static void spec_of(const struct dir_service *service, size_t j, struct check_sp
 	director_check_target(service, j, &spec->addr, &spec->port);
 	/* A tcp check asks nothing of the protocol: its settings do not split it. */
 	spec->probe = spec->kind == CHECK_TCP ? NULL : &service->check.probe;
-	if (!service->svc.fwmark && spec->kind != CHECK_TCP)
+	/* The virtual's address matters only as an http check's default Host:
+	 * elsewhere it would split checks of one target in two. */
+	if (!service->svc.fwmark && (spec->kind == CHECK_HTTP || spec->kind == CHECK_HTTPS) &&
+	    !service->check.probe.http_host[0])
 		snprintf(spec->host, sizeof(spec->host), "%s", ipaddr_format(&service->svc.addr, text));
 }
 

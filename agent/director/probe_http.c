@@ -49,6 +49,7 @@ struct transfer {
 	uint32_t timeout_ms;
 	bool added;			/* the easy handle is in the multi */
 	struct curl_slist *connect_to;
+	struct curl_slist *headers;	/* Connection: close, and Host as configured */
 	int fd;				/* curl's socket to watch; -1: none */
 	uint32_t events;
 	uint64_t wake_at;		/* the timer curl asked for; 0: none */
@@ -76,7 +77,6 @@ struct http_check {
 static struct http_check *pool;
 static size_t pool_count;
 static bool curl_ready;
-static struct curl_slist *request_headers;
 
 /* What http_status says when not set. */
 static const struct dir_probe no_keys;
@@ -366,11 +366,6 @@ static bool global_up(void)
 		return true;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return false;
-	request_headers = curl_slist_append(NULL, "Connection: close");
-	if (!request_headers) {
-		curl_global_cleanup();
-		return false;
-	}
 	curl_ready = true;
 	return true;
 }
@@ -434,8 +429,6 @@ void probe_http_release(void)
 	pool_count = 0;
 	if (!curl_ready)
 		return;
-	curl_slist_free_all(request_headers);
-	request_headers = NULL;
 	curl_global_cleanup();
 	curl_ready = false;
 }
@@ -451,6 +444,19 @@ static void url_host(const struct check_spec *spec, const char *addr, char *out,
 									    : addr;
 
 	snprintf(out, size, strchr(host, ':') && host[0] != '[' ? "[%s]" : "%s", host);
+}
+
+/* "Host: HOST" exactly as configured: curl's own would add the real
+ * server's port (":8080" behind NAT), which is not what clients send. */
+static bool host_header(struct curl_slist **headers, const char *host)
+{
+	char line[sizeof("Host: ") + 300];
+	struct curl_slist *list = curl_slist_append(NULL, "Connection: close");
+
+	snprintf(line, sizeof(line), "Host: %s", host);
+	if (list && !(*headers = curl_slist_append(list, line)))
+		curl_slist_free_all(list);
+	return list && *headers;
 }
 
 #define SET(code, easy, option, value) \
@@ -476,7 +482,7 @@ static CURLcode configure(struct http_check *h, const struct check_spec *spec)
 	snprintf(to, sizeof(to), spec->addr.family == AF_INET6 ? "::[%s]:%u" : "::%s:%u", addr,
 		 spec->port);
 	h->t.connect_to = curl_slist_append(NULL, to);
-	if (!h->t.connect_to)
+	if (!h->t.connect_to || !host_header(&h->t.headers, host))
 		return CURLE_OUT_OF_MEMORY;
 	SET(code, e, CURLOPT_URL, url);
 	SET(code, e, CURLOPT_CONNECT_TO, h->t.connect_to);
@@ -484,7 +490,7 @@ static CURLcode configure(struct http_check *h, const struct check_spec *spec)
 	SET(code, e, CURLOPT_PROXY, "");	/* not http_proxy from the environment */
 	SET(code, e, CURLOPT_PATH_AS_IS, 1L);
 	SET(code, e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-	SET(code, e, CURLOPT_HTTPHEADER, request_headers);
+	SET(code, e, CURLOPT_HTTPHEADER, h->t.headers);
 	SET(code, e, CURLOPT_USERAGENT, "lvsagent-check");
 	SET(code, e, CURLOPT_FOLLOWLOCATION, 0L);
 	SET(code, e, CURLOPT_FORBID_REUSE, 1L);
@@ -609,6 +615,8 @@ static void stop(const struct check_spec *spec, struct probe_run *run)
 	if (h->t.added)
 		curl_multi_remove_handle(h->multi, h->easy);
 	curl_slist_free_all(h->t.connect_to);
+	curl_slist_free_all(h->t.headers);
+	h->t.headers = NULL;
 	h->t = (struct transfer){ .fd = -1 };
 	give_back(h);
 }

@@ -43,8 +43,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=www.example.com \
 	>/dev/null 2>&1
 in_ns rs2 openssl s_server -accept 8443 -cert /tmp/cert.pem -key /tmp/key.pem -www -quiet \
 	>/tmp/s_server.log 2>&1 &
-in_ns rs2 dnsmasq --no-daemon --port 53 --no-resolv --no-hosts --bind-interfaces \
-	--listen-address 10.0.0.4 --address /example.com/10.0.0.3 --user root \
+in_ns rs2 dnsmasq --no-daemon --port=53 --no-resolv --no-hosts --bind-interfaces \
+	--listen-address=10.0.0.4 --address=/example.com/10.0.0.3 --user=root --pid-file= \
 	>/tmp/dnsmasq.log 2>&1 &
 in_ns rs2 socat UDP-RECVFROM:9999,fork SYSTEM:'echo pong' >/dev/null 2>&1 &
 
@@ -82,7 +82,7 @@ http_path = /cgi-bin/health
 http_host = www.example.com
 http_status = 200-299
 http_body = OK
-realserver = 10.0.0.3:8080 method=dr
+realserver = 10.0.0.3:8080 method=nat
 
 [service http2]
 virtual = tcp 10.0.0.101:80
@@ -95,7 +95,7 @@ http_path = /cgi-bin/health
 http_host = www.example.com
 http_status = 200-299
 http_body = OK
-realserver = 10.0.0.3:8080 method=dr
+realserver = 10.0.0.3:8080 method=nat
 
 [service tls]
 virtual = tcp 10.0.0.100:443
@@ -105,7 +105,7 @@ check_timeout = 0.5
 rise = 1
 fall = 1
 http_host = www.example.com
-realserver = 10.0.0.4:8443 method=dr
+realserver = 10.0.0.4:8443 method=nat
 
 [service tlsverify]
 virtual = tcp 10.0.0.102:443
@@ -116,7 +116,7 @@ rise = 1
 fall = 1
 http_host = www.example.com
 https_verify = yes
-realserver = 10.0.0.4:8443 method=dr
+realserver = 10.0.0.4:8443 method=nat
 
 [service tlsca]
 virtual = tcp 10.0.0.103:443
@@ -128,7 +128,7 @@ fall = 1
 http_host = www.example.com
 https_verify = yes
 https_ca = /tmp/cert.pem
-realserver = 10.0.0.4:8443 method=dr
+realserver = 10.0.0.4:8443 method=nat
 
 [service dns]
 virtual = udp 10.0.0.100:53
@@ -239,7 +239,7 @@ for p in $($IP netns pids rs2); do
 done
 check "dns server stopped: out" within 4 down 10.0.0.100:53 10.0.0.4:53 u
 check "udp responder stopped: out (port unreachable)" within 4 down 10.0.0.100:9999 10.0.0.4:9999 u
-check "... saying so" said "udp: port unreachable"
+check "... saying so" within 3 status_says "udp: port unreachable"
 
 check "exec: exit 0 passes" within 6 up 10.0.0.100:3306 10.0.0.3:3306
 check "... run as exec_user (nobody)" sh -c '[ "$(cat /tmp/exec-out/uid)" = 65534 ]'
@@ -258,4 +258,7 @@ check "... with what it started: no process left behind" sh -c '! ps | grep -q "
 
 kill "$daemon"
 wait "$daemon" 2>/dev/null
+[ -z "$failures" ] || sed 's/^/     daemon| /' "$log"
+[ -z "$failures" ] || in_ns director lvsagent -c "$conf" director status | sed 's/^/     status| /'
+
 finish

@@ -366,6 +366,17 @@ static void drain_timer(int fd)
 
 /* --- the loop ---------------------------------------------------------------------- */
 
+/* After a turn's events: settle the verdicts, and one plan for them all. */
+static void end_of_turn(struct dir_daemon *d)
+{
+	if (!d->changed)
+		return;
+	d->changed = false;
+	health_settle(&d->health, dir_cfg(d), wall_ms(), say, NULL);
+	converge(d, true, false);
+	publish(d);
+}
+
 static void dispatch(struct dir_daemon *d, const struct epoll_event *event)
 {
 	int fd = (int)event->data.u64;
@@ -376,6 +387,8 @@ static void dispatch(struct dir_daemon *d, const struct epoll_event *event)
 		on_signal(d);
 	} else if (fd == d->table_timer_fd) {
 		drain_timer(fd);
+		/* This turn's verdicts first: what they change is not a repair. */
+		end_of_turn(d);
 		converge(d, true, true);
 	} else if (fd == d->watchdog_timer_fd) {
 		drain_timer(fd);
@@ -385,17 +398,6 @@ static void dispatch(struct dir_daemon *d, const struct epoll_event *event)
 		if (d->publish)
 			publish(d);
 	}
-}
-
-/* After a turn's events: settle the verdicts, and one plan for them all. */
-static void end_of_turn(struct dir_daemon *d)
-{
-	if (!d->changed)
-		return;
-	d->changed = false;
-	health_settle(&d->health, dir_cfg(d), wall_ms(), say, NULL);
-	converge(d, true, false);
-	publish(d);
 }
 
 static int loop(struct dir_daemon *d)

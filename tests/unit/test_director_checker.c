@@ -1,6 +1,7 @@
 /* The TCP checker against loopback listeners of this process: verdicts
  * (ok, refused, no answer), the schedule (spread, no drift, no burst after
- * a stall) and what checker_set keeps. A target that never answers is a
+ * a stall, checks due close together started together) and what
+ * checker_set keeps. A target that never answers is a
  * listener whose accept queue is full: Linux drops the SYNs it gets (no
  * root, no route needed; TEST-NET addresses are routed on some hosts). */
 #include "unit.h"
@@ -34,7 +35,7 @@ struct result {
 struct fixture {
 	int epoll_fd;
 	struct checker *checker;
-	struct result results[64];
+	struct result results[320];
 	size_t count;
 	int fds[8];		/* listeners and their clients, closed at the end */
 	size_t fd_count;
@@ -285,6 +286,50 @@ static void test_stall_no_burst(void **state)
 	assert_at(f->results[2].at_us, start + 400000);
 }
 
+/* 128 checks of 1 s are due 7.8 ms apart: the timer fires for one, and
+ * the next, due within the slack (1 % of the interval, at most 10 ms),
+ * starts with it — early, but each stays on its own grid: its next check
+ * is due an interval after its place, once (no second start for the
+ * round it began early: two results each, a third only for the first ones
+ * of round 3, started with the last of round 2). Refused at once: no socket is left in flight. */
+#define MANY 128
+#define START_SLACK_US 10000
+/* Lateness is test_no_drift's; 128 checks in bursts on a busy machine
+ * may come later than SLACK_US, and that is not what this tells apart. */
+#define BURST_LATE_US 100000
+
+static void test_close_checks_start_together(void **state)
+{
+	struct fixture *f = *state;
+	struct check_spec specs[MANY];
+	uint16_t port;
+	uint64_t start;
+	size_t early = 0;
+
+	bound(f, AF_INET, -1, &port);
+	for (size_t id = 0; id < MANY; id++)
+		specs[id] = tcp(AF_INET, port, 1000, 500);
+	start = now_us();
+	checker_set(f->checker, specs, MANY);
+	pump(f, 2 * MANY, 2500);
+	/* The last of round 2 may bring the first of round 3 with it. */
+	assert_true(f->count >= 2 * MANY);
+	for (size_t id = 0; id < MANY; id++) {
+		uint64_t due = start + id * 1000000u / MANY;
+
+		assert_in_range(results_of(f, id), 2, 3);
+		for (size_t n = 0; n < 2; n++) {
+			uint64_t at = nth(f, id, n)->at_us, want = due + n * 1000000u;
+
+			if (at < want - START_SLACK_US || at > want + BURST_LATE_US)
+				fail_msg("check %zu, round %zu: %+lld us from its place", id, n,
+					 (long long)(at - want));
+		}
+		early += nth(f, id, 0)->at_us < due;
+	}
+	assert_true(early >= MANY / 4);
+}
+
 /* --- checker_set ------------------------------------------------------------------- */
 
 /* The same specs again keep their schedule; a changed one starts afresh. */
@@ -358,6 +403,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_first_checks_spread, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_drift, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stall_no_burst, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_checks_start_together, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_keeps_unchanged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_abandons_changed, setup, teardown),
 	};

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/event.h"
 #include "core/notify.h"
 #include "director/check_plan.h"
 #include "director/checker.h"
@@ -73,27 +74,15 @@ static int watch(struct dir_daemon *d, int fd)
 
 static int arm_every(int fd, uint64_t ms)
 {
-	struct timespec every = { .tv_sec = (time_t)(ms / 1000u),
-				  .tv_nsec = (long)(ms % 1000u) * 1000000L };
-	struct itimerspec spec = { .it_interval = every, .it_value = every };
-
-	return timerfd_settime(fd, 0, &spec, NULL);
+	return event_every(fd, ms * 1000u);
 }
 
 static int open_signals(struct dir_daemon *d)
 {
-	sigset_t mask;
+	static const int handled[] = { SIGHUP, SIGTERM, SIGINT, SIGUSR1 };
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGUSR1);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
-		return -errno;
-	signal(SIGPIPE, SIG_IGN);
-	d->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	return d->signal_fd < 0 ? -errno : 0;
+	d->signal_fd = event_signalfd(handled, sizeof(handled) / sizeof(handled[0]));
+	return d->signal_fd < 0 ? d->signal_fd : 0;
 }
 
 static int open_timers(struct dir_daemon *d)
@@ -356,14 +345,6 @@ static void on_signal(struct dir_daemon *d)
 	}
 }
 
-static void drain_timer(int fd)
-{
-	uint64_t expirations;
-
-	while (read(fd, &expirations, sizeof(expirations)) > 0)
-		;
-}
-
 /* --- the loop ---------------------------------------------------------------------- */
 
 /* After a turn's events: settle the verdicts, and one plan for them all. */
@@ -386,15 +367,15 @@ static void dispatch(struct dir_daemon *d, const struct epoll_event *event)
 	} else if (fd == d->signal_fd) {
 		on_signal(d);
 	} else if (fd == d->table_timer_fd) {
-		drain_timer(fd);
+		event_drain(fd);
 		/* This turn's verdicts first: what they change is not a repair. */
 		end_of_turn(d);
 		converge(d, true, true);
 	} else if (fd == d->watchdog_timer_fd) {
-		drain_timer(fd);
+		event_drain(fd);
 		notify("WATCHDOG=1");
 	} else if (fd == d->publish_timer_fd) {
-		drain_timer(fd);
+		event_drain(fd);
 		if (d->publish)
 			publish(d);
 	}

@@ -12,6 +12,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "core/event.h"
 #include "core/notify.h"
 #include "core/privilege.h"
 #include "lib/log.h"
@@ -58,42 +59,12 @@ static int watch(struct daemon *d, int fd)
 	return epoll_ctl(d->epoll_fd, EPOLL_CTL_ADD, fd, &event);
 }
 
-static struct timespec timespec_of(uint64_t usec)
-{
-	return (struct timespec){ .tv_sec = (time_t)(usec / 1000000u),
-				  .tv_nsec = (long)(usec % 1000000u) * 1000 };
-}
-
-/* Arm FD to fire every INTERVAL microseconds; 0 disarms it. */
-static int arm_timer(int fd, uint64_t interval)
-{
-	struct itimerspec spec = { .it_interval = timespec_of(interval),
-				   .it_value = timespec_of(interval) };
-
-	return timerfd_settime(fd, 0, &spec, NULL);
-}
-
-/* Arm FD to fire once, DELAY microseconds from now; 0 disarms it. */
-static int arm_once(int fd, uint64_t delay)
-{
-	struct itimerspec spec = { .it_value = timespec_of(delay) };
-
-	return timerfd_settime(fd, 0, &spec, NULL);
-}
-
 static int open_signals(struct daemon *d)
 {
-	sigset_t mask;
+	static const int handled[] = { SIGHUP, SIGTERM, SIGINT };
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
-		return -errno;
-	signal(SIGPIPE, SIG_IGN);
-	d->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	return d->signal_fd < 0 ? -errno : 0;
+	d->signal_fd = event_signalfd(handled, sizeof(handled) / sizeof(handled[0]));
+	return d->signal_fd < 0 ? d->signal_fd : 0;
 }
 
 static int open_timers(struct daemon *d)
@@ -105,10 +76,10 @@ static int open_timers(struct daemon *d)
 	d->retry_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (d->sysctl_timer_fd < 0 || d->watchdog_timer_fd < 0 || d->retry_timer_fd < 0)
 		return -errno;
-	if (arm_timer(d->sysctl_timer_fd, d->s->run.cfg.sysctl_check_interval * 1000000ull) < 0)
+	if (event_every(d->sysctl_timer_fd, d->s->run.cfg.sysctl_check_interval * 1000000ull) < 0)
 		return -errno;
 	/* Ping at half the interval, as sd_watchdog_enabled(3) advises. */
-	return arm_timer(d->watchdog_timer_fd, watchdog / 2) < 0 ? -errno : 0;
+	return event_every(d->watchdog_timer_fd, watchdog / 2) < 0 ? -errno : 0;
 }
 
 static int open_everything(struct daemon *d)
@@ -267,7 +238,7 @@ static void retry_observation(struct daemon *d, uint64_t now)
 
 	if (d->failed_observations++ == 0)
 		d->failing_since = now;
-	if (arm_once(d->retry_timer_fd, delay < RETRY_MAX_USEC ? delay : RETRY_MAX_USEC) < 0)
+	if (event_once(d->retry_timer_fd, delay < RETRY_MAX_USEC ? delay : RETRY_MAX_USEC) < 0)
 		log_error("cannot arm the retry timer: %s", strerror(errno));
 }
 
@@ -276,7 +247,7 @@ static void observation_recovered(struct daemon *d)
 	log_info("read the kernel again after %u failed attempt%s", d->failed_observations,
 		 d->failed_observations == 1 ? "" : "s");
 	d->failed_observations = 0;
-	(void)arm_once(d->retry_timer_fd, 0);
+	(void)event_once(d->retry_timer_fd, 0);
 }
 
 static int observe(struct daemon *d, enum observe_scope scope)
@@ -396,7 +367,7 @@ static void reload(struct daemon *d)
 		s->run.cfg = fresh;
 		memset(&fresh, 0, sizeof(fresh));
 		log_set_level(s->run.cfg.log_level);
-		arm_timer(d->sysctl_timer_fd, s->run.cfg.sysctl_check_interval * 1000000ull);
+		event_every(d->sysctl_timer_fd, s->run.cfg.sysctl_check_interval * 1000000ull);
 		converge(d, 0, "reload", OBSERVE_ALL);
 	}
 	config_free(&fresh);
@@ -436,13 +407,6 @@ static void on_signal(struct daemon *d)
 
 /* --- the loop --------------------------------------------------------------- */
 
-static void drain_timer(int fd)
-{
-	uint64_t expirations;
-
-	(void)!read(fd, &expirations, sizeof(expirations));
-}
-
 static bool on_monitor(struct daemon *d, struct nl_conn *monitor)
 {
 	const struct session *s = d->s;
@@ -478,13 +442,13 @@ static void dispatch(struct daemon *d, int fd, struct dirt *dirt)
 	} else if (fd == d->signal_fd) {
 		on_signal(d);
 	} else if (fd == d->sysctl_timer_fd) {
-		drain_timer(fd);
+		event_drain(fd);
 		check_sysctls(d);
 	} else if (fd == d->watchdog_timer_fd) {
-		drain_timer(fd);
+		event_drain(fd);
 		notify("WATCHDOG=1");
 	} else if (fd == d->retry_timer_fd) {
-		drain_timer(fd);
+		event_drain(fd);
 		dirt->host = true;	/* the last observation failed: a whole one again */
 	}
 }

@@ -16,7 +16,9 @@ WERROR     ?= 0
 PKGS       := libmnl libnftnl libnl-genl-3.0 libcap-ng inih libcurl
 PKG_CONFIG ?= pkg-config
 PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS))
-PKG_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS))
+# libcurl's headers only: http checks load it when they start
+# (agent/director/curl_lib.c), not every lvsagent process.
+PKG_LIBS    = $(shell $(PKG_CONFIG) --libs $(filter-out libcurl,$(PKGS)))
 # The C library's own: the resolver (check = dns), from libc6-dev.
 SYS_LIBS   := -lresolv
 

@@ -274,7 +274,7 @@ static void start(struct checker *c, size_t id, uint64_t now)
 	struct probe_result r = { 0 };
 
 	t->due = grid_after(t->due, interval_us(t), now > t->due ? now : t->due);
-	t->started = probe_now_us();
+	t->started = now;	/* read just before: one clock read per check less */
 	t->deadline = t->started + t->spec.timeout_ms * 1000ull;
 	t->run = (struct probe_run){ .fd = -1 };
 	t->running = true;

@@ -25,6 +25,7 @@
 #include "director/health_file.h"
 #include "director/metrics.h"
 #include "director/probe_exec.h"
+#include "director/probe_http.h"
 #include "director/report.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
@@ -46,6 +47,9 @@ struct dir_daemon {
 	bool changed;			/* a verdict or drain changed: converge this turn */
 	bool publish;			/* something status or metrics show changed */
 	bool stopping;
+	/* r->kernel is the kernel's table as the last converge left it: the
+	 * next verdicts are planned against it without a new read. */
+	bool table_known;
 	unsigned long repairs;		/* changes put back after someone else's */
 };
 
@@ -220,25 +224,39 @@ static size_t count_changes(const struct dir_plan *plan)
 	return n;
 }
 
-/* The kernel's table as health says it should be. REPAIR: the table was
- * re-read on the timer, so what differs was changed by someone else. */
+/* The kernel's table as health says it should be. OBSERVE: read it first
+ * (the table timer: what differs then was changed by someone else, a
+ * REPAIR), else plan against the table as the last converge left it, so
+ * that a verdict's weight 0 waits for no read of 1000 real servers. A
+ * change that fails against that copy (someone else's edit since) is
+ * made again against a fresh read at once, as the repair it is. */
 static void converge(struct dir_daemon *d, bool observe, bool repair)
 {
 	struct director_config want;
 	struct dir_plan plan;
+	bool fresh = observe || !d->table_known;
+	size_t failed;
 
-	if (observe && director_observe_ipvs(d->r) != EXIT_DONE)
+	if (fresh && director_observe_ipvs(d->r) != EXIT_DONE) {
+		d->table_known = false;
 		return;		/* logged; the next timer tries again */
+	}
 	director_observe_forwarding(d->r);
 	health_effective(dir_cfg(d), &d->health, &want);
 	director_execute(d->r, &want, false, &plan);
-	log_changes(&plan, repair);
+	failed = dir_plan_changes(&plan) - count_changes(&plan);
+	if (fresh || !failed)
+		log_changes(&plan, repair);
 	if (repair)
 		d->repairs += count_changes(&plan);
 	if (count_changes(&plan))
 		d->publish = true;
+	/* Adds and removes are not written into the copy: read it next time. */
+	d->table_known = director_table_after(&plan, &d->r->kernel);
 	dir_plan_free(&plan);
 	health_effective_free(&want);
+	if (!fresh && failed)
+		converge(d, true, true);	/* what failed was someone else's doing */
 }
 
 /* --- what others read ---------------------------------------------------------- */
@@ -328,6 +346,7 @@ static void reload(struct dir_daemon *d)
 	health_settle(&d->health, dir_cfg(d), wall_ms(), say, NULL);
 	log_info("reloaded %s", d->r->run.cfg.file);
 	d->changed = true;
+	d->table_known = false;		/* rare: its converge reads the table */
 	notify("READY=1");
 }
 
@@ -354,7 +373,7 @@ static void end_of_turn(struct dir_daemon *d)
 		return;
 	d->changed = false;
 	health_settle(&d->health, dir_cfg(d), wall_ms(), say, NULL);
-	converge(d, true, false);
+	converge(d, false, false);
 	publish(d);
 }
 
@@ -447,13 +466,36 @@ static void start(struct dir_daemon *d)
 	publish(d);
 }
 
+/* Without libcurl (loaded at run time) every http check would fail and
+ * take its real servers out of rotation: the daemon does not start, and
+ * nothing is changed. */
+static bool http_checks_can_run(const struct director_config *cfg)
+{
+	char why[200];
+
+	for (size_t i = 0; i < cfg->service_count; i++) {
+		enum dir_check_kind kind = cfg->services[i].check.kind;
+		if (kind != CHECK_HTTP && kind != CHECK_HTTPS)
+			continue;
+		if (probe_http_ready(why, sizeof(why)))
+			return true;
+		log_error("cannot start the director daemon: service %s checks %s: %s "
+			  "(Debian: apt-get install libcurl4)", cfg->services[i].name,
+			  kind == CHECK_HTTP ? "http" : "https", why);
+		return false;
+	}
+	return true;
+}
+
 int director_daemon_run(struct director_run *r)
 {
 	struct dir_daemon d = { .r = r, .epoll_fd = -1, .signal_fd = -1, .table_timer_fd = -1,
 				.watchdog_timer_fd = -1, .publish_timer_fd = -1 };
-	int code, err = open_everything(&d);
+	int code, err;
 
-	if (err) {
+	if (!http_checks_can_run(dir_cfg(&d)))
+		return EXIT_RUNTIME;
+	if ((err = open_everything(&d))) {
 		log_error("cannot start the director daemon: %s", strerror(-err));
 		close_everything(&d);
 		return EXIT_RUNTIME;

@@ -418,6 +418,43 @@ void director_owned_intent(const struct dir_plan *plan, const struct dir_owned *
 	collect_owned(plan, before, OWN_DURING, intent);
 }
 
+/* KERNEL's copy of ITEM's real server, found by its keys: KERNEL is the
+ * table the plan was made against. */
+static struct ipvs_dest *kernel_dest(struct ipvs_table *kernel, const struct dir_item *item)
+{
+	for (size_t s = 0; s < kernel->count; s++) {
+		struct ipvs_service *service = &kernel->services[s];
+		if (!ipvs_same_service(service, item->have))
+			continue;
+		for (size_t d = 0; d < service->dest_count; d++)
+			if (ipvs_same_dest(&service->dests[d], item->have_dest))
+				return &service->dests[d];
+	}
+	return NULL;
+}
+
+bool director_table_after(const struct dir_plan *plan, struct ipvs_table *kernel)
+{
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct dir_item *item = &plan->items[i];
+		struct ipvs_dest *dest, now;
+		if (item->action == ACTION_NONE || item->kind == DIR_VIP || item->kind == DIR_SYSCTL)
+			continue;
+		if (!item->done || item->kind != DIR_DEST || item->action != ACTION_SET ||
+		    !item->have || !item->have_dest || !item->want_dest)
+			return false;
+		if (!(dest = kernel_dest(kernel, item)))
+			return false;
+		/* What the kernel counts stays; what was set is the configured. */
+		now = *item->want_dest;
+		now.active = dest->active;
+		now.inactive = dest->inactive;
+		now.persistent = dest->persistent;
+		*dest = now;
+	}
+	return true;
+}
+
 void dir_plan_free(struct dir_plan *plan)
 {
 	for (size_t i = 0; i < plan->count; i++)

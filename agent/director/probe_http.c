@@ -24,7 +24,6 @@
  * 52 KB and the socketpair. */
 #include "director/probe_http.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -36,6 +35,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "director/curl_lib.h"
 #include "director/probe_tcp.h"
 #include "lib/ipaddr.h"
 #include "lib/xalloc.h"
@@ -76,7 +76,9 @@ struct http_check {
 
 static struct http_check *pool;
 static size_t pool_count;
+static const struct curl_lib *curl;	/* loaded with the first check */
 static bool curl_ready;
+static char curl_failure[TEXT_MAX];	/* why not, for every check's verdict */
 
 /* What http_status says when not set. */
 static const struct dir_probe no_keys;
@@ -146,7 +148,7 @@ static enum probe_state response_verdict(struct http_check *h, struct probe_resu
 		return PROBE_DONE;
 	}
 	if (!t->status_checked)
-		curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &t->status);
+		curl->easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &t->status);
 	if (status_accepted(t->probe, t->status) && t->probe->http_body[0])
 		return body_lacks(r, t->probe->http_body);
 	return verdict(r, status_accepted(t->probe, t->status), "http %ld", t->status);
@@ -199,7 +201,7 @@ static enum probe_state error_verdict(struct http_check *h, CURLcode code,
 				      struct probe_result *r)
 {
 	struct transfer *t = &h->t;
-	const char *why = t->errbuf[0] ? t->errbuf : curl_easy_strerror(code);
+	const char *why = t->errbuf[0] ? t->errbuf : curl->easy_strerror(code);
 	long os_errno = 0;
 
 	if (t->socket_errno)
@@ -209,7 +211,7 @@ static enum probe_state error_verdict(struct http_check *h, CURLcode code,
 	if (code == CURLE_OPERATION_TIMEDOUT)
 		return verdict(r, false, "timeout after %" PRIu32 " ms", t->timeout_ms);
 	if (code == CURLE_COULDNT_CONNECT &&
-	    curl_easy_getinfo(h->easy, CURLINFO_OS_ERRNO, &os_errno) == CURLE_OK && os_errno)
+	    curl->easy_getinfo(h->easy, CURLINFO_OS_ERRNO, &os_errno) == CURLE_OK && os_errno)
 		return verdict(r, false, "connect: %s", strerror((int)os_errno));
 	if (code == CURLE_COULDNT_CONNECT)
 		return verdict(r, false, "connect: %s", why);
@@ -336,7 +338,7 @@ static size_t on_body(char *data, size_t size, size_t count, void *user)
 		return 0;
 	if (!t->status_checked) {
 		t->status_checked = true;
-		curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &t->status);
+		curl->easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &t->status);
 		if (!status_accepted(t->probe, t->status) || !needle[0]) {
 			verdict(&r, status_accepted(t->probe, t->status), "http %ld", t->status);
 			decide(t, &r);
@@ -364,16 +366,20 @@ static bool global_up(void)
 {
 	if (curl_ready)
 		return true;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+	if (!curl && !(curl = curl_lib(curl_failure, sizeof(curl_failure))))
 		return false;
+	if (curl->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(curl_failure, sizeof(curl_failure), "curl: cannot initialise libcurl");
+		return false;
+	}
 	curl_ready = true;
 	return true;
 }
 
 static void destroy(struct http_check *h)
 {
-	curl_easy_cleanup(h->easy);
-	curl_multi_cleanup(h->multi);
+	curl->easy_cleanup(h->easy);
+	curl->multi_cleanup(h->multi);
 	free(h);
 }
 
@@ -392,13 +398,13 @@ static struct http_check *take(void)
 		return h;
 	}
 	h = xcalloc(1, sizeof(*h));
-	h->multi = curl_multi_init();
-	h->easy = curl_easy_init();
+	h->multi = curl->multi_init();
+	h->easy = curl->easy_init();
 	if (!h->multi || !h->easy ||
-	    curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_socket) != CURLM_OK ||
-	    curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, &h->t) != CURLM_OK ||
-	    curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_timer) != CURLM_OK ||
-	    curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, &h->t) != CURLM_OK) {
+	    curl->multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_socket) != CURLM_OK ||
+	    curl->multi_setopt(h->multi, CURLMOPT_SOCKETDATA, &h->t) != CURLM_OK ||
+	    curl->multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_timer) != CURLM_OK ||
+	    curl->multi_setopt(h->multi, CURLMOPT_TIMERDATA, &h->t) != CURLM_OK) {
 		destroy(h);
 		return NULL;
 	}
@@ -412,10 +418,18 @@ static void give_back(struct http_check *h)
 		destroy(h);
 		return;
 	}
-	curl_easy_reset(h->easy);
+	curl->easy_reset(h->easy);
 	h->next = pool;
 	pool = h;
 	pool_count++;
+}
+
+bool probe_http_ready(char *why, size_t size)
+{
+	if (global_up())
+		return true;
+	snprintf(why, size, "%s", curl_failure);
+	return false;
 }
 
 void probe_http_release(void)
@@ -429,7 +443,7 @@ void probe_http_release(void)
 	pool_count = 0;
 	if (!curl_ready)
 		return;
-	curl_global_cleanup();
+	curl->global_cleanup();
 	curl_ready = false;
 }
 
@@ -451,18 +465,18 @@ static void url_host(const struct check_spec *spec, const char *addr, char *out,
 static bool host_header(struct curl_slist **headers, const char *host)
 {
 	char line[sizeof("Host: ") + 300];
-	struct curl_slist *list = curl_slist_append(NULL, "Connection: close");
+	struct curl_slist *list = curl->slist_append(NULL, "Connection: close");
 
 	snprintf(line, sizeof(line), "Host: %s", host);
-	if (list && !(*headers = curl_slist_append(list, line)))
-		curl_slist_free_all(list);
+	if (list && !(*headers = curl->slist_append(list, line)))
+		curl->slist_free_all(list);
 	return list && *headers;
 }
 
 #define SET(code, easy, option, value) \
 	do { \
 		if ((code) == CURLE_OK) \
-			(code) = curl_easy_setopt((easy), option, value); \
+			(code) = curl->easy_setopt((easy), option, value); \
 	} while (0)
 
 static CURLcode configure(struct http_check *h, const struct check_spec *spec)
@@ -481,7 +495,7 @@ static CURLcode configure(struct http_check *h, const struct check_spec *spec)
 		 p->http_path[0] == '/' ? "" : "/", p->http_path);
 	snprintf(to, sizeof(to), spec->addr.family == AF_INET6 ? "::[%s]:%u" : "::%s:%u", addr,
 		 spec->port);
-	h->t.connect_to = curl_slist_append(NULL, to);
+	h->t.connect_to = curl->slist_append(NULL, to);
 	if (!h->t.connect_to || !host_header(&h->t.headers, host))
 		return CURLE_OUT_OF_MEMORY;
 	SET(code, e, CURLOPT_URL, url);
@@ -527,8 +541,8 @@ static enum probe_state settle(struct http_check *h, CURLMcode mc, struct probe_
 	int left;
 
 	if (mc != CURLM_OK)
-		return verdict(r, false, "curl: %s", curl_multi_strerror(mc));
-	while ((msg = curl_multi_info_read(h->multi, &left)))
+		return verdict(r, false, "curl: %s", curl->multi_strerror(mc));
+	while ((msg = curl->multi_info_read(h->multi, &left)))
 		if (msg->msg == CURLMSG_DONE)
 			return msg->data.result == CURLE_OK || t->decided
 				       ? response_verdict(h, r)
@@ -551,16 +565,17 @@ static enum probe_state start(const struct check_spec *spec, struct probe_run *r
 
 	run->state = h;
 	if (!h)
-		return verdict(r, false, "curl: cannot set up a transfer");
+		return verdict(r, false, "%s", curl_failure[0] ? curl_failure
+							: "curl: cannot set up a transfer");
 	h->t = (struct transfer){ .probe = spec->probe ? spec->probe : &no_keys,
 				  .timeout_ms = spec->timeout_ms, .fd = -1 };
 	code = configure(h, spec);
 	if (code != CURLE_OK)
-		return verdict(r, false, "curl: %s", curl_easy_strerror(code));
-	mc = curl_multi_add_handle(h->multi, h->easy);
+		return verdict(r, false, "curl: %s", curl->easy_strerror(code));
+	mc = curl->multi_add_handle(h->multi, h->easy);
 	h->t.added = mc == CURLM_OK;
 	if (mc == CURLM_OK)
-		mc = curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+		mc = curl->multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	return settle(h, mc, run, r);
 }
 
@@ -581,7 +596,7 @@ static enum probe_state ready(const struct check_spec *spec, struct probe_run *r
 		bits |= CURL_CSELECT_ERR | (h->t.events & EPOLLIN ? CURL_CSELECT_IN : 0) |
 			(h->t.events & EPOLLOUT ? CURL_CSELECT_OUT : 0);
 	h->t.timer_called = false;
-	return settle(h, curl_multi_socket_action(h->multi, run->fd, bits, &running), run, r);
+	return settle(h, curl->multi_socket_action(h->multi, run->fd, bits, &running), run, r);
 }
 
 static enum probe_state tick(const struct check_spec *spec, struct probe_run *run,
@@ -593,7 +608,7 @@ static enum probe_state tick(const struct check_spec *spec, struct probe_run *ru
 
 	(void)spec;
 	h->t.timer_called = false;
-	state = settle(h, curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running),
+	state = settle(h, curl->multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running),
 		       run, r);
 	/* Woken before curl's time after all, it said nothing new: again in a
 	 * millisecond, not at once. */
@@ -613,9 +628,9 @@ static void stop(const struct check_spec *spec, struct probe_run *run)
 	if (!h)
 		return;
 	if (h->t.added)
-		curl_multi_remove_handle(h->multi, h->easy);
-	curl_slist_free_all(h->t.connect_to);
-	curl_slist_free_all(h->t.headers);
+		curl->multi_remove_handle(h->multi, h->easy);
+	curl->slist_free_all(h->t.connect_to);
+	curl->slist_free_all(h->t.headers);
 	h->t.headers = NULL;
 	h->t = (struct transfer){ .fd = -1 };
 	give_back(h);

@@ -77,6 +77,13 @@ void director_owned_after(const struct dir_plan *plan, const struct dir_owned *b
  * state `director stop` completes. */
 void director_owned_intent(const struct dir_plan *plan, const struct dir_owned *before,
 			   struct dir_owned *intent);
+/* The kernel's table once PLAN's done items took effect, written into
+ * KERNEL — the table the plan was made against — where that needs no new
+ * read: real servers' settings changed (a health verdict's weight, a
+ * drain). false when an item did more (added or removed a service or a
+ * real server, changed a service) or failed: only a new read tells the
+ * table then. Pure. */
+bool director_table_after(const struct dir_plan *plan, struct ipvs_table *kernel);
 void dir_plan_free(struct dir_plan *plan);
 
 #endif

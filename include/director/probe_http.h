@@ -9,6 +9,9 @@
 #ifndef LVSAGENT_DIRECTOR_PROBE_HTTP_H
 #define LVSAGENT_DIRECTOR_PROBE_HTTP_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "director/probe_ops.h"
 
 /* How much of a body http_body is looked for in. */
@@ -19,6 +22,10 @@
 #define HTTP_POOL_MAX 32
 
 extern const struct probe_ops probe_http;
+
+/* Whether http checks can run: libcurl loaded (director/curl_lib.h) and
+ * set up. WHY (SIZE bytes) says why not. */
+bool probe_http_ready(char *why, size_t size);
 
 /* Free the kept handles and libcurl's global state (the next check sets
  * it up again). For tests and leak checkers: the daemon need not call it.

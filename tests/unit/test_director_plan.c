@@ -118,6 +118,15 @@ static void own_service(struct world *w, const char *text)
 	dir_owned_add_service(&w->owned, &svc);
 }
 
+/* two_services, applied by lvsagent: in the kernel as configured, owned. */
+static void setup_applied(struct world *w)
+{
+	setup(w, two_services);
+	kernel_as_configured(w);
+	own_service(w, "tcp 192.0.2.1:80");
+	own_service(w, "udp 192.0.2.1:53");
+}
+
 static void own_sysctl(struct world *w, enum sysctl_key key, int original, int set)
 {
 	struct saved_sysctl saved = { .key = key, .original = original, .set = set };
@@ -337,10 +346,7 @@ static void test_kernel_as_configured_no_changes(void **state)
 	struct world w;
 
 	(void)state;
-	setup(&w, two_services);
-	kernel_as_configured(&w);
-	own_service(&w, "tcp 192.0.2.1:80");
-	own_service(&w, "udp 192.0.2.1:53");
+	setup_applied(&w);
 	plan_apply(&w);
 	assert_changes(&w.plan, 0);
 	/* Every service and real server is still listed, in place. */
@@ -364,10 +370,7 @@ static void test_weight_is_set_in_place(void **state)
 	struct world w;
 
 	(void)state;
-	setup(&w, two_services);
-	kernel_as_configured(&w);
-	own_service(&w, "tcp 192.0.2.1:80");
-	own_service(&w, "udp 192.0.2.1:53");
+	setup_applied(&w);
 	kernel_dest(&w, 0, "10.0.0.11")->weight = 7;
 	plan_apply(&w);
 	assert_changes(&w.plan, 1);
@@ -381,6 +384,48 @@ static void test_weight_is_set_in_place(void **state)
 	assert_int_equal(item->have_dest->weight, 7);
 	assert_ptr_equal(item->have, &w.kernel.services[0]);
 	assert_int_equal(service_item(&w.plan, "tcp 192.0.2.1:80")->action, ACTION_NONE);
+	teardown(&w);
+}
+
+/* What the daemon plans its next verdicts against without a new read:
+ * the table the plan was made against, with its done settings written in
+ * and the kernel's counters kept; anything else done (or a failure) means
+ * it must read the table again. */
+static void done_all(struct dir_plan *plan)
+{
+	for (size_t i = 0; i < plan->count; i++)
+		plan->items[i].done = plan->items[i].action != ACTION_NONE;
+}
+
+static void test_table_after_settings(void **state)
+{
+	struct world w;
+
+	(void)state;
+	setup_applied(&w);
+	kernel_dest(&w, 0, "10.0.0.11")->weight = 7;
+	kernel_dest(&w, 0, "10.0.0.11")->active = 42;
+	plan_apply(&w);
+	done_all(&w.plan);
+	assert_true(director_table_after(&w.plan, &w.kernel));
+	assert_int_equal(kernel_dest(&w, 0, "10.0.0.11")->weight, 2);
+	assert_int_equal(kernel_dest(&w, 0, "10.0.0.11")->active, 42);
+	/* Planned again against the written table: nothing left to do. */
+	replan(&w);
+	assert_changes(&w.plan, 0);
+
+	/* A change that failed: the kernel's table is not known. */
+	kernel_dest(&w, 0, "10.0.0.11")->weight = 7;
+	replan(&w);
+	assert_false(director_table_after(&w.plan, &w.kernel));
+	assert_int_equal(kernel_dest(&w, 0, "10.0.0.11")->weight, 7);
+
+	/* A real server removed (or added) is not written in. */
+	w.kernel.services[1].dest_count = 1;	/* drop 10.0.0.12:53 */
+	kernel_dest(&w, 0, "10.0.0.11")->weight = 2;
+	replan(&w);
+	done_all(&w.plan);
+	assert_false(director_table_after(&w.plan, &w.kernel));
 	teardown(&w);
 }
 
@@ -482,10 +527,7 @@ static void test_real_servers_converge(void **state)
 				   .fwd = IP_VS_CONN_F_DROUTE, .weight = 1 };
 
 	(void)state;
-	setup(&w, two_services);
-	kernel_as_configured(&w);
-	own_service(&w, "tcp 192.0.2.1:80");
-	own_service(&w, "udp 192.0.2.1:53");
+	setup_applied(&w);
 	ipvs_service_add_dest(&w.kernel.services[0], &extra);
 	plan_apply(&w);
 	assert_changes(&w.plan, 1);
@@ -663,10 +705,7 @@ static void test_stop_ignores_configuration(void **state)
 	struct world w;
 
 	(void)state;
-	setup(&w, two_services);
-	kernel_as_configured(&w);
-	own_service(&w, "tcp 192.0.2.1:80");
-	own_service(&w, "udp 192.0.2.1:53");
+	setup_applied(&w);
 	plan_stop(&w);
 	assert_int_equal(count_items(&w.plan, DIR_SERVICE, ACTION_REMOVE), 2);
 	assert_int_equal(count_kind(&w.plan, DIR_DEST), 0);
@@ -1288,6 +1327,7 @@ int main(void)
 		cmocka_unit_test(test_created_recorded_when_done),
 		cmocka_unit_test(test_kernel_as_configured_no_changes),
 		cmocka_unit_test(test_weight_is_set_in_place),
+		cmocka_unit_test(test_table_after_settings),
 		cmocka_unit_test(test_dest_settings_are_set),
 		cmocka_unit_test(test_service_settings_are_set),
 		cmocka_unit_test(test_persistence_engine),

@@ -202,6 +202,8 @@ install_busybox() {
 install_tools() {
 	copy_elf "$(host_tool ip)" /usr/sbin/ip
 	copy_elf "$(host_tool ipvsadm)" /usr/sbin/ipvsadm
+	# curl's libraries include libcurl.so.4, which lvsagent loads (dlopen)
+	# for http checks: ldd of lvsagent does not list it.
 	copy_elf "$(host_tool curl)" /usr/bin/curl
 	copy_elf "$(host_tool socat)" /usr/bin/socat
 	copy_elf "$(host_tool setpriv)" /usr/bin/setpriv

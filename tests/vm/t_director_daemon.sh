@@ -18,7 +18,7 @@ state_dir = /run/lvsagent-director
 
 [director]
 vip_interface = eth0
-table_check_interval = 1
+table_check_interval = ${TABLE_CHECK:-1}
 metrics_file = /tmp/metrics/lvsagent-director.prom
 
 [service web]
@@ -230,6 +230,25 @@ kill "$(web_pid rs2)"
 check "on_failure = remove: rs2's destination is deleted" within 6 weight_is 10.0.0.4 none
 web rs2 rs2
 check "... and comes back once it passes" within 6 weight_is 10.0.0.4 1
+
+# A verdict is planned against the table as the daemon last left it (no
+# read of the whole table first); when someone else changed it since —
+# rs2 deleted by hand, long before the next table check — the change fails
+# and is made again against a fresh read at once: rs2 back, at weight 0.
+TABLE_CHECK=60 write_conf
+in_ns director lvsagent -c "$conf" director reload >/dev/null
+usleep 1500000
+put_back=$(log_count "put back")
+in_ns director ipvsadm -d -t "$DR_VIP:80" -r 10.0.0.4:80
+kill "$(web_pid rs2)"
+check "rs2 deleted by hand, then dead: back in the table at weight 0 at its verdict" \
+	within 6 weight_is 10.0.0.4 0
+check "... the deletion is logged as put back" \
+	sh -c "[ \$(grep -c 'put back' $log) -gt $put_back ]"
+web rs2 rs2
+check "... and rs2 comes back" within 6 weight_is 10.0.0.4 1
+write_conf
+in_ns director lvsagent -c "$conf" director reload >/dev/null
 
 # sorry_server: a third host with the VIP on lo, serving its own page.
 lab_ns sorry && lab_port sorry eth0 sw br0 10.0.0.5/24 && web sorry sorry

@@ -209,9 +209,9 @@ victims_of() {
 # saw it (and to /tmp/deaths_end.RUN from the kill's end: the truth is
 # between the two, less the read; /tmp/deaths_low.RUN: from the kill's
 # start to the start of the read before, a lower bound). The watch reads
-# every 100 ms, and back to back from FAST_MS after the kill, 300 ms
-# before the earliest a check could find the death ((fall - 1) x interval
-# + timeout: a check just after it): the bounds are one read apart there.
+# every 100 ms, and from FAST_MS after the kill — 300 ms before the
+# earliest a check could find the death, (fall - 1) x interval + timeout —
+# at half a CPU: the bounds are two reads apart there.
 kill_round() {
 	victims=$(victims_of "$2")
 	for a in $victims; do

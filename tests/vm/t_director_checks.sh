@@ -256,9 +256,27 @@ echo 0 >/tmp/exec-exit
 usleep 1500000
 check "... with what it started: no process left behind" sh -c '! ps | grep -q "[s]leep 31"'
 
-kill "$daemon"
+# $daemon is the subshell in_ns ran in: the daemon itself is in the pid file.
+pid=$(cat "$state/director-daemon.pid")
+kill "$pid"
+i=0
+while [ $i -lt 50 ] && kill -0 "$pid" 2>/dev/null; do usleep 100000; i=$((i + 1)); done
 wait "$daemon" 2>/dev/null
+check "the daemon stopped on SIGTERM" sh -c "! kill -0 $pid 2>/dev/null"
 [ -z "$failures" ] || sed 's/^/     daemon| /' "$log"
 [ -z "$failures" ] || in_ns director lvsagent -c "$conf" director status | sed 's/^/     status| /'
+
+# libcurl is loaded at run time: without it the daemon does not start (an
+# http check that always failed would take every real server out).
+in_ns director ipvsadm -C
+libcurl=$(ls /lib/x86_64-linux-gnu/libcurl.so.4 /usr/lib/x86_64-linux-gnu/libcurl.so.4 2>/dev/null | head -n 1)
+mv "$libcurl" "$libcurl.away"
+in_ns director lvsagent -c "$conf" director run >/tmp/nocurl.out 2>&1
+check "without libcurl.so.4 the daemon refuses to start: exit 1" [ $? -eq 1 ]
+contains "... saying why" "service http checks http: cannot load libcurl: libcurl.so.4" \
+	cat /tmp/nocurl.out
+check "... with nothing changed: no service in the table" \
+	sh -c "[ -z \"\$($IP netns exec director ipvsadm -Sn)\" ]"
+mv "$libcurl.away" "$libcurl"
 
 finish

@@ -8,7 +8,9 @@
 # sees (drift) and the checks arriving per second against the configured.
 # Prints the BENCH lines (the VM is booted by checks_lib.sh).
 #   usage: http_checks.sh LVSAGENT [SETTING=VALUE...]
-# SETTINGs (see vm_http_checks.sh): count, interval_ms, tls_count,
+# SETTINGs (see vm_http_checks.sh): scale (default 10: a tenth of the
+# issue's 1000 and 200 real servers; scale=1 is the figures, which
+# overload the emulated CPU), count, interval_ms, tls_count,
 # tls_interval_ms, timeout_ms, fall, rise, window, settle, order (comma
 # separated); e.g. `http_checks.sh build/lvsagent count=500 window=60`.
 # diag=1 profiles each daemon for 10 s after its window with perf (when

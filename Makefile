@@ -103,7 +103,13 @@ $(BUILD)/unit/test_netlink: UNIT_LDFLAGS = -Wl,--wrap=mnl_socket_sendto \
 $(BUILD)/tools/%: tests/bench/%.c $(LIB_OBJS)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(ALL_LDFLAGS) $(PKG_LIBS) $(SYS_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(TOOL_CFLAGS) -o $@ $< $(LIB_OBJS) $(ALL_LDFLAGS) $(PKG_LIBS) \
+		$(SYS_LIBS) $(TOOL_LIBS)
+
+# check_listener answers https checks itself: OpenSSL's server side (a test
+# tool only; lvsagent's TLS is libcurl's).
+$(BUILD)/tools/check_listener: TOOL_CFLAGS = $(shell $(PKG_CONFIG) --cflags openssl)
+$(BUILD)/tools/check_listener: TOOL_LIBS = $(shell $(PKG_CONFIG) --libs openssl)
 
 tools: $(TOOL_BINS)
 

@@ -21,7 +21,13 @@
  * descriptors — its socket and the multi handle's wake-up socketpair — and
  * about 57 KB (http; 29 KB of it the multi's socket hash) or 113 KB
  * (https: OpenSSL's context and connection) of heap; a kept pair about
- * 52 KB and the socketpair. */
+ * 52 KB and the socketpair. CPU, natively on the development machine: an
+ * http check about 0.15 ms, like a TCP connect; an https check about
+ * 1.9 ms, of which 1.6 ms is OpenSSL 3.0's SSL_CTX_new, which libcurl 7.88
+ * calls for every connection (it keeps no context between transfers, and
+ * CURLOPT_SSL_CTX_FUNCTION only sees the new one). Reusing TLS sessions
+ * would save only the handshake's signature and certificate parsing, and
+ * would skip the certificate's check: it stays off (see configure). */
 #include "director/probe_http.h"
 
 #include <errno.h>

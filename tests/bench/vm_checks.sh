@@ -4,12 +4,10 @@
 # the same COUNT real servers over TCP, one after the other on the same
 # emulated CPU, in the order ORDER (lvsagent keepalived lvsagent).
 #
-# The lab: namespace "director" (the daemon) and "backend" joined by one
-# veth; the backend has the COUNT addresses 10.200.x.y/32 on its end and
-# one listener on 0.0.0.0:80 (build/tools/check_listener, which notes when
-# each check arrives, and where); the director reaches 10.200.0.0/16
-# through the backend. One IPVS service, 10.100.0.1:80, with the COUNT
-# real servers (DR, no traffic).
+# The lab (vm_checks_lib.sh): the COUNT addresses 10.200.x.y/32 on the
+# backend and one listener on 0.0.0.0:80 (build/tools/check_listener, which
+# notes when each check arrives, and where). One IPVS service,
+# 10.100.0.1:80, with the COUNT real servers (DR, no traffic).
 #
 # Each run: the daemon starts; once every real server is up and SETTLE
 # seconds have passed, a window of WINDOW seconds: CPU (utime + stime of
@@ -37,11 +35,8 @@
 # (interval_ms=1000 still runs; a WARNING line says when the VM fell
 # behind).
 . /tests/lib.sh
+. /tests/vm_checks_lib.sh
 
-param() {
-	v=$(tr ' ' '\n' </proc/cmdline | sed -n "s/^lvschecks\.$1=//p")
-	echo "${v:-$2}" | tr , ' '
-}
 COUNT=$(param count 1000)
 INTERVAL_MS=$(param interval_ms 2000)
 TIMEOUT_MS=$(param timeout_ms 500)
@@ -55,28 +50,15 @@ ORDER=$(param order lvsagent,keepalived,lvsagent)
 DIAG=$(param diag "")
 LOAD=$(param load 20)
 VIP=10.100.0.1
-HZ=100	# USER_HZ: /proc/PID/stat's clock ticks on x86
-seconds() { awk -v ms="$1" 'BEGIN { printf "%g", ms / 1000 }'; }
 INTERVAL=$(seconds "$INTERVAL_MS")
 FAST_MS=$(((FALL - 1) * INTERVAL_MS + TIMEOUT_MS - 300))
 [ "$FAST_MS" -gt 0 ] || FAST_MS=0
 TIMEOUT=$(seconds "$TIMEOUT_MS")
 
-# addr I: the I-th real server's address (0 <= I < COUNT), no .0 or .255.
-addr() { echo "10.200.$(($1 / 250)).$(($1 % 250 + 1))"; }
-all_addrs() { awk -v n="$COUNT" 'BEGIN { for (i = 0; i < n; i++) printf "10.200.%d.%d\n", int(i / 250), i % 250 + 1 }'; }
-
 # --- the lab ----------------------------------------------------------------------
 
-lab_up() {
-	lab_ns director && lab_ns backend || return 1
-	$IP link add eth0 netns director type veth peer name eth0 netns backend || return 1
-	$IP -n director link set eth0 up && $IP -n backend link set eth0 up
-	$IP -n director addr add 10.199.0.1/30 dev eth0
-	$IP -n backend addr add 10.199.0.2/30 dev eth0
-	$IP -n director route add 10.200.0.0/16 via 10.199.0.2
-	all_addrs | sed 's|.*|addr add &/32 dev eth0|' >/tmp/backend.batch
-	$IP -n backend -batch /tmp/backend.batch || return 1
+checks_lab() {
+	lab_up "$COUNT" || return 1
 	# Not in_ns: a function in the background is a subshell, and $! its pid.
 	$IP netns exec backend check_listener 80 "$INTERVAL_MS" >/tmp/listener.out 2>&1 &
 	LISTENER=$!
@@ -89,7 +71,7 @@ lvsagent_conf() {
 	printf 'virtual = tcp %s:80\nscheduler = wlc\ncheck = tcp\n' "$VIP"
 	printf 'check_interval = %s\ncheck_timeout = %s\nrise = %s\nfall = %s\n' \
 		"$INTERVAL" "$TIMEOUT" "$RISE" "$FALL"
-	all_addrs | sed 's/.*/realserver = &:80 method=dr/'
+	all_addrs "$COUNT" | sed 's/.*/realserver = &:80 method=dr/'
 }
 
 # keepalived has no rise or fall: a check that fails is retried `retry`
@@ -103,7 +85,7 @@ keepalived_conf() {
 	printf 'global_defs {\n    router_id bench\n}\n'
 	printf 'virtual_server %s 80 {\n    delay_loop %s\n    lb_algo wlc\n' "$VIP" "$INTERVAL"
 	printf '    lb_kind DR\n    protocol TCP\n'
-	all_addrs | awk -v t="$TIMEOUT" -v r="$((FALL - 1))" -v d="$INTERVAL" '{
+	all_addrs "$COUNT" | awk -v t="$TIMEOUT" -v r="$((FALL - 1))" -v d="$INTERVAL" '{
 		printf "    real_server %s 80 {\n        weight 1\n        inhibit_on_failure\n", $1
 		printf "        TCP_CHECK {\n            connect_timeout %s\n", t
 		printf "            retry %s\n            delay_before_retry %s\n        }\n    }\n", r, d
@@ -111,89 +93,9 @@ keepalived_conf() {
 	printf '}\n'
 }
 
-# --- the daemons -----------------------------------------------------------------------
-
-start_daemon() {
-	case $1 in
-	lvsagent)
-		rm -rf /run/lvsagent-checks
-		$IP netns exec director lvsagent -c /tmp/lvsagent.conf director run >"/tmp/$1.$2.log" 2>&1 &
-		;;
-	keepalived)
-		rm -f /run/bench-keepalived.pid /run/bench-checkers.pid
-		$IP netns exec director keepalived --check -n -l -D -G -f /tmp/keepalived.conf \
-			-p /run/bench-keepalived.pid -c /run/bench-checkers.pid >"/tmp/$1.$2.log" 2>&1 &
-		;;
-	esac
-	DAEMON=$!
-}
-
-stop_daemon() {
-	kill "$DAEMON" 2>/dev/null
-	i=0
-	while [ $i -lt 300 ] && [ -n "$($IP netns pids director)" ]; do
-		usleep 100000
-		i=$((i + 1))
-	done
-	for pid in $($IP netns pids director); do kill -9 "$pid"; done
-	wait "$DAEMON" 2>/dev/null
-	in_ns director ipvsadm -C
-}
-
-# up_count: the real servers with a weight above 0.
-up_count() {
-	in_ns director ipvsadm -Ln -t "$VIP:80" 2>/dev/null | awk '$1 == "->" && $4 ~ /^[0-9]+$/ && $4 > 0 { n++ } END { print n + 0 }'
-}
-
-# all_up SECONDS: every real server up within SECONDS.
-all_up() {
-	i=0
-	while [ $i -lt $(($1 * 2)) ]; do
-		[ "$(up_count)" -eq "$COUNT" ] && return 0
-		usleep 500000
-		i=$((i + 1))
-	done
-	return 1
-}
+every_up() { [ "$(up_count "$VIP:80")" -eq "$COUNT" ]; }
 
 # --- measuring --------------------------------------------------------------------------
-
-daemon_pids() { $IP netns pids director; }
-# ticks PID...: utime and stime of the processes, in clock ticks.
-ticks() {
-	for pid in "$@"; do cat "/proc/$pid/stat" 2>/dev/null; done |
-		awk '{ u += $14; s += $15 } END { print u + 0, s + 0 }'
-}
-# switches PID...: their context switches (voluntary: wake-ups), summed.
-switches() {
-	for pid in "$@"; do cat "/proc/$pid/status" 2>/dev/null; done |
-		awk '$1 ~ /^(non)?voluntary_ctxt_switches:$/ { n += $2 } END { print n + 0 }'
-}
-hwm_kib() {
-	k=0
-	for pid in "$@"; do
-		k=$((k + $(awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)))
-	done
-	echo "$k"
-}
-# busy_total: the VM's busy and total ticks, all CPUs (/proc/stat).
-busy_total() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat; }
-
-# listener_report: the listener's figures for the window since the last
-# SIGUSR1 (it prints 4 lines on SIGUSR2).
-listener_report() {
-	before=$(wc -l </tmp/listener.out)
-	kill -USR2 "$LISTENER"
-	i=0
-	while [ $i -lt 100 ] && [ "$(wc -l </tmp/listener.out)" -lt $((before + 4)) ]; do
-		usleep 100000
-		i=$((i + 1))
-	done
-	tail -n +$((before + 1)) /tmp/listener.out
-}
-
-# pct P: the P-th percentile (nearest rank) of the numbers on stdin.
-pct() { sort -n | awk -v p="$1" '{ v[NR] = $1 } END { r = int((NR * p + 99) / 100); if (r < 1) r = 1; print (NR ? v[r] : "-") }'; }
 
 victims_of() {
 	k=0
@@ -235,14 +137,12 @@ kill_round() {
 	return $rc
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
-
 # run NAME N: one measured run of daemon NAME, the N-th run.
 run() {
 	name=$1 tag=$1.$2
 	start_daemon "$name" "$2"
-	if ! all_up 90; then
-		echo "FAIL $tag: $(up_count) of $COUNT real servers up after 90 s; its log ends:"
+	if ! wait_for 90 every_up; then
+		echo "FAIL $tag: $(up_count "$VIP:80") of $COUNT real servers up after 90 s; its log ends:"
 		tail -n 20 "/tmp/$tag.log" | sed 's/^/     | /'
 		failures="$failures
   $tag: not all up"
@@ -251,27 +151,10 @@ run() {
 	fi
 	sleep "$SETTLE"
 	pids=$(daemon_pids)
-	kill -USR1 "$LISTENER"
-	set -- $(busy_total)
-	busy0=$1 total0=$2
-	set -- $(ticks $pids) $(ticks "$LISTENER")
-	u0=$1 s0=$2 l0=$(($3 + $4)) w0=$(switches $pids)
-	sleep "$WINDOW"
-	set -- $(ticks $pids) $(ticks "$LISTENER")
-	u1=$1 s1=$2 l1=$(($3 + $4)) w1=$(switches $pids)
-	set -- $(busy_total)
-	busy1=$1 total1=$2
-	listener_report >"/tmp/window.$tag"
+	measure "$pids" "$LISTENER"
+	listener_report "$LISTENER" /tmp/listener.out >"/tmp/window.$tag"
 	hwm=$(hwm_kib $pids)
-	if [ -n "${DIAG:-}" ] && command -v perf >/dev/null; then
-		for pid in $pids; do
-			perf record -q -e cpu-clock -F 499 -g -o "/tmp/perf.$pid" -p "$pid" -- sleep 10 >/dev/null 2>&1
-			perf report -i "/tmp/perf.$pid" --stdio --children --sort sym -g none 2>/dev/null |
-				grep -E '^ +[0-9]' | grep -E 'sys_|softirq|sysvec|schedule|entry_SYSCALL|\[\.\]' | head -30 | sed "s/^/DIAG $tag $pid: /"
-			perf report -i "/tmp/perf.$pid" --stdio --no-children --sort dso,sym -g none 2>/dev/null |
-				grep -E '^ +[0-9]' | grep -v kernel | head -12 | sed "s/^/DIAG $tag $pid user: /"
-		done
-	fi
+	profile "$tag" $pids
 	nproc=$(echo $pids | wc -w)
 	: >"/tmp/deaths.$tag"
 	: >"/tmp/deaths_end.$tag"
@@ -283,20 +166,19 @@ run() {
 		r=$((r + 1))
 	done
 	stop_daemon
-	per_min() { awk -v t="$1" -v w="$WINDOW" -v hz=$HZ 'BEGIN { printf "%.2f", t / hz * 60 / w }'; }
-	cpu=$(per_min $((u1 - u0 + s1 - s0)))
-	ucpu=$(per_min $((u1 - u0)))
-	scpu=$(per_min $((s1 - s0)))
-	lcpu=$(per_min $((l1 - l0)))
-	busy=$(awk -v b=$((busy1 - busy0)) -v t=$((total1 - total0)) 'BEGIN { printf "%.0f", (t ? 100 * b / t : 0) }')
+	cpu=$(per_min $((U + S)))
+	ucpu=$(per_min "$U")
+	scpu=$(per_min "$S")
+	lcpu=$(per_min "$L")
+	busy=$BUSY
 	arrivals=$(awk '$1 == "arrivals" { print $2 }' "/tmp/window.$tag")
-	per_check=$(awk -v t=$((u1 - u0 + s1 - s0)) -v n="${arrivals:-0}" -v hz=$HZ 'BEGIN { printf "%.0f", (n ? t / hz * 1e6 / n : 0) }')
+	per_check=$(awk -v t=$((U + S)) -v n="${arrivals:-0}" -v hz=$HZ 'BEGIN { printf "%.0f", (n ? t / hz * 1e6 / n : 0) }')
 	echo "$name $cpu $ucpu $per_check" >>/tmp/cpu.all
-	wake=$(awk -v w=$((w1 - w0)) -v n="${arrivals:-0}" 'BEGIN { printf "%.2f", (n ? w / n : 0) }')
+	wake=$(awk -v w="$W" -v n="${arrivals:-0}" 'BEGIN { printf "%.2f", (n ? w / n : 0) }')
 	deaths=$(wc -l <"/tmp/deaths.$tag")
 	echo "BENCH   $tag: $nproc process(es)"
 	echo "BENCH     CPU        $cpu s per minute of checking (user $ucpu + system $scpu; /proc/PID/stat over $WINDOW s), $per_check us per check arriving at the listener; the VM's 2 CPUs ${busy}% busy, the listener $lcpu s/min"
-	echo "BENCH     wake-ups   $((w1 - w0)) context switches in the window, $wake per check"
+	echo "BENCH     wake-ups   $W context switches in the window, $wake per check"
 	echo "BENCH     peak RSS   $hwm KiB (VmHWM)"
 	echo "BENCH     detection  p50 $(pct 50 <"/tmp/deaths.$tag") ms, p99 $(pct 99 <"/tmp/deaths.$tag") ms, max $(pct 100 <"/tmp/deaths.$tag") ms from the kill's start; p50 $(pct 50 <"/tmp/deaths_end.$tag"), p99 $(pct 99 <"/tmp/deaths_end.$tag") ms from its end; at least p50 $(pct 50 <"/tmp/deaths_low.$tag"), p99 $(pct 99 <"/tmp/deaths_low.$tag") ms ($deaths deaths)"
 	echo "BENCH                (kill $(sed -n 's/^kill *\([0-9.]*\) ms.*/\1/p' "/tmp/watch.$tag.0") ms; $(cat "/tmp/poll.$tag"))"
@@ -312,7 +194,7 @@ run() {
 
 # --- main ---------------------------------------------------------------------------------
 
-lab_up || { echo "FAIL the lab could not be built"; exit 1; }
+checks_lab || { echo "FAIL the lab could not be built"; exit 1; }
 lvsagent_conf >/tmp/lvsagent.conf
 keepalived_conf >/tmp/keepalived.conf
 : >/tmp/cpu.all
@@ -328,18 +210,15 @@ done
 # against the same backend: its own view of the schedule.
 if [ "$LOAD" -gt 0 ]; then
 	in_ns director checker_load "$COUNT" "$INTERVAL_MS" "$TIMEOUT_MS" "$LOAD" \
-		"$(all_addrs | tr '\n' , | sed 's/,$//')" 80 >/tmp/load.out 2>&1 ||
+		"$(all_addrs "$COUNT" | tr '\n' , | sed 's/,$//')" 80 >/tmp/load.out 2>&1 ||
 		failures="$failures
   checker_load"
 	sed 's/^/BENCH   checker_load alone: /' /tmp/load.out
 fi
 
-agent=$(awk '$1 == "lvsagent" { s += $2; n++ } END { if (n) printf "%.2f", s / n }' /tmp/cpu.all)
-keep=$(awk '$1 == "keepalived" { s += $2; n++ } END { if (n) printf "%.2f", s / n }' /tmp/cpu.all)
-uagent=$(awk '$1 == "lvsagent" { s += $3; n++ } END { if (n) printf "%.2f", s / n }' /tmp/cpu.all)
-ukeep=$(awk '$1 == "keepalived" { s += $3; n++ } END { if (n) printf "%.2f", s / n }' /tmp/cpu.all)
-cagent=$(awk '$1 == "lvsagent" { s += $4; n++ } END { if (n) printf "%.2f", s / n }' /tmp/cpu.all)
-ckeep=$(awk '$1 == "keepalived" { s += $4; n++ } END { if (n) printf "%.2f", s / n }' /tmp/cpu.all)
+agent=$(mean_of lvsagent 2) keep=$(mean_of keepalived 2)
+uagent=$(mean_of lvsagent 3) ukeep=$(mean_of keepalived 3)
+cagent=$(mean_of lvsagent 4) ckeep=$(mean_of keepalived 4)
 if [ -n "$agent" ] && [ -n "$keep" ]; then
 	echo "BENCH   CPU ratio lvsagent / keepalived: $(ratio "$agent" "$keep") per minute (target <= 0.5), $(ratio "$cagent" "$ckeep") per check; user time alone: $(ratio "$uagent" "$ukeep") per minute"
 fi

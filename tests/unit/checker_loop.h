@@ -1,5 +1,5 @@
-/* What the checker's tests share: the clock, loopback sockets and a loop
- * dispatching the checker's events. Static inline: each test file uses
+/* What the checker's and the probes' tests share: the clock, loopback
+ * sockets and a loop dispatching the checker's events (and the test's). Static inline: each test file uses
  * some of them. */
 #ifndef LVSAGENT_TEST_CHECKER_LOOP_H
 #define LVSAGENT_TEST_CHECKER_LOOP_H
@@ -58,28 +58,53 @@ static inline socklen_t sockaddr_of(int family, uint16_t port, struct sockaddr_s
 	return sizeof(*in);
 }
 
-/* A socket bound to a free loopback port; BACKLOG < 0: not listening, so
- * connecting to it is refused. Its port in *PORT. */
-static inline int loopback_bound(int family, int backlog, uint16_t *port)
+/* A socket of TYPE (SOCK_STREAM, SOCK_DGRAM) bound to a free loopback
+ * port, its port in *PORT. */
+static inline int loopback_socket(int family, int type, uint16_t *port)
 {
-	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(family, type | SOCK_CLOEXEC, 0);
 	struct sockaddr_storage addr;
 	socklen_t len = sockaddr_of(family, 0, &addr);
 
 	assert_true(fd >= 0);
 	assert_int_equal(bind(fd, (struct sockaddr *)&addr, len), 0);
-	if (backlog >= 0)
-		assert_int_equal(listen(fd, backlog), 0);
 	assert_int_equal(getsockname(fd, (struct sockaddr *)&addr, &len), 0);
 	*port = ntohs(family == AF_INET6 ? ((struct sockaddr_in6 *)&addr)->sin6_port
 					 : ((struct sockaddr_in *)&addr)->sin_port);
 	return fd;
 }
 
-/* Dispatch C's events on EPOLL_FD until *COUNT (the results so far, as the
- * test's check_done counts them) reaches WANT, or MS pass. */
-static inline void pump_checker(int epoll_fd, struct checker *c, const size_t *count,
-				size_t want, int ms)
+/* A TCP socket bound to a free loopback port; BACKLOG < 0: not listening,
+ * so connecting to it is refused. Its port in *PORT. */
+static inline int loopback_bound(int family, int backlog, uint16_t *port)
+{
+	int fd = loopback_socket(family, SOCK_STREAM, port);
+
+	if (backlog >= 0)
+		assert_int_equal(listen(fd, backlog), 0);
+	return fd;
+}
+
+/* A new epoll instance in *EPOLL_FD and a checker on it reporting to
+ * DONE(USER, ...); the test fails if either cannot be made. */
+static inline void checker_loop_open(int *epoll_fd, struct checker **checker, check_done done,
+				     void *user)
+{
+	*epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	assert_true(*epoll_fd >= 0);
+	*checker = checker_new(*epoll_fd, done, user);
+	assert_non_null(*checker);
+}
+
+/* An event of the test's own descriptors (registered without
+ * CHECKER_EPOLL_TAG, as the daemon's are), for USER. */
+typedef void (*loop_other)(void *user, const struct epoll_event *event);
+
+/* Dispatch C's events on EPOLL_FD — and the test's own to OTHER (NULL:
+ * there must be none) — until *COUNT (the results so far, as the test's
+ * check_done counts them) reaches WANT, or MS pass. */
+static inline void pump_loop(int epoll_fd, struct checker *c, const size_t *count, size_t want,
+			     int ms, loop_other other, void *user)
 {
 	uint64_t end = now_us() + (uint64_t)ms * 1000u;
 
@@ -88,10 +113,20 @@ static inline void pump_checker(int epoll_fd, struct checker *c, const size_t *c
 		int n = epoll_wait(epoll_fd, events, 16, (int)((end - now + 999) / 1000));
 
 		for (int i = 0; i < n; i++) {
-			assert_true(events[i].data.u64 & CHECKER_EPOLL_TAG);
-			checker_handle(c, &events[i]);
+			if (events[i].data.u64 & CHECKER_EPOLL_TAG)
+				checker_handle(c, &events[i]);
+			else if (other)
+				other(user, &events[i]);
+			else
+				fail_msg("an event that is not the checker's");
 		}
 	}
+}
+
+static inline void pump_checker(int epoll_fd, struct checker *c, const size_t *count,
+				size_t want, int ms)
+{
+	pump_loop(epoll_fd, c, count, want, ms, NULL, NULL);
 }
 
 #endif

@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "exec_loop.h"
+#include "checker_loop.h"
 #include "director/checker.h"
 #include "director/probe.h"
 #include "director/probe_exec.h"
@@ -114,7 +114,7 @@ static int teardown(void **state)
 /* Dispatch the checker's events until WANT results in all, or MS pass. */
 static void pump(struct fixture *f, size_t want, int ms)
 {
-	checker_loop_pump(f->epoll_fd, f->checker, &f->count, want, ms);
+	pump_checker(f->epoll_fd, f->checker, &f->count, want, ms);
 }
 
 /* --- scripts and their output ------------------------------------------------------ */

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checker_loop.h"
 #include "director/checker.h"
 #include "director/config.h"
 
@@ -52,14 +53,6 @@ struct fixture {
 	void (*serve)(struct fixture *f, struct responder *rs, const uint8_t *data, size_t len);
 };
 
-static inline uint64_t fixture_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 static inline void on_done(void *user, size_t id, bool passed, const char *text,
 			   uint32_t latency_us)
 {
@@ -77,10 +70,7 @@ static inline int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	f->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-	assert_true(f->epoll_fd >= 0);
-	f->checker = checker_new(f->epoll_fd, on_done, f);
-	assert_non_null(f->checker);
+	checker_loop_open(&f->epoll_fd, &f->checker, on_done, f);
 	*state = f;
 	return 0;
 }
@@ -118,24 +108,19 @@ static inline void serve_all(struct fixture *f, struct responder *rs)
 	}
 }
 
+/* A responder's datagrams (the loop's events that are not the checker's). */
+static inline void serve_event(void *user, const struct epoll_event *event)
+{
+	struct fixture *f = user;
+
+	serve_all(f, &f->responders[event->data.u64]);
+}
+
 /* Dispatch the checker's and the responders' events until WANT results
  * in all, or MS pass. */
 static inline void pump(struct fixture *f, size_t want, int ms)
 {
-	uint64_t end = fixture_now_us() + (uint64_t)ms * 1000u;
-
-	for (uint64_t now = fixture_now_us(); f->count < want && now < end;
-	     now = fixture_now_us()) {
-		struct epoll_event events[16];
-		int n = epoll_wait(f->epoll_fd, events, 16, (int)((end - now + 999) / 1000));
-
-		for (int i = 0; i < n; i++) {
-			if (events[i].data.u64 & CHECKER_EPOLL_TAG)
-				checker_handle(f->checker, &events[i]);
-			else
-				serve_all(f, &f->responders[events[i].data.u64]);
-		}
-	}
+	pump_loop(f->epoll_fd, f->checker, &f->count, want, ms, serve_event, f);
 }
 
 /* RS answers its last datagram's sender with LEN bytes of DATA. */
@@ -148,46 +133,10 @@ static inline void reply(const struct responder *rs, const void *data, size_t le
 
 /* --- targets ----------------------------------------------------------------- */
 
-static inline struct ipaddr loopback(int family)
-{
-	struct ipaddr addr = { .family = (uint8_t)family };
-
-	if (family == AF_INET)
-		addr.v4.s_addr = htonl(INADDR_LOOPBACK);
-	else
-		addr.v6 = in6addr_loopback;
-	return addr;
-}
-
-static inline socklen_t sockaddr_of(int family, uint16_t port, struct sockaddr_storage *out)
-{
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)out;
-	struct sockaddr_in *in = (struct sockaddr_in *)out;
-
-	memset(out, 0, sizeof(*out));
-	if (family == AF_INET6) {
-		*in6 = (struct sockaddr_in6){ .sin6_family = AF_INET6, .sin6_port = htons(port),
-					      .sin6_addr = in6addr_loopback };
-		return sizeof(*in6);
-	}
-	*in = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(port),
-				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	return sizeof(*in);
-}
-
 /* A UDP socket bound to a free loopback port; its port in *PORT. */
 static inline int udp_bound(int family, uint16_t *port)
 {
-	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	struct sockaddr_storage addr;
-	socklen_t len = sockaddr_of(family, 0, &addr);
-
-	assert_true(fd >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&addr, len), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&addr, &len), 0);
-	*port = ntohs(family == AF_INET6 ? ((struct sockaddr_in6 *)&addr)->sin6_port
-					 : ((struct sockaddr_in *)&addr)->sin_port);
-	return fd;
+	return loopback_socket(family, SOCK_DGRAM | SOCK_NONBLOCK, port);
 }
 
 static inline int keep(struct fixture *f, int fd)

@@ -12,6 +12,7 @@
 #include "core/state_dir.h"
 #include "director/apply.h"
 #include "director/list.h"
+#include "director/plan_owned.h"
 #include "director/syntax.h"
 #include "kernel/sysctl.h"
 #include "lib/log.h"
@@ -172,6 +173,11 @@ int director_observe_ipvs(struct director_run *r)
 			 "left out of this run",
 			 director_format_virtual(&gone.services[i], text, sizeof(text)));
 	ipvs_table_free(&gone);
+	err = ipvs_dump_daemons(&r->ipvs, &r->sync);
+	if (err)
+		return fail_run(r->run.opts, EXIT_RUNTIME, "cannot read the IPVS sync daemons: %s",
+				strerror(-err));
+	r->host.sync = &r->sync;
 	return EXIT_DONE;
 }
 

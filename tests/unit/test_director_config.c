@@ -16,6 +16,7 @@
 #include <linux/ip_vs.h>
 
 #include "core/config.h"
+#include "director/config_sync.h"
 
 static const char example[] =
 	"[agent]\n"

@@ -1,6 +1,7 @@
-/* plan_owned: what lvsagent owns around a director plan. See
- * plan_owned.h. */
-#include "director/plan_owned.h"
+/* plan_owned: what lvsagent owns around a director plan — the records for
+ * STATE_DIR/director before it is applied and after. Part of the plan's
+ * interface (plan.h), in a file of its own to keep plan.c to planning. */
+#include "director/plan.h"
 
 /* Whether the item's object belongs to lvsagent at MOMENT (change.h). A
  * service is there before unless added, after unless removed; a VIP as

@@ -12,7 +12,6 @@
 #include "core/state_dir.h"
 #include "director/apply.h"
 #include "director/list.h"
-#include "director/plan_owned.h"
 #include "director/syntax.h"
 #include "kernel/sysctl.h"
 #include "lib/log.h"

@@ -76,6 +76,16 @@ void director_plan_stop(const struct director_config *cfg, const struct ipvs_tab
 bool director_needs_forwarding(const struct director_config *cfg, int af);
 
 size_t dir_plan_changes(const struct dir_plan *plan);
+/* plan_owned.c: the ownership records around a plan. */
+/* What lvsagent owns once the plan's done items took effect. */
+void director_owned_after(const struct dir_plan *plan, const struct dir_owned *before,
+			  struct dir_owned *after);
+/* What it may own at any moment while the plan is applied (every record
+ * held now, every one the actions add: the forwarding sysctl's original
+ * above all), written before anything changes so that a crash leaves a
+ * state `director stop` completes. */
+void director_owned_intent(const struct dir_plan *plan, const struct dir_owned *before,
+			   struct dir_owned *intent);
 /* The kernel's table once PLAN's done items took effect, written into
  * KERNEL — the table the plan was made against — where that needs no new
  * read: real servers' settings changed (a health verdict's weight, a

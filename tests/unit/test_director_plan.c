@@ -18,7 +18,6 @@
 
 #include "core/config.h"
 #include "director/plan.h"
-#include "director/plan_owned.h"
 #include "director/state.h"
 #include "director/syntax.h"
 #include "kernel/ipvs_model.h"

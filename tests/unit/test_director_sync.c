@@ -12,7 +12,6 @@
 
 #include "core/config.h"
 #include "director/plan.h"
-#include "director/plan_owned.h"
 #include "director/report.h"
 #include "director/state.h"
 

@@ -418,7 +418,8 @@ bool director_table_after(const struct dir_plan *plan, struct ipvs_table *kernel
 	for (size_t i = 0; i < plan->count; i++) {
 		const struct dir_item *item = &plan->items[i];
 		struct ipvs_dest *dest, now;
-		/* A sync daemon started or stopped: the next turn reads them again. */
+		/* A sync daemon started or stopped falls through to "false" below,
+		 * as an added service does: the next turn reads them again. */
 		if (item->action == ACTION_NONE || item->kind == DIR_VIP || item->kind == DIR_SYSCTL)
 			continue;
 		if (!item->done || item->kind != DIR_DEST || item->action != ACTION_SET ||

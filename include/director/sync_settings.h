@@ -11,8 +11,8 @@
 struct dir_sync {
 	bool role[IPVS_SYNC_ROLES];	/* sync = ...; none: no daemon */
 	struct ipvs_daemon settings;	/* every key but sync (role unused) */
-	/* Where each key was set (0: not set), for messages. */
 	bool refused;			/* a sync key was refused (and said so) */
+	/* Where each key was set (0: not set), for messages. */
 	int line, interface_line, id_line, port_line, ttl_line, group_line, maxlen_line;
 };
 

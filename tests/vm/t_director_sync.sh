@@ -305,6 +305,32 @@ check "dirA's backup stopped by hand is started again at the table check" \
 	within 5 daemons_running dirA
 contains "... and the repair is logged" "put back: add sync backup eth0 id 51" cat /tmp/dirA.log
 
+# Other settings: the kernel changes no running daemon, so both are stopped
+# and started again (DEL + NEW) with the new port.
+director_conf dirA "$SYNC_LINES
+sync_port = 8850"
+reload_director dirA
+restarted() { [ "$(in_ns dirA ipvsadm -L --daemon | grep -c 'port=8850')" = 2 ]; }
+check "dirA: a new sync_port restarts both daemons with it" within 10 restarted
+matches "... still recorded as lvsagent's" '^sync backup eth0 51$' cat /run/lvsagent-dirA/director
+check "... and the connections go on" after_at_least two "$(($(now_ms) - 1000))" 3
+
+# Bad input: exit 2, the file and line, nothing changed.
+director_conf bad "sync = master, backup
+sync_interface = nosuch0
+sync_id = 51"
+refused "an unknown sync_interface is a configuration error" 2 \
+	in_ns dirA lvsagent -c /tmp/bad.conf director apply
+contains "... naming its line" '/tmp/bad.conf:7: sync_interface "nosuch0" does not exist' \
+	in_ns dirA lvsagent -c /tmp/bad.conf director apply
+director_conf bad "sync = master
+sync_interface = eth0
+sync_id = 51
+sync_group = 10.0.0.9"
+contains "a sync_group that is not multicast is refused at its line" \
+	'/tmp/bad.conf:9: sync_group 10.0.0.9 is not a multicast address' \
+	in_ns dirA lvsagent -c /tmp/bad.conf director apply
+
 stream_end one
 stream_end two
 same "the first connection ended cleanly" 0 cat /tmp/one.rc

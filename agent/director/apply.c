@@ -165,7 +165,7 @@ static size_t check_modules(struct ipvs_conn *ipvs, const struct ipvs_table *ker
 	return failed;
 }
 
-/* --- 2., 5. forwarding ---------------------------------------------------------- */
+/* --- 2., 6. forwarding ---------------------------------------------------------- */
 
 static size_t write_forwarding(struct dir_plan *plan, bool restoring)
 {
@@ -292,6 +292,68 @@ static size_t change_vips(struct nl_conn *rtnl, const struct dir_host *host, str
 	return failed;
 }
 
+/* --- 5. sync daemons -------------------------------------------------------------- */
+
+/* The kernel's refusals a user can act on, in words. */
+static const char *sync_reason(const struct dir_item *item, const struct nl_result *result,
+			       char *buf, size_t len)
+{
+	char text[200];
+
+	if (result->error == -ENODEV)
+		snprintf(buf, len, "the kernel has no interface %s", item->sync_want.ifname);
+	else if (result->error == -EEXIST)
+		snprintf(buf, len, "a sync %s already runs (started by someone else meanwhile)",
+			 ipvs_sync_role_name(item->sync_want.role));
+	else
+		snprintf(buf, len, "%s", nl_result_text(result, text, sizeof(text)));
+	return buf;
+}
+
+/* An item's requests: stop (the running one), start (the configured
+ * one), or both in that order: the kernel changes no running daemon. */
+static size_t sync_requests(const struct dir_item *item, struct ipvs_request *requests)
+{
+	size_t n = 0;
+
+	if (item->action == ACTION_REMOVE || item->action == ACTION_SET)
+		requests[n++] = (struct ipvs_request){ .op = IPVS_OP_DEL_DAEMON,
+						       .daemon = &item->sync_have };
+	if (item->action == ACTION_ADD || item->action == ACTION_SET)
+		requests[n++] = (struct ipvs_request){ .op = IPVS_OP_NEW_DAEMON,
+						       .daemon = &item->sync_want };
+	return n;
+}
+
+/* One item at a time (two at most): each is one or two requests whose
+ * outcome is the item's. */
+static size_t change_sync(struct ipvs_conn *ipvs, struct dir_plan *plan)
+{
+	size_t failed = 0;
+	char reason[256];
+
+	for (size_t i = 0; i < plan->count; i++) {
+		struct dir_item *item = &plan->items[i];
+		struct ipvs_request requests[2];
+		struct nl_result results[2] = { { 0 }, { 0 } };
+		size_t sent = 0, count;
+		if (item->kind != DIR_SYNC || item->action == ACTION_NONE || item->error)
+			continue;
+		count = sync_requests(item, requests);
+		int err = ipvs_send(ipvs, requests, count, results, &sent);
+		struct nl_result bad = err ? (struct nl_result){ .error = err }
+				       : results[0].error ? results[0] : results[1];
+		if (!err && sent == count && !bad.error) {
+			item->done = true;
+			continue;
+		}
+		fail_item(item, bad.error ? bad.error : -ECANCELED,
+			  sync_reason(item, &bad, reason, sizeof(reason)));
+		failed++;
+	}
+	return failed;
+}
+
 size_t director_apply(struct ipvs_conn *ipvs, struct nl_conn *rtnl, const struct ipvs_table *kernel,
 		      const struct dir_host *host, struct dir_plan *plan)
 {
@@ -304,6 +366,8 @@ size_t director_apply(struct ipvs_conn *ipvs, struct nl_conn *rtnl, const struct
 		failed = change_ipvs(ipvs, plan);
 	if (!failed)
 		failed = change_vips(rtnl, host, plan);
+	if (!failed)
+		failed = change_sync(ipvs, plan);
 	if (!failed)
 		failed = write_forwarding(plan, true);
 	if (failed)

@@ -14,6 +14,7 @@
 #include <linux/ip_vs.h>
 
 #include "director/config_probe.h"
+#include "director/config_sync.h"
 #include "director/state.h"
 #include "director/syntax.h"
 #include "lib/hashmap.h"
@@ -543,6 +544,21 @@ PROBE_KEY(config_svc_udp_expect, PROBE_UDP_EXPECT)
 PROBE_KEY(config_svc_exec, PROBE_EXEC)
 PROBE_KEY(config_svc_exec_user, PROBE_EXEC_USER)
 
+/* The sync daemons' keys: config_sync.c's, into [director]'s sync settings. */
+#define SYNC_KEY(function, key) \
+	static void function(struct config_parser *p, const char *value) \
+	{ \
+		config_sync_key(p, key, &dir_of(p)->sync, value); \
+	}
+
+SYNC_KEY(config_dir_sync, SYNC_ROLES)
+SYNC_KEY(config_dir_sync_interface, SYNC_INTERFACE)
+SYNC_KEY(config_dir_sync_id, SYNC_ID)
+SYNC_KEY(config_dir_sync_port, SYNC_PORT)
+SYNC_KEY(config_dir_sync_ttl, SYNC_TTL)
+SYNC_KEY(config_dir_sync_group, SYNC_GROUP)
+SYNC_KEY(config_dir_sync_maxlen, SYNC_MAXLEN)
+
 /* --- whole-file checks ---------------------------------------------------------- */
 
 #define FERR(p, line, ...) diag_add((p)->diag, (p)->cfg->file, (line), __VA_ARGS__)
@@ -774,6 +790,7 @@ static void config_director_finish(struct config_parser *p)
 		check_scheduler_flags(p, service);
 	}
 	check_duplicates(p);
+	config_sync_finish(p, &dir->sync);
 }
 
 static const struct config_key keys[] = {
@@ -783,6 +800,13 @@ static const struct config_key keys[] = {
 	{ "director", "metrics_file", false, config_dir_metrics_file },
 	{ "director", "on_stop", false, config_dir_on_stop },
 	{ "director", "exec_max", false, config_dir_exec_max },
+	{ "director", "sync", false, config_dir_sync },
+	{ "director", "sync_interface", false, config_dir_sync_interface },
+	{ "director", "sync_id", false, config_dir_sync_id },
+	{ "director", "sync_port", false, config_dir_sync_port },
+	{ "director", "sync_ttl", false, config_dir_sync_ttl },
+	{ "director", "sync_group", false, config_dir_sync_group },
+	{ "director", "sync_maxlen", false, config_dir_sync_maxlen },
 	/* "service" stands for every [service NAME] section. */
 	{ "service", "virtual", false, config_svc_virtual },
 	{ "service", "scheduler", false, config_svc_scheduler },
@@ -864,6 +888,14 @@ int director_check_vip_interface(const struct config *cfg, const struct netdevs 
 	return -1;
 }
 
+int director_check_links(const struct config *cfg, const struct netdevs *net, struct diag *diag)
+{
+	int vip = director_check_vip_interface(cfg, net, diag);
+	int sync = dir_sync_check_interface(&director_config_of(cfg)->sync, cfg->file, net, diag);
+
+	return vip < 0 || sync < 0 ? -1 : 0;
+}
+
 const struct config_part director_config_part = {
 	.name = "director",
 	.keys = keys,
@@ -874,7 +906,7 @@ const struct config_part director_config_part = {
 	.section_begin = section_begin,
 	.finish = config_director_finish,
 	.free = free_values,
-	.check_links = director_check_vip_interface,
+	.check_links = director_check_links,
 	.summary = summary,
 };
 

@@ -9,6 +9,7 @@
 #include <linux/if_addr.h>
 #include <linux/ip_vs.h>
 
+#include "director/sync.h"
 #include "director/syntax.h"
 
 #include "lib/xalloc.h"
@@ -316,6 +317,29 @@ static void plan_unwanted_vips(struct dir_plan *plan, const struct dir_owned *ow
 	}
 }
 
+/* --- sync daemons --------------------------------------------------------------- */
+
+static void plan_sync(struct dir_plan *plan, const struct director_config *cfg,
+		      const struct dir_owned *owned, const struct dir_host *host, bool stop)
+{
+	struct sync_decision decision;
+
+	plan->sync_read = host->sync != NULL;
+	for (int role = 0; role < IPVS_SYNC_ROLES; role++) {
+		sync_decide(&cfg->sync, host->sync, owned, cfg->manage_all, stop, role, &decision);
+		if (!decision.planned)
+			continue;
+		*new_item(plan, DIR_SYNC) = (struct dir_item){
+			.kind = DIR_SYNC, .action = decision.action, .wanted = decision.wanted,
+			.ours = decision.ours, .adopted = decision.adopted,
+			.differs = decision.differs, .note = decision.note,
+			/* Whether one runs, whether one is wanted. */
+			.before = decision.running, .after = decision.wanted,
+			.sync_want = decision.want, .sync_have = decision.have,
+		};
+	}
+}
+
 /* --- entry points -------------------------------------------------------------- */
 
 void director_plan_apply(const struct director_config *cfg, const struct ipvs_table *kernel,
@@ -342,6 +366,7 @@ void director_plan_apply(const struct director_config *cfg, const struct ipvs_ta
 	hashmap_init(&wanted, sizeof(struct vip_key), cfg->service_count);
 	plan_wanted_vips(plan, cfg, owned, host, &wanted);
 	plan_unwanted_vips(plan, owned, host, &wanted, cfg->vip_interface);
+	plan_sync(plan, cfg, owned, host, false);
 	hashmap_free(&kernel_map);
 	hashmap_free(&wanted);
 }
@@ -358,6 +383,7 @@ void director_plan_stop(const struct director_config *cfg, const struct ipvs_tab
 	hashmap_free(&none);
 	hashmap_init(&none, sizeof(struct vip_key), 0);
 	plan_unwanted_vips(plan, owned, host, &none, cfg->vip_interface);
+	plan_sync(plan, cfg, owned, host, true);
 	plan_forwarding(plan, IP_FORWARD, false, host->forwarding[0], owned);
 	plan_forwarding(plan, IPV6_FORWARDING, false, host->forwarding[1], owned);
 	hashmap_free(&none);
@@ -370,52 +396,6 @@ size_t dir_plan_changes(const struct dir_plan *plan)
 	for (size_t i = 0; i < plan->count; i++)
 		n += plan->items[i].action != ACTION_NONE;
 	return n;
-}
-
-/* Whether the item's object belongs to lvsagent at MOMENT (change.h). A
- * service is there before unless added, after unless removed; a VIP as
- * the plan found it and wants it. */
-static bool owned_at(const struct dir_item *item, enum own_moment moment)
-{
-	bool before = item->kind == DIR_VIP ? item->before : item->action != ACTION_ADD;
-	bool after = item->kind == DIR_VIP ? item->after : item->action != ACTION_REMOVE;
-
-	if (!item->ours || item->adopted)
-		return false;
-	return change_present(item->action, item->done, before, after, moment);
-}
-
-static void collect_owned(const struct dir_plan *plan, const struct dir_owned *before,
-			  enum own_moment moment, struct dir_owned *owned)
-{
-	dir_owned_init(owned);
-	for (size_t i = 0; i < plan->count; i++) {
-		const struct dir_item *item = &plan->items[i];
-		const struct saved_sysctl *held;
-		struct saved_sysctl record;
-		if (item->kind == DIR_SERVICE && owned_at(item, moment))
-			dir_owned_add_service(owned, item->want ? item->want : item->have);
-		else if (item->kind == DIR_VIP && owned_at(item, moment))
-			dir_owned_add_vip(owned, &item->vip, item->iface);
-		if (item->kind != DIR_SYSCTL)
-			continue;
-		held = item->ours ? dir_owned_sysctl(before, item->key) : NULL;
-		if (sysctl_record_at(held, item->keep_record ? &item->record : NULL,
-				     change_took_effect(item->action, item->done), moment, &record))
-			dir_owned_add_sysctl(owned, &record);
-	}
-}
-
-void director_owned_after(const struct dir_plan *plan, const struct dir_owned *before,
-			  struct dir_owned *after)
-{
-	collect_owned(plan, before, OWN_AFTER, after);
-}
-
-void director_owned_intent(const struct dir_plan *plan, const struct dir_owned *before,
-			   struct dir_owned *intent)
-{
-	collect_owned(plan, before, OWN_DURING, intent);
 }
 
 /* KERNEL's copy of ITEM's real server, found by its keys: KERNEL is the
@@ -438,6 +418,8 @@ bool director_table_after(const struct dir_plan *plan, struct ipvs_table *kernel
 	for (size_t i = 0; i < plan->count; i++) {
 		const struct dir_item *item = &plan->items[i];
 		struct ipvs_dest *dest, now;
+		/* A sync daemon started or stopped falls through to "false" below,
+		 * as an added service does: the next turn reads them again. */
 		if (item->action == ACTION_NONE || item->kind == DIR_VIP || item->kind == DIR_SYSCTL)
 			continue;
 		if (!item->done || item->kind != DIR_DEST || item->action != ACTION_SET ||

@@ -1,6 +1,7 @@
 /* report: the director's changes, failures and warnings. */
 #include "director/report.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "director/syntax.h"
@@ -10,7 +11,7 @@
 
 static const char *kind_name(enum dir_kind kind)
 {
-	static const char *const names[] = { "service", "realserver", "vip", "sysctl" };
+	static const char *const names[] = { "service", "realserver", "vip", "sysctl", "sync" };
 
 	return names[kind];
 }
@@ -42,6 +43,9 @@ static const char *target(const struct dir_item *item, char *buf, size_t len)
 		return buf;
 	case DIR_VIP:
 		return ipaddr_format_host(&item->vip, buf);
+	case DIR_SYNC:
+		snprintf(buf, len, "%s", ipvs_sync_role_name(item->sync_want.role));
+		return buf;
 	default:
 		return sysctl_full_name(item->iface, item->key, buf, len);
 	}
@@ -69,6 +73,22 @@ static bool vip_then(const struct dir_item *item, bool before)
 	return item->action == ACTION_ADD;
 }
 
+/* A sync daemon's settings, before (the kernel's) or after (the
+ * configured ones), without the role the target names. */
+static const char *sync_then(const struct dir_item *item, bool before, char *buf, size_t len)
+{
+	const struct ipvs_daemon *daemon = before ? item->before ? &item->sync_have : NULL
+					   : item->action == ACTION_REMOVE ? NULL
+					   : item->after ? &item->sync_want
+					   : item->before ? &item->sync_have : NULL;
+
+	if (!daemon)
+		return NULL;
+	ipvs_daemon_format(daemon, buf, len);
+	memmove(buf, buf + strcspn(buf, " ") + 1, strlen(buf + strcspn(buf, " ")));
+	return buf;
+}
+
 /* The item's state before (BEFORE) or after, in the configuration's words;
  * NULL when absent. */
 static const char *view(const struct dir_item *item, bool before, char *buf, size_t len)
@@ -92,6 +112,8 @@ static const char *view(const struct dir_item *item, bool before, char *buf, siz
 			return NULL;
 		snprintf(buf, len, "dev %s", item->iface);
 		return buf;
+	case DIR_SYNC:
+		return sync_then(item, before, buf, len);
 	default:
 		snprintf(buf, len, "%d", before ? item->before : item->after);
 		return buf;
@@ -112,6 +134,9 @@ const char *dir_item_change(const struct dir_item *item, char *buf, size_t len)
 		text_str(&t, kind_name(item->kind));
 		text_char(&t, ' ');
 		text_str(&t, what);
+		/* A stopped daemon: which one, as a removed service says it. */
+		if (!now && item->kind == DIR_SYNC)
+			now = view(item, true, after, sizeof(after));
 		if (now) {
 			text_char(&t, ' ');
 			text_str(&t, now);
@@ -165,8 +190,9 @@ static void report_text(FILE *out, const struct dir_plan *plan, const struct rep
 	for (size_t i = 0; i < plan->count; i++) {
 		const struct dir_item *item = &plan->items[i];
 		if (item->adopted && item->wanted)
-			log_info("service %s existed before lvsagent: adopted (converged, kept on stop)",
-				 target(item, line, sizeof(line)));
+			log_info("%s %s existed before lvsagent: adopted (%s, kept on stop)",
+				 kind_name(item->kind), target(item, line, sizeof(line)),
+				 item->kind == DIR_SYNC ? "as configured" : "converged");
 		if (item->note) {
 			warning(item, line, sizeof(line));
 			log_warn("%s", line);

@@ -48,7 +48,8 @@ static bool changes_host(const struct director_run *r)
 
 /* --- the steps, in the order a user wants to hear about problems -------------- */
 
-/* vip_interface must exist (a configuration error otherwise); stop goes on
+/* vip_interface and sync_interface must exist (a configuration error
+ * otherwise); stop goes on
  * without it, to clean up after an interface that was unplugged. */
 static void check_vip_interface(struct director_run *r, const struct config *cfg,
 				struct diag *diag)
@@ -58,7 +59,7 @@ static void check_vip_interface(struct director_run *r, const struct config *cfg
 
 	r->host.vip_ifindex = link ? link->ifindex : 0;
 	if (r->command != DIRCMD_STOP)
-		director_check_vip_interface(cfg, &r->net, diag);
+		director_check_links(cfg, &r->net, diag);
 }
 
 /* Links and addresses: where VIPs are bound and announced. */
@@ -171,6 +172,11 @@ int director_observe_ipvs(struct director_run *r)
 			 "left out of this run",
 			 director_format_virtual(&gone.services[i], text, sizeof(text)));
 	ipvs_table_free(&gone);
+	err = ipvs_dump_daemons(&r->ipvs, &r->sync);
+	if (err)
+		return fail_run(r->run.opts, EXIT_RUNTIME, "cannot read the IPVS sync daemons: %s",
+				strerror(-err));
+	r->host.sync = &r->sync;
 	return EXIT_DONE;
 }
 

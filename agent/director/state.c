@@ -121,9 +121,39 @@ const struct saved_sysctl *dir_owned_sysctl(const struct dir_owned *owned, enum 
 	return NULL;
 }
 
+/* A record names a daemon by what a restart with other settings would
+ * change the most: its role, interface and id. */
+static bool same_sync(const struct ipvs_daemon *a, const struct ipvs_daemon *b)
+{
+	return a->role == b->role && strcmp(a->ifname, b->ifname) == 0 && a->syncid == b->syncid;
+}
+
+void dir_owned_add_sync(struct dir_owned *owned, const struct ipvs_daemon *daemon)
+{
+	struct ipvs_daemon *record;
+
+	if (dir_owned_has_sync(owned, daemon) ||
+	    owned->sync_count == sizeof(owned->syncs) / sizeof(owned->syncs[0]))
+		return;
+	record = &owned->syncs[owned->sync_count++];
+	memset(record, 0, sizeof(*record));
+	record->role = daemon->role;
+	snprintf(record->ifname, sizeof(record->ifname), "%s", daemon->ifname);
+	record->syncid = daemon->syncid;
+}
+
+bool dir_owned_has_sync(const struct dir_owned *owned, const struct ipvs_daemon *daemon)
+{
+	for (size_t i = 0; i < owned->sync_count; i++)
+		if (same_sync(&owned->syncs[i], daemon))
+			return true;
+	return false;
+}
+
 bool dir_owned_is_empty(const struct dir_owned *owned)
 {
-	return !owned->services.count && !owned->vip_count && !owned->sysctl_count;
+	return !owned->services.count && !owned->vip_count && !owned->sysctl_count &&
+	       !owned->sync_count;
 }
 
 void dir_owned_free(struct dir_owned *owned)
@@ -188,6 +218,27 @@ static const char *parse_sysctl(const char *line, struct dir_owned *owned)
 	return NULL;
 }
 
+/* "sync master eth1 7": a role, an interface name, an id the
+ * configuration could have given. */
+static const char *parse_sync(const char *line, struct dir_owned *owned)
+{
+	char role[8], iface[IFNAMSIZ + 2], extra[2];
+	struct ipvs_daemon daemon = { 0 };
+	unsigned id;
+
+	if (sscanf(line, "sync %7s %16s %u %1s", role, iface, &id, extra) != 3)
+		return "not a record lvsagent writes";
+	if (strcmp(role, "master") != 0 && strcmp(role, "backup") != 0)
+		return "a sync daemon is a master or a backup";
+	if (strlen(iface) >= IFNAMSIZ || strpbrk(iface, "/:") || id > 255)
+		return "not a sync daemon the configuration could name";
+	daemon.role = strcmp(role, "master") == 0 ? IPVS_SYNC_MASTER : IPVS_SYNC_BACKUP;
+	strcpy(daemon.ifname, iface);
+	daemon.syncid = id;
+	dir_owned_add_sync(owned, &daemon);
+	return NULL;
+}
+
 /* One line into OWNED: NULL, or why it is not believed. */
 static const char *parse_line(const char *line, struct dir_owned *owned, struct why_buf *buf)
 {
@@ -206,6 +257,8 @@ static const char *parse_line(const char *line, struct dir_owned *owned, struct 
 		return parse_vip(line, owned, buf);
 	if (strncmp(line, "sysctl ", 7) == 0)
 		return parse_sysctl(line, owned);
+	if (strncmp(line, "sync ", 5) == 0)
+		return parse_sync(line, owned);
 	return "not a record lvsagent writes";
 }
 
@@ -240,8 +293,9 @@ char *dir_state_format(const struct dir_owned *owned)
 
 	if (!out)
 		abort();
-	fputs("# lvsagent director state: the services and VIPs lvsagent created, the values\n"
-	      "# it replaced. Written by lvsagent; `lvsagent director stop` undoes it.\n", out);
+	fputs("# lvsagent director state: the services, VIPs and sync daemons lvsagent created,\n"
+	      "# the values it replaced. Written by lvsagent; `lvsagent director stop` undoes it.\n",
+	      out);
 	for (size_t i = 0; i < owned->services.count; i++)
 		fprintf(out, "service %s\n",
 			director_format_virtual(&owned->services.services[i], buf, sizeof(buf)));
@@ -253,6 +307,9 @@ char *dir_state_format(const struct dir_owned *owned)
 		saved_sysctl_format(&owned->sysctls[i], line);
 		fprintf(out, "%s\n", line);
 	}
+	for (size_t i = 0; i < owned->sync_count; i++)
+		fprintf(out, "sync %s %s %u\n", ipvs_sync_role_name(owned->syncs[i].role),
+			owned->syncs[i].ifname, (unsigned)owned->syncs[i].syncid);
 	fclose(out);
 	return text;
 }

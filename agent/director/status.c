@@ -10,6 +10,7 @@
 #include "director/health_view.h"
 #include "director/list.h"
 #include "director/report.h"
+#include "director/sync_view.h"
 #include "director/syntax.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -109,7 +110,7 @@ static void text_row(FILE *out, const struct row *row)
 
 static void status_text(FILE *out, const struct config *cfg, const struct ipvs_table *kernel,
 			const struct rows *rows, const struct dir_plan *plan, int code,
-			const struct status_health *sh)
+			const struct status_health *sh, const struct ipvs_daemons *sync)
 {
 	char line[400];
 
@@ -123,6 +124,7 @@ static void status_text(FILE *out, const struct config *cfg, const struct ipvs_t
 		text_row(out, &rows->kernel[i]);
 	for (size_t i = 0; i < rows->missing_count; i++)
 		text_row(out, &rows->missing[i]);
+	sync_view_text(out, plan, sync);
 	if (cfg && sh && sh->health)
 		health_view_text(out, director_config_of(cfg), sh->health, kernel, sh->daemon);
 	if (rows->differences)
@@ -197,7 +199,8 @@ static void json_row(struct json *json, const struct row *row)
 
 static void status_json(FILE *out, const struct config *cfg, const struct ipvs_table *kernel,
 			const struct ipvs_info *info, const struct rows *rows,
-			const struct dir_plan *plan, int code, const struct status_health *sh)
+			const struct dir_plan *plan, int code, const struct status_health *sh,
+			const struct ipvs_daemons *sync)
 {
 	struct json json;
 	char text[400];
@@ -218,6 +221,7 @@ static void status_json(FILE *out, const struct config *cfg, const struct ipvs_t
 	for (size_t i = 0; i < rows->missing_count; i++)
 		json_row(&json, &rows->missing[i]);
 	json_array_end(&json);
+	sync_view_json(&json, plan, sync);
 	json_key(&json, "differences");
 	json_array_begin(&json);
 	for (size_t i = 0; i < plan->count; i++)
@@ -248,12 +252,13 @@ int director_status(FILE *out, const struct config *cfg, struct ipvs_table *kern
 	director_plan_apply(!cfg ? &none : sh && sh->want ? sh->want : director_config_of(cfg),
 			    kernel, owned, host, &plan);
 	collect_rows(&plan, kernel, &rows);
+	rows.differences += sync_view_left_alone(&plan);
 	code = status_code(&rows);
 	if (json) {
-		status_json(out, cfg, kernel, &info, &rows, &plan, code, sh);
+		status_json(out, cfg, kernel, &info, &rows, &plan, code, sh, host->sync);
 	} else {
 		director_list(out, kernel, &info);
-		status_text(out, cfg, kernel, &rows, &plan, code, sh);
+		status_text(out, cfg, kernel, &rows, &plan, code, sh, host->sync);
 	}
 	free(rows.kernel);
 	free(rows.missing);

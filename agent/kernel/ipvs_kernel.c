@@ -225,6 +225,36 @@ int ipvs_dump(struct ipvs_conn *conn, struct ipvs_table *table, struct ipvs_tabl
 	return ipvs_dump_dests(conn, table, gone);
 }
 
+static int on_daemon(const struct nlmsghdr *nlh, void *data)
+{
+	struct ipvs_daemons *daemons = data;
+	struct ipvs_daemon daemon;
+
+	if (ipvs_parse_daemon((struct nlmsghdr *)nlh, &daemon) == 0) {
+		daemons->daemon[daemon.role] = daemon;
+		daemons->running[daemon.role] = true;
+	}
+	return 0;
+}
+
+static void restart_daemons(void *data)
+{
+	memset(data, 0, sizeof(struct ipvs_daemons));
+}
+
+int ipvs_dump_daemons(struct ipvs_conn *conn, struct ipvs_daemons *daemons)
+{
+	struct nl_msg *msg = ipvs_build_daemon_dump(conn->family);
+	int err;
+
+	memset(daemons, 0, sizeof(*daemons));
+	if (!msg)
+		return -ENOMEM;
+	err = netlink_dump(&conn->nl, nlmsg_hdr(msg), on_daemon, restart_daemons, daemons);
+	nlmsg_free(msg);
+	return err;
+}
+
 int ipvs_get_info(struct ipvs_conn *conn, struct ipvs_info *info)
 {
 	struct collect c = { .info = info, .failed = -1 };

@@ -160,10 +160,13 @@ static int put_dest(struct nl_msg *msg, const struct ipvs_dest *dest, bool setti
 
 int ipvs_fill_request(struct nl_msg *msg, int family, const struct ipvs_request *request)
 {
-	bool dest = request->op >= IPVS_OP_NEW_DEST;
+	bool dest = request->op >= IPVS_OP_NEW_DEST && request->op <= IPVS_OP_DEL_DEST;
 	bool settings = request->op == IPVS_OP_NEW_SERVICE || request->op == IPVS_OP_SET_SERVICE;
 	int err;
 
+	if (request->op == IPVS_OP_NEW_DAEMON || request->op == IPVS_OP_DEL_DAEMON)
+		return ipvs_fill_daemon(msg, family, request->op == IPVS_OP_NEW_DAEMON,
+					request->daemon);
 	/* A message's length is where the next attribute goes: resetting it
 	 * to the bare header empties the message for reuse. */
 	nlmsg_hdr(msg)->nlmsg_len = NLMSG_HDRLEN;

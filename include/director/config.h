@@ -14,6 +14,7 @@
 #include "core/config.h"
 #include "core/netdev.h"
 #include "director/probe_settings.h"
+#include "director/sync_settings.h"
 #include "kernel/ipvs_model.h"
 #include "lib/diag.h"
 
@@ -73,6 +74,7 @@ struct director_config {
 	bool withdraw_on_stop;		/* on_stop = withdraw; default keep (see README) */
 	char vip_interface[IFNAMSIZ];	/* "" = none */
 	int vip_interface_line;
+	struct dir_sync sync;		/* sync, sync_*: the kernel's sync daemons */
 	struct dir_service *services;
 	size_t service_count, service_capacity;
 };
@@ -97,5 +99,7 @@ int config_require_director(const struct config *cfg, struct diag *diag);
 /* vip_interface must exist: a configuration error otherwise. 0 or -1. */
 int director_check_vip_interface(const struct config *cfg, const struct netdevs *net,
 				 struct diag *diag);
+/* vip_interface and sync_interface must exist. 0 or -1. */
+int director_check_links(const struct config *cfg, const struct netdevs *net, struct diag *diag);
 
 #endif

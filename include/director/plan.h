@@ -16,9 +16,10 @@
 #include "core/sysctl_policy.h"
 #include "director/config.h"
 #include "director/state.h"
+#include "kernel/ipvs_daemon.h"
 #include "kernel/ipvs_model.h"
 
-enum dir_kind { DIR_SERVICE, DIR_DEST, DIR_VIP, DIR_SYSCTL };
+enum dir_kind { DIR_SERVICE, DIR_DEST, DIR_VIP, DIR_SYSCTL, DIR_SYNC };
 
 struct dir_item {
 	enum dir_kind kind;
@@ -38,6 +39,11 @@ struct dir_item {
 	bool restore;
 	struct saved_sysctl record;	/* the saved value once done (when kept) */
 	bool keep_record;
+	/* SYNC: the daemon of a role; before: whether one runs (SYNC_HAVE),
+	 * after: whether one is wanted (SYNC_WANT). differs: it runs
+	 * otherwise than configured, even when it is left alone. */
+	struct ipvs_daemon sync_want, sync_have;
+	bool differs;
 	const char *note;
 	/* filled by apply */
 	bool done;
@@ -48,6 +54,7 @@ struct dir_item {
 struct dir_plan {
 	struct dir_item *items;
 	size_t count, capacity;
+	bool sync_read;			/* the sync daemons were planned (host->sync) */
 };
 
 /* The host around IPVS, as the plan needs it. */
@@ -55,6 +62,7 @@ struct dir_host {
 	const struct netdevs *net;	/* links and addresses */
 	int vip_ifindex;		/* 0: no vip_interface, or it is missing */
 	int forwarding[2];		/* ip_forward, ipv6 all.forwarding; -1 unknown */
+	const struct ipvs_daemons *sync;	/* the kernel's sync daemons; NULL: not read */
 };
 
 void director_plan_apply(const struct director_config *cfg, const struct ipvs_table *kernel,
@@ -68,6 +76,7 @@ void director_plan_stop(const struct director_config *cfg, const struct ipvs_tab
 bool director_needs_forwarding(const struct director_config *cfg, int af);
 
 size_t dir_plan_changes(const struct dir_plan *plan);
+/* plan_owned.c: the ownership records around a plan. */
 /* What lvsagent owns once the plan's done items took effect. */
 void director_owned_after(const struct dir_plan *plan, const struct dir_owned *before,
 			  struct dir_owned *after);

@@ -42,6 +42,7 @@ struct director_run {
 	struct netdevs net;
 	struct dir_host host;
 	struct ipvs_table kernel;
+	struct ipvs_daemons sync;	/* the kernel's sync daemons, read with the table */
 	int daemon_fd;			/* STATE_DIR/director-daemon.pid, held by `run` */
 };
 
@@ -65,7 +66,8 @@ int director_prepare(struct director_run *r);
  * ("director save"): no configuration, no state. An exit code. */
 int director_read_kernel(struct director_run *r, const char *command);
 
-/* Read the IPVS table afresh into r->kernel. An exit code. */
+/* Read the IPVS table afresh into r->kernel, and the sync daemons into
+ * r->sync (r->host.sync). An exit code. */
 int director_observe_ipvs(struct director_run *r);
 /* The forwarding sysctls the plan needs, into r->host. */
 void director_observe_forwarding(struct director_run *r);

@@ -1,7 +1,8 @@
 /* state: what the director side of lvsagent owns — the services
  * it created, the VIPs it bound, the forwarding sysctls it changed — kept
  * in STATE_DIR/director, one fact per line:
- *   service tcp 192.0.2.1:80 | vip 192.0.2.1 eth1 | sysctl IFACE KEY ORIGINAL SET */
+ *   service tcp 192.0.2.1:80 | vip 192.0.2.1 eth1 | sysctl IFACE KEY ORIGINAL SET
+ *   | sync master eth1 7 (a sync daemon it started: role, interface, id) */
 #ifndef LVSAGENT_DIRECTOR_STATE_H
 #define LVSAGENT_DIRECTOR_STATE_H
 
@@ -12,6 +13,7 @@
 #include "core/run.h"
 #include "core/state_dir.h"
 #include "core/sysctl_policy.h"
+#include "kernel/ipvs_daemon.h"
 #include "kernel/ipvs_model.h"
 #include "lib/diag.h"
 #include "lib/hashmap.h"
@@ -29,6 +31,10 @@ struct dir_owned {
 	struct hashmap vip_index;	/* (address, interface) → position */
 	struct saved_sysctl *sysctls;
 	size_t sysctl_count, sysctl_capacity;
+	/* Sync daemons lvsagent started: at most an old and a new one of each
+	 * role (while one is restarted with other settings). */
+	struct ipvs_daemon syncs[2 * IPVS_SYNC_ROLES];
+	size_t sync_count;
 };
 
 /* The bytes that identify a service, padding zeroed, for hash maps. */
@@ -55,6 +61,10 @@ bool dir_owned_has_vip_on(const struct dir_owned *owned, const struct ipaddr *ad
 bool dir_owned_has_vip(const struct dir_owned *owned, const struct ipaddr *addr);
 void dir_owned_add_sysctl(struct dir_owned *owned, const struct saved_sysctl *saved);
 const struct saved_sysctl *dir_owned_sysctl(const struct dir_owned *owned, enum sysctl_key key);
+/* A record of DAEMON's role, interface and id (once each). */
+void dir_owned_add_sync(struct dir_owned *owned, const struct ipvs_daemon *daemon);
+/* Whether a daemon running as DAEMON (role, interface, id) is lvsagent's. */
+bool dir_owned_has_sync(const struct dir_owned *owned, const struct ipvs_daemon *daemon);
 bool dir_owned_is_empty(const struct dir_owned *owned);
 void dir_owned_free(struct dir_owned *owned);
 

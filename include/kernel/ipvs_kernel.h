@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "kernel/ipvs_daemon.h"
 #include "kernel/ipvs_model.h"
 #include "kernel/ipvs_msg.h"
 #include "kernel/netlink.h"
@@ -32,6 +33,9 @@ int ipvs_dump_services(struct ipvs_conn *conn, struct ipvs_table *table);
 int ipvs_dump_dests(struct ipvs_conn *conn, struct ipvs_table *table, struct ipvs_table *gone);
 /* The whole table: both of the above. */
 int ipvs_dump(struct ipvs_conn *conn, struct ipvs_table *table, struct ipvs_table *gone);
+
+/* The sync daemons the kernel runs: one dump. 0 or -errno. */
+int ipvs_dump_daemons(struct ipvs_conn *conn, struct ipvs_daemons *daemons);
 
 /* Send REQUESTS, many per sendmsg, and match every ACK; results[i] is
  * request i's outcome. Stops after the first chunk that had an error:

@@ -6,17 +6,21 @@
 #include <linux/netlink.h>
 #include <stdint.h>
 
+#include "kernel/ipvs_daemon.h"
 #include "kernel/ipvs_model.h"
 
 enum ipvs_op {
 	IPVS_OP_NEW_SERVICE, IPVS_OP_SET_SERVICE, IPVS_OP_DEL_SERVICE,
 	IPVS_OP_NEW_DEST, IPVS_OP_SET_DEST, IPVS_OP_DEL_DEST,
+	/* Sync daemons: started, stopped (the kernel changes none in place). */
+	IPVS_OP_NEW_DAEMON, IPVS_OP_DEL_DAEMON,
 };
 
 struct ipvs_request {
 	enum ipvs_op op;
 	const struct ipvs_service *service;	/* the service, or the dest's service */
 	const struct ipvs_dest *dest;		/* *_DEST only */
+	const struct ipvs_daemon *daemon;	/* *_DAEMON only (no service) */
 };
 
 struct nl_msg;

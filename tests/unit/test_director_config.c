@@ -16,6 +16,7 @@
 #include <linux/ip_vs.h>
 
 #include "core/config.h"
+#include "director/config_sync.h"
 
 static const char example[] =
 	"[agent]\n"
@@ -1198,6 +1199,142 @@ static void test_probe_ports(void **state)
 	release_config(&p);
 }
 
+/* [director] sync keys: the pair of daemons, as ipvsadm --start-daemon
+ * takes them, and what the kernel would refuse or change. */
+#define SYNC_SVC "[service s]\nvirtual = tcp 10.0.0.1:80\nrealserver = 10.0.0.2\n"
+
+static void test_sync_keys(void **state)
+{
+	const struct dir_sync *sync;
+	struct parsed p;
+	char text[160];
+
+	(void)state;
+	parse(&p, SYNC_SVC "[director]\nsync = master, backup\nsync_interface = eth1\nsync_id = 7\n");
+	print_diagnostics(&p.diag);
+	assert_int_equal(p.ret, 0);
+	sync = &director_config_of(&p.cfg)->sync;
+	assert_true(dir_sync_wanted(sync));
+	assert_true(sync->role[IPVS_SYNC_MASTER] && sync->role[IPVS_SYNC_BACKUP]);
+	struct ipvs_daemon d;
+	dir_sync_daemon(sync, IPVS_SYNC_BACKUP, &d);
+	assert_string_equal(ipvs_daemon_format(&d, text, sizeof(text)), "backup eth1 id 7");
+	release_config(&p);
+
+	parse(&p, SYNC_SVC "[director]\nsync = backup\nsync_interface = eth1\nsync_id = 255\n"
+		  "sync_port = 9000\nsync_ttl = 3\nsync_group = ff02::1:81\nsync_maxlen = 65487\n");
+	print_diagnostics(&p.diag);
+	assert_int_equal(p.ret, 0);
+	sync = &director_config_of(&p.cfg)->sync;
+	assert_false(sync->role[IPVS_SYNC_MASTER]);
+	dir_sync_daemon(sync, IPVS_SYNC_BACKUP, &d);
+	assert_string_equal(ipvs_daemon_format(&d, text, sizeof(text)),
+			    "backup eth1 id 255 port 9000 ttl 3 group ff02::1:81 maxlen 65487");
+	release_config(&p);
+
+	parse(&p, SYNC_SVC "[director]\nsync = backup , master\nsync_interface = eth1\n"
+		  "sync_id = 0\nsync_group = 239.1.2.3\nsync_maxlen = 1024\n");
+	assert_int_equal(p.ret, 0);
+	release_config(&p);
+	parse(&p, SYNC_SVC "[director]\nsync = master\nsync_interface = eth1\nsync_id = 1\n"
+		  "sync_maxlen = 1\n");
+	assert_int_equal(p.ret, 0);
+	release_config(&p);
+	parse(&p, SYNC_SVC "[director]\nsync = none\n");
+	assert_int_equal(p.ret, 0);
+	assert_false(dir_sync_wanted(&director_config_of(&p.cfg)->sync));
+	release_config(&p);
+}
+
+#define SYNC_OK SYNC_SVC "[director]\nsync_interface = eth1\nsync_id = 1\n"
+
+static void test_sync_refusals(void **state)
+{
+	(void)state;
+	expect_only_error(SYNC_OK "sync = master, slave\n",
+			  "d.conf:7: sync must be master, backup (the usual pair, one daemon of "
+			  "each), master, backup or none, not \"master, slave\"");
+	expect_only_error(SYNC_OK "sync = master, master\n",
+			  "d.conf:7: sync must be master, backup (the usual pair, one daemon of each), "
+			  "master, backup or none, not \"master, master\"");
+	expect_only_error(SYNC_OK "sync = ,\n",
+			  "d.conf:7: sync must be master, backup (the usual pair, one daemon of each), "
+			  "master, backup or none, not \",\"");
+	expect_only_error(SYNC_SVC "[director]\nsync = master\nsync_interface = eth1\nsync_id = 256\n",
+			  "d.conf:7: sync_id must be the sync daemons' id (the same on both "
+			  "directors), 0 to 255, not \"256\"");
+	expect_only_error(SYNC_SVC "[director]\nsync = master\nsync_interface = eth1\nsync_id = -1\n",
+			  "d.conf:7: sync_id must be the sync daemons' id (the same on both "
+			  "directors), 0 to 255, not \"-1\"");
+	expect_only_error(SYNC_OK "sync = master\nsync_group = 10.0.0.1\n",
+			  "d.conf:8: sync_group 10.0.0.1 is not a multicast address (224.0.0.0/4 or "
+			  "ff00::/8)");
+	expect_only_error(SYNC_OK "sync = master\nsync_group = 2001:db8::1\n",
+			  "d.conf:8: sync_group 2001:db8::1 is not a multicast address (224.0.0.0/4 or "
+			  "ff00::/8)");
+	expect_only_error(SYNC_OK "sync = master\nsync_group = nowhere\n",
+			  "d.conf:8: sync_group \"nowhere\": not an IP address");
+	expect_only_error(SYNC_OK "sync = master\nsync_port = 0\n",
+			  "d.conf:8: sync_port must be a UDP port, 1 to 65535, not \"0\"");
+	expect_only_error(SYNC_OK "sync = master\nsync_ttl = 256\n",
+			  "d.conf:8: sync_ttl must be a multicast TTL, 1 to 255, not \"256\"");
+	expect_only_error(SYNC_OK "sync = master\nsync_maxlen = 0\n",
+			  "d.conf:8: sync_maxlen must be the sync messages' UDP payload in bytes, "
+			  "1 to 65507, not \"0\"");
+	/* A backup's buffer is at least 1024 bytes; IPv6 headers take 20 more. */
+	expect_only_error(SYNC_OK "sync = master, backup\nsync_maxlen = 1000\n",
+			  "d.conf:8: sync_maxlen must be 1024 to 65507 with a backup daemon, not "
+			  "1000 (the kernel would run the daemon with another value)");
+	expect_only_error(SYNC_OK "sync = master\nsync_group = ff02::81\nsync_maxlen = 65500\n",
+			  "d.conf:9: sync_maxlen must be 1 to 65487 for a master, not 65500 (the kernel "
+			  "would run the daemon with another value)");
+	expect_only_error(SYNC_SVC "[director]\nsync = master\nsync_id = 1\n",
+			  "d.conf:5: sync needs sync_interface (the interface the sync messages go "
+			  "out and come in on)");
+	expect_only_error(SYNC_SVC "[director]\nsync = backup\nsync_interface = eth1\n",
+			  "d.conf:5: sync needs sync_id (0 to 255, the same on both directors: a "
+			  "backup takes only its id's messages)");
+	expect_only_error(SYNC_SVC "[director]\nsync_ttl = 2\n",
+			  "d.conf:5: sync_ttl without sync = master, backup (or master, or backup): "
+			  "no sync daemon to run");
+	expect_only_error(SYNC_SVC "[director]\nsync = none\nsync_interface = eth1\n",
+			  "d.conf:6: sync_interface without sync = master, backup (or master, or "
+			  "backup): no sync daemon to run");
+	expect_only_error(SYNC_SVC "[director]\nsync = master\nsync_interface = eth0:1\nsync_id = 1\n",
+			  "d.conf:6: sync_interface \"eth0:1\" is not an interface name (1 to 15 "
+			  "characters, no '/', ':' or spaces)");
+	expect_only_error(SYNC_OK "sync = master\nsync = backup\n",
+			  "d.conf:8: sync is set twice (first on line 7)");
+	/* One mistake, one error: a refused sync is not also "without sync". */
+	expect_only_error(SYNC_OK "sync = bogus\n",
+			  "d.conf:7: sync must be master, backup (the usual pair, one daemon of each), "
+			  "master, backup or none, not \"bogus\"");
+}
+
+/* sync_interface must exist where the daemons run: the kernel needs it. */
+static void test_sync_interface_exists(void **state)
+{
+	struct netdevs net = { 0 };
+	struct diag diag = { 0 };
+	struct parsed p;
+
+	(void)state;
+	netdevs_add_link(&net, 2, "eth1", 0);
+	netdevs_index(&net);
+	parse(&p, SYNC_SVC "[director]\nsync = master, backup\nsync_interface = eth9\nsync_id = 7\n");
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(director_check_links(&p.cfg, &net, &diag), -1);
+	assert_int_equal(diag.count, 1);
+	assert_string_equal(diag.entries[0].text, "d.conf:6: sync_interface \"eth9\" does not exist");
+	diag_free(&diag);
+	release_config(&p);
+	parse(&p, SYNC_SVC "[director]\nsync = master\nsync_interface = eth1\nsync_id = 7\n");
+	assert_int_equal(director_check_links(&p.cfg, &net, &diag), 0);
+	assert_int_equal(diag.count, 0);
+	release_config(&p);
+	netdevs_free(&net);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1230,6 +1367,9 @@ int main(void)
 		cmocka_unit_test(test_exec_keys),
 		cmocka_unit_test(test_probe_key_kinds),
 		cmocka_unit_test(test_probe_ports),
+		cmocka_unit_test(test_sync_keys),
+		cmocka_unit_test(test_sync_refusals),
+		cmocka_unit_test(test_sync_interface_exists),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

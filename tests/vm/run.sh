@@ -206,6 +206,7 @@ install_tools() {
 	# for http checks: ldd of lvsagent does not list it.
 	copy_elf "$(host_tool curl)" /usr/bin/curl
 	copy_elf "$(host_tool socat)" /usr/bin/socat
+	copy_elf "$(host_tool keepalived)" /usr/sbin/keepalived
 	copy_elf "$(host_tool setpriv)" /usr/bin/setpriv
 	copy_elf "$(host_tool openssl)" /usr/bin/openssl
 	copy_elf "$(host_tool dnsmasq)" /usr/sbin/dnsmasq

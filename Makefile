@@ -6,6 +6,10 @@ SBINDIR    ?= $(PREFIX)/sbin
 SYSCONFDIR ?= /etc
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
 DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+# Where bash-completion looks (its pkg-config file says); without it, the
+# usual place under DATADIR.
+BASHCOMPDIR ?= $(or $(shell $(PKG_CONFIG) --variable=completionsdir bash-completion 2>/dev/null),$(DATADIR)/bash-completion/completions)
 DESTDIR    ?=
 
 VERSION    := 0.1.0
@@ -143,6 +147,7 @@ check: deps
 	$(Q)tests/include_graph_test.sh
 	$(Q)$(MAKE) --no-print-directory WERROR=1 all tools unit
 	$(Q)$(MAKE) --no-print-directory WERROR=1 SANITIZE=1 BUILD=build-asan all tools unit
+	$(Q)tests/man_test.sh $(abspath $(BUILD)/lvsagent)
 	$(Q)tests/netns/run.sh $(abspath $(BUILD)/lvsagent)
 	$(Q)ASAN_OPTIONS=detect_leaks=1 tests/netns/run.sh $(abspath build-asan/lvsagent)
 	$(Q)tests/vm/run.sh $(call vm_bins,$(BUILD)) $(VM_TESTS)
@@ -176,6 +181,8 @@ install: all
 	install -D -m 0644 etc/ansible/library/lvsagent.py \
 		$(DESTDIR)$(DATADIR)/lvsagent/ansible/library/lvsagent.py
 	install -D -m 0644 etc/director.conf $(DESTDIR)$(DATADIR)/lvsagent/director.conf.example
+	install -D -m 0644 man/lvsagent.8 $(DESTDIR)$(MANDIR)/man8/lvsagent.8
+	install -D -m 0644 man/lvsagent.conf.5 $(DESTDIR)$(MANDIR)/man5/lvsagent.conf.5
 	install -m 0644 etc/ansible/playbook.yml etc/ansible/playbook-command.yml \
 		etc/ansible/ansible.cfg etc/ansible/inventory.example \
 		$(DESTDIR)$(DATADIR)/lvsagent/ansible/
@@ -190,7 +197,8 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/lvsagent $(DESTDIR)$(UNITDIR)/lvsagent.service \
 		$(DESTDIR)$(UNITDIR)/lvsagent-director.service \
-		$(DESTDIR)$(SYSCONFDIR)/iproute2/rt_protos.d/lvsagent.conf
+		$(DESTDIR)$(SYSCONFDIR)/iproute2/rt_protos.d/lvsagent.conf \
+		$(DESTDIR)$(MANDIR)/man8/lvsagent.8 $(DESTDIR)$(MANDIR)/man5/lvsagent.conf.5
 	rm -rf $(DESTDIR)$(DATADIR)/lvsagent
 
 clean:

@@ -213,6 +213,12 @@ int main(int argc, char **argv)
 	if (optind != argc - 1)
 		return usage_error("%s", optind >= argc ? "which command? (start, stop, status, ...)"
 						      : "one command at a time");
+	/* Not in --help: the key list the man page's test and the shell
+	 * completion read (see config_schema_print). */
+	if (strcmp(argv[optind], "schema") == 0) {
+		config_schema_print(&schema, stdout);
+		return EXIT_DONE;
+	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) != 0)
 			continue;

@@ -95,10 +95,31 @@ static void parse_sysctl_check_interval(struct config_parser *p, const char *val
 	p->cfg->sysctl_check_interval = (unsigned)n;
 }
 
+/* The real server's daemon's metrics: [agent] rather than [realserver],
+ * since the file is the host's agent's, whatever it manages. The file is
+ * replaced by a rename beside it, so the name must leave room for the
+ * temporary one and not climb out of the directory named. */
+static void parse_metrics_file(struct config_parser *p, const char *value)
+{
+	size_t len = strlen(value);
+	const char *problem = value[0] != '/' ? "must be an absolute path"
+			      : value[len - 1] == '/' ? "names a directory: name the file"
+			      : config_path_has_dot_component(value) ? "must not contain \".\" or \"..\" components"
+			      : len > PATH_MAX - 64 ? "is too long" : NULL;
+
+	if (problem) {
+		ERR(p, "metrics_file %s, not \"%s\"", problem, value);
+		return;
+	}
+	free(p->cfg->metrics_file);
+	p->cfg->metrics_file = xstrdup(value);
+}
+
 static const struct config_key agent_keys[] = {
 	{ "agent", "state_dir", false, parse_state_dir },
 	{ "agent", "log_level", false, parse_log_level },
 	{ "agent", "sysctl_check_interval", false, parse_sysctl_check_interval },
+	{ "agent", "metrics_file", false, parse_metrics_file },
 };
 #define AGENT_KEY_COUNT (sizeof(agent_keys) / sizeof(agent_keys[0]))
 
@@ -351,6 +372,7 @@ void config_free(struct config *cfg)
 	free(cfg->present);
 	free(cfg->file);
 	free(cfg->state_dir);
+	free(cfg->metrics_file);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -407,4 +429,17 @@ void config_summary(const struct config *cfg, char *buf, size_t len)
 		cfg->schema->parts[i]->summary(cfg->data[i], one, sizeof(one));
 		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", one);
 	}
+}
+
+/* The keys a person may write, for the man page's test and the shell
+ * completion: read from the tables the parser uses, so neither can list a
+ * key the parser does not know or miss one it does. */
+void config_schema_print(const struct config_schema *schema, FILE *out)
+{
+	for (size_t k = 0; k < AGENT_KEY_COUNT; k++)
+		fprintf(out, "%s %s\n", agent_keys[k].section, agent_keys[k].name);
+	for (size_t i = 0; i < schema->count; i++)
+		for (size_t k = 0; k < schema->parts[i]->key_count; k++)
+			fprintf(out, "%s %s\n", schema->parts[i]->keys[k].section,
+				schema->parts[i]->keys[k].name);
 }

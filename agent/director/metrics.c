@@ -1,16 +1,11 @@
 /* metrics: Prometheus text for the textfile collector. See metrics.h. */
 #include "director/metrics.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "director/syntax.h"
+#include "lib/atomic_file.h"
 #include "lib/xalloc.h"
 
 /* The labels of one real server: service, virtual, realserver. Service
@@ -132,49 +127,13 @@ char *metrics_format(const struct director_config *cfg, const struct health *h)
 	return text;
 }
 
-static int write_all(int fd, const char *text)
-{
-	size_t left = strlen(text);
-
-	while (left) {
-		ssize_t n = write(fd, text, left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		text += n;
-		left -= (size_t)n;
-	}
-	return 0;
-}
-
-/* A temporary file beside PATH, filled and renamed over it: the collector
- * reads the old file or the new one, never a part. mkstemp's O_EXCL means
- * nothing already there (a planted symlink) is written through. */
+/* The shared atomic replacement (lib/atomic_file.h): the collector reads
+ * the old file or the new one, never a part. */
 int metrics_write(const char *path, const struct director_config *cfg, const struct health *h)
 {
-	char tmp[PATH_MAX];
 	char *text = metrics_format(cfg, h);
-	int fd, err;
+	int err = atomic_file_write(path, text);
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= sizeof(tmp)) {
-		free(text);
-		return -ENAMETOOLONG;
-	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		free(text);
-		return -errno;
-	}
-	err = write_all(fd, text);
-	if (!err && fchmod(fd, 0644) < 0)
-		err = -errno;
-	if (close(fd) < 0 && !err)
-		err = -errno;
-	if (!err && rename(tmp, path) < 0)
-		err = -errno;
-	if (err)
-		unlink(tmp);
 	free(text);
 	return err;
 }

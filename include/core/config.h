@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/netdev.h"
 #include "lib/diag.h"
@@ -31,6 +32,7 @@ struct config {
 	int state_dir_line;		/* 0: the default */
 	enum log_level log_level;
 	unsigned sysctl_check_interval;	/* seconds; 0: never (the daemon) */
+	char *metrics_file;		/* the real server's daemon's; NULL: none */
 	const struct config_schema *schema;
 	void **data;			/* each part's values, in the schema's order */
 	bool *present;			/* the part's keys or sections are in the file */
@@ -61,6 +63,10 @@ bool config_other_part_present(const struct config *cfg, const struct config_par
 int config_check_links(const struct config *cfg, const struct netdevs *net, struct diag *diag);
 /* What the file configures, part by part: "2 VIPs, 1 director service". */
 void config_summary(const struct config *cfg, char *buf, size_t len);
+
+/* Every key SCHEMA's parts and [agent] take, one "SECTION KEY" a line
+ * ("service KEY" for [service NAME]): `lvsagent schema`. */
+void config_schema_print(const struct config_schema *schema, FILE *out);
 
 /* --- for the parts' key parsers ------------------------------------------------ */
 

@@ -148,6 +148,7 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory WERROR=1 all tools unit
 	$(Q)$(MAKE) --no-print-directory WERROR=1 SANITIZE=1 BUILD=build-asan all tools unit
 	$(Q)tests/man_test.sh $(abspath $(BUILD)/lvsagent)
+	$(Q)tests/completion_test.sh
 	$(Q)tests/netns/run.sh $(abspath $(BUILD)/lvsagent)
 	$(Q)ASAN_OPTIONS=detect_leaks=1 tests/netns/run.sh $(abspath build-asan/lvsagent)
 	$(Q)tests/vm/run.sh $(call vm_bins,$(BUILD)) $(VM_TESTS)
@@ -183,6 +184,7 @@ install: all
 	install -D -m 0644 etc/director.conf $(DESTDIR)$(DATADIR)/lvsagent/director.conf.example
 	install -D -m 0644 man/lvsagent.8 $(DESTDIR)$(MANDIR)/man8/lvsagent.8
 	install -D -m 0644 man/lvsagent.conf.5 $(DESTDIR)$(MANDIR)/man5/lvsagent.conf.5
+	install -D -m 0644 etc/bash-completion/lvsagent $(DESTDIR)$(BASHCOMPDIR)/lvsagent
 	install -m 0644 etc/ansible/playbook.yml etc/ansible/playbook-command.yml \
 		etc/ansible/ansible.cfg etc/ansible/inventory.example \
 		$(DESTDIR)$(DATADIR)/lvsagent/ansible/
@@ -198,7 +200,8 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/lvsagent $(DESTDIR)$(UNITDIR)/lvsagent.service \
 		$(DESTDIR)$(UNITDIR)/lvsagent-director.service \
 		$(DESTDIR)$(SYSCONFDIR)/iproute2/rt_protos.d/lvsagent.conf \
-		$(DESTDIR)$(MANDIR)/man8/lvsagent.8 $(DESTDIR)$(MANDIR)/man5/lvsagent.conf.5
+		$(DESTDIR)$(MANDIR)/man8/lvsagent.8 $(DESTDIR)$(MANDIR)/man5/lvsagent.conf.5 \
+		$(DESTDIR)$(BASHCOMPDIR)/lvsagent
 	rm -rf $(DESTDIR)$(DATADIR)/lvsagent
 
 clean:

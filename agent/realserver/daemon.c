@@ -18,6 +18,7 @@
 #include "lib/log.h"
 #include "lib/log_budget.h"
 #include "realserver/describe.h"
+#include "realserver/metrics.h"
 #include "realserver/monitor.h"
 
 /* A repair storm — another program undoing lvsagent's work over and over —
@@ -48,6 +49,7 @@ struct daemon {
 	uint64_t notes_seen;		/* which warnings the log has (see log_notes) */
 	bool last_failed;
 	bool stopping;
+	struct rs_metrics metrics;	/* [agent] metrics_file */
 };
 
 /* --- setup ---------------------------------------------------------------- */
@@ -293,6 +295,7 @@ static bool converge_once(struct daemon *d, uint64_t event_usec, const char *ver
 	table = wrote_table(&plan);
 	d->last_failed = code != EXIT_DONE;
 	log_plan(d, &plan, verb);
+	rs_metrics_converged(&d->metrics, &d->s->run.cfg, &plan, verb, event_usec, d->s->applied_usec);
 	if (changes && event_usec)
 		log_debug("repaired %zu item%s in %.3f ms (kernel event to ACK)", changes,
 			  changes == 1 ? "" : "s", (double)(d->s->applied_usec - event_usec) / 1000.0);
@@ -352,6 +355,7 @@ static void reload(struct daemon *d)
 {
 	struct session *s = d->s;
 	struct config fresh;
+	bool taken = false;
 
 	notify("RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)notify_monotonic_usec());
 	log_info("reloading %s", s->run.cfg.file);
@@ -369,7 +373,9 @@ static void reload(struct daemon *d)
 		log_set_level(s->run.cfg.log_level);
 		event_every(d->sysctl_timer_fd, s->run.cfg.sysctl_check_interval * 1000000ull);
 		converge(d, 0, "reload", OBSERVE_ALL);
+		taken = true;
 	}
+	rs_metrics_reloaded(&d->metrics, &s->run.cfg, taken);
 	config_free(&fresh);
 	update_status(d, "READY=1\n");
 }

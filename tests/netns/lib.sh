@@ -181,6 +181,18 @@ expect_same_snapshot() {
 	fi
 }
 
+# eventually_within SECONDS DESCRIPTION COMMAND...: passes once the
+# command succeeds, tried every 50 ms for SECONDS.
+eventually_within() {
+	local tries=$(($1 * 20)) what=$2
+	shift 2
+	for _ in $(seq "$tries"); do
+		if "$@" >/dev/null 2>&1; then pass "$what"; return 0; fi
+		sleep 0.05
+	done
+	fail "$what"
+}
+
 # run_agent OUT ERR ARGS...: runs lvsagent in the real server, returns its
 # exit code in $RC without tripping set -e.
 run_agent() {

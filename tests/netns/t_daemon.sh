@@ -206,16 +206,6 @@ fail_dumps() {
 	return 1
 }
 stop_failing() { kill "$INJECT"; wait "$INJECT" 2>/dev/null || true; }
-# eventually_within SECONDS DESCRIPTION COMMAND...: eventually, with more time.
-eventually_within() {
-	local tries=$(($1 * 20)) what=$2
-	shift 2
-	for _ in $(seq "$tries"); do
-		if "$@" >/dev/null 2>&1; then pass "$what"; return 0; fi
-		sleep 0.05
-	done
-	fail "$what"
-}
 mv "$TMP/daemon.log" "$TMP/daemon.log.2"
 CHECK_INTERVAL=0 daemon_config
 check "a daemon without the sysctl timer (sysctl_check_interval = 0) comes up" start_daemon

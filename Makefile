@@ -68,7 +68,7 @@ VM_TESTS   := tests/vm/t_no_nftables.sh tests/vm/smoke.sh tests/vm/t_director.sh
               tests/vm/t_labs.sh
 
 .PHONY: all clean check deps needs-build needs-unit unit netns vm tools bench demo \
-	demo-realserver install uninstall
+	demo-realserver install uninstall deb deb-check
 
 all: $(BUILD)/lvsagent
 
@@ -149,6 +149,7 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory WERROR=1 SANITIZE=1 BUILD=build-asan all tools unit
 	$(Q)tests/man_test.sh $(abspath $(BUILD)/lvsagent)
 	$(Q)tests/completion_test.sh
+	$(Q)$(MAKE) --no-print-directory deb-check
 	$(Q)tests/netns/run.sh $(abspath $(BUILD)/lvsagent)
 	$(Q)ASAN_OPTIONS=detect_leaks=1 tests/netns/run.sh $(abspath build-asan/lvsagent)
 	$(Q)tests/vm/run.sh $(call vm_bins,$(BUILD)) $(VM_TESTS)
@@ -203,6 +204,21 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man8/lvsagent.8 $(DESTDIR)$(MANDIR)/man5/lvsagent.conf.5 \
 		$(DESTDIR)$(BASHCOMPDIR)/lvsagent
 	rm -rf $(DESTDIR)$(DATADIR)/lvsagent
+
+# The Debian package (debian/), built from a copy of the tree in build/deb/
+# so that dpkg-buildpackage's results (it writes them beside the source)
+# stay under build/, not in the worktree's parent.
+DEB_SRC := $(BUILD)/deb/lvsagent-$(VERSION)
+deb:
+	$(Q)tests/needs.sh check build pkg
+	$(Q)rm -rf $(BUILD)/deb && mkdir -p $(DEB_SRC)
+	$(Q)tar -c --exclude=./build --exclude=./build-asan --exclude=./.git -f - . | tar -x -C $(DEB_SRC) -f -
+	$(Q)cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
+	@ls $(BUILD)/deb/*.deb
+
+# The package installed into this machine, checked, and purged.
+deb-check: deb
+	$(Q)tests/deb_check.sh $(BUILD)/deb
 
 clean:
 	rm -rf build build-asan

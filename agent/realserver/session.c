@@ -345,6 +345,60 @@ static void release_host(struct session *s, size_t failed)
 			 nl_result_text(&result, text, sizeof(text)));
 }
 
+/* The devices the first plan brought up are in the second as found in
+ * place: they keep the first one's change, for the report and the record. */
+static void carry_tunnels(const struct plan *first, struct plan *next)
+{
+	for (size_t i = 0; i < first->count; i++) {
+		const struct plan_item *done = &first->items[i];
+		if (done->kind != ITEM_TUNNEL || done->action == ACTION_NONE || !done->done)
+			continue;
+		for (size_t j = 0; j < next->count; j++) {
+			struct plan_item *item = &next->items[j];
+			if (item->kind != ITEM_TUNNEL ||
+			    strcmp(item->setting->iface, done->setting->iface) != 0)
+				continue;
+			item->action = done->action;
+			item->before = done->before;
+			item->setting->missing = done->setting->missing;
+			item->done = item->ours = true;
+		}
+	}
+}
+
+/* A created tunnel device may have loaded its module, and a module brings
+ * fallback devices of its own (ip_gre: gre0, gretap0, erspan0) whose
+ * sysctls the plan never saw: the host is read and planned again. */
+static int replan(struct session *s, struct plan *plan)
+{
+	struct plan next;
+	int code;
+
+	if ((code = save_state(s, plan)) || (code = session_observe(s))) {
+		apply_skip_rest(plan, "not attempted: the host could not be read again after "
+			       "the tunnel devices were created");
+		return code ? code : EXIT_RUNTIME;
+	}
+	plan_converge(rs_config_of(&s->run.cfg), &s->obs, &s->owned, &next);
+	carry_tunnels(plan, &next);
+	plan_free(plan);
+	*plan = next;
+	return record_intent(s, plan);
+}
+
+/* LVS-TUN's tunnel devices go first, before lo's alias and everything
+ * else: a kernel without the module refuses here, and nothing else has
+ * changed. */
+static int tunnels_first(struct session *s, struct plan *plan)
+{
+	if (apply_tunnels(&s->conn, plan)) {
+		apply_skip_rest(plan, "not attempted: a tunnel device could not be brought up first");
+		(void)save_state(s, plan);
+		return EXIT_RUNTIME;
+	}
+	return apply_created_tunnel(plan) ? replan(s, plan) : EXIT_DONE;
+}
+
 int session_execute(struct session *s, bool withdraw, struct plan *plan)
 {
 	size_t failed;
@@ -365,6 +419,8 @@ int session_execute(struct session *s, bool withdraw, struct plan *plan)
 		return EXIT_RUNTIME;
 	}
 	if ((code = record_intent(s, plan)))
+		return code;
+	if (!withdraw && (code = tunnels_first(s, plan)))
 		return code;
 	if (!withdraw)
 		claim_host(s);

@@ -13,7 +13,7 @@
 
 struct sysctl_value {
 	char iface[IFNAMSIZ];		/* "all" or an interface */
-	int value[ARP_KEY_COUNT];
+	int value[SYSCTL_KEY_COUNT];	/* the ARP keys and rp_filter */
 	bool readable;
 };
 
@@ -24,7 +24,7 @@ struct observed {
 	bool lo_up;
 	struct rtnl_route *routes;	/* main-table host routes, sorted by dst */
 	size_t route_count;
-	struct sysctl_value *sysctls;	/* "all", then every link */
+	struct sysctl_value *sysctls;	/* "all", "default", then every link */
 	size_t sysctl_count;
 	char *nft_text;			/* table arp lvsagent as text; NULL: absent */
 	/* Set by the caller from lo's alias (claim.h): another lvsagent
@@ -33,8 +33,9 @@ struct observed {
 	int nft_error;			/* reading it failed (-EPROTONOSUPPORT: no nftables) */
 };
 
-/* Dump links, addresses and routes, and read the ARP sysctls of "all" and
- * every link; with NFNL, read lvsagent's nftables table too (a failure
+/* Dump links, addresses and routes, and read the ARP sysctls and
+ * rp_filter of "all", "default" (what a new link starts with) and every
+ * link; with NFNL, read lvsagent's nftables table too (a failure
  * there is kept in nft_error, not returned: only nftables users care).
  * 0 or -errno; *failed names the step that failed. */
 int observe_host(struct nl_conn *conn, struct nl_conn *nfnl, struct observed *obs,

@@ -69,6 +69,11 @@ static void bring_lo_up(struct nl_conn *conn, int lo_ifindex, struct plan_item *
 	mark_result(item, &result);
 }
 
+static bool in_step(const struct plan_item *item, enum item_kind kind, enum item_action action)
+{
+	return item->kind == kind && item->action == action;
+}
+
 static bool brings_tunnel_up(const struct plan_item *item)
 {
 	return item->kind == ITEM_TUNNEL && (item->action == ACTION_ADD || item->action == ACTION_SET);
@@ -103,7 +108,26 @@ static void change_tunnel(struct nl_conn *conn, struct plan_item *item, bool up)
 	mark_tunnel_result(item, &result);
 }
 
-size_t apply_tunnels(struct nl_conn *conn, struct plan *plan)
+static void change_fou(struct fou_conn *fou, struct plan_item *item, bool add)
+{
+	struct nl_batch batch;
+	struct nl_result result;
+	int err;
+
+	if (!fou->family_id) {
+		mark_failed(item, -ENOENT, "the kernel has no fou family (load the fou module)");
+		return;
+	}
+	nl_batch_init(&batch);
+	fou_put_port(&batch, fou->family_id, add, &item->setting->fou);
+	err = nl_batch_send(&fou->nl, &batch, &result);
+	nl_batch_free(&batch);
+	if (err)
+		result = (struct nl_result){ .error = err };
+	mark_result(item, &result);
+}
+
+size_t apply_tunnels(struct nl_conn *conn, struct fou_conn *fou, struct plan *plan)
 {
 	size_t failed = 0;
 
@@ -112,6 +136,15 @@ size_t apply_tunnels(struct nl_conn *conn, struct plan *plan)
 		if (!brings_tunnel_up(item) || item->done)
 			continue;
 		change_tunnel(conn, item, true);
+		failed += !item->done;
+	}
+	/* The ports after the devices: a GUE port hands its packets on to
+	 * them at once. */
+	for (size_t i = 0; !failed && i < plan->count; i++) {
+		struct plan_item *item = &plan->items[i];
+		if (!in_step(item, ITEM_FOU, ACTION_ADD) || item->done)
+			continue;
+		change_fou(fou, item, true);
 		failed += !item->done;
 	}
 	return failed;
@@ -190,10 +223,10 @@ static size_t skip_protection(struct plan *plan, const char *reason)
 
 /* Step 1: everything that must hold before a VIP appears. */
 static size_t protect(struct nl_conn *conn, struct nl_conn *nfnl, struct nl_conn *listener,
-		      int lo_ifindex, struct plan *plan)
+		      struct fou_conn *fou, int lo_ifindex, struct plan *plan)
 {
 	struct plan_item *table = nft_item(plan, false);
-	size_t failed = apply_tunnels(conn, plan);
+	size_t failed = apply_tunnels(conn, fou, plan);
 
 	if (failed)
 		return failed + skip_protection(plan, "not attempted: a tunnel device could not "
@@ -216,11 +249,6 @@ static size_t protect(struct nl_conn *conn, struct nl_conn *nfnl, struct nl_conn
 		failed += !item->done;
 	}
 	return failed;
-}
-
-static bool in_step(const struct plan_item *item, enum item_kind kind, enum item_action action)
-{
-	return item->kind == kind && item->action == action;
 }
 
 /* Step 2, in the order the kernel should see them. */
@@ -324,7 +352,7 @@ static size_t restore_sysctls(struct plan *plan, bool blocked, bool all_first)
 /* Step 3: values put back and the table deleted only once no VIP of ours
  * is left behind. */
 static size_t restore(struct nl_conn *conn, struct nl_conn *nfnl, struct nl_conn *listener,
-		      struct plan *plan)
+		      struct fou_conn *fou, struct plan *plan)
 {
 	bool blocked = vip_removal_failed(plan);
 	struct plan_item *table = nft_item(plan, true);
@@ -340,10 +368,13 @@ static size_t restore(struct nl_conn *conn, struct nl_conn *nfnl, struct nl_conn
 		failed += restore_sysctls(plan, blocked, pass == 0);
 	for (size_t i = 0; i < plan->count; i++) {
 		struct plan_item *item = &plan->items[i];
-		if (!in_step(item, ITEM_TUNNEL, ACTION_REMOVE))
+		bool port = in_step(item, ITEM_FOU, ACTION_REMOVE);
+		if (!port && !in_step(item, ITEM_TUNNEL, ACTION_REMOVE))
 			continue;
 		if (blocked)
 			mark_failed(item, -ECANCELED, "not attempted: a VIP could not be removed");
+		else if (port)
+			change_fou(fou, item, false);
 		else
 			change_tunnel(conn, item, false);
 		failed += !item->done;
@@ -382,14 +413,14 @@ void apply_skip_all(struct plan *plan, const char *reason)
 }
 
 size_t apply_plan(struct nl_conn *conn, struct nl_conn *nfnl, struct nl_conn *listener,
-		  int lo_ifindex, struct plan *plan)
+		  struct fou_conn *fou, int lo_ifindex, struct plan *plan)
 {
-	size_t failed = protect(conn, nfnl, listener, lo_ifindex, plan);
+	size_t failed = protect(conn, nfnl, listener, fou, lo_ifindex, plan);
 	bool protected = failed == 0;
 
 	if (!protected)
 		failed += skip_additions(plan);
 	failed += change_addresses(conn, lo_ifindex, plan, protected);
-	failed += restore(conn, nfnl, listener, plan);
+	failed += restore(conn, nfnl, listener, fou, plan);
 	return failed;
 }

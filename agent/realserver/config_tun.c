@@ -132,10 +132,7 @@ static void check_needs_tun(struct config_parser *p, const struct rs_tunnel *tun
  * configuration never claims protection it does not get. */
 static void check_supported(struct config_parser *p, const struct rs_tunnel *tun)
 {
-	if (tun->type == TUNNEL_GUE)
-		err_at(p, tun->type_line, "tunnel = gue is not supported by this version yet "
-		       "(ipip and gre are)");
-	else if (tun->type == TUNNEL_GRE && tun->csum != CSUM_NONE)
+	if (tun->type == TUNNEL_GRE && tun->csum != CSUM_NONE)
 		err_at(p, tun->csum_line, "tunnel_csum with gre is not supported by this version "
 		       "yet (gre without checksums is)");
 	if (tun->director_count)

@@ -2,12 +2,13 @@
 #include "realserver/describe.h"
 
 #include <stdio.h>
+#include <sys/socket.h>
 
 #include "kernel/nft_objects.h"
 
 const char *item_kind_name(enum item_kind kind)
 {
-	static const char *const names[] = { "link", "sysctl", "vip", "route", "nft", "tunnel" };
+	static const char *const names[] = { "link", "sysctl", "vip", "route", "nft", "tunnel", "fou" };
 
 	return names[kind];
 }
@@ -38,6 +39,10 @@ const char *item_target(const struct plan_item *item, char *buf, size_t len)
 	case ITEM_NFT:
 		snprintf(buf, len, "table arp %s", NFT_TABLE_NAME);
 		break;
+	case ITEM_FOU:
+		snprintf(buf, len, "%u/%s", item->setting->fou.port,
+			 item->setting->fou.family == AF_INET ? "ipv4" : "ipv6");
+		break;
 	default:
 		snprintf(buf, len, "%s", ipaddr_format_host(&item->addr, addr));
 	}
@@ -56,6 +61,11 @@ const char *item_view(const struct plan_item *item, bool before, char *buf, size
 		return buf;
 	case ITEM_LINK:
 		snprintf(buf, len, "link %s %s", target, value ? "up" : "down");
+		return buf;
+	case ITEM_FOU:
+		if (!value)
+			return NULL;
+		snprintf(buf, len, "fou port %s (gue)", target);
 		return buf;
 	case ITEM_TUNNEL:
 		if (before && item->setting->missing)
@@ -121,6 +131,9 @@ const char *item_repair(const struct plan_item *item, char *buf, size_t len)
 			 item->setting->missing ? "created it and set it up" : "set it up");
 	else if (item->kind == ITEM_TUNNEL)
 		snprintf(buf, len, "tunnel %s is no longer configured; set it down", target);
+	else if (item->kind == ITEM_FOU)
+		snprintf(buf, len, "fou port %s %s", target, item->action == ACTION_REMOVE
+			 ? "is no longer configured; removed it" : "was missing; added it back");
 	else if (item->kind == ITEM_NFT && item->action != ACTION_REMOVE)
 		snprintf(buf, len, "nft %s was %s; %s it", target,
 			 item->before ? "changed" : "missing", item->before ? "replaced" : "restored");

@@ -134,12 +134,27 @@ int observe_host(struct nl_conn *conn, struct nl_conn *nfnl, struct observed *ob
 	return 0;
 }
 
+void observed_refresh_fou(struct fou_conn *fou, struct observed *obs)
+{
+	free(obs->fou_ports);
+	obs->fou_error = fou_dump(fou, &obs->fou_ports, &obs->fou_count);
+}
+
+const struct fou_port *observed_fou(const struct observed *obs, const struct fou_port *port)
+{
+	for (size_t i = 0; i < obs->fou_count; i++)
+		if (obs->fou_ports[i].port == port->port && obs->fou_ports[i].family == port->family)
+			return &obs->fou_ports[i];
+	return NULL;
+}
+
 void observed_free(struct observed *obs)
 {
 	netdevs_free(&obs->net);
 	free(obs->routes);
 	free(obs->sysctls);
 	free(obs->nft_text);
+	free(obs->fou_ports);
 	memset(obs, 0, sizeof(*obs));
 }
 

@@ -611,6 +611,7 @@ void plan_converge_sysctls(const struct rs_config *cfg, const struct observed *o
 	memset(plan, 0, sizeof(*plan));
 	plan_lo_up(obs, plan);
 	plan_tunnels(cfg, obs, owned, plan);
+	plan_fou(cfg, obs, owned, plan);
 	plan_nft(cfg, obs, plan);
 	plan_sysctls(cfg, obs, owned, plan);
 }
@@ -637,7 +638,7 @@ void plan_withdraw(const struct observed *obs, const struct owned *owned, struct
 
 	memset(plan, 0, sizeof(*plan));
 	reserve_items(plan, owned->addrs.count + owned->routes.count + owned->adopted.count +
-			    owned->sysctl_count + owned->tunnel_count + 1);
+			    owned->sysctl_count + owned->tunnel_count + owned->fou_count + 1);
 	plan_unwanted_owned(&nothing, obs, owned, plan);
 	plan_keep_adopted(obs, owned, plan);
 	struct record_view *views = view_records(owned, obs);
@@ -645,6 +646,7 @@ void plan_withdraw(const struct observed *obs, const struct owned *owned, struct
 		plan_restore_sysctl(&views[i], obs, plan);
 	free(views);
 	plan_tunnels_withdraw(obs, owned, plan);
+	plan_fou_withdraw(obs, owned, plan);
 	if (obs->nft_text)
 		plan_unwanted_table(plan);
 }
@@ -687,6 +689,14 @@ static void record_tunnel(const struct plan_item *item, enum own_moment moment,
 		owned_add_tunnel(owned, item->setting->iface);
 }
 
+/* A GUE port lvsagent adds is its own to remove while it is there. */
+static void record_fou(const struct plan_item *item, enum own_moment moment, struct owned *owned)
+{
+	if (item->ours && change_present(item->action, item->done, item->before, item->after,
+					 moment))
+		owned_add_fou(owned, &item->setting->fou);
+}
+
 static void collect_owned(const struct plan *plan, enum own_moment moment, struct owned *owned)
 {
 	memset(owned, 0, sizeof(*owned));
@@ -696,6 +706,8 @@ static void collect_owned(const struct plan *plan, enum own_moment moment, struc
 			record_sysctl(item, moment, owned);
 		else if (item->kind == ITEM_TUNNEL)
 			record_tunnel(item, moment, owned);
+		else if (item->kind == ITEM_FOU)
+			record_fou(item, moment, owned);
 		else if (item->kind == ITEM_VIP || item->kind == ITEM_ROUTE)
 			record_addr(item, change_present(item->action, item->done, item->before,
 							 item->after, moment), owned);

@@ -10,7 +10,7 @@ _Static_assert(sizeof(struct plan_item) == 64, "a plan item stays at one cache l
 
 bool item_has_setting(enum item_kind kind)
 {
-	return kind == ITEM_SYSCTL || kind == ITEM_LINK || kind == ITEM_TUNNEL;
+	return kind == ITEM_SYSCTL || kind == ITEM_LINK || kind == ITEM_TUNNEL || kind == ITEM_FOU;
 }
 
 struct plan_item *plan_new_item(struct plan *plan, enum item_kind kind)

@@ -1,6 +1,7 @@
 /* plan_tunnel: tunnel devices and rp_filter for LVS-TUN. See plan_tunnel.h. */
 #include "realserver/plan_tunnel.h"
 
+#include <linux/fou.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -153,4 +154,71 @@ void plan_tunnels_withdraw(const struct observed *obs, const struct owned *owned
 {
 	for (size_t i = 0; i < owned->tunnel_count; i++)
 		plan_unwanted_tunnel(owned->tunnels[i].name, obs, plan);
+}
+
+/* --- GUE ports ---------------------------------------------------------- */
+
+static struct plan_item *fou_item(struct plan *plan, const struct fou_port *port,
+				  const struct observed *obs)
+{
+	struct plan_item *item = plan_new_item(plan, ITEM_FOU);
+
+	item->setting->fou = *port;
+	item->before = observed_fou(obs, port) != NULL;
+	return item;
+}
+
+static void plan_wanted_fou(const struct fou_port *port, const struct observed *obs,
+			    const struct owned *owned, struct plan *plan)
+{
+	struct plan_item *item = fou_item(plan, port, obs);
+	const struct fou_port *found = observed_fou(obs, port);
+
+	item->wanted = true;
+	item->after = 1;
+	/* A port someone else added is theirs: left alone, never removed. */
+	item->ours = !found || owned_has_fou(owned, port);
+	item->action = found ? ACTION_NONE : ACTION_ADD;
+	if (found && found->type != FOU_ENCAP_GUE)
+		item->note = "is a fou port of another type (direct fou, not gue): the director's "
+			     "gue packets are not taken apart there; left as it is";
+}
+
+/* A port lvsagent added and no longer wants: removed, or forgotten when
+ * it is gone already. */
+static void plan_unwanted_fou(const struct fou_port *port, const struct observed *obs,
+			      struct plan *plan)
+{
+	struct plan_item *item = fou_item(plan, port, obs);
+
+	item->ours = true;
+	item->action = item->before ? ACTION_REMOVE : ACTION_NONE;
+}
+
+static bool fou_listed(const struct fou_port *ports, size_t count, const struct fou_port *port)
+{
+	for (size_t i = 0; i < count; i++)
+		if (ports[i].port == port->port && ports[i].family == port->family)
+			return true;
+	return false;
+}
+
+void plan_fou(const struct rs_config *cfg, const struct observed *obs,
+	      const struct owned *owned, struct plan *plan)
+{
+	struct fou_port wanted[2];
+	size_t count = tunnel_fou_wanted(cfg, wanted);
+
+	for (size_t i = 0; i < count; i++)
+		plan_wanted_fou(&wanted[i], obs, owned, plan);
+	for (size_t i = 0; i < owned->fou_count; i++)
+		if (!fou_listed(wanted, count, &owned->fou_ports[i]))
+			plan_unwanted_fou(&owned->fou_ports[i], obs, plan);
+}
+
+void plan_fou_withdraw(const struct observed *obs, const struct owned *owned,
+		       struct plan *plan)
+{
+	for (size_t i = 0; i < owned->fou_count; i++)
+		plan_unwanted_fou(&owned->fou_ports[i], obs, plan);
 }

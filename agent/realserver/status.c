@@ -110,7 +110,7 @@ static void status_text(FILE *out, const struct plan *plan, enum status_code cod
 			const struct status_info *info)
 {
 	/* What an operator looks for first: the VIPs, then their routes. */
-	static const enum item_kind order[] = { ITEM_VIP, ITEM_ROUTE, ITEM_TUNNEL, ITEM_NFT,
+	static const enum item_kind order[] = { ITEM_VIP, ITEM_ROUTE, ITEM_TUNNEL, ITEM_FOU, ITEM_NFT,
 						ITEM_SYSCTL, ITEM_LINK };
 	size_t differing = 0;
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "core/netdev.h"
+#include "kernel/fou.h"
 #include "kernel/netlink.h"
 #include "kernel/rtnl_msg.h"
 #include "kernel/sysctl.h"
@@ -31,6 +32,9 @@ struct observed {
 	 * instance manages this host, so lvsagent's marks may be its. */
 	bool other_instance;
 	int nft_error;			/* reading it failed (-EPROTONOSUPPORT: no nftables) */
+	struct fou_port *fou_ports;	/* the fou ports (LVS-TUN with gue) */
+	size_t fou_count;
+	int fou_error;			/* reading them failed (-ENOENT: no fou module) */
 };
 
 /* Dump links, addresses and routes, and read the ARP sysctls and
@@ -47,6 +51,12 @@ void observed_refresh_sysctls(struct observed *obs);
  * events alone came in: the rest of the picture is kept true by rtnetlink
  * events, which each cause a whole observation). */
 void observed_refresh_nft(struct nl_conn *nfnl, struct observed *obs);
+
+/* Re-read the fou ports (for gue, and for the daemon's periodic check:
+ * fou sends no events). A failure is kept in fou_error. */
+void observed_refresh_fou(struct fou_conn *fou, struct observed *obs);
+/* The fou port PORT, or NULL. */
+const struct fou_port *observed_fou(const struct observed *obs, const struct fou_port *port);
 
 /* Lookups for the planner (pure). Those taking a hint remember where the
  * previous lookup ended (NULL: none): zeroed before a pass, it makes a run

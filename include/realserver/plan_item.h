@@ -11,12 +11,13 @@
 
 #include "core/change.h"
 #include "core/sysctl_policy.h"
+#include "kernel/fou.h"
 #include "kernel/nft_objects.h"
 #include "lib/ipaddr.h"
 
-enum item_kind { ITEM_LINK, ITEM_SYSCTL, ITEM_VIP, ITEM_ROUTE, ITEM_NFT, ITEM_TUNNEL };
+enum item_kind { ITEM_LINK, ITEM_SYSCTL, ITEM_VIP, ITEM_ROUTE, ITEM_NFT, ITEM_TUNNEL, ITEM_FOU };
 
-/* What only SYSCTL, LINK and TUNNEL items carry. It lives apart from the item so
+/* What only SYSCTL, LINK, TUNNEL and FOU items carry. It lives apart from the item so
  * that the 20 000 VIP and route items of 10 000 VIPs stay at 64 bytes:
  * touching fewer pages is most of what a big plan costs. */
 struct plan_setting {
@@ -28,6 +29,7 @@ struct plan_setting {
 	 * default's, which the new device starts with. */
 	bool before_created;
 	const char *link_kind;		/* TUNNEL: "ipip", the module's link kind */
+	struct fou_port fou;		/* FOU: the GUE port */
 	bool restore;			/* SYSCTL: putting back the value found */
 	bool in_force;			/* SYSCTL: all holds the value in force up */
 	bool missing;			/* SYSCTL: a configured uplink that is not there;
@@ -46,7 +48,8 @@ struct plan_item {
 	bool ours;			/* lvsagent created it (or replaced the value) */
 	bool done;			/* filled by apply: the change took effect */
 	bool conflict;			/* VIP: in place on lo, but also on an uplink */
-	/* SYSCTL: the values; VIP/ROUTE/NFT: 1 present, 0 absent; LINK, TUNNEL: 1 up.
+	/* SYSCTL: the values; VIP/ROUTE/NFT/FOU: 1 present, 0 absent; LINK,
+	 * TUNNEL: 1 up.
 	 * NFT present but not as configured: before 2. */
 	int before, after;
 	int error;			/* filled by apply: -errno when the kernel refused */
@@ -55,7 +58,7 @@ struct plan_item {
 	union {
 		struct ipaddr addr;		/* VIP, ROUTE */
 		char *detail;			/* NFT: what the configured table holds */
-		struct plan_setting *setting;	/* SYSCTL, LINK, TUNNEL */
+		struct plan_setting *setting;	/* SYSCTL, LINK, TUNNEL, FOU */
 	};
 	/* reason, detail and setting are freed with the plan. */
 };

@@ -41,6 +41,12 @@ size_t plan_rp_filter_wants(const struct rs_config *cfg, const struct observed *
  * no longer needs, down. */
 void plan_tunnels(const struct rs_config *cfg, const struct observed *obs,
 		  const struct owned *owned, struct plan *plan);
+/* The GUE ports CFG needs, added; those lvsagent added and CFG no longer
+ * needs, removed. */
+void plan_fou(const struct rs_config *cfg, const struct observed *obs,
+	      const struct owned *owned, struct plan *plan);
+void plan_fou_withdraw(const struct observed *obs, const struct owned *owned,
+		       struct plan *plan);
 /* Every device lvsagent brought up, down again (if nothing else uses it). */
 void plan_tunnels_withdraw(const struct observed *obs, const struct owned *owned,
 			   struct plan *plan);

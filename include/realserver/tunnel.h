@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "kernel/fou.h"
 #include "realserver/config.h"
 
 struct tunnel_spec {
@@ -26,6 +27,9 @@ const struct tunnel_spec *tunnel_spec_by_name(const char *name);
 size_t tunnel_specs_wanted(const struct rs_config *cfg, const struct tunnel_spec **out);
 /* Whether CFG needs the device NAME. */
 bool tunnel_device_wanted(const struct rs_config *cfg, const char *name);
+/* The GUE ports CFG needs (tunnel = gue): one per family of its VIPs, on
+ * tunnel_port. Returns how many were put in OUT (2 at most). */
+size_t tunnel_fou_wanted(const struct rs_config *cfg, struct fou_port *out);
 /* Whether one of the devices CFG needs carries IPv4: rp_filter applies. */
 bool tunnel_wants_ipv4(const struct rs_config *cfg);
 

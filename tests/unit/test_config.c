@@ -323,6 +323,13 @@ static void test_tun_keys(void **state)
 	assert_int_equal(p.ret, 0);
 	assert_int_equal(rs_config_of(&p.cfg)->tun.method, METHOD_DR);
 	release_config(&p);
+	parse(&p, "[realserver]\nvip = 10.0.0.1\nmethod = tun\ntunnel = gue\ntunnel_port = 6080\n"
+		  "tunnel_csum = remcsum\n");
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(rs_config_of(&p.cfg)->tun.type, TUNNEL_GUE);
+	assert_int_equal(rs_config_of(&p.cfg)->tun.port, 6080);
+	assert_int_equal(rs_config_of(&p.cfg)->tun.csum, CSUM_REMCSUM);
+	release_config(&p);
 	/* The default: direct routing, and ipip once method = tun. */
 	parse(&p, "[realserver]\nvip = 10.0.0.1\nmethod = tun\n");
 	assert_int_equal(p.ret, 0);
@@ -392,9 +399,6 @@ static void test_tun_keys_need_method(void **state)
 static void test_tun_not_yet(void **state)
 {
 	(void)state;
-	expect_error("[realserver]\nvip = 10.0.0.1\nmethod = tun\ntunnel = gue\ntunnel_port = 6080\n",
-		     "test.conf:4: tunnel = gue is not supported by this version yet (ipip and "
-		     "gre are)");
 	expect_error("[realserver]\nvip = 10.0.0.1\nmethod = tun\ntunnel = gre\ntunnel_csum = csum\n",
 		     "test.conf:5: tunnel_csum with gre is not supported by this version yet (gre "
 		     "without checksums is)");

@@ -886,6 +886,60 @@ static void test_tun_ipv6_and_back_to_dr(void **state)
 	release(&w);
 }
 
+static void add_fou(struct world *w, uint16_t port, int family)
+{
+	w->obs.fou_ports = xrealloc_array(w->obs.fou_ports, w->obs.fou_count + 1,
+					  sizeof(*w->obs.fou_ports));
+	w->obs.fou_ports[w->obs.fou_count++] = (struct fou_port){ .port = port,
+		.family = (uint8_t)family, .type = 2 };
+}
+
+static const struct plan_item *find_fou(const struct world *w, int family)
+{
+	for (size_t i = 0; i < w->plan.count; i++)
+		if (w->plan.items[i].kind == ITEM_FOU &&
+		    w->plan.items[i].setting->fou.family == family)
+			return &w->plan.items[i];
+	return NULL;
+}
+
+/* gue: a GUE port per VIP family on tunnel_port, and the ipip devices that
+ * get the packets fou takes apart; a port someone else added is theirs. */
+static void test_gue_ports(void **state)
+{
+	struct world w;
+
+	(void)state;
+	tun_host(&w, 0);
+	w.cfg.tun.type = TUNNEL_GUE;
+	w.cfg.tun.port = 6080;
+	want_vip(&w, "2001:db8::168");
+	add_fou(&w, 6080, AF_INET6);
+	converge(&w);
+	assert_int_equal(find(&w, ITEM_TUNNEL, "tunl0")->action, ACTION_ADD);
+	assert_int_equal(find(&w, ITEM_TUNNEL, "ip6tnl0")->action, ACTION_ADD);
+	const struct plan_item *v4 = find_fou(&w, AF_INET), *v6 = find_fou(&w, AF_INET6);
+	assert_int_equal(v4->action, ACTION_ADD);
+	assert_int_equal(v4->setting->fou.port, 6080);
+	assert_true(v4->ours);
+	assert_int_equal(v6->action, ACTION_NONE);
+	assert_false(v6->ours);
+	mark_all_done(&w);
+	struct owned after;
+	plan_owned_after(&w.plan, &after);
+	assert_int_equal(after.fou_count, 1);
+	assert_int_equal(after.fou_ports[0].family, AF_INET);
+	plan_free(&w.plan);
+	/* stop removes only its own. */
+	owned_free(&w.owned);
+	w.owned = after;
+	add_fou(&w, 6080, AF_INET);
+	withdraw(&w);
+	assert_int_equal(find_fou(&w, AF_INET)->action, ACTION_REMOVE);
+	assert_null(find_fou(&w, AF_INET6));
+	release(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -917,6 +971,7 @@ int main(void)
 		cmocka_unit_test(test_tun_foreign_tunl0),
 		cmocka_unit_test(test_tun_withdraw_used_tunl0),
 		cmocka_unit_test(test_tun_ipv6_and_back_to_dr),
+		cmocka_unit_test(test_gue_ports),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

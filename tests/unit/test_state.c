@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "realserver/state.h"
 
@@ -148,8 +149,14 @@ static void test_tunnel_records(void **state)
 	free(text);
 	owned_free(&back);
 	state_parse("tunnel eth0\ntunnel \ntunnel gre0\nsysctl all rp_filter 1 1\n"
-		    "sysctl all rp_filter 0 3\n", &back, &skipped);
-	assert_int_equal(skipped, 4);
+		    "sysctl all rp_filter 0 3\nfou 6080 4\nfou 6080 6\nfou 0 4\nfou 6080 5\n"
+		    "fou 70000 4\nfou 6080 4 x\n", &back, &skipped);
+	assert_int_equal(skipped, 8);
+	assert_int_equal(back.fou_count, 2);
+	assert_int_equal(back.fou_ports[1].family, AF_INET6);
+	text = state_format(&back);
+	assert_non_null(strstr(text, "fou 6080 4\nfou 6080 6\n"));
+	free(text);
 	assert_int_equal(back.tunnel_count, 1);
 	assert_string_equal(back.tunnels[0].name, "gre0");
 	assert_false(owned_is_empty(&back));

@@ -61,8 +61,10 @@ tun_lab_up() {
 	done
 }
 
-# tun_configs TUNNEL: the director's services and both real servers'
-# configurations for TUNNEL (ipip or gre).
+# tun_configs TUNNEL [DIRECTOR_OPTIONS [RS_KEYS]]: the director's services
+# and both real servers' configurations for TUNNEL (ipip, gre, gue), with
+# more options for each director's real server (tun_port=6080) and more
+# keys for the real servers (one line, \n between keys).
 tun_configs() {
 	cat >/tmp/tun-director.conf <<EOF2
 [agent]
@@ -74,14 +76,14 @@ vip_interface = eth0
 [service web]
 virtual = tcp $VIP:80
 scheduler = rr
-realserver = 10.0.1.3 method=tun tun_type=$1
-realserver = 10.0.1.4 method=tun tun_type=$1
+realserver = 10.0.1.3 method=tun tun_type=$1 $2
+realserver = 10.0.1.4 method=tun tun_type=$1 $2
 
 [service web6]
 virtual = tcp [$VIP6]:80
 scheduler = rr
-realserver = 2001:db8:1::3 method=tun tun_type=$1
-realserver = 2001:db8:1::4 method=tun tun_type=$1
+realserver = 2001:db8:1::3 method=tun tun_type=$1 $2
+realserver = 2001:db8:1::4 method=tun tun_type=$1 $2
 EOF2
 	for n in 1 2; do
 		cat >"/tmp/tun-rs$n.conf" <<EOF2
@@ -93,6 +95,7 @@ vip = $VIP
 vip = $VIP6
 method = tun
 tunnel = $1
+$(printf "${3:-}")
 EOF2
 	done
 }
@@ -109,6 +112,7 @@ ns_snapshot() {
 		$ip -o addr show | sed "s/^[0-9]*: //; s/valid_lft.*//"
 		$ip route show table all
 		$ip -6 route show table all
+		$ip fou show 2>&1
 		for f in /proc/sys/net/ipv4/conf/*/rp_filter /proc/sys/net/ipv4/conf/*/arp_ignore \
 			/proc/sys/net/ipv4/conf/*/arp_announce; do
 			echo "$f $(cat "$f")"
@@ -225,6 +229,59 @@ lab_round() {
 	check "$tun: director stop" director stop
 }
 
+# --- GUE: fou ports ------------------------------------------------------------
+
+GUE_KEYS='tunnel_port = 6080\n'
+fou_ports() { $IP -n "$1" fou show 2>&1; }
+
+test_gue_without_fou() {
+	tun_configs gue "tun_port=6080" "$GUE_KEYS"
+	if module_loaded fou; then
+		check "fou loaded by an earlier test: the missing-fou case is skipped" true
+		return
+	fi
+	loader=$(cat /proc/sys/kernel/modprobe)
+	echo /bin/false >/proc/sys/kernel/modprobe
+	ns_snapshot rs1 >/tmp/before-rs1
+	refused "gue without the fou module: exit 1" 1 realserver rs1 start
+	contains "... saying so" "load the fou module (modprobe fou); nothing was changed" \
+		realserver rs1 start
+	check "... nothing changed" same_as_before rs1
+	check "... no state recorded" not test -s /run/lvsagent-tun-rs1/state
+	echo "$loader" >/proc/sys/kernel/modprobe
+}
+
+# gue_round CSUM: the director's gue with tun_csum=CSUM, through fou
+# ports lvsagent adds and removes.
+gue_round() {
+	tun_configs gue "tun_port=6080 tun_csum=$1" "${GUE_KEYS}tunnel_csum = $1\n"
+	ns_snapshot rs1 >/tmp/before-rs1
+	check "gue $1: director apply" director apply
+	for n in 1 2; do check "gue $1: rs$n: start" realserver "rs$n" start; done
+	contains "gue $1: a GUE port for IPv4" "port 6080 gue" fou_ports rs1
+	contains "gue $1: ... and one for IPv6" "port 6080 gue -6" fou_ports rs1
+	contains "gue $1: status shows it" "fou     6080/ipv4" realserver rs1 status
+	check "gue $1: status: everything in place" realserver rs1 status
+	check "gue $1: four fetches, answered from the VIP by rs1 and rs2" \
+		both_answer_from "http://$VIP/" $VIP
+	check "gue $1: ... over IPv6 too" both_answer_from "http://[$VIP6]/" $VIP6
+	check "gue $1: the replies bypass the director" director_sees_requests_only "http://$VIP/big"
+	for n in 1 2; do check "gue $1: rs$n: stop" realserver "rs$n" stop; done
+	same "gue $1: stop removed the fou ports" "" fou_ports rs1
+	check "gue $1: stop put back everything exactly" same_as_before rs1
+	check "gue $1: director stop" director stop
+}
+
+# Someone else's port on 6080: used, never removed.
+test_gue_foreign_port() {
+	tun_configs gue "tun_port=6080" "$GUE_KEYS"
+	$IP -n rs1 fou add port 6080 gue
+	check "gue: start with someone else's port 6080" realserver rs1 start
+	check "gue: stop" realserver rs1 stop
+	contains "gue: ... left their port" "port 6080 gue" fou_ports rs1
+	$IP -n rs1 fou del port 6080
+}
+
 # --- a Calico-like tunl0, and the daemon's repairs -------------------------------
 
 test_foreign_tunl0() {
@@ -260,7 +317,23 @@ test_daemon_repairs() {
 	kill -TERM "$daemon"
 	wait "$daemon"
 	check "daemon: SIGTERM withdrew everything exactly" same_as_before rs1
+
+	# fou sends no events: the periodic check finds a deleted port.
+	tun_configs gue "tun_port=6080" "${GUE_KEYS}"
+	sed -i 's|^\[realserver\]|sysctl_check_interval = 1\n\n&|' /tmp/tun-rs1.conf
+	$IP netns exec rs1 lvsagent -c /tmp/tun-rs1.conf run 2>/tmp/tun-daemon.log &
+	daemon=$!
+	check "daemon: gue port added" wait_for fou_has_port rs1
+	$IP -n rs1 fou del port 6080
+	check "daemon: a deleted fou port is added back within the check interval" \
+		wait_for fou_has_port rs1
+	contains "daemon: ... and says so" "fou port 6080/ipv4 was missing; added it back" \
+		cat /tmp/tun-daemon.log
+	kill -TERM "$daemon"
+	wait "$daemon"
+	same "daemon: SIGTERM removed its ports" "" fou_ports rs1
 }
+fou_has_port() { fou_ports "$1" | grep -q "port 6080 gue$"; }
 
 tun_lab_up || { echo "FAIL the TUN lab could not be built"; exit 1; }
 test_no_module
@@ -275,6 +348,10 @@ FALLBACKS_NEW=$(fallbacks tunl0 ip6tnl0 sit0)
 lab_round ipip tunl0 ip6tnl0
 FALLBACKS_NEW=$(fallbacks gre0 gretap0 erspan0 ip6gre0 ip6gretap0 ip6erspan0)
 lab_round gre gre0 ip6gre0
+test_gue_without_fou
+modprobe fou
+for csum in none csum remcsum; do gue_round $csum; done
+test_gue_foreign_port
 test_foreign_tunl0
 test_daemon_repairs
 lab_cleanup

@@ -381,18 +381,30 @@ static void release_host(struct session *s, size_t failed)
 			 nl_result_text(&result, text, sizeof(text)));
 }
 
-/* The devices the first plan brought up are in the second as found in
- * place: they keep the first one's change, for the report and the record. */
+/* Whether A and B are the same tunnel device or GUE port. */
+static bool same_tunnel_piece(const struct plan_item *a, const struct plan_item *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	if (a->kind == ITEM_FOU)
+		return a->setting->fou.port == b->setting->fou.port &&
+		       a->setting->fou.family == b->setting->fou.family;
+	return a->kind == ITEM_TUNNEL && strcmp(a->setting->iface, b->setting->iface) == 0;
+}
+
+/* The devices and ports the first plan brought up or added are in the
+ * second as found in place: they keep the first one's change, for the
+ * report and the record. */
 static void carry_tunnels(const struct plan *first, struct plan *next)
 {
 	for (size_t i = 0; i < first->count; i++) {
 		const struct plan_item *done = &first->items[i];
-		if (done->kind != ITEM_TUNNEL || done->action == ACTION_NONE || !done->done)
+		if ((done->kind != ITEM_TUNNEL && done->kind != ITEM_FOU) ||
+		    done->action == ACTION_NONE || !done->done)
 			continue;
 		for (size_t j = 0; j < next->count; j++) {
 			struct plan_item *item = &next->items[j];
-			if (item->kind != ITEM_TUNNEL ||
-			    strcmp(item->setting->iface, done->setting->iface) != 0)
+			if (!same_tunnel_piece(item, done))
 				continue;
 			item->action = done->action;
 			item->before = done->before;

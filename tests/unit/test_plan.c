@@ -940,6 +940,34 @@ static void test_gue_ports(void **state)
 	release(&w);
 }
 
+/* The words for the tunnel pieces, as start, status and the daemon say them. */
+static void test_tun_words(void **state)
+{
+	struct world w;
+	char buf[160];
+
+	(void)state;
+	tun_host(&w, 1);
+	w.cfg.tun.type = TUNNEL_GUE;
+	w.cfg.tun.port = 6080;
+	converge(&w);
+	const struct plan_item *tunnel = find(&w, ITEM_TUNNEL, "tunl0");
+	assert_string_equal(item_change(tunnel, buf, sizeof(buf)), "create tunnel tunl0 (ipip) up");
+	assert_string_equal(item_repair(tunnel, buf, sizeof(buf)),
+			    "tunnel tunl0 was missing; created it and set it up");
+	assert_null(item_view(tunnel, true, buf, sizeof(buf)));
+	assert_string_equal(item_view(tunnel, false, buf, sizeof(buf)), "tunnel tunl0 (ipip) up");
+	const struct plan_item *port = find_fou(&w, AF_INET);
+	assert_string_equal(item_change(port, buf, sizeof(buf)), "add fou port 6080/ipv4 (gue)");
+	assert_string_equal(item_repair(port, buf, sizeof(buf)),
+			    "fou port 6080/ipv4 was missing; added it back");
+	const struct plan_item *all = find_sysctl(&w, "all", RP_FILTER);
+	assert_string_equal(item_change(all, buf, sizeof(buf)),
+			    "set sysctl net.ipv4.conf.all.rp_filter = 0 (was 1)");
+	assert_true(item_differs(tunnel) && item_differs(port) && item_differs(all));
+	release(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -972,6 +1000,7 @@ int main(void)
 		cmocka_unit_test(test_tun_withdraw_used_tunl0),
 		cmocka_unit_test(test_tun_ipv6_and_back_to_dr),
 		cmocka_unit_test(test_gue_ports),
+		cmocka_unit_test(test_tun_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,20 +1,15 @@
 #!/bin/sh
-# LVS-TUN end to end (runs in the VM: its kernel has ipip, ip6_tunnel,
+# LVS-TUN end to end (the lab: lib.sh's tun_lab_up) (runs in the VM: its kernel has ipip, ip6_tunnel,
 # ip_gre, ip6_gre and IPVS). The real servers sit in another subnet than
 # the client and the director, behind a router; the director encapsulates
 # (lvsagent director apply, method=tun), lvsagent on each real server
 # brings up the tunnel device that decapsulates and lets the packet
 # through rp_filter, and the real server answers the client from the VIP,
 # straight back through the router — never through the director.
-#
-#   client 10.0.0.1   2001:db8::1     director 10.0.0.2   2001:db8::2
-#   router 10.0.0.254 2001:db8::254 | 10.0.1.254 2001:db8:1::254
-#   rs1    10.0.1.3   2001:db8:1::3   rs2      10.0.1.4   2001:db8:1::4
-#   VIP    10.0.0.100 2001:db8::100 (the director's eth0; each rs's lo)
 . /tests/lib.sh
 
-VIP=10.0.0.100
-VIP6=2001:db8::100
+VIP=$TUN_VIP
+VIP6=$TUN_VIP6
 
 module_loaded() { grep -q "^$1 " /proc/modules; }
 director() { in_ns director lvsagent -c /tmp/tun-director.conf director "$@"; }
@@ -23,82 +18,6 @@ sysctl_of() { in_ns "$1" cat "/proc/sys/net/ipv4/conf/$2/rp_filter"; }
 link_up() { $IP -n "$1" -o link show "$2" | grep -q "[<,]UP[,>]"; }
 rx_bytes() { in_ns "$1" cat "/sys/class/net/$2/statistics/rx_bytes"; }
 rx_packets() { in_ns "$1" cat "/sys/class/net/$2/statistics/rx_packets"; }
-
-# The remote address a fetch of URL from the client talked to, and what
-# it got: "10.0.0.100 rs1".
-fetch_from() {
-	in_ns client curl -s -g --max-time 2 -w ' %{remote_ip}' "$1" | tr '\n' ' ' |
-		awk '{ print $NF, $1 }'
-}
-
-tun_lab_up() {
-	lab_ns tsw && lab_bridge tsw front && lab_bridge tsw back || return 1
-	lab_ns router && lab_port router eth0 tsw front 10.0.0.254/24 2001:db8::254/64 &&
-		lab_port router eth1 tsw back 10.0.1.254/24 2001:db8:1::254/64 || return 1
-	in_ns router sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward;
-		echo 1 >/proc/sys/net/ipv6/conf/all/forwarding' || return 1
-	lab_ns client && lab_port client eth0 tsw front 10.0.0.1/24 2001:db8::1/64 &&
-		$IP -n client route add default via 10.0.0.254 &&
-		$IP -n client -6 route add default via 2001:db8::254 || return 1
-	lab_ns director && lab_port director eth0 tsw front 10.0.0.2/24 2001:db8::2/64 &&
-		$IP -n director route add default via 10.0.0.254 &&
-		$IP -n director -6 route add default via 2001:db8::254 || return 1
-	# The director's own address as the source of the packets it tunnels
-	# (IPVS picks it by source address selection, not by the route):
-	# otherwise IPv6 picks the VIP it holds on eth0 (as long a prefix in
-	# common, not deprecated), and ip6ip6 on the real server drops a tunnel
-	# packet from an address of its own, the VIP on its lo. A label of its
-	# own keeps the VIP out of the choice (RFC 6724, rule 6).
-	$IP -n director addrlabel add prefix $VIP6/128 label 99 || return 1
-	for n in 1 2; do
-		lab_ns "rs$n" && lab_port "rs$n" eth0 tsw back "10.0.1.$((n + 2))/24" \
-			"2001:db8:1::$((n + 2))/64" &&
-			$IP -n "rs$n" route add default via 10.0.1.254 &&
-			$IP -n "rs$n" -6 route add default via 2001:db8:1::254 &&
-			web "rs$n" "rs$n" || return 1
-		# A reply the size of many packets: the director must see none of it.
-		head -c 200000 /dev/zero | tr '\0' x >"/tmp/www-rs$n/big"
-	done
-}
-
-# tun_configs TUNNEL [DIRECTOR_OPTIONS [RS_KEYS]]: the director's services
-# and both real servers' configurations for TUNNEL (ipip, gre, gue), with
-# more options for each director's real server (tun_port=6080) and more
-# keys for the real servers (one line, \n between keys).
-tun_configs() {
-	cat >/tmp/tun-director.conf <<EOF2
-[agent]
-state_dir = /run/lvsagent-tun-director
-
-[director]
-vip_interface = eth0
-
-[service web]
-virtual = tcp $VIP:80
-scheduler = rr
-realserver = 10.0.1.3 method=tun tun_type=$1 $2
-realserver = 10.0.1.4 method=tun tun_type=$1 $2
-
-[service web6]
-virtual = tcp [$VIP6]:80
-scheduler = rr
-realserver = 2001:db8:1::3 method=tun tun_type=$1 $2
-realserver = 2001:db8:1::4 method=tun tun_type=$1 $2
-EOF2
-	for n in 1 2; do
-		cat >"/tmp/tun-rs$n.conf" <<EOF2
-[agent]
-state_dir = /run/lvsagent-tun-rs$n
-
-[realserver]
-vip = $VIP
-vip = $VIP6
-method = tun
-tunnel = $1
-$(printf "${3:-}")
-EOF2
-	done
-}
 
 # ns_snapshot NS: what stop must put back — links (state, flags, tunnel
 # parameters), addresses, routes, and every IPv4 conf sysctl lvsagent may

@@ -58,13 +58,10 @@ int saved_sysctl_parse(const char *line, struct saved_sysctl *saved)
 	return 0;
 }
 
-void sysctl_step_raise(const char *iface, enum sysctl_key key, int current, int desired,
-		       const struct saved_sysctl *saved, struct sysctl_step *step)
+/* The step to TARGET from CURRENT, with the record it leaves. */
+static void step_to(const char *iface, enum sysctl_key key, int current, int target,
+		    const struct saved_sysctl *saved, struct sysctl_step *step)
 {
-	/* The value in force is the larger of all and iface: raising is safe. */
-	int target = saved && saved_sysctl_holds(saved, current) ? max_int(saved->original, desired)
-						    : max_int(current, desired);
-
 	memset(step, 0, sizeof(*step));
 	step->after = target;
 	step->action = target == current ? ACTION_NONE : ACTION_SET;
@@ -84,6 +81,22 @@ void sysctl_step_raise(const char *iface, enum sysctl_key key, int current, int 
 			.ifindex = saved ? saved->ifindex : 0 };
 		snprintf(step->record.iface, sizeof(step->record.iface), "%s", iface);
 	}
+}
+
+void sysctl_step_raise(const char *iface, enum sysctl_key key, int current, int desired,
+		       const struct saved_sysctl *saved, struct sysctl_step *step)
+{
+	/* The value in force is the larger of all and iface: raising is safe. */
+	int target = saved && saved_sysctl_holds(saved, current) ? max_int(saved->original, desired)
+						    : max_int(current, desired);
+
+	step_to(iface, key, current, target, saved, step);
+}
+
+void sysctl_step_set(const char *iface, enum sysctl_key key, int current, int desired,
+		     const struct saved_sysctl *saved, struct sysctl_step *step)
+{
+	step_to(iface, key, current, desired, saved, step);
 }
 
 void sysctl_step_restore(const struct saved_sysctl *saved, int current, struct sysctl_step *step)

@@ -24,6 +24,26 @@ void rtnl_put_link_up(struct nl_batch *batch, int ifindex)
 	ifi->ifi_change = IFF_UP;
 }
 
+void rtnl_put_tunnel_state(struct nl_batch *batch, const char *name, const char *kind, bool up)
+{
+	struct nlmsghdr *nlh = nl_batch_put(batch, RTM_NEWLINK, up ? NLM_F_CREATE : 0);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	struct nlattr *info;
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_flags = up ? IFF_UP : 0;
+	ifi->ifi_change = IFF_UP;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	if (!up)
+		return;
+	/* Without NLM_F_EXCL an existing device is only set up: a module's
+	 * fallback device, which loading the module created, is found by
+	 * its name when the kernel replays the request. */
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, kind);
+	mnl_attr_nest_end(nlh, info);
+}
+
 void rtnl_put_link_alias(struct nl_batch *batch, int ifindex, const char *text)
 {
 	struct nlmsghdr *nlh = nl_batch_put(batch, RTM_NEWLINK, 0);

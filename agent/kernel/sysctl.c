@@ -13,14 +13,14 @@
 const char *sysctl_key_name(enum sysctl_key key)
 {
 	static const char *const names[] = { "arp_ignore", "arp_announce", "ip_forward",
-					     "forwarding" };
+					     "forwarding", "rp_filter" };
 
 	return names[key];
 }
 
 int sysctl_key_parse(const char *name, enum sysctl_key *key)
 {
-	for (int k = ARP_IGNORE; k <= IPV6_FORWARDING; k++) {
+	for (int k = ARP_IGNORE; k < SYSCTL_KEY_COUNT; k++) {
 		if (strcmp(name, sysctl_key_name((enum sysctl_key)k)) == 0) {
 			*key = (enum sysctl_key)k;
 			return 0;
@@ -55,6 +55,8 @@ bool sysctl_change_plausible(enum sysctl_key key, int original, int set)
 		       (set == 1 || set == 2 || set == 3 || set == 8);
 	case ARP_ANNOUNCE:
 		return original >= 0 && original <= set && (set == 1 || set == 2);
+	case RP_FILTER:
+		return original >= 0 && original <= 2 && set >= 0 && set <= 2 && original != set;
 	default:
 		return original == 0 && set == 1;
 	}

@@ -69,6 +69,96 @@ static void bring_lo_up(struct nl_conn *conn, int lo_ifindex, struct plan_item *
 	mark_result(item, &result);
 }
 
+static bool in_step(const struct plan_item *item, enum item_kind kind, enum item_action action)
+{
+	return item->kind == kind && item->action == action;
+}
+
+static bool brings_tunnel_up(const struct plan_item *item)
+{
+	return item->kind == ITEM_TUNNEL && (item->action == ACTION_ADD || item->action == ACTION_SET);
+}
+
+/* The kernel's words for a missing module are "Unknown device type". */
+static void mark_tunnel_result(struct plan_item *item, const struct nl_result *result)
+{
+	char text[256];
+
+	if (result->error != -EOPNOTSUPP) {
+		mark_result(item, result);
+		return;
+	}
+	snprintf(text, sizeof(text), "this kernel has no %s tunnel module (link kind \"%s\"); "
+		 "nothing was changed", item->setting->link_kind, item->setting->link_kind);
+	mark_failed(item, result->error, text);
+}
+
+static void change_tunnel(struct nl_conn *conn, struct plan_item *item, bool up)
+{
+	struct nl_batch batch;
+	struct nl_result result;
+	int err;
+
+	nl_batch_init(&batch);
+	rtnl_put_tunnel_state(&batch, item->setting->iface, item->setting->link_kind, up);
+	err = nl_batch_send(conn, &batch, &result);
+	nl_batch_free(&batch);
+	if (err)
+		result = (struct nl_result){ .error = err };
+	mark_tunnel_result(item, &result);
+}
+
+static void change_fou(struct fou_conn *fou, struct plan_item *item, bool add)
+{
+	struct nl_batch batch;
+	struct nl_result result;
+	int err;
+
+	if (!fou->family_id) {
+		mark_failed(item, -ENOENT, "the kernel has no fou family (load the fou module)");
+		return;
+	}
+	nl_batch_init(&batch);
+	fou_put_port(&batch, fou->family_id, add, &item->setting->fou);
+	err = nl_batch_send(&fou->nl, &batch, &result);
+	nl_batch_free(&batch);
+	if (err)
+		result = (struct nl_result){ .error = err };
+	mark_result(item, &result);
+}
+
+size_t apply_tunnels(struct nl_conn *conn, struct fou_conn *fou, struct plan *plan)
+{
+	size_t failed = 0;
+
+	for (size_t i = 0; i < plan->count; i++) {
+		struct plan_item *item = &plan->items[i];
+		if (!brings_tunnel_up(item) || item->done)
+			continue;
+		change_tunnel(conn, item, true);
+		failed += !item->done;
+	}
+	/* The ports after the devices: a GUE port hands its packets on to
+	 * them at once. */
+	for (size_t i = 0; !failed && i < plan->count; i++) {
+		struct plan_item *item = &plan->items[i];
+		if (!in_step(item, ITEM_FOU, ACTION_ADD) || item->done)
+			continue;
+		change_fou(fou, item, true);
+		failed += !item->done;
+	}
+	return failed;
+}
+
+bool apply_created_tunnel(const struct plan *plan)
+{
+	for (size_t i = 0; i < plan->count; i++)
+		if (plan->items[i].kind == ITEM_TUNNEL && plan->items[i].action == ACTION_ADD &&
+		    plan->items[i].done)
+			return true;
+	return false;
+}
+
 /* The table replaced (or deleted) in one transaction: all or nothing.
  * While a LISTENER of ours is in nftables' group the kernel builds a
  * notification of every set element for it, a third of the time a
@@ -115,7 +205,7 @@ static struct plan_item *nft_item(struct plan *plan, bool removal)
 
 /* Everything after a failed table waits: with `both`, the sysctls alone
  * are not what the user asked for. */
-static size_t skip_protection(struct plan *plan)
+static size_t skip_protection(struct plan *plan, const char *reason)
 {
 	size_t skipped = 0;
 
@@ -125,7 +215,7 @@ static size_t skip_protection(struct plan *plan)
 				  raises_sysctl(item);
 		if (!protective)
 			continue;
-		mark_failed(item, -ECANCELED, "not attempted: the nftables table failed first");
+		mark_failed(item, -ECANCELED, reason);
 		skipped++;
 	}
 	return skipped;
@@ -133,15 +223,19 @@ static size_t skip_protection(struct plan *plan)
 
 /* Step 1: everything that must hold before a VIP appears. */
 static size_t protect(struct nl_conn *conn, struct nl_conn *nfnl, struct nl_conn *listener,
-		      int lo_ifindex, struct plan *plan)
+		      struct fou_conn *fou, int lo_ifindex, struct plan *plan)
 {
 	struct plan_item *table = nft_item(plan, false);
-	size_t failed = 0;
+	size_t failed = apply_tunnels(conn, fou, plan);
 
+	if (failed)
+		return failed + skip_protection(plan, "not attempted: a tunnel device could not "
+						"be brought up first");
 	if (table) {
 		change_nft(nfnl, listener, plan, table);
 		if (!table->done)
-			return 1 + skip_protection(plan);
+			return 1 + skip_protection(plan, "not attempted: the nftables table failed "
+						   "first");
 	}
 	for (size_t i = 0; i < plan->count; i++) {
 		struct plan_item *item = &plan->items[i];
@@ -155,11 +249,6 @@ static size_t protect(struct nl_conn *conn, struct nl_conn *nfnl, struct nl_conn
 		failed += !item->done;
 	}
 	return failed;
-}
-
-static bool in_step(const struct plan_item *item, enum item_kind kind, enum item_action action)
-{
-	return item->kind == kind && item->action == action;
 }
 
 /* Step 2, in the order the kernel should see them. */
@@ -241,9 +330,29 @@ static bool vip_removal_failed(const struct plan *plan)
 	return false;
 }
 
+/* The values put back: ALL_FIRST those of "all" (rp_filter raised back
+ * before any interface's own is lowered back), else the others. */
+static size_t restore_sysctls(struct plan *plan, bool blocked, bool all_first)
+{
+	size_t failed = 0;
+
+	for (size_t i = 0; i < plan->count; i++) {
+		struct plan_item *item = &plan->items[i];
+		if (!restores_sysctl(item) || (strcmp(item->setting->iface, "all") == 0) != all_first)
+			continue;
+		if (blocked)
+			mark_failed(item, -ECANCELED, "not attempted: a VIP could not be removed");
+		else
+			write_sysctl(item);
+		failed += !item->done;
+	}
+	return failed;
+}
+
 /* Step 3: values put back and the table deleted only once no VIP of ours
  * is left behind. */
-static size_t restore(struct nl_conn *nfnl, struct nl_conn *listener, struct plan *plan)
+static size_t restore(struct nl_conn *conn, struct nl_conn *nfnl, struct nl_conn *listener,
+		      struct fou_conn *fou, struct plan *plan)
 {
 	bool blocked = vip_removal_failed(plan);
 	struct plan_item *table = nft_item(plan, true);
@@ -255,14 +364,19 @@ static size_t restore(struct nl_conn *nfnl, struct nl_conn *listener, struct pla
 		change_nft(nfnl, listener, plan, table);
 	failed += table && !table->done;
 
+	for (int pass = 0; pass < 2; pass++)
+		failed += restore_sysctls(plan, blocked, pass == 0);
 	for (size_t i = 0; i < plan->count; i++) {
 		struct plan_item *item = &plan->items[i];
-		if (!restores_sysctl(item))
+		bool port = in_step(item, ITEM_FOU, ACTION_REMOVE);
+		if (!port && !in_step(item, ITEM_TUNNEL, ACTION_REMOVE))
 			continue;
 		if (blocked)
 			mark_failed(item, -ECANCELED, "not attempted: a VIP could not be removed");
+		else if (port)
+			change_fou(fou, item, false);
 		else
-			write_sysctl(item);
+			change_tunnel(conn, item, false);
 		failed += !item->done;
 	}
 	return failed;
@@ -282,6 +396,15 @@ int apply_claim(struct nl_conn *conn, int lo_ifindex, const char *text, struct n
 	return result->error;
 }
 
+void apply_skip_rest(struct plan *plan, const char *reason)
+{
+	for (size_t i = 0; i < plan->count; i++) {
+		struct plan_item *item = &plan->items[i];
+		if (item->action != ACTION_NONE && !item->done && !item->error)
+			mark_failed(item, -ECANCELED, reason);
+	}
+}
+
 void apply_skip_all(struct plan *plan, const char *reason)
 {
 	for (size_t i = 0; i < plan->count; i++)
@@ -290,14 +413,14 @@ void apply_skip_all(struct plan *plan, const char *reason)
 }
 
 size_t apply_plan(struct nl_conn *conn, struct nl_conn *nfnl, struct nl_conn *listener,
-		  int lo_ifindex, struct plan *plan)
+		  struct fou_conn *fou, int lo_ifindex, struct plan *plan)
 {
-	size_t failed = protect(conn, nfnl, listener, lo_ifindex, plan);
+	size_t failed = protect(conn, nfnl, listener, fou, lo_ifindex, plan);
 	bool protected = failed == 0;
 
 	if (!protected)
 		failed += skip_additions(plan);
 	failed += change_addresses(conn, lo_ifindex, plan, protected);
-	failed += restore(nfnl, listener, plan);
+	failed += restore(conn, nfnl, listener, fou, plan);
 	return failed;
 }

@@ -123,6 +123,19 @@ static void parse_on_stop(struct config_parser *p, const char *value)
 		ERR(p, "on_stop must be withdraw or keep, not \"%s\"", value);
 }
 
+/* The LVS-TUN keys, handed to config_tun with the section's values. */
+#define TUN_KEY(name, parser)							\
+	static void parse_##name(struct config_parser *p, const char *value)	\
+	{									\
+		parser(p, &rs_of(p)->tun, value);				\
+	}
+TUN_KEY(method, tun_parse_method)
+TUN_KEY(tunnel, tun_parse_tunnel)
+TUN_KEY(tunnel_port, tun_parse_port)
+TUN_KEY(tunnel_csum, tun_parse_csum)
+TUN_KEY(directors, tun_parse_directors)
+TUN_KEY(mss, tun_parse_mss)
+
 static const struct config_key keys[] = {
 	{ "realserver", "vip", true, parse_vip },
 	{ "realserver", "interfaces", true, parse_interfaces },
@@ -130,6 +143,12 @@ static const struct config_key keys[] = {
 	{ "realserver", "arp_announce", false, parse_arp_announce },
 	{ "realserver", "suppression", false, parse_suppression },
 	{ "realserver", "on_stop", false, parse_on_stop },
+	{ "realserver", "method", false, parse_method },
+	{ "realserver", "tunnel", false, parse_tunnel },
+	{ "realserver", "tunnel_port", false, parse_tunnel_port },
+	{ "realserver", "tunnel_csum", false, parse_tunnel_csum },
+	{ "realserver", "directors", true, parse_directors },
+	{ "realserver", "mss", false, parse_mss },
 };
 
 static void defaults(void *data)
@@ -172,10 +191,11 @@ static void check_duplicate_vips(struct config_parser *p)
 	free(sorted);
 }
 
-/* Checks that need the whole file: duplicate VIPs. */
+/* Checks that need the whole file: duplicate VIPs, the tunnel's keys. */
 static void finish(struct config_parser *p)
 {
 	check_duplicate_vips(p);
+	tun_finish(p, &rs_of(p)->tun);
 }
 
 static void free_values(void *data)
@@ -184,6 +204,7 @@ static void free_values(void *data)
 
 	free(rs->vips);
 	free(rs->interfaces);
+	free(rs->tun.directors);
 }
 
 static void summary(const void *data, char *buf, size_t len)

@@ -340,11 +340,12 @@ static void converge(struct daemon *d, uint64_t event_usec, const char *verb,
 	update_status(d, "");
 }
 
-/* The kernel sends no event for sysctls: re-read them, and converge only
- * when they drifted. */
+/* The kernel sends no event for sysctls nor fou ports: re-read them, and
+ * converge only when they drifted. */
 static void check_sysctls(struct daemon *d)
 {
 	observed_refresh_sysctls(&d->s->obs);
+	session_refresh_fou(d->s);
 	if (unevented_drift(d))
 		converge(d, notify_monotonic_usec(), NULL, OBSERVE_ALL);
 }

@@ -2,12 +2,13 @@
 #include "realserver/describe.h"
 
 #include <stdio.h>
+#include <sys/socket.h>
 
 #include "kernel/nft_objects.h"
 
 const char *item_kind_name(enum item_kind kind)
 {
-	static const char *const names[] = { "link", "sysctl", "vip", "route", "nft" };
+	static const char *const names[] = { "link", "sysctl", "vip", "route", "nft", "tunnel", "fou" };
 
 	return names[kind];
 }
@@ -32,10 +33,15 @@ const char *item_target(const struct plan_item *item, char *buf, size_t len)
 			 sysctl_key_name(item->setting->key));
 		break;
 	case ITEM_LINK:
+	case ITEM_TUNNEL:
 		snprintf(buf, len, "%s", item->setting->iface);
 		break;
 	case ITEM_NFT:
 		snprintf(buf, len, "table arp %s", NFT_TABLE_NAME);
+		break;
+	case ITEM_FOU:
+		snprintf(buf, len, "%u/%s", item->setting->fou.port,
+			 item->setting->fou.family == AF_INET ? "ipv4" : "ipv6");
 		break;
 	default:
 		snprintf(buf, len, "%s", ipaddr_format_host(&item->addr, addr));
@@ -55,6 +61,17 @@ const char *item_view(const struct plan_item *item, bool before, char *buf, size
 		return buf;
 	case ITEM_LINK:
 		snprintf(buf, len, "link %s %s", target, value ? "up" : "down");
+		return buf;
+	case ITEM_FOU:
+		if (!value)
+			return NULL;
+		snprintf(buf, len, "fou port %s (gue)", target);
+		return buf;
+	case ITEM_TUNNEL:
+		if (before && item->setting->missing)
+			return NULL;
+		snprintf(buf, len, "tunnel %s (%s) %s", target, item->setting->link_kind,
+			 value ? "up" : "down");
 		return buf;
 	case ITEM_NFT:
 		if (!value)
@@ -84,6 +101,10 @@ const char *item_change(const struct plan_item *item, char *buf, size_t len)
 			 item_target(item, target, sizeof(target)), item->after, item->before);
 	} else if (item->kind == ITEM_LINK) {
 		snprintf(buf, len, "set link %s up", item->setting->iface);
+	} else if (item->kind == ITEM_TUNNEL) {
+		snprintf(buf, len, "%s tunnel %s (%s)%s", item->action == ACTION_ADD ? "create" : "set",
+			 item->setting->iface, item->setting->link_kind,
+			 item->action == ACTION_REMOVE ? " down" : " up");
 	} else if (item->kind == ITEM_NFT && item->action == ACTION_SET) {
 		snprintf(buf, len, "replace %s", item_view(item, false, view, sizeof(view)));
 	} else {
@@ -104,6 +125,15 @@ const char *item_repair(const struct plan_item *item, char *buf, size_t len)
 			 item->setting->restore ? "back to" : "to", item->after);
 	else if (item->kind == ITEM_LINK)
 		snprintf(buf, len, "%s was down; set it up", target);
+	else if (item->kind == ITEM_TUNNEL && item->action != ACTION_REMOVE)
+		snprintf(buf, len, "tunnel %s was %s; %s", target,
+			 item->setting->missing ? "missing" : "down",
+			 item->setting->missing ? "created it and set it up" : "set it up");
+	else if (item->kind == ITEM_TUNNEL)
+		snprintf(buf, len, "tunnel %s is no longer configured; set it down", target);
+	else if (item->kind == ITEM_FOU)
+		snprintf(buf, len, "fou port %s %s", target, item->action == ACTION_REMOVE
+			 ? "is no longer configured; removed it" : "was missing; added it back");
 	else if (item->kind == ITEM_NFT && item->action != ACTION_REMOVE)
 		snprintf(buf, len, "nft %s was %s; %s it", target,
 			 item->before ? "changed" : "missing", item->before ? "replaced" : "restored");

@@ -13,6 +13,7 @@
 
 #include "kernel/nft_objects.h"
 #include "kernel/rtnl_msg.h"
+#include "realserver/tunnel.h"
 
 static int open_joined(struct nl_conn *monitor, int bus, const int *groups, size_t count)
 {
@@ -68,6 +69,11 @@ static bool link_matters(const struct nlmsghdr *nlh, const struct observed *obs)
 		return !(link.flags & IFF_UP) || (known && strcmp(link.alias, known->alias) != 0);
 	/* A new interface starts with default sysctls; a renamed one takes its
 	 * saved values with it (plan.c's record views). */
+	/* A tunnel device of LVS-TUN set down stops receiving the director's
+	 * packets. */
+	if (known && (known->flags & IFF_UP) && !(link.flags & IFF_UP) &&
+	    tunnel_spec_by_name(link.name))
+		return true;
 	return !known || strcmp(known->name, link.name) != 0;
 }
 

@@ -88,17 +88,20 @@ static void read_sysctls(struct sysctl_value *out, const char *iface)
 	memset(out, 0, sizeof(*out));
 	strcpy(out->iface, iface);
 	out->readable = sysctl_read(iface, ARP_IGNORE, &out->value[ARP_IGNORE]) == 0 &&
-			sysctl_read(iface, ARP_ANNOUNCE, &out->value[ARP_ANNOUNCE]) == 0;
+			sysctl_read(iface, ARP_ANNOUNCE, &out->value[ARP_ANNOUNCE]) == 0 &&
+			sysctl_read(iface, RP_FILTER, &out->value[RP_FILTER]) == 0;
 }
 
 void observed_refresh_sysctls(struct observed *obs)
 {
 	free(obs->sysctls);
-	obs->sysctls = xcalloc(obs->net.link_count + 1, sizeof(*obs->sysctls));
+	obs->sysctls = xcalloc(obs->net.link_count + 2, sizeof(*obs->sysctls));
 	read_sysctls(&obs->sysctls[0], "all");
+	/* A tunnel device about to be created starts with default's values. */
+	read_sysctls(&obs->sysctls[1], "default");
 	for (size_t i = 0; i < obs->net.link_count; i++)
-		read_sysctls(&obs->sysctls[i + 1], obs->net.links[i].name);
-	obs->sysctl_count = obs->net.link_count + 1;
+		read_sysctls(&obs->sysctls[i + 2], obs->net.links[i].name);
+	obs->sysctl_count = obs->net.link_count + 2;
 }
 
 void observed_refresh_nft(struct nl_conn *nfnl, struct observed *obs)
@@ -131,12 +134,27 @@ int observe_host(struct nl_conn *conn, struct nl_conn *nfnl, struct observed *ob
 	return 0;
 }
 
+void observed_refresh_fou(struct fou_conn *fou, struct observed *obs)
+{
+	free(obs->fou_ports);
+	obs->fou_error = fou_dump(fou, &obs->fou_ports, &obs->fou_count);
+}
+
+const struct fou_port *observed_fou(const struct observed *obs, const struct fou_port *port)
+{
+	for (size_t i = 0; i < obs->fou_count; i++)
+		if (obs->fou_ports[i].port == port->port && obs->fou_ports[i].family == port->family)
+			return &obs->fou_ports[i];
+	return NULL;
+}
+
 void observed_free(struct observed *obs)
 {
 	netdevs_free(&obs->net);
 	free(obs->routes);
 	free(obs->sysctls);
 	free(obs->nft_text);
+	free(obs->fou_ports);
 	memset(obs, 0, sizeof(*obs));
 }
 

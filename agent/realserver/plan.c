@@ -7,21 +7,8 @@
 #include <string.h>
 
 #include "lib/xalloc.h"
-
-_Static_assert(sizeof(struct plan_item) == 64, "a plan item stays at one cache line");
-
-static struct plan_item *new_item(struct plan *plan, enum item_kind kind)
-{
-	struct plan_item *item;
-
-	XGROW(plan->items, plan->count, plan->capacity);
-	item = &plan->items[plan->count++];
-	memset(item, 0, sizeof(*item));
-	item->kind = kind;
-	if (kind == ITEM_SYSCTL || kind == ITEM_LINK)
-		item->setting = xcalloc(1, sizeof(*item->setting));
-	return item;
-}
+#include "realserver/plan_tunnel.h"
+#include "realserver/tunnel.h"
 
 /* Room for about N items at once: growing 20 000 items by doubling would
  * copy them, and fault in fresh pages, a dozen times. */
@@ -79,7 +66,7 @@ static void plan_lo_up(const struct observed *obs, struct plan *plan)
 		return;
 	/* Nothing routes through a down lo; bringing it up is a repair and is
 	 * never undone (no host wants lo down). */
-	item = new_item(plan, ITEM_LINK);
+	item = plan_new_item(plan, ITEM_LINK);
 	strcpy(item->setting->iface, "lo");
 	item->action = ACTION_SET;
 	item->after = 1;
@@ -142,7 +129,7 @@ static void note_rename(struct plan_item *item, const struct record_view *view)
  * under its first key, and counted as a difference by status. */
 static void plan_missing_uplink(const char *iface, struct plan *plan)
 {
-	struct plan_item *item = new_item(plan, ITEM_SYSCTL);
+	struct plan_item *item = plan_new_item(plan, ITEM_SYSCTL);
 
 	strcpy(item->setting->iface, iface);
 	item->setting->key = ARP_IGNORE;
@@ -161,11 +148,15 @@ static bool held_by_all(const char *iface, enum sysctl_key key, int desired,
 	return strcmp(iface, "all") != 0 && all && all->value[key] >= desired;
 }
 
-static void plan_one_sysctl(const char *iface, enum sysctl_key key, int desired,
-			    const struct observed *obs, struct record_view *view,
-			    struct plan *plan)
+static void plan_one_sysctl(const struct sysctl_want *want, const struct observed *obs,
+			    struct record_view *view, struct plan *plan)
 {
-	const struct sysctl_value *now = observed_sysctls(obs, iface);
+	const char *iface = want->iface;
+	enum sysctl_key key = want->key;
+	int desired = want->value;
+	/* A device about to be created starts with default's values. */
+	const struct sysctl_value *now = observed_sysctls(obs, want->before_created ? "default"
+										    : iface);
 	const struct saved_sysctl *saved = view ? &view->saved : NULL;
 	const struct rtnl_link *link = netdev_by_name(&obs->net, iface);
 	struct plan_item *item;
@@ -175,14 +166,19 @@ static void plan_one_sysctl(const char *iface, enum sysctl_key key, int desired,
 		return;		/* an interface without IPv4 settings */
 	if (view)
 		view->used = true;
-	item = new_item(plan, ITEM_SYSCTL);
+	item = plan_new_item(plan, ITEM_SYSCTL);
 	strcpy(item->setting->iface, iface);
 	item->setting->key = key;
 	item->wanted = true;
 	item->setting->desired = desired;
 	item->before = now->value[key];
-	item->setting->in_force = held_by_all(iface, key, desired, obs);
-	sysctl_step_raise(iface, key, item->before, desired, saved, &step);
+	item->setting->exact = want->exact;
+	item->setting->before_created = want->before_created;
+	item->setting->in_force = !want->exact && held_by_all(iface, key, desired, obs);
+	if (want->exact)
+		sysctl_step_set(iface, key, item->before, desired, saved, &step);
+	else
+		sysctl_step_raise(iface, key, item->before, desired, saved, &step);
 	item->after = step.after;
 	item->action = step.action;
 	item->ours = saved != NULL;
@@ -204,7 +200,7 @@ static void plan_restore_sysctl(const struct record_view *view, const struct obs
 {
 	const struct saved_sysctl *saved = &view->saved;
 	const struct sysctl_value *now = view->gone ? NULL : observed_sysctls(obs, saved->iface);
-	struct plan_item *item = new_item(plan, ITEM_SYSCTL);
+	struct plan_item *item = plan_new_item(plan, ITEM_SYSCTL);
 	struct sysctl_step step;
 
 	strcpy(item->setting->iface, saved->iface);
@@ -234,8 +230,11 @@ static const char **uplink_names(const struct rs_config *cfg, const struct obser
 
 	for (size_t i = 0; i < cfg->interface_count; i++)
 		names[n++] = cfg->interfaces[i].name;
+	/* Not the tunnel devices LVS-TUN brings up: they answer no ARP
+	 * (NOARP), and are no uplink. */
 	for (size_t i = 0; !cfg->interfaces_given && i < obs->net.link_count; i++)
-		if (!(obs->net.links[i].flags & IFF_LOOPBACK))
+		if (!(obs->net.links[i].flags & IFF_LOOPBACK) &&
+		    !tunnel_device_wanted(cfg, obs->net.links[i].name))
 			names[n++] = obs->net.links[i].name;
 	*count = n;
 	return names;
@@ -277,16 +276,25 @@ static void plan_sysctls(const struct rs_config *cfg, const struct observed *obs
 	const int desired[ARP_KEY_COUNT] = { cfg->arp_ignore, cfg->arp_announce };
 	struct record_view *views = view_records(owned, obs);
 
+	struct sysctl_want *rp_wants;
+	size_t rp_count = plan_rp_filter_wants(cfg, obs, owned, &rp_wants);
+
 	for (size_t i = 0; i < count; i++) {
 		if (!observed_sysctls(obs, ifaces[i]) && configured_uplink(cfg, ifaces[i])) {
 			plan_missing_uplink(ifaces[i], plan);
 			continue;
 		}
-		for (int key = 0; key < ARP_KEY_COUNT; key++)
-			plan_one_sysctl(ifaces[i], (enum sysctl_key)key, desired[key], obs,
-					find_view(views, records, ifaces[i], (enum sysctl_key)key),
+		for (int key = 0; key < ARP_KEY_COUNT; key++) {
+			struct sysctl_want want = { .iface = ifaces[i], .key = (enum sysctl_key)key,
+						    .value = desired[key] };
+			plan_one_sysctl(&want, obs, find_view(views, records, want.iface, want.key),
 					plan);
+		}
 	}
+	for (size_t i = 0; i < rp_count; i++)
+		plan_one_sysctl(&rp_wants[i], obs,
+				find_view(views, records, rp_wants[i].iface, RP_FILTER), plan);
+	free(rp_wants);
 	for (size_t i = 0; i < records; i++)
 		if (!views[i].used)
 			plan_restore_sysctl(&views[i], obs, plan);
@@ -301,7 +309,7 @@ static void plan_wanted_vip(const struct ipaddr *vip, const struct observed *obs
 			    struct observed_hint *hint)
 {
 	const struct rtnl_addr *on_lo = observed_lo_addr(obs, vip, hint), *other;
-	struct plan_item *item = new_item(plan, ITEM_VIP);
+	struct plan_item *item = plan_new_item(plan, ITEM_VIP);
 
 	item->addr = *vip;
 	item->wanted = true;
@@ -336,7 +344,7 @@ static void plan_wanted_route(const struct ipaddr *vip, const struct observed *o
 			      struct observed_hint *hint)
 {
 	const struct rtnl_route *route = observed_lo_route(obs, vip, hint);
-	struct plan_item *item = new_item(plan, ITEM_ROUTE);
+	struct plan_item *item = plan_new_item(plan, ITEM_ROUTE);
 
 	item->addr = *vip;
 	item->wanted = true;
@@ -351,7 +359,7 @@ static void plan_wanted_route(const struct ipaddr *vip, const struct observed *o
 static void plan_unwanted(enum item_kind kind, const struct ipaddr *addr, bool present,
 			  struct plan *plan)
 {
-	struct plan_item *item = new_item(plan, kind);
+	struct plan_item *item = plan_new_item(plan, kind);
 
 	item->addr = *addr;
 	item->ours = true;
@@ -363,7 +371,7 @@ static void plan_unwanted(enum item_kind kind, const struct ipaddr *addr, bool p
  * it, or the record is forged): left alone, and no longer recorded. */
 static void plan_not_ours(const struct ipaddr *addr, struct plan *plan)
 {
-	struct plan_item *item = new_item(plan, ITEM_VIP);
+	struct plan_item *item = plan_new_item(plan, ITEM_VIP);
 
 	item->addr = *addr;
 	item->before = item->after = 1;
@@ -374,7 +382,7 @@ static void plan_not_ours(const struct ipaddr *addr, struct plan *plan)
 /* The table is lvsagent's by its name: unwanted, it goes. */
 static void plan_unwanted_table(struct plan *plan)
 {
-	struct plan_item *item = new_item(plan, ITEM_NFT);
+	struct plan_item *item = plan_new_item(plan, ITEM_NFT);
 
 	item->ours = true;
 	item->before = 1;
@@ -567,7 +575,7 @@ static void plan_nft(const struct rs_config *cfg, const struct observed *obs, st
 		return;
 	}
 	nft_wanted(cfg, obs, &plan->nft);
-	item = new_item(plan, ITEM_NFT);
+	item = plan_new_item(plan, ITEM_NFT);
 	item->wanted = item->ours = true;
 	item->before = nft_state(plan, obs);
 	item->after = 1;
@@ -585,7 +593,8 @@ static size_t expected_items(const struct rs_config *cfg, const struct observed 
 			     const struct owned *owned)
 {
 	return 2 * cfg->vip_count + owned->addrs.count + owned->routes.count +
-	       2 * (obs->net.link_count + 2) + owned->sysctl_count + 2;
+	       3 * (obs->net.link_count + 3) + owned->sysctl_count + owned->tunnel_count +
+	       TUNNEL_SPEC_MAX + 2;
 }
 
 void plan_converge(const struct rs_config *cfg, const struct observed *obs,
@@ -601,6 +610,8 @@ void plan_converge_sysctls(const struct rs_config *cfg, const struct observed *o
 {
 	memset(plan, 0, sizeof(*plan));
 	plan_lo_up(obs, plan);
+	plan_tunnels(cfg, obs, owned, plan);
+	plan_fou(cfg, obs, owned, plan);
 	plan_nft(cfg, obs, plan);
 	plan_sysctls(cfg, obs, owned, plan);
 }
@@ -615,7 +626,7 @@ static void plan_keep_adopted(const struct observed *obs, const struct owned *ow
 		struct plan_item *item;
 		if (!observed_lo_addr(obs, a, &hint))
 			continue;
-		item = new_item(plan, ITEM_VIP);
+		item = plan_new_item(plan, ITEM_VIP);
 		item->addr = *a;
 		item->before = item->after = 1;
 	}
@@ -627,25 +638,19 @@ void plan_withdraw(const struct observed *obs, const struct owned *owned, struct
 
 	memset(plan, 0, sizeof(*plan));
 	reserve_items(plan, owned->addrs.count + owned->routes.count + owned->adopted.count +
-			    owned->sysctl_count + 1);
+			    owned->sysctl_count + owned->tunnel_count + owned->fou_count + 1);
 	plan_unwanted_owned(&nothing, obs, owned, plan);
 	plan_keep_adopted(obs, owned, plan);
 	struct record_view *views = view_records(owned, obs);
 	for (size_t i = 0; i < owned->sysctl_count; i++)
 		plan_restore_sysctl(&views[i], obs, plan);
 	free(views);
+	plan_tunnels_withdraw(obs, owned, plan);
+	plan_fou_withdraw(obs, owned, plan);
 	if (obs->nft_text)
 		plan_unwanted_table(plan);
 }
 
-size_t plan_change_count(const struct plan *plan)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < plan->count; i++)
-		n += plan->items[i].action != ACTION_NONE;
-	return n;
-}
 
 /* --- the state the plan leaves ------------------------------------------ */
 
@@ -675,6 +680,23 @@ static void record_sysctl(const struct plan_item *item, enum own_moment moment,
 		owned_add_sysctl(owned, &record);
 }
 
+/* A device lvsagent brings up is its own to set down while it is up. */
+static void record_tunnel(const struct plan_item *item, enum own_moment moment,
+			  struct owned *owned)
+{
+	if (item->ours && change_present(item->action, item->done, item->before, item->after,
+					 moment))
+		owned_add_tunnel(owned, item->setting->iface);
+}
+
+/* A GUE port lvsagent adds is its own to remove while it is there. */
+static void record_fou(const struct plan_item *item, enum own_moment moment, struct owned *owned)
+{
+	if (item->ours && change_present(item->action, item->done, item->before, item->after,
+					 moment))
+		owned_add_fou(owned, &item->setting->fou);
+}
+
 static void collect_owned(const struct plan *plan, enum own_moment moment, struct owned *owned)
 {
 	memset(owned, 0, sizeof(*owned));
@@ -682,6 +704,10 @@ static void collect_owned(const struct plan *plan, enum own_moment moment, struc
 		const struct plan_item *item = &plan->items[i];
 		if (item->kind == ITEM_SYSCTL)
 			record_sysctl(item, moment, owned);
+		else if (item->kind == ITEM_TUNNEL)
+			record_tunnel(item, moment, owned);
+		else if (item->kind == ITEM_FOU)
+			record_fou(item, moment, owned);
 		else if (item->kind == ITEM_VIP || item->kind == ITEM_ROUTE)
 			record_addr(item, change_present(item->action, item->done, item->before,
 							 item->after, moment), owned);
@@ -701,17 +727,3 @@ void plan_owned_after(const struct plan *plan, struct owned *owned)
 	collect_owned(plan, OWN_AFTER, owned);
 }
 
-void plan_free(struct plan *plan)
-{
-	for (size_t i = 0; i < plan->count; i++) {
-		struct plan_item *item = &plan->items[i];
-		free(item->reason);
-		if (item->kind == ITEM_NFT)
-			free(item->detail);
-		else if (item->kind == ITEM_SYSCTL || item->kind == ITEM_LINK)
-			free(item->setting);
-	}
-	free(plan->items);
-	nft_desired_free(&plan->nft);
-	memset(plan, 0, sizeof(*plan));
-}

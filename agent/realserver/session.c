@@ -36,6 +36,7 @@ void session_close(struct session *s)
 	observed_free(&s->obs);
 	netlink_close(&s->conn);
 	netlink_close(&s->nfnl);
+	fou_close(&s->fou);
 	owned_free(&s->owned);
 	run_close(&s->run);
 	if (s->daemon_fd >= 0)
@@ -193,10 +194,42 @@ static int check_nftables(struct session *s)
 			      NFT_TABLE_NAME, strerror(-err));
 }
 
+static bool wants_gue(const struct session *s)
+{
+	const struct rs_config *rs = rs_config_of(&s->run.cfg);
+
+	return s->command != RS_STOP && rs->tun.method == METHOD_TUN && rs->tun.type == TUNNEL_GUE;
+}
+
+/* gue needs the fou family, which the kernel never loads on demand: say
+ * so before anything is changed. */
+static int check_fou(struct session *s)
+{
+	int err = s->obs.fou_error;
+
+	if (!err || !wants_gue(s))
+		return EXIT_DONE;
+	if (err == -ENOENT)
+		return fail_run(s->run.opts, EXIT_RUNTIME, "tunnel = gue needs the kernel's fou "
+				      "module, which is not loaded (and is never loaded on demand): "
+				      "load the fou module (modprobe fou); nothing was changed");
+	return fail_run(s->run.opts, EXIT_RUNTIME, "cannot read the fou ports: %s", strerror(-err));
+}
+
+void session_refresh_fou(struct session *s)
+{
+	s->obs.fou_error = 0;
+	if (!wants_gue(s) && !s->owned.fou_count)
+		return;
+	if (!s->fou.nl.sock && (s->obs.fou_error = fou_open(&s->fou)) < 0)
+		return;
+	observed_refresh_fou(&s->fou, &s->obs);
+}
+
 int session_observe(struct session *s)
 {
 	const char *what;
-	int err;
+	int err, code;
 
 	observed_free(&s->obs);
 	err = observe_host(&s->conn, s->nfnl.sock ? &s->nfnl : NULL, &s->obs, &what);
@@ -209,6 +242,9 @@ int session_observe(struct session *s)
 		return fail_run(s->run.opts, EXIT_RUNTIME, "this network namespace has no lo interface");
 	s->claim = claim_classify(s->obs.lo_alias, s->claim_text);
 	s->obs.other_instance = s->claim == CLAIM_OTHER;
+	session_refresh_fou(s);
+	if ((code = check_fou(s)))
+		return code;
 	return check_nftables(s);
 }
 
@@ -345,6 +381,72 @@ static void release_host(struct session *s, size_t failed)
 			 nl_result_text(&result, text, sizeof(text)));
 }
 
+/* Whether A and B are the same tunnel device or GUE port. */
+static bool same_tunnel_piece(const struct plan_item *a, const struct plan_item *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	if (a->kind == ITEM_FOU)
+		return a->setting->fou.port == b->setting->fou.port &&
+		       a->setting->fou.family == b->setting->fou.family;
+	return a->kind == ITEM_TUNNEL && strcmp(a->setting->iface, b->setting->iface) == 0;
+}
+
+/* The devices and ports the first plan brought up or added are in the
+ * second as found in place: they keep the first one's change, for the
+ * report and the record. */
+static void carry_tunnels(const struct plan *first, struct plan *next)
+{
+	for (size_t i = 0; i < first->count; i++) {
+		const struct plan_item *done = &first->items[i];
+		if ((done->kind != ITEM_TUNNEL && done->kind != ITEM_FOU) ||
+		    done->action == ACTION_NONE || !done->done)
+			continue;
+		for (size_t j = 0; j < next->count; j++) {
+			struct plan_item *item = &next->items[j];
+			if (!same_tunnel_piece(item, done))
+				continue;
+			item->action = done->action;
+			item->before = done->before;
+			item->setting->missing = done->setting->missing;
+			item->done = item->ours = true;
+		}
+	}
+}
+
+/* A created tunnel device may have loaded its module, and a module brings
+ * fallback devices of its own (ip_gre: gre0, gretap0, erspan0) whose
+ * sysctls the plan never saw: the host is read and planned again. */
+static int replan(struct session *s, struct plan *plan)
+{
+	struct plan next;
+	int code;
+
+	if ((code = save_state(s, plan)) || (code = session_observe(s))) {
+		apply_skip_rest(plan, "not attempted: the host could not be read again after "
+			       "the tunnel devices were created");
+		return code ? code : EXIT_RUNTIME;
+	}
+	plan_converge(rs_config_of(&s->run.cfg), &s->obs, &s->owned, &next);
+	carry_tunnels(plan, &next);
+	plan_free(plan);
+	*plan = next;
+	return record_intent(s, plan);
+}
+
+/* LVS-TUN's tunnel devices go first, before lo's alias and everything
+ * else: a kernel without the module refuses here, and nothing else has
+ * changed. */
+static int tunnels_first(struct session *s, struct plan *plan)
+{
+	if (apply_tunnels(&s->conn, &s->fou, plan)) {
+		apply_skip_rest(plan, "not attempted: a tunnel device could not be brought up first");
+		(void)save_state(s, plan);
+		return EXIT_RUNTIME;
+	}
+	return apply_created_tunnel(plan) ? replan(s, plan) : EXIT_DONE;
+}
+
 int session_execute(struct session *s, bool withdraw, struct plan *plan)
 {
 	size_t failed;
@@ -366,9 +468,11 @@ int session_execute(struct session *s, bool withdraw, struct plan *plan)
 	}
 	if ((code = record_intent(s, plan)))
 		return code;
+	if (!withdraw && (code = tunnels_first(s, plan)))
+		return code;
 	if (!withdraw)
 		claim_host(s);
-	failed = apply_plan(&s->conn, &s->nfnl, s->nft_listener, s->obs.lo_ifindex, plan);
+	failed = apply_plan(&s->conn, &s->nfnl, s->nft_listener, &s->fou, s->obs.lo_ifindex, plan);
 	s->applied_usec = notify_monotonic_usec();
 	code = save_state(s, plan);
 	if (withdraw)

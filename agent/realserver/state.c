@@ -1,14 +1,17 @@
 /* state: ownership records on disk. Text, one fact per line, so an
  * operator can read it:  addr ADDR | route ADDR | adopted ADDR |
- * sysctl IFACE KEY ORIGINAL SET */
+ * sysctl IFACE KEY ORIGINAL SET | tunnel NAME | fou PORT 4|6 */
 #include "realserver/state.h"
 
 #include <errno.h>
+#include <linux/fou.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "lib/xalloc.h"
+#include "realserver/tunnel.h"
 
 #define STATE_HEADER "# lvsagent state: what lvsagent created and the values it replaced.\n" \
 		     "# Written by lvsagent; `lvsagent stop` undoes it. Do not edit.\n"
@@ -46,10 +49,49 @@ const struct saved_sysctl *owned_sysctl(const struct owned *owned, const char *i
 	return NULL;
 }
 
+void owned_add_tunnel(struct owned *owned, const char *name)
+{
+	if (owned_has_tunnel(owned, name))
+		return;
+	XGROW(owned->tunnels, owned->tunnel_count, owned->tunnel_capacity);
+	snprintf(owned->tunnels[owned->tunnel_count++].name, IFNAMSIZ, "%s", name);
+}
+
+bool owned_has_tunnel(const struct owned *owned, const char *name)
+{
+	for (size_t i = 0; i < owned->tunnel_count; i++)
+		if (strcmp(owned->tunnels[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static bool same_fou(const struct fou_port *a, const struct fou_port *b)
+{
+	return a->port == b->port && a->family == b->family;
+}
+
+void owned_add_fou(struct owned *owned, const struct fou_port *port)
+{
+	if (owned_has_fou(owned, port))
+		return;
+	XGROW(owned->fou_ports, owned->fou_count, owned->fou_capacity);
+	owned->fou_ports[owned->fou_count++] = (struct fou_port){ .port = port->port,
+								  .family = port->family,
+								  .type = port->type };
+}
+
+bool owned_has_fou(const struct owned *owned, const struct fou_port *port)
+{
+	for (size_t i = 0; i < owned->fou_count; i++)
+		if (same_fou(&owned->fou_ports[i], port))
+			return true;
+	return false;
+}
+
 bool owned_is_empty(const struct owned *owned)
 {
 	return !owned->addrs.count && !owned->routes.count && !owned->adopted.count &&
-	       !owned->sysctl_count;
+	       !owned->sysctl_count && !owned->tunnel_count && !owned->fou_count;
 }
 
 static bool lists_equal(const struct addr_list *a, const struct addr_list *b)
@@ -65,8 +107,15 @@ static bool lists_equal(const struct addr_list *a, const struct addr_list *b)
 bool owned_equal(const struct owned *a, const struct owned *b)
 {
 	if (!lists_equal(&a->addrs, &b->addrs) || !lists_equal(&a->routes, &b->routes) ||
-	    !lists_equal(&a->adopted, &b->adopted) || a->sysctl_count != b->sysctl_count)
+	    !lists_equal(&a->adopted, &b->adopted) || a->sysctl_count != b->sysctl_count ||
+	    a->tunnel_count != b->tunnel_count || a->fou_count != b->fou_count)
 		return false;
+	for (size_t i = 0; i < a->fou_count; i++)
+		if (!same_fou(&a->fou_ports[i], &b->fou_ports[i]))
+			return false;
+	for (size_t i = 0; i < a->tunnel_count; i++)
+		if (strcmp(a->tunnels[i].name, b->tunnels[i].name) != 0)
+			return false;
 	for (size_t i = 0; i < a->sysctl_count; i++) {
 		const struct saved_sysctl *x = &a->sysctls[i], *y = &b->sysctls[i];
 		if (x->key != y->key || x->original != y->original || x->set != y->set ||
@@ -83,6 +132,8 @@ void owned_free(struct owned *owned)
 	free(owned->routes.items);
 	free(owned->adopted.items);
 	free(owned->sysctls);
+	free(owned->tunnels);
+	free(owned->fou_ports);
 	memset(owned, 0, sizeof(*owned));
 }
 
@@ -90,7 +141,7 @@ void owned_free(struct owned *owned)
  * the original back, so a forged one would be written as root. */
 static bool arp_record_plausible(const struct saved_sysctl *saved)
 {
-	return saved->key < ARP_KEY_COUNT &&
+	return (saved->key < ARP_KEY_COUNT || saved->key == RP_FILTER) &&
 	       sysctl_change_plausible(saved->key, saved->original, saved->set) &&
 	       (!saved->pending || sysctl_change_plausible(saved->key, saved->original,
 							   saved->pending));
@@ -118,6 +169,21 @@ static int parse_addr_line(const char *line, struct owned *owned)
 	return -1;
 }
 
+/* "fou PORT 4|6": a GUE port lvsagent added. */
+static int parse_fou_line(const char *line, struct owned *owned)
+{
+	struct fou_port port = { .type = FOU_ENCAP_GUE };
+	int number, version, used;
+
+	if (sscanf(line, "fou %d %d%n", &number, &version, &used) != 2 || line[used] ||
+	    number < 1 || number > 65535 || (version != 4 && version != 6))
+		return -1;
+	port.port = (uint16_t)number;
+	port.family = version == 4 ? AF_INET : AF_INET6;
+	owned_add_fou(owned, &port);
+	return 0;
+}
+
 static int parse_line(char *line, struct owned *owned)
 {
 	struct saved_sysctl saved;
@@ -133,6 +199,16 @@ static int parse_line(char *line, struct owned *owned)
 		owned_add_sysctl(owned, &saved);
 		return 0;
 	}
+	/* Only a device lvsagent could have brought up: stop sets it down,
+	 * and a forged "tunnel eth0" must not take the uplink with it. */
+	if (strncmp(line, "tunnel ", 7) == 0) {
+		if (!tunnel_spec_by_name(line + 7))
+			return -1;
+		owned_add_tunnel(owned, line + 7);
+		return 0;
+	}
+	if (strncmp(line, "fou ", 4) == 0)
+		return parse_fou_line(line, owned);
 	return parse_addr_line(line, owned);
 }
 
@@ -210,7 +286,9 @@ char *state_format(const struct owned *owned)
 {
 	size_t lines = owned->addrs.count + owned->routes.count + owned->adopted.count;
 	char *text = xmalloc(sizeof(STATE_HEADER) + lines * ADDR_LINE_MAX +
-			     owned->sysctl_count * SYSCTL_LINE_MAX);
+			     owned->sysctl_count * SYSCTL_LINE_MAX +
+			     owned->tunnel_count * (sizeof("tunnel \n") + IFNAMSIZ) +
+			     owned->fou_count * sizeof("fou 65535 6\n"));
 	char *out = text + strlen(strcpy(text, STATE_HEADER));
 
 	out = format_list(out, "addr", &owned->addrs);
@@ -221,6 +299,11 @@ char *state_format(const struct owned *owned)
 		out += strlen(out);
 		*out++ = '\n';
 	}
+	for (size_t i = 0; i < owned->tunnel_count; i++)
+		out += sprintf(out, "tunnel %s\n", owned->tunnels[i].name);
+	for (size_t i = 0; i < owned->fou_count; i++)
+		out += sprintf(out, "fou %u %d\n", owned->fou_ports[i].port,
+			       owned->fou_ports[i].family == AF_INET ? 4 : 6);
 	*out = '\0';
 	return text;
 }

@@ -21,11 +21,25 @@ enum status_code status_code_of(const struct plan *plan, bool anything_owned)
 	return STATUS_PARTLY;
 }
 
+/* A tunnel device: up, and whose; or what start would do. */
+static const char *tunnel_state(const struct plan_item *item)
+{
+	if (!item->wanted)
+		return item->action == ACTION_REMOVE ? "not configured (lvsagent would set it down)"
+						     : "not configured";
+	if (item->before)
+		return item->ours ? "up" : "up (not lvsagent's: left as it is)";
+	return item->setting->missing ? "missing (start creates it, loading its module)"
+				      : "down (start brings it up)";
+}
+
 /* "in place", "missing", "different", "to remove", for one item. */
 static const char *item_state(const struct plan_item *item)
 {
 	if (item->kind == ITEM_LINK)
 		return item->before ? "up" : "down (start brings it up)";
+	if (item->kind == ITEM_TUNNEL)
+		return tunnel_state(item);
 	if (item->kind == ITEM_SYSCTL && item->setting->missing)
 		return "no such interface";
 	if (item->conflict)
@@ -59,8 +73,9 @@ static void status_line(FILE *out, const struct plan_item *item)
 	if (item->kind == ITEM_SYSCTL && item->setting->missing)
 		fprintf(out, "%-7s %-40s %s: %s\n", "sysctl", target, item_state(item), item->note);
 	else if (item->kind == ITEM_SYSCTL && item->wanted)
-		fprintf(out, "%-7s %-40s %s: %d (wanted >= %d)%s%s%s\n", "sysctl", target,
-			item_state(item), item->before, item->setting->desired,
+		fprintf(out, "%-7s %-40s %s: %d (wanted %s %d)%s%s%s\n", "sysctl", target,
+			item_state(item), item->before, item->setting->exact ? "=" : ">=",
+			item->setting->desired,
 			item->setting->renamed_from[0] ? " (renamed from " : "",
 			item->setting->renamed_from, item->setting->renamed_from[0] ? ")" : "");
 	else if (item->kind == ITEM_SYSCTL)
@@ -95,8 +110,8 @@ static void status_text(FILE *out, const struct plan *plan, enum status_code cod
 			const struct status_info *info)
 {
 	/* What an operator looks for first: the VIPs, then their routes. */
-	static const enum item_kind order[] = { ITEM_VIP, ITEM_ROUTE, ITEM_NFT, ITEM_SYSCTL,
-						ITEM_LINK };
+	static const enum item_kind order[] = { ITEM_VIP, ITEM_ROUTE, ITEM_TUNNEL, ITEM_FOU, ITEM_NFT,
+						ITEM_SYSCTL, ITEM_LINK };
 	size_t differing = 0;
 
 	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
@@ -169,7 +184,8 @@ static void status_json(FILE *out, const struct plan *plan, enum status_code cod
 			json_field_int(&json, "value", item->before);
 		}
 		if (item->kind == ITEM_SYSCTL && item->wanted) {
-			json_field_int(&json, "wanted_minimum", item->setting->desired);
+			json_field_int(&json, item->setting->exact ? "wanted" : "wanted_minimum",
+				       item->setting->desired);
 		}
 		if (item->kind == ITEM_SYSCTL && item->setting->renamed_from[0])
 			json_field_string(&json, "renamed_from", item->setting->renamed_from);

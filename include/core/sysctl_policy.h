@@ -52,6 +52,10 @@ struct sysctl_step {
  * lvsagent's own follows DESIRED down again, never below the original. */
 void sysctl_step_raise(const char *iface, enum sysctl_key key, int current, int desired,
 		       const struct saved_sysctl *saved, struct sysctl_step *step);
+/* Keep the value at exactly DESIRED, lower or not (rp_filter for LVS-TUN):
+ * the record keeps the value found first, for stop. */
+void sysctl_step_set(const char *iface, enum sysctl_key key, int current, int desired,
+		     const struct saved_sysctl *saved, struct sysctl_step *step);
 /* Put SAVED's original back, unless someone changed the value since. */
 void sysctl_step_restore(const struct saved_sysctl *saved, int current, struct sysctl_step *step);
 

@@ -54,6 +54,10 @@ struct rtnl_route {
 
 /* Requests, appended to a batch. */
 void rtnl_put_link_up(struct nl_batch *batch, int ifindex);
+/* The tunnel device NAME of link kind KIND up (created if missing: the
+ * kernel loads the kind's module on demand, and a module's fallback
+ * device, tunl0 say, appears with it), or down (UP false). */
+void rtnl_put_tunnel_state(struct nl_batch *batch, const char *name, const char *kind, bool up);
 /* IFINDEX's alias set to TEXT ("" removes it). */
 void rtnl_put_link_alias(struct nl_batch *batch, int ifindex, const char *text);
 void rtnl_put_vip_addr(struct nl_batch *batch, bool add, int lo_ifindex, const struct ipaddr *vip);

@@ -12,7 +12,9 @@ enum sysctl_key {
 	ARP_IGNORE, ARP_ANNOUNCE,	/* net.ipv4.conf.IFACE.arp_* */
 	IP_FORWARD,			/* net.ipv4.ip_forward (IFACE ignored) */
 	IPV6_FORWARDING,		/* net.ipv6.conf.IFACE.forwarding */
+	RP_FILTER,			/* net.ipv4.conf.IFACE.rp_filter */
 };
+#define SYSCTL_KEY_COUNT 5
 #define ARP_KEY_COUNT 2			/* the ARP keys come first */
 
 const char *sysctl_key_name(enum sysctl_key key);
@@ -26,7 +28,8 @@ const char *sysctl_full_name(const char *iface, enum sysctl_key key, char *buf, 
 bool sysctl_iface_ok(const char *iface);
 /* Whether lvsagent could have changed KEY from ORIGINAL to SET: it only
  * raises, and only to values its configuration allows (arp_ignore 1, 2, 3
- * or 8, arp_announce 1 or 2, forwarding 1). A state record that says
+ * or 8, arp_announce 1 or 2, forwarding 1; rp_filter, which LVS-TUN lowers
+ * on the tunnel device and on all, any change between 0, 1 and 2). A state record that says
  * otherwise was not written by lvsagent, and is not acted on. */
 bool sysctl_change_plausible(enum sysctl_key key, int original, int set);
 

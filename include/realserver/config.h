@@ -12,6 +12,7 @@
 #include "core/netdev.h"
 #include "lib/diag.h"
 #include "lib/ipaddr.h"
+#include "realserver/config_tun.h"
 
 enum suppression { SUPPRESS_SYSCTL, SUPPRESS_NFTABLES, SUPPRESS_BOTH };
 
@@ -37,6 +38,7 @@ struct rs_config {
 	int arp_announce;		/* 1 or 2 */
 	enum suppression suppression;
 	bool keep_on_stop;		/* on_stop = keep: the daemon leaves all in place */
+	struct rs_tunnel tun;
 };
 
 /* The part, for a schema (main.c). */

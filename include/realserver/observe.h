@@ -7,13 +7,14 @@
 #include <stddef.h>
 
 #include "core/netdev.h"
+#include "kernel/fou.h"
 #include "kernel/netlink.h"
 #include "kernel/rtnl_msg.h"
 #include "kernel/sysctl.h"
 
 struct sysctl_value {
 	char iface[IFNAMSIZ];		/* "all" or an interface */
-	int value[ARP_KEY_COUNT];
+	int value[SYSCTL_KEY_COUNT];	/* the ARP keys and rp_filter */
 	bool readable;
 };
 
@@ -24,17 +25,21 @@ struct observed {
 	bool lo_up;
 	struct rtnl_route *routes;	/* main-table host routes, sorted by dst */
 	size_t route_count;
-	struct sysctl_value *sysctls;	/* "all", then every link */
+	struct sysctl_value *sysctls;	/* "all", "default", then every link */
 	size_t sysctl_count;
 	char *nft_text;			/* table arp lvsagent as text; NULL: absent */
 	/* Set by the caller from lo's alias (claim.h): another lvsagent
 	 * instance manages this host, so lvsagent's marks may be its. */
 	bool other_instance;
 	int nft_error;			/* reading it failed (-EPROTONOSUPPORT: no nftables) */
+	struct fou_port *fou_ports;	/* the fou ports (LVS-TUN with gue) */
+	size_t fou_count;
+	int fou_error;			/* reading them failed (-ENOENT: no fou module) */
 };
 
-/* Dump links, addresses and routes, and read the ARP sysctls of "all" and
- * every link; with NFNL, read lvsagent's nftables table too (a failure
+/* Dump links, addresses and routes, and read the ARP sysctls and
+ * rp_filter of "all", "default" (what a new link starts with) and every
+ * link; with NFNL, read lvsagent's nftables table too (a failure
  * there is kept in nft_error, not returned: only nftables users care).
  * 0 or -errno; *failed names the step that failed. */
 int observe_host(struct nl_conn *conn, struct nl_conn *nfnl, struct observed *obs,
@@ -46,6 +51,12 @@ void observed_refresh_sysctls(struct observed *obs);
  * events alone came in: the rest of the picture is kept true by rtnetlink
  * events, which each cause a whole observation). */
 void observed_refresh_nft(struct nl_conn *nfnl, struct observed *obs);
+
+/* Re-read the fou ports (for gue, and for the daemon's periodic check:
+ * fou sends no events). A failure is kept in fou_error. */
+void observed_refresh_fou(struct fou_conn *fou, struct observed *obs);
+/* The fou port PORT, or NULL. */
+const struct fou_port *observed_fou(const struct observed *obs, const struct fou_port *port);
 
 /* Lookups for the planner (pure). Those taking a hint remember where the
  * previous lookup ended (NULL: none): zeroed before a pass, it makes a run

@@ -31,6 +31,7 @@ struct session {
 	struct owned owned;
 	struct nl_conn conn;
 	struct nl_conn nfnl;		/* nfnetlink, for the nftables table */
+	struct fou_conn fou;		/* generic netlink's fou, once gue needs it */
 	struct observed obs;
 	int daemon_fd;			/* STATE_DIR/daemon.pid, held by `run` */
 	uint64_t applied_usec;		/* CLOCK_MONOTONIC when the last apply was acked */
@@ -54,6 +55,11 @@ int session_prepare(struct session *s);
  * without touching the session's own. 0, or an exit code with every error
  * printed (EXIT_USAGE) or logged. */
 int session_read_config(struct session *s, struct config *cfg);
+
+/* Re-read the fou ports into s->obs when gue wants them or lvsagent owns
+ * one (opening the generic netlink socket the first time): fou sends no
+ * events, so the daemon's periodic check calls it. */
+void session_refresh_fou(struct session *s);
 
 /* Dump the kernel afresh into s->obs. Returns an exit code. A failure is
  * logged as an error, but with s->retrying a transient one — a dump the

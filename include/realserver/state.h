@@ -13,6 +13,7 @@
 #include "core/run.h"
 #include "core/state_dir.h"
 #include "core/sysctl_policy.h"
+#include "kernel/fou.h"
 #include "lib/ipaddr.h"
 
 
@@ -27,6 +28,16 @@ struct owned {
 	struct addr_list adopted;	/* VIPs found on lo and kept: never removed */
 	struct saved_sysctl *sysctls;
 	size_t sysctl_count, sysctl_capacity;
+	/* Tunnel devices lvsagent brought up (LVS-TUN): set down by stop. */
+	struct owned_tunnel *tunnels;
+	size_t tunnel_count, tunnel_capacity;
+	/* fou ports lvsagent added (gue): removed by stop. */
+	struct fou_port *fou_ports;
+	size_t fou_count, fou_capacity;
+};
+
+struct owned_tunnel {
+	char name[IFNAMSIZ];
 };
 
 void addr_list_add(struct addr_list *list, const struct ipaddr *addr);
@@ -37,6 +48,10 @@ bool addr_list_has(const struct addr_list *list, const struct ipaddr *addr);
 void owned_add_sysctl(struct owned *owned, const struct saved_sysctl *saved);
 const struct saved_sysctl *owned_sysctl(const struct owned *owned, const char *iface,
 					enum sysctl_key key);
+void owned_add_tunnel(struct owned *owned, const char *name);
+bool owned_has_tunnel(const struct owned *owned, const char *name);
+void owned_add_fou(struct owned *owned, const struct fou_port *port);
+bool owned_has_fou(const struct owned *owned, const struct fou_port *port);
 bool owned_is_empty(const struct owned *owned);
 /* The same records in the same order (then the file need not be rewritten). */
 bool owned_equal(const struct owned *a, const struct owned *b);

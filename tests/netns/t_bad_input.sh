@@ -41,6 +41,19 @@ body "vip = $VIP4" "suppression = iptables"; refused "unknown suppression" "$con
 body "vip = $VIP4" "interfaces = eth0123456789abc"; refused "interface name too long" "$conf:6: interface"
 body "vip = $VIP4" "interfaces = eth0, eth9"; refused "an interface that does not exist" \
 	"$conf:6: interface \"eth9\" does not exist"
+# LVS-TUN's keys (issue 15).
+body "vip = $VIP4" "method = nat";   refused "an unknown method" "$conf:6: method must be dr or tun"
+body "vip = $VIP4" "method = tun" "tunnel = vxlan"; refused "an unknown tunnel" "$conf:7: tunnel must be"
+body "vip = $VIP4" "method = tun" "tunnel_port = 6080"; refused "tunnel_port without gue" \
+	"$conf:7: tunnel_port is for tunnel = gue only"
+body "vip = $VIP4" "method = tun" "tunnel = gue" "tunnel_port = 0"; refused "tunnel_port out of range" \
+	"$conf:8: tunnel_port must be"
+body "vip = $VIP4" "method = tun" "tunnel_csum = csum"; refused "a checksum with ipip" \
+	"$conf:7: tunnel_csum must be none with tunnel = ipip"
+body "vip = $VIP4" "method = tun" "directors = director1"; refused "directors not addresses" \
+	"$conf:7: directors: \"director1\" is not an address"
+body "vip = $VIP4" "method = tun" "mss = 100"; refused "mss out of range" "$conf:7: mss must be from 536 to 9000"
+body "vip = $VIP4" "tunnel = gre";   refused "a tunnel without method = tun" "$conf:6: tunnel is for method = tun"
 body;                                refused "no VIP" "$conf: no VIP configured"
 printf '[realserver\nvip = %s\n' "$VIP4" >"$conf"; refused "a broken section header" "$conf:1: broken section header"
 head -c 600 /bin/true >"$conf";      refused "binary garbage" "$conf:1: binary data"

@@ -41,4 +41,35 @@ expect_eq "the writable sysctls were set" 1 "$(rs_sysctl_get all arp_ignore)"
 check "and recorded" grep -qx "sysctl all arp_ignore 0 1" "$TMP/state/state"
 agent -c "$conf" stop >/dev/null
 expect_same_snapshot "stop undoes them" "$TMP/before"
+
+# 3. LVS-TUN on a kernel without the tunnel module (this host's often has
+#    no ipip: the VM tier tests the rest), and gue without fou, which the
+#    kernel never loads on demand: exit 1 before anything is changed.
+ipip_module() {
+	local dir=/lib/modules/$(cat /proc/sys/kernel/osrelease)
+	[ -e /sys/module/ipip ] || grep -qs '/ipip.ko' "$dir/modules.builtin" "$dir/modules.dep"
+}
+tun_conf=$TMP/tun.conf
+if ipip_module; then
+	pass "this kernel has ipip: the missing-module case is left to the VM tier"
+else
+	write_config "$tun_conf" "vip = $VIP4" "method = tun"
+	snapshot >"$TMP/before"
+	run_agent "$TMP/out" "$TMP/err" -c "$tun_conf" start
+	expect_eq "method = tun without the ipip module: start exits 1" 1 "$RC"
+	check "... saying which module is missing" \
+		grep -q "this kernel has no ipip tunnel module (link kind \"ipip\"); nothing was changed" "$TMP/err"
+	expect_same_snapshot "... nothing was changed" "$TMP/before"
+	check "... and nothing recorded" test ! -s "$TMP/state/state"
+fi
+if [ -e /sys/module/fou ]; then
+	pass "fou is loaded here: the missing-fou case is left to the VM tier"
+else
+	write_config "$tun_conf" "vip = $VIP4" "method = tun" "tunnel = gue" "tunnel_port = 6080"
+	snapshot >"$TMP/before"
+	run_agent "$TMP/out" "$TMP/err" -c "$tun_conf" start
+	expect_eq "tunnel = gue without fou: start exits 1" 1 "$RC"
+	check "... saying to load it" grep -q "load the fou module (modprobe fou); nothing was changed" "$TMP/err"
+	expect_same_snapshot "... nothing was changed" "$TMP/before"
+fi
 finish

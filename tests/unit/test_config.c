@@ -304,6 +304,110 @@ static void test_crlf_and_bom(void **state)
 	release_config(&p);
 }
 
+/* LVS-TUN's keys, as the issue writes them. */
+static void test_tun_keys(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse(&p, "[realserver]\nvip = 10.0.0.1\nmethod = tun\ntunnel = ipip\ntunnel_csum = none\n");
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(rs_config_of(&p.cfg)->tun.method, METHOD_TUN);
+	assert_int_equal(rs_config_of(&p.cfg)->tun.type, TUNNEL_IPIP);
+	release_config(&p);
+	parse(&p, "[realserver]\nvip = 10.0.0.1\nmethod = tun\ntunnel = gre\n");
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(rs_config_of(&p.cfg)->tun.type, TUNNEL_GRE);
+	release_config(&p);
+	parse(&p, "[realserver]\nvip = 10.0.0.1\nmethod = dr\n");
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(rs_config_of(&p.cfg)->tun.method, METHOD_DR);
+	release_config(&p);
+	parse(&p, "[realserver]\nvip = 10.0.0.1\nmethod = tun\ntunnel = gue\ntunnel_port = 6080\n"
+		  "tunnel_csum = remcsum\n");
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(rs_config_of(&p.cfg)->tun.type, TUNNEL_GUE);
+	assert_int_equal(rs_config_of(&p.cfg)->tun.port, 6080);
+	assert_int_equal(rs_config_of(&p.cfg)->tun.csum, CSUM_REMCSUM);
+	release_config(&p);
+	/* The default: direct routing, and ipip once method = tun. */
+	parse(&p, "[realserver]\nvip = 10.0.0.1\nmethod = tun\n");
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(rs_config_of(&p.cfg)->tun.type, TUNNEL_IPIP);
+	release_config(&p);
+}
+
+/* Every bad TUN line of the issue: FILE:LINE and what is wrong. */
+static void test_tun_bad_values(void **state)
+{
+	static const char head[] = "[realserver]\nvip = 10.0.0.1\nmethod = tun\n";
+	static const struct { const char *line, *error; } cases[] = {
+		{ "method = nat", "test.conf:3: method must be dr or tun, not \"nat\"" },
+		{ "tunnel = vxlan", "test.conf:4: tunnel must be ipip, gue or gre, not \"vxlan\"" },
+		{ "tunnel_port = 6080", "test.conf:4: tunnel_port is for tunnel = gue only" },
+		{ "tunnel_csum = csum", "test.conf:4: tunnel_csum must be none with tunnel = ipip, "
+			"which carries no checksum (csum and remcsum are for gue and gre)" },
+		{ "tunnel_csum = crc", "test.conf:4: tunnel_csum must be none, csum or remcsum, "
+			"not \"crc\"" },
+		{ "directors = 10.0.0.300", "test.conf:4: directors: \"10.0.0.300\" is not an "
+			"address: not an IP address" },
+		{ "mss = 535", "test.conf:4: mss must be from 536 to 9000, not \"535\"" },
+		{ "mss = 9001", "test.conf:4: mss must be from 536 to 9000, not \"9001\"" },
+		{ "mss = big", "test.conf:4: mss must be from 536 to 9000, not \"big\"" },
+	};
+	char text[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (strncmp(cases[i].line, "method", 6) == 0)
+			snprintf(text, sizeof(text), "[realserver]\nvip = 10.0.0.1\n%s\n", cases[i].line);
+		else
+			snprintf(text, sizeof(text), "%s%s\n", head, cases[i].line);
+		expect_error(text, cases[i].error);
+	}
+}
+
+static void test_tun_port_checks(void **state)
+{
+	static const char head[] = "[realserver]\nvip = 10.0.0.1\nmethod = tun\ntunnel = gue\n";
+	char text[256];
+	struct parsed p;
+
+	(void)state;
+	snprintf(text, sizeof(text), "%stunnel_port = 65536\n", head);
+	parse(&p, text);
+	assert_true(diag_has(&p.diag, "test.conf:5: tunnel_port must be a UDP port from 1 to 65535, not "
+				      "\"65536\""));
+	release_config(&p);
+	snprintf(text, sizeof(text), "%s", head);
+	parse(&p, text);
+	assert_true(diag_has(&p.diag, "test.conf:4: tunnel = gue needs tunnel_port (the director's tun_port)"));
+	release_config(&p);
+}
+
+/* Keys of a tunnel under direct routing: a forgotten method = tun. */
+static void test_tun_keys_need_method(void **state)
+{
+	(void)state;
+	expect_error("[realserver]\nvip = 10.0.0.1\ntunnel = gre\n",
+		     "test.conf:3: tunnel is for method = tun (this [realserver] uses dr)");
+	expect_error("[realserver]\nvip = 10.0.0.1\nmss = 1400\n",
+		     "test.conf:3: mss is for method = tun (this [realserver] uses dr)");
+}
+
+/* What this version cannot do yet is refused, never ignored. */
+static void test_tun_not_yet(void **state)
+{
+	(void)state;
+	expect_error("[realserver]\nvip = 10.0.0.1\nmethod = tun\ntunnel = gre\ntunnel_csum = csum\n",
+		     "test.conf:5: tunnel_csum with gre is not supported by this version yet (gre "
+		     "without checksums is)");
+	expect_error("[realserver]\nvip = 10.0.0.1\nmethod = tun\ndirectors = 10.9.9.9\n",
+		     "test.conf:4: directors is not supported by this version yet");
+	expect_error("[realserver]\nvip = 10.0.0.1\nmethod = tun\nmss = 1400\n",
+		     "test.conf:4: mss is not supported by this version yet");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +425,11 @@ int main(void)
 		cmocka_unit_test(test_no_vip),
 		cmocka_unit_test(test_unreadable_files),
 		cmocka_unit_test(test_crlf_and_bom),
+		cmocka_unit_test(test_tun_keys),
+		cmocka_unit_test(test_tun_bad_values),
+		cmocka_unit_test(test_tun_port_checks),
+		cmocka_unit_test(test_tun_keys_need_method),
+		cmocka_unit_test(test_tun_not_yet),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

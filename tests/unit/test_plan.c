@@ -125,7 +125,8 @@ static const struct plan_item *find(const struct world *w, enum item_kind kind,
 		if (kind == ITEM_VIP || kind == ITEM_ROUTE) {
 			if (strcmp(ipaddr_format(&item->addr, text), target) == 0)
 				return item;
-		} else if (kind == ITEM_LINK && strcmp(item->setting->iface, target) == 0) {
+		} else if ((kind == ITEM_LINK || kind == ITEM_TUNNEL) &&
+			   strcmp(item->setting->iface, target) == 0) {
 			return item;
 		}
 	}
@@ -680,6 +681,293 @@ static void test_both(void **state)
 	release(&w);
 }
 
+/* --- LVS-TUN ------------------------------------------------------------ */
+
+#define TUNL0 3
+
+static void set_rp_filter(struct world *w, const char *iface, int value)
+{
+	for (size_t i = 0; i < w->obs.sysctl_count; i++)
+		if (strcmp(w->obs.sysctls[i].iface, iface) == 0)
+			w->obs.sysctls[i].value[RP_FILTER] = value;
+}
+
+/* A fresh host with method = tun (ipip) and default's sysctls. */
+static void tun_host(struct world *w, int all_rp_filter)
+{
+	fresh_host(w);
+	add_sysctls(w, "default", 0, 0);
+	w->cfg.tun.method = METHOD_TUN;
+	w->cfg.tun.type = TUNNEL_IPIP;
+	want_vip(w, "192.168.101.168");
+	set_rp_filter(w, "all", all_rp_filter);
+}
+
+/* tunl0 is not there: created (its module loaded) and set up; its
+ * rp_filter, default's when it appears, goes to 0. all is 0: nothing else. */
+static void test_tun_creates_tunl0(void **state)
+{
+	struct world w;
+
+	(void)state;
+	tun_host(&w, 0);
+	set_rp_filter(&w, "default", 1);
+	converge(&w);
+	const struct plan_item *tunnel = find(&w, ITEM_TUNNEL, "tunl0");
+	assert_non_null(tunnel);
+	assert_int_equal(tunnel->action, ACTION_ADD);
+	assert_true(tunnel->setting->missing);
+	assert_true(tunnel->ours);
+	assert_string_equal(tunnel->setting->link_kind, "ipip");
+	const struct plan_item *rp = find_sysctl(&w, "tunl0", RP_FILTER);
+	assert_int_equal(rp->before, 1);
+	assert_int_equal(rp->after, 0);
+	assert_true(rp->setting->before_created);
+	assert_null(find_sysctl(&w, "all", RP_FILTER));
+	assert_null(find_sysctl(&w, "eth0", RP_FILTER));
+	/* Recorded before it is created, so a crash leaves stop its record. */
+	struct owned intent;
+	plan_owned_intent(&w.plan, &intent);
+	assert_true(owned_has_tunnel(&intent, "tunl0"));
+	owned_free(&intent);
+	release(&w);
+}
+
+/* all.rp_filter = 1: every other interface (and default) keeps 1 as its
+ * own, then all goes to 0 and tunl0 to 0 — in that order. */
+static void test_tun_strict_host(void **state)
+{
+	struct world w;
+	size_t eth0_at = 0, all_at = 0;
+
+	(void)state;
+	tun_host(&w, 1);
+	add_link(&w, TUNL0, "tunl0", IFF_NOARP);
+	add_sysctls(&w, "tunl0", 0, 0);
+	converge(&w);
+	assert_int_equal(find(&w, ITEM_TUNNEL, "tunl0")->action, ACTION_SET);
+	for (size_t i = 0; i < w.plan.count; i++) {
+		const struct plan_item *item = &w.plan.items[i];
+		if (item->kind != ITEM_SYSCTL || item->setting->key != RP_FILTER)
+			continue;
+		if (strcmp(item->setting->iface, "eth0") == 0)
+			eth0_at = i;
+		if (strcmp(item->setting->iface, "all") == 0)
+			all_at = i;
+	}
+	assert_true(eth0_at && all_at && eth0_at < all_at);
+	assert_int_equal(find_sysctl(&w, "eth0", RP_FILTER)->after, 1);
+	assert_int_equal(find_sysctl(&w, "lo", RP_FILTER)->after, 1);
+	assert_int_equal(find_sysctl(&w, "default", RP_FILTER)->after, 1);
+	const struct plan_item *all = find_sysctl(&w, "all", RP_FILTER);
+	assert_int_equal(all->action, ACTION_SET);
+	assert_int_equal(all->after, 0);
+	assert_true(all->setting->exact);
+	assert_true(all->setting->has_record);
+	assert_int_equal(all->setting->record.original, 1);
+	/* tunl0 is already 0 on its own; no ARP sysctls for it (no uplink). */
+	assert_int_equal(find_sysctl(&w, "tunl0", RP_FILTER)->action, ACTION_NONE);
+	assert_null(find_sysctl(&w, "tunl0", ARP_IGNORE));
+	release(&w);
+}
+
+/* Once applied, the record of all's 1 keeps the others strict: nothing to
+ * change (status in place), and stop puts every value back. */
+static void test_tun_strict_host_applied(void **state)
+{
+	struct world w;
+
+	(void)state;
+	tun_host(&w, 0);
+	add_link(&w, TUNL0, "tunl0", IFF_UP | IFF_NOARP);
+	add_sysctls(&w, "tunl0", 0, 0);
+	for (size_t i = 0; i < w.obs.sysctl_count; i++) {
+		struct sysctl_value *v = &w.obs.sysctls[i];
+		v->value[ARP_IGNORE] = 1;
+		v->value[ARP_ANNOUNCE] = 2;
+		if (strcmp(v->iface, "all") && strcmp(v->iface, "tunl0"))
+			v->value[RP_FILTER] = 1;
+	}
+	add_addr(&w, LO, "192.168.101.168", 32, "lo:lvs");
+	add_route(&w, "192.168.101.168", LVSAGENT_RTPROT);
+	save_sysctl(&w, "all", RP_FILTER, 1, 0);
+	save_sysctl(&w, "eth0", RP_FILTER, 0, 1);
+	owned_add_tunnel(&w.owned, "tunl0");
+	converge(&w);
+	for (size_t i = 0; i < w.plan.count; i++)
+		if (w.plan.items[i].action != ACTION_NONE)
+			fail_msg("item %zu changes", i);
+	assert_true(find(&w, ITEM_TUNNEL, "tunl0")->ours);
+	plan_free(&w.plan);
+	withdraw(&w);
+	const struct plan_item *all = find_sysctl(&w, "all", RP_FILTER);
+	assert_int_equal(all->action, ACTION_SET);
+	assert_int_equal(all->after, 1);
+	assert_int_equal(find_sysctl(&w, "eth0", RP_FILTER)->after, 0);
+	assert_int_equal(find(&w, ITEM_TUNNEL, "tunl0")->action, ACTION_REMOVE);
+	mark_all_done(&w);
+	struct owned after;
+	plan_owned_after(&w.plan, &after);
+	assert_true(owned_is_empty(&after));
+	owned_free(&after);
+	release(&w);
+}
+
+/* Calico's tunl0 (up, an address, not lvsagent's): left exactly as it is,
+ * and stop never sets it down. */
+static void test_tun_foreign_tunl0(void **state)
+{
+	struct world w;
+
+	(void)state;
+	tun_host(&w, 0);
+	add_link(&w, TUNL0, "tunl0", IFF_UP | IFF_NOARP);
+	add_sysctls(&w, "tunl0", 0, 0);
+	add_addr(&w, TUNL0, "10.244.1.0", 32, "tunl0");
+	converge(&w);
+	const struct plan_item *tunnel = find(&w, ITEM_TUNNEL, "tunl0");
+	assert_int_equal(tunnel->action, ACTION_NONE);
+	assert_false(tunnel->ours);
+	mark_all_done(&w);
+	struct owned after;
+	plan_owned_after(&w.plan, &after);
+	assert_false(owned_has_tunnel(&after, "tunl0"));
+	owned_free(&after);
+	plan_free(&w.plan);
+	withdraw(&w);
+	assert_null(find(&w, ITEM_TUNNEL, "tunl0"));
+	release(&w);
+}
+
+/* lvsagent brought it up, and someone gave it an address since: it stays
+ * up, and is no longer lvsagent's. */
+static void test_tun_withdraw_used_tunl0(void **state)
+{
+	struct world w;
+
+	(void)state;
+	tun_host(&w, 0);
+	add_link(&w, TUNL0, "tunl0", IFF_UP | IFF_NOARP);
+	add_addr(&w, TUNL0, "10.244.1.0", 32, "tunl0");
+	owned_add_tunnel(&w.owned, "tunl0");
+	withdraw(&w);
+	const struct plan_item *tunnel = find(&w, ITEM_TUNNEL, "tunl0");
+	assert_int_equal(tunnel->action, ACTION_NONE);
+	assert_non_null(tunnel->note);
+	struct owned after;
+	plan_owned_after(&w.plan, &after);
+	assert_false(owned_has_tunnel(&after, "tunl0"));
+	owned_free(&after);
+	release(&w);
+}
+
+/* IPv6 VIPs: ip6tnl0, and no rp_filter (IPv4's alone); back to dr: the
+ * device lvsagent brought up goes down. */
+static void test_tun_ipv6_and_back_to_dr(void **state)
+{
+	struct world w;
+
+	(void)state;
+	fresh_host(&w);
+	add_sysctls(&w, "default", 0, 0);
+	w.cfg.tun.method = METHOD_TUN;
+	want_vip(&w, "2001:db8::168");
+	set_rp_filter(&w, "all", 1);
+	converge(&w);
+	assert_int_equal(find(&w, ITEM_TUNNEL, "ip6tnl0")->action, ACTION_ADD);
+	assert_null(find(&w, ITEM_TUNNEL, "tunl0"));
+	assert_null(find_sysctl(&w, "all", RP_FILTER));
+	plan_free(&w.plan);
+	w.cfg.tun.method = METHOD_DR;
+	add_link(&w, 4, "ip6tnl0", IFF_UP | IFF_NOARP);
+	owned_add_tunnel(&w.owned, "ip6tnl0");
+	converge(&w);
+	assert_int_equal(find(&w, ITEM_TUNNEL, "ip6tnl0")->action, ACTION_REMOVE);
+	release(&w);
+}
+
+static void add_fou(struct world *w, uint16_t port, int family)
+{
+	w->obs.fou_ports = xrealloc_array(w->obs.fou_ports, w->obs.fou_count + 1,
+					  sizeof(*w->obs.fou_ports));
+	w->obs.fou_ports[w->obs.fou_count++] = (struct fou_port){ .port = port,
+		.family = (uint8_t)family, .type = 2 };
+}
+
+static const struct plan_item *find_fou(const struct world *w, int family)
+{
+	for (size_t i = 0; i < w->plan.count; i++)
+		if (w->plan.items[i].kind == ITEM_FOU &&
+		    w->plan.items[i].setting->fou.family == family)
+			return &w->plan.items[i];
+	return NULL;
+}
+
+/* gue: a GUE port per VIP family on tunnel_port, and the ipip devices that
+ * get the packets fou takes apart; a port someone else added is theirs. */
+static void test_gue_ports(void **state)
+{
+	struct world w;
+
+	(void)state;
+	tun_host(&w, 0);
+	w.cfg.tun.type = TUNNEL_GUE;
+	w.cfg.tun.port = 6080;
+	want_vip(&w, "2001:db8::168");
+	add_fou(&w, 6080, AF_INET6);
+	converge(&w);
+	assert_int_equal(find(&w, ITEM_TUNNEL, "tunl0")->action, ACTION_ADD);
+	assert_int_equal(find(&w, ITEM_TUNNEL, "ip6tnl0")->action, ACTION_ADD);
+	const struct plan_item *v4 = find_fou(&w, AF_INET), *v6 = find_fou(&w, AF_INET6);
+	assert_int_equal(v4->action, ACTION_ADD);
+	assert_int_equal(v4->setting->fou.port, 6080);
+	assert_true(v4->ours);
+	assert_int_equal(v6->action, ACTION_NONE);
+	assert_false(v6->ours);
+	mark_all_done(&w);
+	struct owned after;
+	plan_owned_after(&w.plan, &after);
+	assert_int_equal(after.fou_count, 1);
+	assert_int_equal(after.fou_ports[0].family, AF_INET);
+	plan_free(&w.plan);
+	/* stop removes only its own. */
+	owned_free(&w.owned);
+	w.owned = after;
+	add_fou(&w, 6080, AF_INET);
+	withdraw(&w);
+	assert_int_equal(find_fou(&w, AF_INET)->action, ACTION_REMOVE);
+	assert_null(find_fou(&w, AF_INET6));
+	release(&w);
+}
+
+/* The words for the tunnel pieces, as start, status and the daemon say them. */
+static void test_tun_words(void **state)
+{
+	struct world w;
+	char buf[160];
+
+	(void)state;
+	tun_host(&w, 1);
+	w.cfg.tun.type = TUNNEL_GUE;
+	w.cfg.tun.port = 6080;
+	converge(&w);
+	const struct plan_item *tunnel = find(&w, ITEM_TUNNEL, "tunl0");
+	assert_string_equal(item_change(tunnel, buf, sizeof(buf)), "create tunnel tunl0 (ipip) up");
+	assert_string_equal(item_repair(tunnel, buf, sizeof(buf)),
+			    "tunnel tunl0 was missing; created it and set it up");
+	assert_null(item_view(tunnel, true, buf, sizeof(buf)));
+	assert_string_equal(item_view(tunnel, false, buf, sizeof(buf)), "tunnel tunl0 (ipip) up");
+	const struct plan_item *port = find_fou(&w, AF_INET);
+	assert_string_equal(item_change(port, buf, sizeof(buf)), "add fou port 6080/ipv4 (gue)");
+	assert_string_equal(item_repair(port, buf, sizeof(buf)),
+			    "fou port 6080/ipv4 was missing; added it back");
+	const struct plan_item *all = find_sysctl(&w, "all", RP_FILTER);
+	assert_string_equal(item_change(all, buf, sizeof(buf)),
+			    "set sysctl net.ipv4.conf.all.rp_filter = 0 (was 1)");
+	assert_true(item_differs(tunnel) && item_differs(port) && item_differs(all));
+	release(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -705,6 +993,14 @@ int main(void)
 		cmocka_unit_test(test_missing_interface_is_config_error),
 		cmocka_unit_test(test_nftables_table),
 		cmocka_unit_test(test_both),
+		cmocka_unit_test(test_tun_creates_tunl0),
+		cmocka_unit_test(test_tun_strict_host),
+		cmocka_unit_test(test_tun_strict_host_applied),
+		cmocka_unit_test(test_tun_foreign_tunl0),
+		cmocka_unit_test(test_tun_withdraw_used_tunl0),
+		cmocka_unit_test(test_tun_ipv6_and_back_to_dr),
+		cmocka_unit_test(test_gue_ports),
+		cmocka_unit_test(test_tun_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

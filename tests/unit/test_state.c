@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "realserver/state.h"
 
@@ -125,6 +126,44 @@ static void test_longest_lines(void **state)
 	owned_free(&owned);
 }
 
+/* LVS-TUN's records: the tunnel devices it brought up and the rp_filter
+ * values it lowered or raised. A "tunnel" line naming any other device is
+ * forged: stop would set it down (an uplink, say). */
+static void test_tunnel_records(void **state)
+{
+	struct owned owned = { 0 }, back;
+	struct saved_sysctl all = { .iface = "all", .key = RP_FILTER, .original = 1, .set = 0 };
+	int skipped;
+
+	(void)state;
+	owned_add_tunnel(&owned, "tunl0");
+	owned_add_tunnel(&owned, "tunl0");
+	owned_add_sysctl(&owned, &all);
+	char *text = state_format(&owned);
+	assert_non_null(strstr(text, "tunnel tunl0\n"));
+	assert_non_null(strstr(text, "sysctl all rp_filter 1 0\n"));
+	state_parse(text, &back, &skipped);
+	assert_int_equal(skipped, 0);
+	assert_true(owned_equal(&owned, &back));
+	assert_int_equal(back.tunnel_count, 1);
+	free(text);
+	owned_free(&back);
+	state_parse("tunnel eth0\ntunnel \ntunnel gre0\nsysctl all rp_filter 1 1\n"
+		    "sysctl all rp_filter 0 3\nfou 6080 4\nfou 6080 6\nfou 0 4\nfou 6080 5\n"
+		    "fou 70000 4\nfou 6080 4 x\n", &back, &skipped);
+	assert_int_equal(skipped, 8);
+	assert_int_equal(back.fou_count, 2);
+	assert_int_equal(back.fou_ports[1].family, AF_INET6);
+	text = state_format(&back);
+	assert_non_null(strstr(text, "fou 6080 4\nfou 6080 6\n"));
+	free(text);
+	assert_int_equal(back.tunnel_count, 1);
+	assert_string_equal(back.tunnels[0].name, "gre0");
+	assert_false(owned_is_empty(&back));
+	owned_free(&back);
+	owned_free(&owned);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -132,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_damage_skipped),
 		cmocka_unit_test(test_longest_lines),
 		cmocka_unit_test(test_implausible_records_ignored),
+		cmocka_unit_test(test_tunnel_records),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,8 @@
 # make demo: the seeds' LVS-DR lab, for a person to watch (runs in the VM,
 # whose kernel has IPVS). A client, a director and two real servers on one
 # bridge; the real servers run `lvsagent start` and a web server, the
-# director `lvsagent director apply`; the client fetches the VIP.
+# director `lvsagent director apply`; the client fetches the VIP. Then the
+# same for LVS-TUN, the real servers in another network (lib.sh's TUN lab).
 . /tests/lib.sh
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -74,5 +75,35 @@ show director lvsagent -c /tmp/director.conf director stop
 show rs1 lvsagent -c /tmp/rs1.conf stop
 show rs2 lvsagent -c /tmp/rs2.conf stop
 show director ipvsadm -Ln
+lab_cleanup
+
+# LVS-TUN: the real servers in another network, behind a router.
+say "LVS-TUN: client 10.0.0.1 and director 10.0.0.2 in one network; a router; rs1 10.0.1.3 and rs2 10.0.1.4 in another. VIP $TUN_VIP"
+tun_lab_up || { echo "the TUN lab could not be built"; exit 1; }
+tun_configs ipip
+in_ns rs1 sh -c 'for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 1 >$f; done'
+in_ns rs2 sh -c 'for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 1 >$f; done'
+echo "Both real servers filter reverse paths strictly (all.rp_filter = 1, RHEL's default)."
+say "The director tunnels (method=tun tun_type=ipip)"
+show director lvsagent -c /tmp/tun-director.conf director apply
+say "Without lvsagent on the real servers, the tunnelled requests are dropped"
+echo "    $(fetch client "http://$TUN_VIP/")"
+say "The real servers' configuration (/tmp/tun-rs1.conf)"
+cat /tmp/tun-rs1.conf
+show rs1 lvsagent -c /tmp/tun-rs1.conf start
+show rs2 lvsagent -c /tmp/tun-rs2.conf start
+say "rs1's status: the VIPs on lo, tunl0 and ip6tnl0 up, rp_filter moved off all onto each interface"
+show rs1 lvsagent -c /tmp/tun-rs1.conf status
+say "The client fetches http://$TUN_VIP/ and http://[$TUN_VIP6]/ four times each: who answered, from which address"
+for i in 1 2 3 4; do echo "    $(fetch_from "http://$TUN_VIP/")"; done
+for i in 1 2 3 4; do echo "    $(fetch_from "http://[$TUN_VIP6]/")"; done
+before=$(in_ns director cat /sys/class/net/eth0/statistics/rx_bytes)
+in_ns client curl -s -o /dev/null "http://$TUN_VIP/big"
+echo "A 200000-byte reply added $(($(in_ns director cat /sys/class/net/eth0/statistics/rx_bytes) - before)) bytes to what the director received: the replies go straight from the real server to the client."
+say "Everything put back: director stop, then lvsagent stop on each real server"
+show director lvsagent -c /tmp/tun-director.conf director stop
+show rs1 lvsagent -c /tmp/tun-rs1.conf stop
+show rs2 lvsagent -c /tmp/tun-rs2.conf stop
+show rs1 cat /proc/sys/net/ipv4/conf/all/rp_filter
 echo
 echo "demo done."

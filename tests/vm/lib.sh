@@ -270,6 +270,93 @@ realserver = 192.168.50.4:8080 method=nat
 EOF2
 }
 
+# LVS-TUN: the real servers in another subnet than the client and the
+# director, behind a router; the director tunnels to them (method=tun).
+#   client 10.0.0.1   2001:db8::1     director 10.0.0.2   2001:db8::2
+#   router 10.0.0.254 2001:db8::254 | 10.0.1.254 2001:db8:1::254
+#   rs1    10.0.1.3   2001:db8:1::3   rs2      10.0.1.4   2001:db8:1::4
+#   VIP    10.0.0.100 2001:db8::100 (the director's eth0; each rs's lo)
+# Configurations: /tmp/tun-director.conf, /tmp/tun-rs1.conf, /tmp/tun-rs2.conf.
+
+TUN_VIP=10.0.0.100
+TUN_VIP6=2001:db8::100
+
+# The remote address a fetch of URL from the client talked to, and what
+# it got: "10.0.0.100 rs1".
+fetch_from() {
+	in_ns client curl -s -g --max-time 2 -w ' %{remote_ip}' "$1" | tr '\n' ' ' |
+		awk '{ print $NF, $1 }'
+}
+
+tun_lab_up() {
+	lab_ns tsw && lab_bridge tsw front && lab_bridge tsw back || return 1
+	lab_ns router && lab_port router eth0 tsw front 10.0.0.254/24 2001:db8::254/64 &&
+		lab_port router eth1 tsw back 10.0.1.254/24 2001:db8:1::254/64 || return 1
+	in_ns router sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward;
+		echo 1 >/proc/sys/net/ipv6/conf/all/forwarding' || return 1
+	lab_ns client && lab_port client eth0 tsw front 10.0.0.1/24 2001:db8::1/64 &&
+		$IP -n client route add default via 10.0.0.254 &&
+		$IP -n client -6 route add default via 2001:db8::254 || return 1
+	lab_ns director && lab_port director eth0 tsw front 10.0.0.2/24 2001:db8::2/64 &&
+		$IP -n director route add default via 10.0.0.254 &&
+		$IP -n director -6 route add default via 2001:db8::254 || return 1
+	# The director's own address as the source of the packets it tunnels
+	# (IPVS picks it by source address selection, not by the route):
+	# otherwise IPv6 picks the VIP it holds on eth0 (as long a prefix in
+	# common, not deprecated), and ip6ip6 on the real server drops a tunnel
+	# packet from an address of its own, the VIP on its lo. A label of its
+	# own keeps the VIP out of the choice (RFC 6724, rule 6).
+	$IP -n director addrlabel add prefix $TUN_VIP6/128 label 99 || return 1
+	for n in 1 2; do
+		lab_ns "rs$n" && lab_port "rs$n" eth0 tsw back "10.0.1.$((n + 2))/24" \
+			"2001:db8:1::$((n + 2))/64" &&
+			$IP -n "rs$n" route add default via 10.0.1.254 &&
+			$IP -n "rs$n" -6 route add default via 2001:db8:1::254 &&
+			web "rs$n" "rs$n" || return 1
+		# A reply the size of many packets: the director must see none of it.
+		head -c 200000 /dev/zero | tr '\0' x >"/tmp/www-rs$n/big"
+	done
+}
+
+# tun_configs TUNNEL [DIRECTOR_OPTIONS [RS_KEYS]]: the director's services
+# and both real servers' configurations for TUNNEL (ipip, gre, gue), with
+# more options for each director's real server (tun_port=6080) and more
+# keys for the real servers (one line, \n between keys).
+tun_configs() {
+	cat >/tmp/tun-director.conf <<EOF2
+[agent]
+state_dir = /run/lvsagent-tun-director
+
+[director]
+vip_interface = eth0
+
+[service web]
+virtual = tcp $TUN_VIP:80
+scheduler = rr
+realserver = 10.0.1.3 method=tun tun_type=$1 $2
+realserver = 10.0.1.4 method=tun tun_type=$1 $2
+
+[service web6]
+virtual = tcp [$TUN_VIP6]:80
+scheduler = rr
+realserver = 2001:db8:1::3 method=tun tun_type=$1 $2
+realserver = 2001:db8:1::4 method=tun tun_type=$1 $2
+EOF2
+	for n in 1 2; do
+		cat >"/tmp/tun-rs$n.conf" <<EOF2
+[agent]
+state_dir = /run/lvsagent-tun-rs$n
+
+[realserver]
+vip = $TUN_VIP
+vip = $TUN_VIP6
+method = tun
+tunnel = $1
+$(printf "${3:-}")
+EOF2
+	done
+}
+
 # fetch_n NS URL N: the bodies of N fetches, space separated ("-" for none).
 fetch_n() {
 	i=0 bodies=""

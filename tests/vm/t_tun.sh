@@ -1,0 +1,277 @@
+#!/bin/sh
+# LVS-TUN end to end (the lab: lib.sh's tun_lab_up) (runs in the VM: its kernel has ipip, ip6_tunnel,
+# ip_gre, ip6_gre and IPVS). The real servers sit in another subnet than
+# the client and the director, behind a router; the director encapsulates
+# (lvsagent director apply, method=tun), lvsagent on each real server
+# brings up the tunnel device that decapsulates and lets the packet
+# through rp_filter, and the real server answers the client from the VIP,
+# straight back through the router — never through the director.
+. /tests/lib.sh
+
+VIP=$TUN_VIP
+VIP6=$TUN_VIP6
+
+module_loaded() { grep -q "^$1 " /proc/modules; }
+director() { in_ns director lvsagent -c /tmp/tun-director.conf director "$@"; }
+realserver() { in_ns "$1" lvsagent -c "/tmp/tun-$1.conf" "$2"; }
+sysctl_of() { in_ns "$1" cat "/proc/sys/net/ipv4/conf/$2/rp_filter"; }
+link_up() { $IP -n "$1" -o link show "$2" | grep -q "[<,]UP[,>]"; }
+rx_bytes() { in_ns "$1" cat "/sys/class/net/$2/statistics/rx_bytes"; }
+rx_packets() { in_ns "$1" cat "/sys/class/net/$2/statistics/rx_packets"; }
+
+# ns_snapshot NS: what stop must put back — links (state, flags, tunnel
+# parameters), addresses, routes, and every IPv4 conf sysctl lvsagent may
+# touch — read inside NS (so that /proc/sys is NS's). Lines of the devices
+# FALLBACKS names are left out: the fallback devices a module load brings
+# cannot be deleted, and did not exist before.
+ns_snapshot() {
+	in_ns "$1" sh -c '
+		ip=/usr/sbin/ip
+		$ip -d -o link show | sed "s/^[0-9]*: //"
+		$ip -o addr show | sed "s/^[0-9]*: //; s/valid_lft.*//"
+		$ip route show table all
+		$ip -6 route show table all
+		$ip fou show 2>&1
+		for f in /proc/sys/net/ipv4/conf/*/rp_filter /proc/sys/net/ipv4/conf/*/arp_ignore \
+			/proc/sys/net/ipv4/conf/*/arp_announce; do
+			echo "$f $(cat "$f")"
+		done' | if [ -n "$FALLBACKS" ]; then grep -Ev "$FALLBACKS"; else cat; fi
+}
+
+same_as_before() { [ "$(ns_snapshot "$1")" = "$(cat "/tmp/before-$1")" ] || {
+	diff "/tmp/before-$1" - <<EOF2
+$(ns_snapshot "$1")
+EOF2
+	return 1; }; }
+
+both_answer_from() {
+	got=""
+	for i in 1 2 3 4; do got="$got $(fetch_from "$1")"; done
+	echo "$got"
+	# Each answer from the VIP itself; rs1 twice and rs2 twice (rr).
+	[ "$(echo "$got" | tr ' ' '\n' | grep -c "^$2\$")" -eq 4 ] &&
+		[ "$(echo "$got" | tr ' ' '\n' | grep -c '^rs1$')" -eq 2 ] &&
+		[ "$(echo "$got" | tr ' ' '\n' | grep -c '^rs2$')" -eq 2 ]
+}
+
+# The director receives the requests only: a 200 kB reply fetched twice
+# (once from each real server) adds far less than that to its eth0.
+director_sees_requests_only() {
+	before=$(rx_bytes director eth0)
+	in_ns client curl -s -g --max-time 3 -o /dev/null "$1" &&
+		in_ns client curl -s -g --max-time 3 -o /dev/null "$1" || return 1
+	got=$(($(rx_bytes director eth0) - before))
+	echo "the director's eth0 received $got bytes"
+	[ "$got" -lt 50000 ]
+}
+
+# --- a kernel without the tunnel module ----------------------------------------
+
+test_no_module() {
+	if module_loaded ip_gre; then
+		check "ip_gre loaded by an earlier test: the missing-module case is skipped" true
+		return
+	fi
+	tun_configs gre
+	loader=$(cat /proc/sys/kernel/modprobe)
+	echo /bin/false >/proc/sys/kernel/modprobe
+	ns_snapshot rs1 >/tmp/before-rs1
+	refused "tunnel = gre without the ip_gre module: exit 1" 1 realserver rs1 start
+	contains "... saying which module is missing" "this kernel has no gre tunnel module" \
+		realserver rs1 start
+	check "... nothing changed (links, addresses, routes, sysctls)" same_as_before rs1
+	check "... no state recorded" not test -s /run/lvsagent-tun-rs1/state
+	echo "$loader" >/proc/sys/kernel/modprobe
+}
+
+# --- the lab for one tunnel type ---------------------------------------------------
+
+# lab_round TUNNEL DEVICE DEVICE6: the whole path for TUNNEL, first on a
+# host with rp_filter off, then with all.rp_filter = 1.
+lab_round() {
+	tun=$1 dev=$2 dev6=$3
+	tun_configs "$tun"
+	check "$tun: director apply (method=tun)" director apply
+	contains "$tun: the director's table tunnels" "Tunnel" director status
+	FALLBACKS=$FALLBACKS_NEW
+	ns_snapshot rs1 >/tmp/before-rs1
+	check "$tun: before start, the client gets no answer" not both_answer_from "http://$VIP/" $VIP
+
+	for n in 1 2; do check "$tun: rs$n: lvsagent start" realserver "rs$n" start; done
+	check "$tun: rs1 has $dev up" link_up rs1 $dev
+	check "$tun: ... and $dev6" link_up rs1 $dev6
+	same "$tun: $dev's rp_filter is 0" 0 sysctl_of rs1 $dev
+	contains "$tun: status shows the tunnel" "tunnel  $dev" realserver rs1 status
+	check "$tun: status: everything in place" realserver rs1 status
+	contains "$tun: start again changes nothing" "nothing to change" realserver rs1 start
+	packets=$(rx_packets rs1 $dev)
+	check "$tun: four fetches of the VIP, answered from the VIP by rs1 and rs2" \
+		both_answer_from "http://$VIP/" $VIP
+	check "$tun: ... decapsulated on $dev" test "$(rx_packets rs1 $dev)" -gt "$packets"
+	check "$tun: ... over IPv6 too ($dev6)" both_answer_from "http://[$VIP6]/" $VIP6
+	check "$tun: the replies bypass the director" director_sees_requests_only "http://$VIP/big"
+	check "$tun: ... over IPv6 too" director_sees_requests_only "http://[$VIP6]/big"
+
+	for n in 1 2; do check "$tun: rs$n: lvsagent stop" realserver "rs$n" stop; done
+	check "$tun: $dev is down again" not link_up rs1 $dev
+	check "$tun: ... and $dev6" not link_up rs1 $dev6
+	# The fallback devices the modules brought cannot be deleted: down,
+	# with default's sysctls, is how they came.
+	check "$tun: stop put back links, addresses, routes and sysctls" same_as_before rs1
+	FALLBACKS=""
+
+	# RHEL's default: strict reverse-path filtering everywhere.
+	for n in 1 2; do
+		in_ns "rs$n" sh -c 'for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 1 >$f; done'
+	done
+	ns_snapshot rs1 >/tmp/before-rs1
+	for n in 1 2; do check "$tun: all.rp_filter=1: rs$n: start" realserver "rs$n" start; done
+	check "$tun: all.rp_filter=1: the fetches work" both_answer_from "http://$VIP/" $VIP
+	same "$tun: ... with all lowered to 0" 0 sysctl_of rs1 all
+	same "$tun: ... eth0 still strict on its own" 1 sysctl_of rs1 eth0
+	same "$tun: ... lo too" 1 sysctl_of rs1 lo
+	same "$tun: ... and default, for interfaces made later" 1 sysctl_of rs1 default
+	same "$tun: ... $dev at 0" 0 sysctl_of rs1 $dev
+	# A sysctl -p that puts all back to 1 breaks the path; start repairs it.
+	in_ns rs1 sh -c 'echo 1 >/proc/sys/net/ipv4/conf/all/rp_filter'
+	check "$tun: all reset to 1 by hand: rs1 no longer answers" \
+		not both_answer_from "http://$VIP/" $VIP
+	contains "$tun: start repairs it" "net.ipv4.conf.all.rp_filter = 0 (was 1)" \
+		realserver rs1 start
+	check "$tun: ... and the fetches work again" both_answer_from "http://$VIP/" $VIP
+	for n in 1 2; do check "$tun: all.rp_filter=1: rs$n: stop" realserver "rs$n" stop; done
+	check "$tun: stop put back everything exactly (rp_filter 1 everywhere, $dev down)" \
+		same_as_before rs1
+	for n in 1 2; do
+		in_ns "rs$n" sh -c 'for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 >$f; done'
+	done
+	check "$tun: director stop" director stop
+}
+
+# --- GUE: fou ports ------------------------------------------------------------
+
+GUE_KEYS='tunnel_port = 6080\n'
+fou_ports() { $IP -n "$1" fou show 2>&1; }
+
+test_gue_without_fou() {
+	tun_configs gue "tun_port=6080" "$GUE_KEYS"
+	if module_loaded fou; then
+		check "fou loaded by an earlier test: the missing-fou case is skipped" true
+		return
+	fi
+	loader=$(cat /proc/sys/kernel/modprobe)
+	echo /bin/false >/proc/sys/kernel/modprobe
+	ns_snapshot rs1 >/tmp/before-rs1
+	refused "gue without the fou module: exit 1" 1 realserver rs1 start
+	contains "... saying so" "load the fou module (modprobe fou); nothing was changed" \
+		realserver rs1 start
+	check "... nothing changed" same_as_before rs1
+	check "... no state recorded" not test -s /run/lvsagent-tun-rs1/state
+	echo "$loader" >/proc/sys/kernel/modprobe
+}
+
+# gue_round CSUM: the director's gue with tun_csum=CSUM, through fou
+# ports lvsagent adds and removes.
+gue_round() {
+	tun_configs gue "tun_port=6080 tun_csum=$1" "${GUE_KEYS}tunnel_csum = $1\n"
+	ns_snapshot rs1 >/tmp/before-rs1
+	check "gue $1: director apply" director apply
+	for n in 1 2; do check "gue $1: rs$n: start" realserver "rs$n" start; done
+	contains "gue $1: a GUE port for IPv4" "port 6080 gue" fou_ports rs1
+	contains "gue $1: ... and one for IPv6" "port 6080 gue -6" fou_ports rs1
+	contains "gue $1: status shows it" "fou     6080/ipv4" realserver rs1 status
+	check "gue $1: status: everything in place" realserver rs1 status
+	check "gue $1: four fetches, answered from the VIP by rs1 and rs2" \
+		both_answer_from "http://$VIP/" $VIP
+	check "gue $1: ... over IPv6 too" both_answer_from "http://[$VIP6]/" $VIP6
+	check "gue $1: the replies bypass the director" director_sees_requests_only "http://$VIP/big"
+	for n in 1 2; do check "gue $1: rs$n: stop" realserver "rs$n" stop; done
+	same "gue $1: stop removed the fou ports" "" fou_ports rs1
+	check "gue $1: stop put back everything exactly" same_as_before rs1
+	check "gue $1: director stop" director stop
+}
+
+# Someone else's port on 6080: used, never removed.
+test_gue_foreign_port() {
+	tun_configs gue "tun_port=6080" "$GUE_KEYS"
+	$IP -n rs1 fou add port 6080 gue
+	check "gue: start with someone else's port 6080" realserver rs1 start
+	check "gue: stop" realserver rs1 stop
+	contains "gue: ... left their port" "port 6080 gue" fou_ports rs1
+	$IP -n rs1 fou del port 6080
+}
+
+# --- a Calico-like tunl0, and the daemon's repairs -------------------------------
+
+test_foreign_tunl0() {
+	tun_configs ipip
+	$IP -n rs1 addr add 10.244.1.0/32 dev tunl0
+	$IP -n rs1 link set tunl0 mtu 1440 up
+	ns_snapshot rs1 >/tmp/before-rs1
+	check "calico: start with someone else's tunl0 up" realserver rs1 start
+	check "calico: rs2 start" realserver rs2 start
+	contains "calico: status says tunl0 is not lvsagent's" \
+		"up (not lvsagent's: left as it is)" realserver rs1 status
+	check "calico: director apply" director apply
+	check "calico: the VIP answers, through it too" both_answer_from "http://$VIP/" $VIP
+	check "calico: stop" realserver rs1 stop
+	check "calico: rs2 stop" realserver rs2 stop
+	check "calico: tunl0 exactly as it was (address, MTU 1440, up)" same_as_before rs1
+	$IP -n rs1 addr del 10.244.1.0/32 dev tunl0
+	$IP -n rs1 link set tunl0 mtu 1480 down
+	check "calico: director stop" director stop
+}
+
+test_daemon_repairs() {
+	tun_configs ipip
+	ns_snapshot rs1 >/tmp/before-rs1
+	# Not through in_ns: a function in the background is a subshell, and
+	# $! would be its pid, not the daemon's.
+	$IP netns exec rs1 lvsagent -c /tmp/tun-rs1.conf run 2>/tmp/tun-daemon.log &
+	daemon=$!
+	check "daemon: tunl0 up" wait_for link_up rs1 tunl0
+	$IP -n rs1 link set tunl0 down
+	check "daemon: tunl0 set down by hand is brought up again" wait_for link_up rs1 tunl0
+	contains "daemon: ... and says so" "tunnel tunl0 was down; set it up" cat /tmp/tun-daemon.log
+	kill -TERM "$daemon"
+	wait "$daemon"
+	check "daemon: SIGTERM withdrew everything exactly" same_as_before rs1
+
+	# fou sends no events: the periodic check finds a deleted port.
+	tun_configs gue "tun_port=6080" "${GUE_KEYS}"
+	sed -i 's|^\[realserver\]|sysctl_check_interval = 1\n\n&|' /tmp/tun-rs1.conf
+	$IP netns exec rs1 lvsagent -c /tmp/tun-rs1.conf run 2>/tmp/tun-daemon.log &
+	daemon=$!
+	check "daemon: gue port added" wait_for fou_has_port rs1
+	$IP -n rs1 fou del port 6080
+	check "daemon: a deleted fou port is added back within the check interval" \
+		wait_for fou_has_port rs1
+	contains "daemon: ... and says so" "fou port 6080/ipv4 was missing; added it back" \
+		cat /tmp/tun-daemon.log
+	kill -TERM "$daemon"
+	wait "$daemon"
+	same "daemon: SIGTERM removed its ports" "" fou_ports rs1
+}
+fou_has_port() { fou_ports "$1" | grep -q "port 6080 gue$"; }
+
+tun_lab_up || { echo "FAIL the TUN lab could not be built"; exit 1; }
+test_no_module
+# Round one loads the modules: their fallback devices appear then, down.
+# fallbacks NAME...: the FALLBACKS pattern for those devices.
+fallbacks() {
+	names=$(echo "$@" | tr ' ' '|')
+	echo "^($names)([@:]| )|/conf/($names)/| dev ($names) "
+}
+FALLBACKS=""
+FALLBACKS_NEW=$(fallbacks tunl0 ip6tnl0 sit0)
+lab_round ipip tunl0 ip6tnl0
+FALLBACKS_NEW=$(fallbacks gre0 gretap0 erspan0 ip6gre0 ip6gretap0 ip6erspan0)
+lab_round gre gre0 ip6gre0
+test_gue_without_fou
+modprobe fou
+for csum in none csum remcsum; do gue_round $csum; done
+test_gue_foreign_port
+test_foreign_tunl0
+test_daemon_repairs
+lab_cleanup
+finish t_tun

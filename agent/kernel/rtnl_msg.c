@@ -93,10 +93,17 @@ void rtnl_put_iface_vip(struct nl_batch *batch, bool add, int ifindex, const cha
 
 	if (!add)
 		return;
-	/* The VIP belongs to the cluster: no duplicate detection to wait for. */
+	/* The VIP belongs to the cluster: no duplicate detection to wait for.
+	 * Deprecated, so that the director's own packets — its health checks,
+	 * and the outer header of what IPVS tunnels to a real server, which
+	 * takes its source by address selection — leave from its own
+	 * address: from the VIP, the real server (which holds it too) would
+	 * answer itself, and ip6ip6 drops a tunnel packet from an address of
+	 * its own. */
 	if (vip->family == AF_INET6) {
 		mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
 		((struct ifaddrmsg *)mnl_nlmsg_get_payload(nlh))->ifa_flags = IFA_F_NODAD;
+		put_ipv6_lifetimes(nlh);
 	} else if ((size_t)snprintf(label, sizeof(label), "%s:lvs", iface) < IFNAMSIZ) {
 		mnl_attr_put_strz(nlh, IFA_LABEL, label);
 	}

@@ -300,13 +300,6 @@ tun_lab_up() {
 	lab_ns director && lab_port director eth0 tsw front 10.0.0.2/24 2001:db8::2/64 &&
 		$IP -n director route add default via 10.0.0.254 &&
 		$IP -n director -6 route add default via 2001:db8::254 || return 1
-	# The director's own address as the source of the packets it tunnels
-	# (IPVS picks it by source address selection, not by the route):
-	# otherwise IPv6 picks the VIP it holds on eth0 (as long a prefix in
-	# common, not deprecated), and ip6ip6 on the real server drops a tunnel
-	# packet from an address of its own, the VIP on its lo. A label of its
-	# own keeps the VIP out of the choice (RFC 6724, rule 6).
-	$IP -n director addrlabel add prefix $TUN_VIP6/128 label 99 || return 1
 	for n in 1 2; do
 		lab_ns "rs$n" && lab_port "rs$n" eth0 tsw back "10.0.1.$((n + 2))/24" \
 			"2001:db8:1::$((n + 2))/64" &&

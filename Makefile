@@ -67,8 +67,8 @@ VM_TESTS   := tests/vm/t_no_nftables.sh tests/vm/smoke.sh tests/vm/t_director.sh
               tests/vm/t_director_checks.sh tests/vm/t_director_sync.sh \
               tests/vm/t_labs.sh tests/vm/t_tun.sh
 
-.PHONY: all clean check deps needs-build needs-unit unit netns vm tools bench demo \
-	demo-realserver install uninstall deb deb-check
+.PHONY: all clean check deps needs-build needs-unit needs-fuzz unit netns vm tools bench demo \
+	demo-realserver install uninstall deb deb-check fuzz fuzz-build
 
 all: $(BUILD)/lvsagent
 
@@ -117,6 +117,54 @@ $(BUILD)/tools/check_listener: TOOL_LIBS = $(shell $(PKG_CONFIG) --libs openssl)
 
 tools: $(TOOL_BINS)
 
+# Fuzz targets (tests/fuzz, README there): clang's libFuzzer under ASan and
+# UBSan, on the agent's modules built again with clang for it (coverage
+# and sanitizers in the code under test), in their own build directory.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+# make check's share: every target this long (seven targets, ~50 s).
+FUZZ_CHECK_SECONDS ?= 7
+FUZZ_CC      ?= clang
+FUZZ_SRCS    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS    := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_HELPERS := $(FUZZ_BUILD)/helpers/fake_kernel.o $(FUZZ_BUILD)/helpers/state_file.o
+FUZZ_OBJS    := $(LIB_OBJS:$(BUILD)/obj/%.o=$(FUZZ_BUILD)/obj/%.o)
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS   = -std=gnu11 -D_GNU_SOURCE $(filter-out -Werror,$(WARNINGS)) -Iinclude -Itests/fuzz $(PKG_CFLAGS) \
+                -DLVSAGENT_VERSION='"$(VERSION)"' -O1 -g -fno-omit-frame-pointer \
+                -fsanitize=fuzzer-no-link $(FUZZ_SAN) -MMD -MP
+# The netlink targets play the kernel (tests/fuzz/fake_kernel.h); import
+# resolves no names (tests/fuzz/fuzz_import.c).
+FUZZ_WRAP_NETLINK := -Wl,--wrap=mnl_socket_sendto -Wl,--wrap=mnl_socket_recvfrom -Wl,--wrap=recv
+$(FUZZ_BUILD)/fuzz_rtnl $(FUZZ_BUILD)/fuzz_ipvs $(FUZZ_BUILD)/fuzz_nft: FUZZ_LDFLAGS = $(FUZZ_WRAP_NETLINK)
+$(FUZZ_BUILD)/fuzz_import: FUZZ_LDFLAGS = -Wl,--wrap=getaddrinfo
+
+needs-fuzz:
+	$(Q)tests/needs.sh check build fuzz
+$(FUZZ_OBJS) $(FUZZ_HELPERS): | needs-fuzz
+
+$(FUZZ_BUILD)/obj/%.o: agent/%.c
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/helpers/%.o: tests/fuzz/%.c
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(FUZZ_HELPERS)
+	@echo "  FUZZLD  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(FUZZ_HELPERS) \
+		$(FUZZ_LDFLAGS) $(PKG_LIBS) $(SYS_LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# Every target FUZZ_SECONDS from its seed corpus (tests/fuzz/corpus/TARGET,
+# regression inputs included); fails on a crash, leak or sanitizer report.
+fuzz: fuzz-build
+	$(Q)tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 # Unit tests: no root, no kernel; the plan, config, encoding, formatting.
 unit: $(UNIT_BINS)
 	$(Q)for t in $(UNIT_BINS); do echo "  UNIT    $$t"; $$t || exit 1; done
@@ -147,6 +195,7 @@ check: deps
 	$(Q)tests/include_graph_test.sh
 	$(Q)$(MAKE) --no-print-directory WERROR=1 all tools unit
 	$(Q)$(MAKE) --no-print-directory WERROR=1 SANITIZE=1 BUILD=build-asan all tools unit
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS)
 	$(Q)tests/man_test.sh $(abspath $(BUILD)/lvsagent)
 	$(Q)tests/completion_test.sh
 	$(Q)$(MAKE) --no-print-directory deb-check
@@ -212,7 +261,7 @@ DEB_SRC := $(BUILD)/deb/lvsagent-$(VERSION)
 deb:
 	$(Q)tests/needs.sh check build pkg
 	$(Q)rm -rf $(BUILD)/deb && mkdir -p $(DEB_SRC)
-	$(Q)tar -c --exclude=./build --exclude=./build-asan --exclude=./.git -f - . | tar -x -C $(DEB_SRC) -f -
+	$(Q)tar -c --exclude=./build --exclude=./build-asan --exclude=./build-fuzz --exclude=./.git -f - . | tar -x -C $(DEB_SRC) -f -
 	$(Q)cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
 	@ls $(BUILD)/deb/*.deb
 
@@ -221,6 +270,7 @@ deb-check: deb
 	$(Q)tests/deb_check.sh $(BUILD)/deb
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
--include $(AGENT_OBJS:.o=.d) $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)
+-include $(AGENT_OBJS:.o=.d) $(UNIT_BINS:=.d) $(TOOL_BINS:=.d) $(FUZZ_OBJS:.o=.d) \
+	$(FUZZ_HELPERS:.o=.d) $(FUZZ_BINS:=.d)

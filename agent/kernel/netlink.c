@@ -120,6 +120,11 @@ static void copy_ext_ack(const struct nlmsghdr *nlh, char *reason, size_t len)
 	}
 }
 
+bool netlink_msg_ok(const struct nlmsghdr *nlh, int left)
+{
+	return mnl_nlmsg_ok(nlh, left) && nlh->nlmsg_len <= (uint32_t)left;
+}
+
 /* --- dumps --------------------------------------------------------------- */
 
 struct dump_pass {
@@ -171,7 +176,7 @@ static int dump_once(struct nl_conn *conn, struct nlmsghdr *request, struct dump
 		if (n < 0)
 			return -errno;
 		int left = (int)n;
-		for (const struct nlmsghdr *nlh = (void *)buf; mnl_nlmsg_ok(nlh, left);
+		for (const struct nlmsghdr *nlh = (void *)buf; netlink_msg_ok(nlh, left);
 		     nlh = mnl_nlmsg_next(nlh, &left)) {
 			int err = dump_message(conn, nlh, pass, on_msg, data);
 			if (err < 0)
@@ -192,7 +197,7 @@ static void drain_dump(struct nl_conn *conn, struct dump_pass *pass)
 	while (!pass->done &&
 	       (n = recv(mnl_socket_get_fd(conn->sock), buf, sizeof(buf), flags)) > 0) {
 		int left = (int)n;
-		for (const struct nlmsghdr *nlh = (void *)buf; mnl_nlmsg_ok(nlh, left);
+		for (const struct nlmsghdr *nlh = (void *)buf; netlink_msg_ok(nlh, left);
 		     nlh = mnl_nlmsg_next(nlh, &left))
 			if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR)
 				pass->done = true;
@@ -236,7 +241,7 @@ int netlink_query(struct nl_conn *conn, struct nlmsghdr *request, nl_msg_cb on_m
 		if (n < 0)
 			return -errno;
 		int left = (int)n;
-		for (const struct nlmsghdr *nlh = (void *)buf; mnl_nlmsg_ok(nlh, left);
+		for (const struct nlmsghdr *nlh = (void *)buf; netlink_msg_ok(nlh, left);
 		     nlh = mnl_nlmsg_next(nlh, &left)) {
 			int err = dump_message(conn, nlh, &pass, on_msg, data);
 			if (err < 0)
@@ -415,7 +420,7 @@ static int read_datagram(struct nl_conn *conn, struct exchange *x, const char *b
 {
 	int settled = 0;
 
-	for (const struct nlmsghdr *nlh = (const void *)buf; mnl_nlmsg_ok(nlh, left) && !x->refused;
+	for (const struct nlmsghdr *nlh = (const void *)buf; netlink_msg_ok(nlh, left) && !x->refused;
 	     nlh = mnl_nlmsg_next(nlh, &left)) {
 		if (!reply_is_ours(conn, nlh, first_seq, count))
 			continue;

@@ -23,28 +23,29 @@ struct dump {
 	bool found;			/* the table exists */
 };
 
-static int on_table(const struct nlmsghdr *nlh, void *data)
-{
-	struct dump *dump = data;
-	struct nftnl_table *table = nftnl_table_alloc();
-
-	if (nftnl_table_nlmsg_parse(nlh, table) == 0 &&
-	    strcmp(nftnl_table_get_str(table, NFTNL_TABLE_NAME), NFT_TABLE_NAME) == 0 &&
-	    !dump->found) {
-		dump->objects->table = table;
-		dump->found = true;
-		return 0;
-	}
-	nftnl_table_free(table);
-	return 0;
-}
-
 /* The kernel filters set and rule dumps by table, but dumps every chain
  * of the family: another table arp with an "input" chain would otherwise
  * read as part of lvsagent's. Every object is checked. */
 static bool in_our_table(const char *table)
 {
 	return table && strcmp(table, NFT_TABLE_NAME) == 0;
+}
+
+static int on_table(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump *dump = data;
+	struct nftnl_table *table = nftnl_table_alloc();
+
+	/* A reply without a name (the kernel always names it; damaged bytes may not) is
+	 * not ours: no strcmp on NULL. */
+	if (nftnl_table_nlmsg_parse(nlh, table) == 0 &&
+	    in_our_table(nftnl_table_get_str(table, NFTNL_TABLE_NAME)) && !dump->found) {
+		dump->objects->table = table;
+		dump->found = true;
+		return 0;
+	}
+	nftnl_table_free(table);
+	return 0;
 }
 
 static int on_set(const struct nlmsghdr *nlh, void *data)
@@ -191,8 +192,9 @@ static int dump_elements(struct nl_conn *conn, struct nft_objects *objects)
 		struct nftnl_set *set = objects->sets[i];
 		struct nlmsghdr *nlh;
 		int err;
-		if (strcmp(nftnl_set_get_str(set, NFTNL_SET_NAME), NFT_SET_NAME) != 0)
-			continue;
+		const char *name = nftnl_set_get_str(set, NFTNL_SET_NAME);
+		if (!name || strcmp(name, NFT_SET_NAME) != 0)
+			continue;	/* not the VIP set (or a reply without a name) */
 		struct nftnl_set *scratch = nftnl_set_alloc();
 		nlh = request(buf, NFT_MSG_GETSETELEM);
 		nftnl_set_elems_nlmsg_build_payload(nlh, set);

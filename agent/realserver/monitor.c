@@ -153,7 +153,7 @@ int monitor_drain(struct nl_conn *monitor, const struct monitor_context *context
 		if (n < 0)
 			return -errno;
 		int left = (int)n;
-		for (const struct nlmsghdr *nlh = (void *)buf; mnl_nlmsg_ok(nlh, left);
+		for (const struct nlmsghdr *nlh = (void *)buf; netlink_msg_ok(nlh, left);
 		     nlh = mnl_nlmsg_next(nlh, &left)) {
 			news->count++;
 			if (!news->matters && monitor_event_matters(nlh, context))

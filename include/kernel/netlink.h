@@ -37,6 +37,13 @@ int netlink_membership(struct nl_conn *conn, unsigned group, bool member);
 /* The socket's file descriptor, for poll/epoll. */
 int netlink_fd(const struct nl_conn *conn);
 
+/* Whether NLH, LEFT bytes from the end of what was read, is a whole
+ * message: mnl_nlmsg_ok, but a length of 2^31 or more is refused too
+ * (libmnl compares it as a negative int, so it passes, and the walk's
+ * next step jumps gigabytes past the buffer). Every walk over received
+ * bytes uses it. */
+bool netlink_msg_ok(const struct nlmsghdr *nlh, int left);
+
 /* Dump callbacks: on_msg returns 0 to go on or -errno to abort; on_restart
  * empties what was collected before the dump is retried. */
 typedef int (*nl_msg_cb)(const struct nlmsghdr *nlh, void *data);

@@ -946,9 +946,27 @@ static void test_dump_error(void **state)
 	assert_int_equal(fake.would_block, 0);
 }
 
+/* A length of 2 GiB or more passes libmnl's own check (it compares as a
+ * signed int) and would send the walk past the buffer: refused. */
+static void test_msg_ok_refuses_huge_length(void **state)
+{
+	union {
+		struct nlmsghdr nlh;
+		char bytes[64];
+	} buf = { .nlh = { .nlmsg_len = 0x80000010u } };
+
+	(void)state;
+	assert_false(netlink_msg_ok(&buf.nlh, (int)sizeof(buf)));
+	buf.nlh.nlmsg_len = sizeof(buf) + 1;
+	assert_false(netlink_msg_ok(&buf.nlh, (int)sizeof(buf)));
+	buf.nlh.nlmsg_len = sizeof(buf);
+	assert_true(netlink_msg_ok(&buf.nlh, (int)sizeof(buf)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_msg_ok_refuses_huge_length),
 		cmocka_unit_test_setup_teardown(test_chunks_by_count, set_up, tear_down),
 		cmocka_unit_test_setup_teardown(test_chunks_by_bytes, set_up, tear_down),
 		cmocka_unit_test_setup_teardown(test_whole_batch_one_send, set_up, tear_down),

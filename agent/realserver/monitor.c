@@ -83,6 +83,9 @@ static bool route_matters(const struct nlmsghdr *nlh, const struct observed *obs
 
 	if (rtnl_parse_route(nlh, &route) < 0)
 		return false;
+	/* Route mode's VIPs: lvsagent's local routes, of any length. */
+	if (route.table == RT_TABLE_LOCAL)
+		return route.protocol == LVSAGENT_RTPROT && route.oif == obs->lo_ifindex;
 	return route.table == RT_TABLE_MAIN && route.oif == obs->lo_ifindex &&
 	       route.dst_len == ipaddr_host_prefix(&route.dst);
 }

@@ -1,0 +1,20 @@
+/* plan_route: the planner's share of route mode (vip_mode = route) —
+ * each VIP, or block of VIPs, one local route in table local through lo,
+ * marked with lvsagent's protocol; and the local routes lvsagent owns but
+ * no longer wants (address mode again, or a VIP dropped). Pure. */
+#ifndef LVSAGENT_REALSERVER_PLAN_ROUTE_H
+#define LVSAGENT_REALSERVER_PLAN_ROUTE_H
+
+#include "realserver/config.h"
+#include "realserver/observe.h"
+#include "realserver/plan_item.h"
+#include "realserver/state.h"
+
+/* The LOCAL items: wanted ones in route mode, then the owned unwanted. */
+void plan_local_routes(const struct rs_config *cfg, const struct observed *obs,
+		       const struct owned *owned, struct plan *plan);
+/* Every owned local route removed (stop). */
+void plan_local_routes_withdraw(const struct observed *obs, const struct owned *owned,
+				struct plan *plan);
+
+#endif

@@ -535,10 +535,14 @@ static void nft_wanted(const struct rs_config *cfg, const struct observed *obs,
 		       struct nft_desired *nft)
 {
 	memset(nft, 0, sizeof(*nft));
-	nft->vips = xcalloc(cfg->vip_count, sizeof(*nft->vips));
-	for (size_t i = 0; i < cfg->vip_count; i++)
-		if (cfg->vips[i].addr.family == AF_INET)
-			nft->vips[nft->vip_count++] = cfg->vips[i].addr;
+	if (rs_config_has_prefix(cfg)) {
+		plan_nft_intervals(cfg, nft);
+	} else {
+		nft->vips = xcalloc(cfg->vip_count, sizeof(*nft->vips));
+		for (size_t i = 0; i < cfg->vip_count; i++)
+			if (cfg->vips[i].addr.family == AF_INET)
+				nft->vips[nft->vip_count++] = cfg->vips[i].addr;
+	}
 	nft_uplinks(cfg, obs, nft);
 }
 
@@ -546,8 +550,11 @@ static void nft_wanted(const struct rs_config *cfg, const struct observed *obs,
 static void describe_nft(const struct nft_desired *nft, char *buf, size_t len)
 {
 	char addr[IPADDR_TEXT_MAX];
-	size_t used = (size_t)snprintf(buf, len, "%zu IPv4 VIP%s", nft->vip_count,
-				       nft->vip_count == 1 ? "" : "s");
+	size_t used = nft->elem_flags
+			      ? (size_t)snprintf(buf, len, "IPv4 VIPs as %zu interval element%s",
+						 nft->vip_count, nft->vip_count == 1 ? "" : "s")
+			      : (size_t)snprintf(buf, len, "%zu IPv4 VIP%s", nft->vip_count,
+						 nft->vip_count == 1 ? "" : "s");
 
 	for (size_t i = 0; i < nft->uplink_count && used < len; i++) {
 		const struct nft_uplink *up = &nft->uplinks[i];

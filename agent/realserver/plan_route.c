@@ -1,6 +1,8 @@
 /* plan_route: route mode's local routes. See plan_route.h. */
 #include "realserver/plan_route.h"
 
+#include <arpa/inet.h>
+#include <linux/netfilter/nf_tables.h>
 #include <stdlib.h>
 
 #include "lib/xalloc.h"
@@ -103,4 +105,44 @@ void plan_local_routes_withdraw(const struct observed *obs, const struct owned *
 	struct prefix_list nothing = { 0 };
 
 	plan_unwanted_locals(&nothing, obs, owned, plan);
+}
+
+static void add_element(struct nft_desired *nft, const struct ipaddr *key, uint32_t flags)
+{
+	nft->vips[nft->vip_count] = *key;
+	nft->elem_flags[nft->vip_count++] = flags;
+}
+
+/* Route mode's IPv4 prefixes as an interval set: each range its first
+ * address and, flagged as the end, the one past its last. Ranges that
+ * touch are merged (the kernel takes no end and start on one key), and
+ * one reaching 255.255.255.255 has no end. The configuration has no
+ * overlaps (config.c), so sorted ranges only ever touch. */
+void plan_nft_intervals(const struct rs_config *cfg, struct nft_desired *nft)
+{
+	struct ipprefix *ranges = xcalloc(cfg->vip_count + 1, sizeof(*ranges));
+	size_t count = 0;
+
+	for (size_t i = 0; i < cfg->vip_count; i++)
+		if (cfg->vips[i].addr.family == AF_INET)
+			ranges[count++] = vip_prefix(&cfg->vips[i]);
+	sort_unless_sorted(ranges, count, sizeof(*ranges), ipprefix_qsort_cmp);
+	nft->vips = xcalloc(2 * count + 1, sizeof(*nft->vips));
+	nft->elem_flags = xcalloc(2 * count + 1, sizeof(*nft->elem_flags));
+	for (size_t i = 0; i < count; i++) {
+		struct ipaddr past;
+		uint32_t next;
+		ipprefix_last(&ranges[i], &past);
+		next = ntohl(past.v4.s_addr) + 1;
+		past.v4.s_addr = htonl(next);
+		bool touches_last = nft->vip_count && ipaddr_equal(&nft->vips[nft->vip_count - 1],
+								  &ranges[i].addr);
+		if (touches_last)
+			nft->vip_count--;	/* the previous end: one range goes on */
+		else
+			add_element(nft, &ranges[i].addr, 0);
+		if (next != 0)
+			add_element(nft, &past, NFT_SET_ELEM_INTERVAL_END);
+	}
+	free(ranges);
 }

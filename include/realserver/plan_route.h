@@ -5,6 +5,7 @@
 #ifndef LVSAGENT_REALSERVER_PLAN_ROUTE_H
 #define LVSAGENT_REALSERVER_PLAN_ROUTE_H
 
+#include "kernel/nft_objects.h"
 #include "realserver/config.h"
 #include "realserver/observe.h"
 #include "realserver/plan_item.h"
@@ -16,5 +17,9 @@ void plan_local_routes(const struct rs_config *cfg, const struct observed *obs,
 /* Every owned local route removed (stop). */
 void plan_local_routes_withdraw(const struct observed *obs, const struct owned *owned,
 				struct plan *plan);
+
+/* The nftables set of a configuration with prefixes: an interval set of
+ * its IPv4 VIPs (plan.c's table holds it). */
+void plan_nft_intervals(const struct rs_config *cfg, struct nft_desired *nft);
 
 #endif

@@ -139,6 +139,22 @@ bool monitor_event_matters(const struct nlmsghdr *nlh, const struct monitor_cont
 	}
 }
 
+/* A notification that matters, sorted: a deleted local route of
+ * lvsagent's is kept (while there is room), anything else calls for the
+ * whole picture. */
+static void note_news(const struct nlmsghdr *nlh, struct monitor_news *news)
+{
+	struct rtnl_route route;
+
+	news->matters = true;
+	if (nlh->nlmsg_type == RTM_DELROUTE && rtnl_parse_route(nlh, &route) == 0 &&
+	    route.table == RT_TABLE_LOCAL && news->local_count < MONITOR_LOCALS_MAX) {
+		news->locals[news->local_count++] = (struct ipprefix){ route.dst, route.dst_len };
+		return;
+	}
+	news->other = true;
+}
+
 int monitor_drain(struct nl_conn *monitor, const struct monitor_context *context,
 		  struct monitor_news *news)
 {
@@ -148,7 +164,7 @@ int monitor_drain(struct nl_conn *monitor, const struct monitor_context *context
 	for (;;) {
 		ssize_t n = recv(mnl_socket_get_fd(monitor->sock), buf, sizeof(buf), MSG_DONTWAIT);
 		if (n < 0 && errno == ENOBUFS) {
-			news->overrun = news->matters = true;
+			news->overrun = news->matters = news->other = true;
 			continue;
 		}
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -159,8 +175,8 @@ int monitor_drain(struct nl_conn *monitor, const struct monitor_context *context
 		for (const struct nlmsghdr *nlh = (void *)buf; mnl_nlmsg_ok(nlh, left);
 		     nlh = mnl_nlmsg_next(nlh, &left)) {
 			news->count++;
-			if (!news->matters && monitor_event_matters(nlh, context))
-				news->matters = true;
+			if ((!news->matters || !news->other) && monitor_event_matters(nlh, context))
+				note_news(nlh, news);
 		}
 	}
 }

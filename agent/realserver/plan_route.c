@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <linux/netfilter/nf_tables.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lib/xalloc.h"
 
@@ -97,6 +98,35 @@ void plan_local_routes(const struct rs_config *cfg, const struct observed *obs,
 	prefix_list_sort(&wanted);
 	plan_unwanted_locals(&wanted, obs, owned, plan);
 	free(wanted.items);
+}
+
+/* A scan, not a search: 100 000 comparisons cost less than sorting a copy
+ * of the configuration for each repair. */
+static bool wanted_local(const struct rs_config *cfg, const struct ipprefix *prefix)
+{
+	for (size_t i = 0; i < cfg->vip_count; i++)
+		if (cfg->vips[i].prefix_len == prefix->len &&
+		    ipaddr_equal(&cfg->vips[i].addr, &prefix->addr))
+			return true;
+	return false;
+}
+
+bool plan_local_repair(const struct rs_config *cfg, const struct observed *obs,
+		       const struct ipprefix *deleted, size_t count, struct plan *plan)
+{
+	memset(plan, 0, sizeof(*plan));
+	if (cfg->vip_mode != VIP_MODE_ROUTE || obs->other_instance)
+		return false;
+	for (size_t i = 0; i < count; i++) {
+		struct plan_item *item;
+		if (!wanted_local(cfg, &deleted[i]))
+			return false;
+		item = new_local(&deleted[i], plan);
+		item->wanted = item->ours = true;
+		item->after = 1;
+		item->action = ACTION_ADD;
+	}
+	return true;
 }
 
 void plan_local_routes_withdraw(const struct observed *obs, const struct owned *owned,

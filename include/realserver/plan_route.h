@@ -18,6 +18,14 @@ void plan_local_routes(const struct rs_config *cfg, const struct observed *obs,
 void plan_local_routes_withdraw(const struct observed *obs, const struct owned *owned,
 				struct plan *plan);
 
+/* The daemon's repair of DELETED local routes of lvsagent's (COUNT of
+ * them), from the events alone: each one the configuration wants is added
+ * back. False when that is not the whole story — a deleted route no
+ * longer wanted (the records change), not route mode, or another
+ * instance's marks — and a whole converge is needed. */
+bool plan_local_repair(const struct rs_config *cfg, const struct observed *obs,
+		       const struct ipprefix *deleted, size_t count, struct plan *plan);
+
 /* The nftables set of a configuration with prefixes: an interval set of
  * its IPv4 VIPs (plan.c's table holds it). */
 void plan_nft_intervals(const struct rs_config *cfg, struct nft_desired *nft);

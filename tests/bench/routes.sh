@@ -110,11 +110,13 @@ row "ip route show (the dump alone)" "$TMP/bigdump"
 
 # --- the daemon holding BIG local routes --------------------------------------
 fresh_ns
-in_ns "$LVSAGENT" -c "$TMP/daemon.conf" run >/dev/null 2>"$TMP/daemon.log" &
+# ip netns exec execs: $! is the daemon itself.
+ip netns exec "$NS_RS" "$LVSAGENT" -c "$TMP/daemon.conf" run >/dev/null 2>"$TMP/daemon.log" &
 daemon=$!
 for _ in $(seq 400); do grep -q "running:" "$TMP/daemon.log" && break; sleep 0.05; done
 cpu_us() { awk '{ print int($1 / 1000) }' "/proc/$1/schedstat"; }
 kib() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+sleep 1	# the first converge's tail (it re-reads once after changes)
 cpu0=$(cpu_us "$daemon")
 sleep "$IDLE"
 cpu1=$(cpu_us "$daemon")

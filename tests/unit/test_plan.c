@@ -11,6 +11,7 @@
 #include "lib/xalloc.h"
 #include "realserver/describe.h"
 #include "realserver/plan.h"
+#include "realserver/plan_route.h"
 
 #define LO 1
 #define ETH0 2
@@ -1106,6 +1107,31 @@ static void test_switch_route_to_address(void **state)
 	release(&w);
 }
 
+/* The daemon's repair from events alone: wanted routes come back; one no
+ * longer wanted, or address mode, needs the whole converge. */
+static void test_local_repair(void **state)
+{
+	struct world w;
+	struct ipprefix gone[2] = { { ip("198.51.100.0"), 24 }, { ip("192.0.2.1"), 32 } };
+
+	(void)state;
+	fresh_host(&w);
+	want_route_mode(&w);
+	want_prefix(&w, "198.51.100.0", 24);
+	want_prefix(&w, "192.0.2.1", 32);
+	assert_true(plan_local_repair(&w.cfg, &w.obs, gone, 2, &w.plan));
+	assert_int_equal(w.plan.count, 2);
+	assert_int_equal(find_local(&w, "198.51.100.0", 24)->action, ACTION_ADD);
+	assert_true(find_local(&w, "192.0.2.1", 32)->ours);
+	plan_free(&w.plan);
+	struct ipprefix unwanted = { ip("198.51.100.0"), 25 };
+	assert_false(plan_local_repair(&w.cfg, &w.obs, &unwanted, 1, &w.plan));
+	plan_free(&w.plan);
+	w.cfg.vip_mode = VIP_MODE_ADDRESS;
+	assert_false(plan_local_repair(&w.cfg, &w.obs, gone, 1, &w.plan));
+	release(&w);
+}
+
 /* stop removes the local routes by their mark, state file or not; another
  * instance's marked routes are left unless recorded here. */
 static void test_route_mode_withdraw(void **state)
@@ -1139,6 +1165,7 @@ int main(void)
 		cmocka_unit_test(test_switch_address_to_route),
 		cmocka_unit_test(test_switch_route_to_address),
 		cmocka_unit_test(test_route_mode_withdraw),
+		cmocka_unit_test(test_local_repair),
 		cmocka_unit_test(test_in_place_is_no_change),
 		cmocka_unit_test(test_sysctls_only_raised),
 		cmocka_unit_test(test_own_sysctl_follows_config),

@@ -39,7 +39,7 @@ static void put_elements(struct nl_batch *batch, const struct nftnl_set *set,
 		nftnl_set_set_u32(chunk, NFTNL_SET_ID, nftnl_set_get_u32(set, NFTNL_SET_ID));
 		for (size_t i = from; i < desired->vip_count && i < from + ELEMENTS_PER_MESSAGE; i++) {
 			struct nftnl_set_elem *elem = nftnl_set_elem_alloc();
-			nftnl_set_elem_set(elem, NFTNL_SET_ELEM_KEY, &desired->vips[i].v4, 4);
+			nft_elem_fill(elem, desired, i);
 			nftnl_set_elem_add(chunk, elem);
 		}
 		nftnl_set_elems_nlmsg_build_payload(put_header(batch, NFT_MSG_NEWSETELEM,

@@ -136,6 +136,10 @@ static int copy_element(struct nftnl_set_elem *elem, void *data)
 	const void *key = nftnl_set_elem_get(elem, NFTNL_SET_ELEM_KEY, &len);
 
 	nftnl_set_elem_set(copy, NFTNL_SET_ELEM_KEY, key, len);
+	/* An interval set's end markers are told apart by their flags. */
+	if (nftnl_set_elem_is_set(elem, NFTNL_SET_ELEM_FLAGS))
+		nftnl_set_elem_set_u32(copy, NFTNL_SET_ELEM_FLAGS,
+				       nftnl_set_elem_get_u32(elem, NFTNL_SET_ELEM_FLAGS));
 	nftnl_set_elem_add(data, copy);
 	return 0;
 }

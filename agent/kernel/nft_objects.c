@@ -62,6 +62,13 @@ void nft_objects_free(struct nft_objects *objects)
 
 /* --- building ------------------------------------------------------------- */
 
+void nft_elem_fill(struct nftnl_set_elem *elem, const struct nft_desired *desired, size_t i)
+{
+	nftnl_set_elem_set(elem, NFTNL_SET_ELEM_KEY, &desired->vips[i].v4, 4);
+	if (desired->elem_flags && desired->elem_flags[i])
+		nftnl_set_elem_set_u32(elem, NFTNL_SET_ELEM_FLAGS, desired->elem_flags[i]);
+}
+
 static struct nftnl_set *build_set(const struct nft_desired *desired, bool with_elements)
 {
 	struct nftnl_set *set = nftnl_set_alloc();
@@ -71,14 +78,14 @@ static struct nftnl_set *build_set(const struct nft_desired *desired, bool with_
 	nftnl_set_set_u32(set, NFTNL_SET_FAMILY, NFPROTO_ARP);
 	nftnl_set_set_u32(set, NFTNL_SET_KEY_TYPE, NFT_TYPE_IPV4_ADDR);
 	nftnl_set_set_u32(set, NFTNL_SET_KEY_LEN, 4);
-	nftnl_set_set_u32(set, NFTNL_SET_FLAGS, 0);
+	nftnl_set_set_u32(set, NFTNL_SET_FLAGS, desired->elem_flags ? NFT_SET_INTERVAL : 0);
 	nftnl_set_set_u32(set, NFTNL_SET_ID, VIPS_SET_ID);
 	/* Sized up front, the kernel's hash never has to grow while filling. */
 	if (desired->vip_count)
 		nftnl_set_set_u32(set, NFTNL_SET_DESC_SIZE, (uint32_t)desired->vip_count);
 	for (size_t i = 0; with_elements && i < desired->vip_count; i++) {
 		struct nftnl_set_elem *elem = nftnl_set_elem_alloc();
-		nftnl_set_elem_set(elem, NFTNL_SET_ELEM_KEY, &desired->vips[i].v4, 4);
+		nft_elem_fill(elem, desired, i);
 		nftnl_set_elem_add(set, elem);
 	}
 	return set;
@@ -237,12 +244,16 @@ static int render_expr(struct nftnl_expr *expr, void *data)
 static int element_key(struct nftnl_set_elem *elem, void *data)
 {
 	struct { char **lines; size_t count; } *out = data;
-	char text[INET6_ADDRSTRLEN] = "?";
+	char text[INET6_ADDRSTRLEN + 8] = "?";
 	uint32_t len;
 	const void *key = nftnl_set_elem_get(elem, NFTNL_SET_ELEM_KEY, &len);
 
 	if (key && len == 4)
 		inet_ntop(AF_INET, key, text, sizeof(text));
+	/* An interval's end marker, told apart from an address in the set. */
+	if (nftnl_set_elem_is_set(elem, NFTNL_SET_ELEM_FLAGS) &&
+	    nftnl_set_elem_get_u32(elem, NFTNL_SET_ELEM_FLAGS) & NFT_SET_ELEM_INTERVAL_END)
+		strcat(text, " end");
 	out->lines = xrealloc_array(out->lines, out->count + 1, sizeof(*out->lines));
 	out->lines[out->count++] = xstrdup(text);
 	return 0;
@@ -336,6 +347,7 @@ char *nft_render_desired(const struct nft_desired *desired)
 void nft_desired_free(struct nft_desired *desired)
 {
 	free(desired->vips);
+	free(desired->elem_flags);
 	free(desired->uplinks);
 	memset(desired, 0, sizeof(*desired));
 }

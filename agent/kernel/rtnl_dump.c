@@ -2,6 +2,7 @@
 #include "kernel/rtnl_dump.h"
 
 #include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
 #include <stdlib.h>
 
 #include "lib/xalloc.h"
@@ -12,6 +13,7 @@ struct collector {
 	size_t count, capacity, size;
 	int (*parse)(const struct nlmsghdr *nlh, void *out);
 	uint32_t table;			/* routes: keep only this table (0: all) */
+	uint8_t protocol, type;		/* routes: and only these (0: any) */
 };
 
 /* Parse into the next slot; returns it, or NULL when the message is not one. */
@@ -87,8 +89,10 @@ static int collect_route(const struct nlmsghdr *nlh, void *data)
 	struct collector *c = data;
 	const struct rtnl_route *route = collect_one(nlh, c);
 
-	if (route && c->table && route->table != c->table)
-		c->count--;	/* another table's: give the slot back */
+	if (route && ((c->table && route->table != c->table) ||
+		      (c->protocol && route->protocol != c->protocol) ||
+		      (c->type && route->type != c->type)))
+		c->count--;	/* not asked for: give the slot back */
 	return 0;
 }
 
@@ -105,4 +109,21 @@ int rtnl_dump_routes(struct nl_conn *conn, int family, uint32_t table,
 
 	return run_dump(conn, rtnl_route_dump_request(buf, family, table), collect_route, &c,
 			(void **)routes, count);
+}
+
+int rtnl_dump_local_routes(struct nl_conn *conn, int family, uint8_t protocol,
+			   struct rtnl_route **routes, size_t *count)
+{
+	char buf[NL_REQUEST_BUFFER] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct collector c = { .size = sizeof(**routes), .parse = parse_route,
+			       .table = RT_TABLE_LOCAL, .protocol = protocol, .type = RTN_LOCAL };
+	struct nlmsghdr *request = rtnl_route_dump_request(buf, family, RT_TABLE_LOCAL);
+	struct rtmsg *rtm = mnl_nlmsg_get_payload(request);
+
+	/* Strict checking filters by protocol and type in the kernel: the
+	 * local table also holds a route for every address (10 000 in
+	 * address mode), none of which need cross to user space. */
+	rtm->rtm_protocol = protocol;
+	rtm->rtm_type = RTN_LOCAL;
+	return run_dump(conn, request, collect_route, &c, (void **)routes, count);
 }

@@ -13,6 +13,11 @@
 #define IFA_PROTO 11
 #endif
 
+bool rtnl_addr_has_lvsagent_mark(const struct rtnl_addr *addr)
+{
+	return addr->proto == LVSAGENT_RTPROT || strcmp(addr->label, LVSAGENT_LO_LABEL) == 0;
+}
+
 void rtnl_put_link_up(struct nl_batch *batch, int ifindex)
 {
 	struct nlmsghdr *nlh = nl_batch_put(batch, RTM_NEWLINK, 0);
@@ -146,6 +151,25 @@ void rtnl_put_vip_route(struct nl_batch *batch, bool add, int lo_ifindex, const 
 	rtm->rtm_type = RTN_UNICAST;
 	mnl_attr_put(nlh, RTA_DST, ipaddr_len(vip), vip->bytes);
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)lo_ifindex);
+}
+
+void rtnl_put_local_route(struct nl_batch *batch, bool add, int lo_ifindex,
+			  const struct ipaddr *dst, uint8_t len)
+{
+	uint16_t flags = add ? NLM_F_CREATE | NLM_F_EXCL : 0;
+	struct nlmsghdr *nlh = nl_batch_put(batch, add ? RTM_NEWROUTE : RTM_DELROUTE, flags);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+	rtm->rtm_family = dst->family;
+	rtm->rtm_dst_len = len;
+	rtm->rtm_table = RT_TABLE_LOCAL;
+	/* On delete, protocol and metric make the kernel remove only ours. */
+	rtm->rtm_protocol = LVSAGENT_RTPROT;
+	rtm->rtm_scope = RT_SCOPE_HOST;
+	rtm->rtm_type = RTN_LOCAL;
+	mnl_attr_put(nlh, RTA_DST, ipaddr_len(dst), dst->bytes);
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)lo_ifindex);
+	mnl_attr_put_u32(nlh, RTA_PRIORITY, LVSAGENT_LOCAL_METRIC);
 }
 
 struct nlmsghdr *rtnl_link_dump_request(void *buf)

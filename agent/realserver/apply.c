@@ -251,12 +251,16 @@ static size_t protect(struct nl_conn *conn, struct nl_conn *nfnl, struct nl_conn
 	return failed;
 }
 
-/* Step 2, in the order the kernel should see them. */
+/* Step 2, in the order the kernel should see them, in one batch: the new
+ * form of a VIP before the old goes, so switching vip_mode either way
+ * leaves no moment when it is not local. */
 static const struct { enum item_kind kind; enum item_action action; } address_steps[] = {
+	{ ITEM_LOCAL, ACTION_ADD },
 	{ ITEM_VIP, ACTION_ADD },
 	{ ITEM_ROUTE, ACTION_ADD },
 	{ ITEM_ROUTE, ACTION_REMOVE },
 	{ ITEM_VIP, ACTION_REMOVE },
+	{ ITEM_LOCAL, ACTION_REMOVE },
 };
 
 static void put_request(struct nl_batch *batch, int lo_ifindex, const struct plan_item *item)
@@ -265,6 +269,8 @@ static void put_request(struct nl_batch *batch, int lo_ifindex, const struct pla
 
 	if (item->kind == ITEM_VIP)
 		rtnl_put_vip_addr(batch, add, lo_ifindex, &item->addr);
+	else if (item->kind == ITEM_LOCAL)
+		rtnl_put_local_route(batch, add, lo_ifindex, &item->addr, item->prefix_len);
 	else
 		rtnl_put_vip_route(batch, add, lo_ifindex, &item->addr);
 }
@@ -325,7 +331,8 @@ static size_t change_addresses(struct nl_conn *conn, int lo_ifindex, struct plan
 static bool vip_removal_failed(const struct plan *plan)
 {
 	for (size_t i = 0; i < plan->count; i++)
-		if (in_step(&plan->items[i], ITEM_VIP, ACTION_REMOVE) && !plan->items[i].done)
+		if ((in_step(&plan->items[i], ITEM_VIP, ACTION_REMOVE) ||
+		     in_step(&plan->items[i], ITEM_LOCAL, ACTION_REMOVE)) && !plan->items[i].done)
 			return true;
 	return false;
 }

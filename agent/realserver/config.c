@@ -16,20 +16,23 @@ static struct rs_config *rs_of(struct config_parser *p)
 static void add_vip(struct config_parser *p, const char *item)
 {
 	struct rs_config *rs = rs_of(p);
-	struct ipaddr addr;
+	struct ipprefix prefix;
 	const char *why;
 
-	if (ipaddr_parse(item, &addr, &why) < 0) {
+	/* A prefix is read here and refused in finish() unless vip_mode =
+	 * route, which may come later in the section. */
+	if (ipprefix_parse(item, &prefix, &why) < 0) {
 		ERR(p, "vip \"%s\": %s", item, why);
 		return;
 	}
-	why = ipaddr_vip_refusal(&addr);
+	why = ipaddr_vip_refusal(&prefix.addr);
 	if (why) {
 		ERR(p, "vip \"%s\": %s", item, why);
 		return;
 	}
 	XGROW(rs->vips, rs->vip_count, rs->vip_capacity);
-	rs->vips[rs->vip_count++] = (struct vip){ .addr = addr, .line = p->line };
+	rs->vips[rs->vip_count++] = (struct vip){ .addr = prefix.addr, .prefix_len = prefix.len,
+						  .line = p->line };
 }
 
 static void parse_vip(struct config_parser *p, const char *value)
@@ -115,6 +118,14 @@ static void parse_suppression(struct config_parser *p, const char *value)
 	ERR(p, "suppression must be sysctl, nftables or both, not \"%s\"", value);
 }
 
+static void parse_vip_mode(struct config_parser *p, const char *value)
+{
+	if (strcmp(value, "address") == 0 || strcmp(value, "route") == 0)
+		rs_of(p)->vip_mode = strcmp(value, "route") == 0 ? VIP_MODE_ROUTE : VIP_MODE_ADDRESS;
+	else
+		ERR(p, "vip_mode must be address or route, not \"%s\"", value);
+}
+
 static void parse_on_stop(struct config_parser *p, const char *value)
 {
 	if (strcmp(value, "withdraw") == 0 || strcmp(value, "keep") == 0)
@@ -143,6 +154,7 @@ static const struct config_key keys[] = {
 	{ "realserver", "arp_announce", false, parse_arp_announce },
 	{ "realserver", "suppression", false, parse_suppression },
 	{ "realserver", "on_stop", false, parse_on_stop },
+	{ "realserver", "vip_mode", false, parse_vip_mode },
 	{ "realserver", "method", false, parse_method },
 	{ "realserver", "tunnel", false, parse_tunnel },
 	{ "realserver", "tunnel_port", false, parse_tunnel_port },
@@ -165,7 +177,57 @@ static int compare_vips(const void *a, const void *b)
 	const struct vip *va = a, *vb = b;
 	int by_addr = ipaddr_compare(&va->addr, &vb->addr);
 
+	if (!by_addr)
+		by_addr = (va->prefix_len > vb->prefix_len) - (va->prefix_len < vb->prefix_len);
 	return by_addr ? by_addr : va->line - vb->line;
+}
+
+struct ipprefix vip_prefix(const struct vip *vip)
+{
+	return (struct ipprefix){ .addr = vip->addr, .len = vip->prefix_len };
+}
+
+bool rs_config_has_prefix(const struct rs_config *rs)
+{
+	for (size_t i = 0; i < rs->vip_count; i++)
+		if (rs->vips[i].prefix_len != ipaddr_host_prefix(&rs->vips[i].addr))
+			return true;
+	return false;
+}
+
+/* Sorted by address then the wider first, a VIP overlaps an earlier one
+ * exactly when the last one not inside another (COVER) contains it:
+ * aligned prefixes are nested or apart. */
+static void report_overlap(struct config_parser *p, const struct vip *vip, const struct vip *cover)
+{
+	char text[IPPREFIX_TEXT_MAX], other[IPPREFIX_TEXT_MAX];
+	struct ipprefix a = vip_prefix(vip), b = vip_prefix(cover);
+
+	if (ipaddr_equal(&vip->addr, &cover->addr) && vip->prefix_len == cover->prefix_len)
+		diag_add(p->diag, p->cfg->file, vip->line, "duplicate VIP %s (also on line %d)",
+			 ipprefix_is_host(&a) ? ipaddr_format(&vip->addr, text)
+					      : ipprefix_format(&a, text), cover->line);
+	else
+		diag_add(p->diag, p->cfg->file, vip->line,
+			 "VIP %s overlaps %s (line %d): each address may be in one VIP only",
+			 ipprefix_format(&a, text), ipprefix_format(&b, other), cover->line);
+}
+
+static void check_prefix_modes(struct config_parser *p)
+{
+	struct rs_config *rs = rs_of(p);
+	char text[IPPREFIX_TEXT_MAX];
+
+	if (rs->vip_mode == VIP_MODE_ROUTE)
+		return;
+	for (size_t i = 0; i < rs->vip_count; i++) {
+		struct ipprefix prefix = vip_prefix(&rs->vips[i]);
+		if (!ipprefix_is_host(&prefix))
+			diag_add(p->diag, p->cfg->file, rs->vips[i].line,
+				 "vip \"%s\": a VIP is one address, not a prefix, unless "
+				 "vip_mode = route (leave out the /length)",
+				 ipprefix_format(&prefix, text));
+	}
 }
 
 /* Sorting keeps the duplicate check O(n log n) for 10 000 VIPs; the list is
@@ -174,26 +236,27 @@ static void check_duplicate_vips(struct config_parser *p)
 {
 	struct rs_config *rs = rs_of(p);
 	struct vip *sorted;
-	char text[IPADDR_TEXT_MAX];
 
 	if (rs->vip_count < 2)
 		return;
 	sorted = xcalloc(rs->vip_count, sizeof(*sorted));
 	memcpy(sorted, rs->vips, rs->vip_count * sizeof(*sorted));
 	sort_unless_sorted(sorted, rs->vip_count, sizeof(*sorted), compare_vips);
-	for (size_t i = 1; i < rs->vip_count; i++) {
-		if (!ipaddr_equal(&sorted[i].addr, &sorted[i - 1].addr))
-			continue;
-		diag_add(p->diag, p->cfg->file, sorted[i].line,
-			 "duplicate VIP %s (also on line %d)",
-			 ipaddr_format(&sorted[i].addr, text), sorted[i - 1].line);
+	for (size_t i = 1, cover = 0; i < rs->vip_count; i++) {
+		struct ipprefix outer = vip_prefix(&sorted[cover]);
+		if (ipprefix_contains(&outer, &sorted[i].addr))
+			report_overlap(p, &sorted[i], &sorted[cover]);
+		else
+			cover = i;
 	}
 	free(sorted);
 }
 
-/* Checks that need the whole file: duplicate VIPs, the tunnel's keys. */
+/* Checks that need the whole file: prefixes outside route mode, duplicate
+ * and overlapping VIPs, the tunnel's keys. */
 static void finish(struct config_parser *p)
 {
+	check_prefix_modes(p);
 	check_duplicate_vips(p);
 	tun_finish(p, &rs_of(p)->tun);
 }
@@ -239,6 +302,38 @@ int config_require_realserver(const struct config *cfg, struct diag *diag)
 	return -1;
 }
 
+/* A prefix VIP holding an address the host has (other than a VIP address
+ * lvsagent put on lo, which route mode replaces): that address, and with
+ * it the host's neighbours' if it is an uplink's, would become local. */
+static int check_prefixes_cover(const struct config *cfg, const struct netdevs *net,
+				struct diag *diag)
+{
+	const struct rs_config *rs = rs_config_of(cfg);
+	int errors = 0;
+
+	for (size_t i = 0; i < rs->vip_count; i++) {
+		struct ipprefix prefix = vip_prefix(&rs->vips[i]);
+		char text[IPPREFIX_TEXT_MAX], addr[IPADDR_TEXT_MAX];
+		const struct rtnl_addr *own = NULL;
+		if (ipprefix_is_host(&prefix))
+			continue;
+		for (size_t a = 0; !own && a < net->addr_count; a++)
+			if (ipprefix_contains(&prefix, &net->addrs[a].addr) &&
+			    !rtnl_addr_has_lvsagent_mark(&net->addrs[a]))
+				own = &net->addrs[a];
+		if (!own)
+			continue;
+		const struct rtnl_link *link = netdev_by_index(net, own->ifindex);
+		diag_add(diag, cfg->file, rs->vips[i].line,
+			 "vip %s covers %s, an address of %s (the host's own): a local route "
+			 "would take it, and its neighbours, for this host",
+			 ipprefix_format(&prefix, text), ipaddr_format(&own->addr, addr),
+			 link ? link->name : "another interface");
+		errors++;
+	}
+	return errors;
+}
+
 int config_check_interfaces(const struct config *cfg, const struct netdevs *net, struct diag *diag)
 {
 	const struct rs_config *rs = rs_config_of(cfg);
@@ -252,6 +347,7 @@ int config_check_interfaces(const struct config *cfg, const struct netdevs *net,
 			 iface->name);
 		errors++;
 	}
+	errors += check_prefixes_cover(cfg, net, diag);
 	return errors ? -1 : 0;
 }
 

@@ -17,9 +17,11 @@
 #include "core/privilege.h"
 #include "lib/log.h"
 #include "lib/log_budget.h"
+#include "realserver/apply.h"
 #include "realserver/describe.h"
 #include "realserver/metrics.h"
 #include "realserver/monitor.h"
+#include "realserver/plan_route.h"
 
 /* A repair storm — another program undoing lvsagent's work over and over —
  * is logged at most this much, and counted. */
@@ -414,7 +416,7 @@ static void on_signal(struct daemon *d)
 
 /* --- the loop --------------------------------------------------------------- */
 
-static bool on_monitor(struct daemon *d, struct nl_conn *monitor)
+static bool on_monitor(struct daemon *d, struct nl_conn *monitor, struct monitor_news *news)
 {
 	const struct session *s = d->s;
 	struct monitor_context context = {
@@ -423,29 +425,75 @@ static bool on_monitor(struct daemon *d, struct nl_conn *monitor)
 		.nfnl_portid = s->nfnl.sock ? s->nfnl.portid : 0,
 		.uplink_addresses = rs_config_of(&s->run.cfg)->suppression != SUPPRESS_SYSCTL,
 	};
-	struct monitor_news news;
-	int err = monitor_drain(monitor, &context, &news);
+	int err = monitor_drain(monitor, &context, news);
 
-	if (err)
+	if (err) {
 		log_error("reading kernel notifications: %s", strerror(-err));
-	if (news.overrun)
+		news->other = true;
+	}
+	if (news->overrun)
 		log_warn("kernel notifications were lost (receive buffer overrun): "
 			 "re-reading everything");
-	return news.matters || err;
+	return news->matters || err;
 }
 
 /* What the events of one wakeup call for. */
 struct dirt {
 	bool host;			/* an rtnetlink event that matters */
 	bool table;			/* an nftables event that matters */
+	bool host_other;		/* one that is not a deleted local route */
+	struct ipprefix locals[MONITOR_LOCALS_MAX];	/* deleted local routes of lvsagent's */
+	unsigned local_count;
 };
+
+static void add_news(struct dirt *dirt, const struct monitor_news *news)
+{
+	dirt->host_other |= news->other;
+	for (unsigned i = 0; i < news->local_count; i++) {
+		if (dirt->local_count == MONITOR_LOCALS_MAX) {
+			dirt->host_other = true;
+			return;
+		}
+		dirt->locals[dirt->local_count++] = news->locals[i];
+	}
+}
+
+/* Route mode's deleted local routes put back from the events alone, with
+ * no observation: the picture held stays true once they are back, and the
+ * records do not change. False (nothing done, or a failure) calls for a
+ * whole converge. */
+static bool repair_locals(struct daemon *d, uint64_t event_usec, const struct dirt *dirt)
+{
+	struct session *s = d->s;
+	struct plan plan;
+	size_t failed;
+	uint64_t applied;
+
+	if (!plan_local_repair(rs_config_of(&s->run.cfg), &s->obs, dirt->locals,
+			       dirt->local_count, &plan)) {
+		plan_free(&plan);
+		return false;
+	}
+	failed = apply_plan(&s->conn, &s->nfnl, s->nft_listener, &s->fou, s->obs.lo_ifindex, &plan);
+	applied = notify_monotonic_usec();
+	log_plan(d, &plan, NULL);
+	rs_metrics_converged(&d->metrics, &s->run.cfg, &plan, NULL, event_usec, applied);
+	if (!failed)
+		log_debug("repaired %zu item%s in %.3f ms (kernel event to ACK)", plan.count,
+			  plan.count == 1 ? "" : "s", (double)(applied - event_usec) / 1000.0);
+	plan_free(&plan);
+	return failed == 0;
+}
 
 static void dispatch(struct daemon *d, int fd, struct dirt *dirt)
 {
+	struct monitor_news news;
+
 	if (fd == netlink_fd(&d->monitor)) {
-		dirt->host |= on_monitor(d, &d->monitor);
+		dirt->host |= on_monitor(d, &d->monitor, &news);
+		add_news(dirt, &news);
 	} else if (d->nft_monitor.sock && fd == netlink_fd(&d->nft_monitor)) {
-		dirt->table |= on_monitor(d, &d->nft_monitor);
+		dirt->table |= on_monitor(d, &d->nft_monitor, &news);
 	} else if (fd == d->signal_fd) {
 		on_signal(d);
 	} else if (fd == d->sysctl_timer_fd) {
@@ -477,6 +525,11 @@ static int loop(struct daemon *d)
 		}
 		for (int i = 0; i < n; i++)
 			dispatch(d, events[i].data.fd, &dirt);
+		bool locals_only = dirt.host && !dirt.host_other && !dirt.table && dirt.local_count;
+		if (locals_only && !d->stopping && repair_locals(d, woke, &dirt)) {
+			update_status(d, "");
+			continue;
+		}
 		if ((dirt.host || dirt.table) && !d->stopping)
 			converge(d, woke, NULL, dirt.host ? OBSERVE_ALL : OBSERVE_TABLE);
 		report_suppressed(d);

@@ -5,10 +5,12 @@
 #include <sys/socket.h>
 
 #include "kernel/nft_objects.h"
+#include "lib/ipprefix.h"
 
 const char *item_kind_name(enum item_kind kind)
 {
-	static const char *const names[] = { "link", "sysctl", "vip", "route", "nft", "tunnel", "fou" };
+	static const char *const names[] = { "link", "sysctl", "vip", "route", "local", "nft", "tunnel",
+					       "fou" };
 
 	return names[kind];
 }
@@ -42,6 +44,10 @@ const char *item_target(const struct plan_item *item, char *buf, size_t len)
 	case ITEM_FOU:
 		snprintf(buf, len, "%u/%s", item->setting->fou.port,
 			 item->setting->fou.family == AF_INET ? "ipv4" : "ipv6");
+		break;
+	case ITEM_LOCAL:
+		snprintf(buf, len, "%s", ipprefix_format(&(struct ipprefix){ item->addr,
+								    item->prefix_len }, addr));
 		break;
 	default:
 		snprintf(buf, len, "%s", ipaddr_format_host(&item->addr, addr));
@@ -82,6 +88,11 @@ const char *item_view(const struct plan_item *item, bool before, char *buf, size
 			snprintf(buf, len, "nft %s (%s)", target, item->detail);
 		else
 			snprintf(buf, len, "nft %s", target);
+		return buf;
+	case ITEM_LOCAL:
+		if (!value)
+			return NULL;
+		snprintf(buf, len, "local %s dev lo table local", target);
 		return buf;
 	default:
 		if (!value)

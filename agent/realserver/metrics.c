@@ -104,10 +104,11 @@ void rs_metrics_converged(struct rs_metrics *m, const struct config *cfg, const 
 	for (size_t i = 0; i < plan->count; i++) {
 		const struct plan_item *item = &plan->items[i];
 		bool changed = item->action != ACTION_NONE && item->done;
-		if (item->kind == ITEM_VIP && item->wanted &&
+		if ((item->kind == ITEM_VIP || item->kind == ITEM_LOCAL) && item->wanted &&
 		    (item->action == ACTION_NONE ? item->before == 1 : changed && item->after == 1))
 			m->vips_in_place++;
-		if (!verb && changed) {
+		/* Tunnel and fou items have no counter of their own. */
+		if (!verb && changed && item->kind < RS_METRICS_KINDS) {
 			m->repairs[item->kind]++;
 			repaired++;
 		}

@@ -83,6 +83,9 @@ static bool route_matters(const struct nlmsghdr *nlh, const struct observed *obs
 
 	if (rtnl_parse_route(nlh, &route) < 0)
 		return false;
+	/* Route mode's VIPs: lvsagent's local routes, of any length. */
+	if (route.table == RT_TABLE_LOCAL)
+		return route.protocol == LVSAGENT_RTPROT && route.oif == obs->lo_ifindex;
 	return route.table == RT_TABLE_MAIN && route.oif == obs->lo_ifindex &&
 	       route.dst_len == ipaddr_host_prefix(&route.dst);
 }
@@ -136,6 +139,22 @@ bool monitor_event_matters(const struct nlmsghdr *nlh, const struct monitor_cont
 	}
 }
 
+/* A notification that matters, sorted: a deleted local route of
+ * lvsagent's is kept (while there is room), anything else calls for the
+ * whole picture. */
+static void note_news(const struct nlmsghdr *nlh, struct monitor_news *news)
+{
+	struct rtnl_route route;
+
+	news->matters = true;
+	if (nlh->nlmsg_type == RTM_DELROUTE && rtnl_parse_route(nlh, &route) == 0 &&
+	    route.table == RT_TABLE_LOCAL && news->local_count < MONITOR_LOCALS_MAX) {
+		news->locals[news->local_count++] = (struct ipprefix){ route.dst, route.dst_len };
+		return;
+	}
+	news->other = true;
+}
+
 int monitor_drain(struct nl_conn *monitor, const struct monitor_context *context,
 		  struct monitor_news *news)
 {
@@ -145,7 +164,7 @@ int monitor_drain(struct nl_conn *monitor, const struct monitor_context *context
 	for (;;) {
 		ssize_t n = recv(mnl_socket_get_fd(monitor->sock), buf, sizeof(buf), MSG_DONTWAIT);
 		if (n < 0 && errno == ENOBUFS) {
-			news->overrun = news->matters = true;
+			news->overrun = news->matters = news->other = true;
 			continue;
 		}
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -156,8 +175,8 @@ int monitor_drain(struct nl_conn *monitor, const struct monitor_context *context
 		for (const struct nlmsghdr *nlh = (void *)buf; netlink_msg_ok(nlh, left);
 		     nlh = mnl_nlmsg_next(nlh, &left)) {
 			news->count++;
-			if (!news->matters && monitor_event_matters(nlh, context))
-				news->matters = true;
+			if ((!news->matters || !news->other) && monitor_event_matters(nlh, context))
+				note_news(nlh, news);
 		}
 	}
 }

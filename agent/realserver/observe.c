@@ -24,11 +24,20 @@ static int by_dst(const void *a, const void *b)
 	return c;
 }
 
+static int by_dst_len(const void *a, const void *b)
+{
+	const struct rtnl_route *x = a, *y = b;
+	int c = ipaddr_compare(&x->dst, &y->dst);
+
+	return c ? c : (x->dst_len > y->dst_len) - (x->dst_len < y->dst_len);
+}
+
 void observed_index(struct observed *obs)
 {
 	/* IPv4 routes come sorted from the kernel; a check is cheaper. */
 	netdevs_index(&obs->net);
 	sort_unless_sorted(obs->routes, obs->route_count, sizeof(*obs->routes), by_dst);
+	sort_unless_sorted(obs->locals, obs->local_count, sizeof(*obs->locals), by_dst_len);
 	obs->lo_alias = "";
 	for (size_t i = 0; i < obs->net.link_count; i++) {
 		if (obs->net.links[i].flags & IFF_LOOPBACK && strcmp(obs->net.links[i].name, "lo") == 0) {
@@ -83,6 +92,32 @@ static int dump_main_routes(struct nl_conn *conn, struct observed *obs)
 	return 0;
 }
 
+static int dump_local_routes(struct nl_conn *conn, struct observed *obs)
+{
+	int families[] = { AF_INET, AF_INET6 };
+
+	for (int i = 0; i < 2; i++) {
+		struct rtnl_route *routes;
+		size_t count;
+		int err = rtnl_dump_local_routes(conn, families[i], LVSAGENT_RTPROT, &routes, &count);
+		if (err == -ENOENT)
+			continue;
+		if (err < 0)
+			return err;
+		if (!obs->locals) {
+			obs->locals = routes;	/* the first family's taken as it is */
+			obs->local_count = count;
+			continue;
+		}
+		obs->locals = xrealloc_array(obs->locals, obs->local_count + count,
+					     sizeof(*routes));
+		memcpy(obs->locals + obs->local_count, routes, count * sizeof(*routes));
+		obs->local_count += count;
+		free(routes);
+	}
+	return 0;
+}
+
 static void read_sysctls(struct sysctl_value *out, const char *iface)
 {
 	memset(out, 0, sizeof(*out));
@@ -122,6 +157,10 @@ int observe_host(struct nl_conn *conn, struct nl_conn *nfnl, struct observed *ob
 		*failed = "routes";
 		err = dump_main_routes(conn, obs);
 	}
+	if (!err) {
+		*failed = "local routes";
+		err = dump_local_routes(conn, obs);
+	}
 	if (err < 0)
 		return err;
 	observed_refresh_sysctls(obs);
@@ -152,6 +191,7 @@ void observed_free(struct observed *obs)
 {
 	netdevs_free(&obs->net);
 	free(obs->routes);
+	free(obs->locals);
 	free(obs->sysctls);
 	free(obs->nft_text);
 	free(obs->fou_ports);
@@ -199,6 +239,21 @@ const struct rtnl_route *observed_lo_route(const struct observed *obs, const str
 	for (; i < obs->route_count && ipaddr_equal(&obs->routes[i].dst, addr); i++)
 		if (obs->routes[i].oif == obs->lo_ifindex)
 			return &obs->routes[i];
+	return NULL;
+}
+
+const struct rtnl_route *observed_local_route(const struct observed *obs,
+					      const struct ipaddr *dst, uint8_t len,
+					      struct observed_hint *hint)
+{
+	size_t none = 0;
+	size_t i = ipaddr_lower_bound_near(obs->locals, obs->local_count, sizeof(*obs->locals),
+					   offsetof(struct rtnl_route, dst), dst,
+					   hint ? &hint->local : &none);
+
+	for (; i < obs->local_count && ipaddr_equal(&obs->locals[i].dst, dst); i++)
+		if (obs->locals[i].dst_len == len && obs->locals[i].oif == obs->lo_ifindex)
+			return &obs->locals[i];
 	return NULL;
 }
 

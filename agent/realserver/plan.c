@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib/xalloc.h"
+#include "realserver/plan_route.h"
 #include "realserver/plan_tunnel.h"
 #include "realserver/tunnel.h"
 
@@ -27,7 +28,7 @@ static void reserve_items(struct plan *plan, size_t n)
  * then only this instance's records count. */
 static bool addr_is_marked(const struct rtnl_addr *addr)
 {
-	return addr->proto == LVSAGENT_RTPROT || strcmp(addr->label, LVSAGENT_LO_LABEL) == 0;
+	return rtnl_addr_has_lvsagent_mark(addr);
 }
 
 /* The kernel contradicts a record: every IPv4 address has a label (lvsagent
@@ -487,16 +488,20 @@ static void plan_vips(const struct rs_config *cfg, const struct observed *obs,
 {
 	struct addr_list wanted = { 0 };
 	struct observed_hint hint = { 0 };
+	/* Route mode wants no address and no main-table route: those of
+	 * address mode go, after the local routes are added (apply.c). */
+	size_t addresses = cfg->vip_mode == VIP_MODE_ADDRESS ? cfg->vip_count : 0;
 
-	for (size_t i = 0; i < cfg->vip_count; i++) {
+	for (size_t i = 0; i < addresses; i++) {
 		addr_list_add(&wanted, &cfg->vips[i].addr);
 		plan_wanted_vip(&cfg->vips[i].addr, obs, owned, plan, &hint);
 	}
-	for (size_t i = 0; i < cfg->vip_count; i++)
+	for (size_t i = 0; i < addresses; i++)
 		plan_wanted_route(&cfg->vips[i].addr, obs, owned, plan, &hint);
 	addr_list_sort(&wanted);
 	plan_unwanted_owned(&wanted, obs, owned, plan);
 	free(wanted.items);
+	plan_local_routes(cfg, obs, owned, plan);
 }
 
 /* --- the nftables table ------------------------------------------------- */
@@ -530,10 +535,14 @@ static void nft_wanted(const struct rs_config *cfg, const struct observed *obs,
 		       struct nft_desired *nft)
 {
 	memset(nft, 0, sizeof(*nft));
-	nft->vips = xcalloc(cfg->vip_count, sizeof(*nft->vips));
-	for (size_t i = 0; i < cfg->vip_count; i++)
-		if (cfg->vips[i].addr.family == AF_INET)
-			nft->vips[nft->vip_count++] = cfg->vips[i].addr;
+	if (rs_config_has_prefix(cfg)) {
+		plan_nft_intervals(cfg, nft);
+	} else {
+		nft->vips = xcalloc(cfg->vip_count, sizeof(*nft->vips));
+		for (size_t i = 0; i < cfg->vip_count; i++)
+			if (cfg->vips[i].addr.family == AF_INET)
+				nft->vips[nft->vip_count++] = cfg->vips[i].addr;
+	}
 	nft_uplinks(cfg, obs, nft);
 }
 
@@ -541,8 +550,11 @@ static void nft_wanted(const struct rs_config *cfg, const struct observed *obs,
 static void describe_nft(const struct nft_desired *nft, char *buf, size_t len)
 {
 	char addr[IPADDR_TEXT_MAX];
-	size_t used = (size_t)snprintf(buf, len, "%zu IPv4 VIP%s", nft->vip_count,
-				       nft->vip_count == 1 ? "" : "s");
+	size_t used = nft->elem_flags
+			      ? (size_t)snprintf(buf, len, "IPv4 VIPs as %zu interval element%s",
+						 nft->vip_count, nft->vip_count == 1 ? "" : "s")
+			      : (size_t)snprintf(buf, len, "%zu IPv4 VIP%s", nft->vip_count,
+						 nft->vip_count == 1 ? "" : "s");
 
 	for (size_t i = 0; i < nft->uplink_count && used < len; i++) {
 		const struct nft_uplink *up = &nft->uplinks[i];
@@ -592,7 +604,7 @@ static void plan_nft(const struct rs_config *cfg, const struct observed *obs, st
 static size_t expected_items(const struct rs_config *cfg, const struct observed *obs,
 			     const struct owned *owned)
 {
-	return 2 * cfg->vip_count + owned->addrs.count + owned->routes.count +
+	return 2 * cfg->vip_count + owned->addrs.count + owned->routes.count + owned->locals.count +
 	       3 * (obs->net.link_count + 3) + owned->sysctl_count + owned->tunnel_count +
 	       TUNNEL_SPEC_MAX + 2;
 }
@@ -638,8 +650,10 @@ void plan_withdraw(const struct observed *obs, const struct owned *owned, struct
 
 	memset(plan, 0, sizeof(*plan));
 	reserve_items(plan, owned->addrs.count + owned->routes.count + owned->adopted.count +
+			    owned->locals.count + obs->local_count +
 			    owned->sysctl_count + owned->tunnel_count + owned->fou_count + 1);
 	plan_unwanted_owned(&nothing, obs, owned, plan);
+	plan_local_routes_withdraw(obs, owned, plan);
 	plan_keep_adopted(obs, owned, plan);
 	struct record_view *views = view_records(owned, obs);
 	for (size_t i = 0; i < owned->sysctl_count; i++)
@@ -659,7 +673,11 @@ static void record_addr(const struct plan_item *item, bool present, struct owned
 {
 	if (!present)
 		return;
-	if (item->kind == ITEM_ROUTE) {
+	if (item->kind == ITEM_LOCAL) {
+		if (item->ours)
+			prefix_list_add(&owned->locals,
+					&(struct ipprefix){ item->addr, item->prefix_len });
+	} else if (item->kind == ITEM_ROUTE) {
 		if (item->ours)
 			addr_list_add(&owned->routes, &item->addr);
 	} else if (item->ours) {
@@ -708,13 +726,15 @@ static void collect_owned(const struct plan *plan, enum own_moment moment, struc
 			record_tunnel(item, moment, owned);
 		else if (item->kind == ITEM_FOU)
 			record_fou(item, moment, owned);
-		else if (item->kind == ITEM_VIP || item->kind == ITEM_ROUTE)
+		else if (item->kind == ITEM_VIP || item->kind == ITEM_ROUTE ||
+			 item->kind == ITEM_LOCAL)
 			record_addr(item, change_present(item->action, item->done, item->before,
 							 item->after, moment), owned);
 	}
 	addr_list_sort(&owned->addrs);
 	addr_list_sort(&owned->routes);
 	addr_list_sort(&owned->adopted);
+	prefix_list_sort(&owned->locals);
 }
 
 void plan_owned_intent(const struct plan *plan, struct owned *owned)

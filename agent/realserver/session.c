@@ -55,11 +55,15 @@ static bool changes_host(const struct session *s)
 static int check_interfaces(struct session *s, const struct config *cfg, struct diag *diag)
 {
 	struct netdevs links = { 0 };
-	int err = rtnl_dump_links(&s->conn, &links.links, &links.link_count);
+	const char *failed = "links";
+	/* A VIP prefix is checked against the host's addresses too. */
+	int err = rs_config_has_prefix(rs_config_of(cfg))
+			  ? netdevs_read(&s->conn, &links, &failed)
+			  : rtnl_dump_links(&s->conn, &links.links, &links.link_count);
 
 	if (err)
-		return fail_run(s->run.opts, EXIT_RUNTIME, "cannot read links from the kernel: %s",
-				      strerror(-err));
+		return fail_run(s->run.opts, EXIT_RUNTIME, "cannot read %s from the kernel: %s",
+				failed, strerror(-err));
 	/* check-config checks every part of the file; the others, this one. */
 	if (s->command == RS_CHECK_CONFIG)
 		config_check_links(cfg, &links, diag);

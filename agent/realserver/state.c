@@ -1,5 +1,5 @@
 /* state: ownership records on disk. Text, one fact per line, so an
- * operator can read it:  addr ADDR | route ADDR | adopted ADDR |
+ * operator can read it:  addr ADDR | route ADDR | local ADDR/LEN | adopted ADDR |
  * sysctl IFACE KEY ORIGINAL SET | tunnel NAME | fou PORT 4|6 */
 #include "realserver/state.h"
 
@@ -32,6 +32,31 @@ bool addr_list_has(const struct addr_list *list, const struct ipaddr *addr)
 	size_t i = ipaddr_lower_bound(list->items, list->count, sizeof(*list->items), 0, addr);
 
 	return i < list->count && ipaddr_equal(&list->items[i], addr);
+}
+
+void prefix_list_add(struct prefix_list *list, const struct ipprefix *prefix)
+{
+	XGROW(list->items, list->count, list->capacity);
+	list->items[list->count++] = *prefix;
+}
+
+void prefix_list_sort(struct prefix_list *list)
+{
+	sort_unless_sorted(list->items, list->count, sizeof(*list->items), ipprefix_qsort_cmp);
+}
+
+bool prefix_list_has(const struct prefix_list *list, const struct ipprefix *prefix)
+{
+	size_t lo = 0, hi = list->count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ipprefix_compare(&list->items[mid], prefix) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < list->count && ipprefix_compare(&list->items[lo], prefix) == 0;
 }
 
 void owned_add_sysctl(struct owned *owned, const struct saved_sysctl *saved)
@@ -91,6 +116,7 @@ bool owned_has_fou(const struct owned *owned, const struct fou_port *port)
 bool owned_is_empty(const struct owned *owned)
 {
 	return !owned->addrs.count && !owned->routes.count && !owned->adopted.count &&
+	       !owned->locals.count &&
 	       !owned->sysctl_count && !owned->tunnel_count && !owned->fou_count;
 }
 
@@ -104,8 +130,20 @@ static bool lists_equal(const struct addr_list *a, const struct addr_list *b)
 	return true;
 }
 
+static bool prefix_lists_equal(const struct prefix_list *a, const struct prefix_list *b)
+{
+	if (a->count != b->count)
+		return false;
+	for (size_t i = 0; i < a->count; i++)
+		if (ipprefix_compare(&a->items[i], &b->items[i]) != 0)
+			return false;
+	return true;
+}
+
 bool owned_equal(const struct owned *a, const struct owned *b)
 {
+	if (!prefix_lists_equal(&a->locals, &b->locals))
+		return false;
 	if (!lists_equal(&a->addrs, &b->addrs) || !lists_equal(&a->routes, &b->routes) ||
 	    !lists_equal(&a->adopted, &b->adopted) || a->sysctl_count != b->sysctl_count ||
 	    a->tunnel_count != b->tunnel_count || a->fou_count != b->fou_count)
@@ -130,6 +168,7 @@ void owned_free(struct owned *owned)
 {
 	free(owned->addrs.items);
 	free(owned->routes.items);
+	free(owned->locals.items);
 	free(owned->adopted.items);
 	free(owned->sysctls);
 	free(owned->tunnels);
@@ -184,6 +223,19 @@ static int parse_fou_line(const char *line, struct owned *owned)
 	return 0;
 }
 
+/* "local ADDR/LEN": a local route lvsagent added. */
+static int parse_local_line(const char *text, struct owned *owned)
+{
+	struct ipprefix prefix;
+	const char *why;
+
+	if (!strchr(text, '/') || ipprefix_parse(text, &prefix, &why) < 0 ||
+	    ipaddr_vip_refusal(&prefix.addr))
+		return -1;
+	prefix_list_add(&owned->locals, &prefix);
+	return 0;
+}
+
 static int parse_line(char *line, struct owned *owned)
 {
 	struct saved_sysctl saved;
@@ -209,6 +261,8 @@ static int parse_line(char *line, struct owned *owned)
 	}
 	if (strncmp(line, "fou ", 4) == 0)
 		return parse_fou_line(line, owned);
+	if (strncmp(line, "local ", 6) == 0)
+		return parse_local_line(line + 6, owned);
 	return parse_addr_line(line, owned);
 }
 
@@ -249,6 +303,7 @@ static void parse_text(char *text, struct owned *owned, int *skipped)
 	addr_list_sort(&owned->addrs);
 	addr_list_sort(&owned->routes);
 	addr_list_sort(&owned->adopted);
+	prefix_list_sort(&owned->locals);
 }
 
 void state_parse(const char *text, struct owned *owned, int *skipped)
@@ -284,7 +339,8 @@ static char *format_list(char *out, const char *word, const struct addr_list *li
  * written in one go, not grown and copied line by line. */
 char *state_format(const struct owned *owned)
 {
-	size_t lines = owned->addrs.count + owned->routes.count + owned->adopted.count;
+	size_t lines = owned->addrs.count + owned->routes.count + owned->adopted.count +
+		       owned->locals.count;
 	char *text = xmalloc(sizeof(STATE_HEADER) + lines * ADDR_LINE_MAX +
 			     owned->sysctl_count * SYSCTL_LINE_MAX +
 			     owned->tunnel_count * (sizeof("tunnel \n") + IFNAMSIZ) +
@@ -293,6 +349,12 @@ char *state_format(const struct owned *owned)
 
 	out = format_list(out, "addr", &owned->addrs);
 	out = format_list(out, "route", &owned->routes);
+	for (size_t i = 0; i < owned->locals.count; i++) {
+		out += strlen(strcpy(out, "local "));
+		ipprefix_format(&owned->locals.items[i], out);
+		out += strlen(out);
+		*out++ = '\n';
+	}
 	out = format_list(out, "adopted", &owned->adopted);
 	for (size_t i = 0; i < owned->sysctl_count; i++) {
 		saved_sysctl_format(&owned->sysctls[i], out);

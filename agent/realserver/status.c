@@ -11,7 +11,8 @@ enum status_code status_code_of(const struct plan *plan, bool anything_owned)
 	for (size_t i = 0; i < plan->count; i++) {
 		const struct plan_item *item = &plan->items[i];
 		differing += item_differs(item);
-		vips_present += item->kind == ITEM_VIP && item->wanted && item->before;
+		vips_present += (item->kind == ITEM_VIP || item->kind == ITEM_LOCAL) && item->wanted &&
+				item->before;
 	}
 	if (!differing)
 		return STATUS_IN_PLACE;
@@ -47,8 +48,9 @@ static const char *item_state(const struct plan_item *item)
 	if (item->kind == ITEM_SYSCTL && item->setting->in_force && item->action != ACTION_NONE)
 		return "in force through all";
 	if (!item_differs(item))
-		return item->wanted && !item->ours && item->kind == ITEM_VIP ? "in place (adopted)"
-									  : "in place";
+		return item->wanted && !item->ours &&
+				       (item->kind == ITEM_VIP || item->kind == ITEM_LOCAL)
+			       ? "in place (adopted)" : "in place";
 	if (item->action == ACTION_REMOVE)
 		return "not configured (lvsagent would remove it)";
 	if (item->action == ACTION_ADD)
@@ -110,8 +112,8 @@ static void status_text(FILE *out, const struct plan *plan, enum status_code cod
 			const struct status_info *info)
 {
 	/* What an operator looks for first: the VIPs, then their routes. */
-	static const enum item_kind order[] = { ITEM_VIP, ITEM_ROUTE, ITEM_TUNNEL, ITEM_FOU, ITEM_NFT,
-						ITEM_SYSCTL, ITEM_LINK };
+	static const enum item_kind order[] = { ITEM_VIP, ITEM_LOCAL, ITEM_ROUTE, ITEM_TUNNEL,
+						ITEM_FOU, ITEM_NFT, ITEM_SYSCTL, ITEM_LINK };
 	size_t differing = 0;
 
 	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)

@@ -21,6 +21,7 @@
 #include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/ipaddr.h"
 
@@ -34,8 +35,13 @@ struct nft_uplink {
 };
 
 struct nft_desired {
-	struct ipaddr *vips;		/* IPv4 only */
+	struct ipaddr *vips;		/* IPv4 only: the set's elements */
 	size_t vip_count;
+	/* NULL: a plain set of addresses. Otherwise an interval set (route
+	 * mode's prefixes), and each element's NFT_SET_ELEM_* flags: a
+	 * range is its first address, then the address past its end with
+	 * NFT_SET_ELEM_INTERVAL_END. */
+	uint32_t *elem_flags;
 	struct nft_uplink *uplinks;
 	size_t uplink_count;
 };
@@ -48,6 +54,11 @@ void nft_desired_free(struct nft_desired *desired);
 char *nft_render_desired(const struct nft_desired *desired);
 
 struct nftnl_table;
+struct nftnl_set_elem;
+
+/* DESIRED's element I into ELEM: its key, and its flags in an interval set. */
+void nft_elem_fill(struct nftnl_set_elem *elem, const struct nft_desired *desired, size_t i);
+
 struct nftnl_set;
 struct nftnl_chain;
 struct nftnl_rule;

@@ -19,6 +19,11 @@
 /* IPv4 label of the VIPs lvsagent adds to lo: ownership visible in
  * `ip addr` and kept without the state file. */
 #define LVSAGENT_LO_LABEL "lo:lvs"
+/* The metric of route mode's local routes. Not 0, the kernel's own for an
+ * address's local route: the two then coexist (IPv6 refuses a second
+ * route with the same metric and device), so switching from address mode
+ * adds the route before the address, and its local route, goes. */
+#define LVSAGENT_LOCAL_METRIC 1024
 
 #define RTNL_ALIAS_MAX 256		/* IFALIASZ */
 
@@ -52,6 +57,9 @@ struct rtnl_route {
 	uint32_t priority;
 };
 
+/* Whether ADDR carries lvsagent's mark: its lo label or address protocol. */
+bool rtnl_addr_has_lvsagent_mark(const struct rtnl_addr *addr);
+
 /* Requests, appended to a batch. */
 void rtnl_put_link_up(struct nl_batch *batch, int ifindex);
 /* The tunnel device NAME of link kind KIND up (created if missing: the
@@ -66,6 +74,10 @@ void rtnl_put_vip_addr(struct nl_batch *batch, bool add, int lo_ifindex, const s
 void rtnl_put_iface_vip(struct nl_batch *batch, bool add, int ifindex, const char *iface,
 			const struct ipaddr *vip);
 void rtnl_put_vip_route(struct nl_batch *batch, bool add, int lo_ifindex, const struct ipaddr *vip);
+/* Route mode's VIP: `local DST/LEN dev lo table local proto lvsagent
+ * scope host metric LVSAGENT_LOCAL_METRIC`. */
+void rtnl_put_local_route(struct nl_batch *batch, bool add, int lo_ifindex,
+			  const struct ipaddr *dst, uint8_t len);
 
 /* Dump requests, built in a caller's buffer of NL_REQUEST_BUFFER. */
 struct nlmsghdr *rtnl_link_dump_request(void *buf);

@@ -7,17 +7,25 @@
 #include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/config.h"
 #include "core/netdev.h"
 #include "lib/diag.h"
 #include "lib/ipaddr.h"
+#include "lib/ipprefix.h"
 #include "realserver/config_tun.h"
 
 enum suppression { SUPPRESS_SYSCTL, SUPPRESS_NFTABLES, SUPPRESS_BOTH };
 
+/* How a VIP is made local: an address on lo (and a host route in main),
+ * or one `local` route in table local (route mode: no address, so 10 000
+ * cost the kernel a tenth of the time, and a VIP may be a whole prefix). */
+enum vip_mode { VIP_MODE_ADDRESS, VIP_MODE_ROUTE };
+
 struct vip {
-	struct ipaddr addr;
+	struct ipaddr addr;		/* the first address of a prefix */
+	uint8_t prefix_len;		/* the host prefix unless route mode allows less */
 	int line;			/* where the config names it */
 };
 
@@ -37,6 +45,7 @@ struct rs_config {
 	int arp_ignore;			/* 1, 2, 3 or 8 */
 	int arp_announce;		/* 1 or 2 */
 	enum suppression suppression;
+	enum vip_mode vip_mode;
 	bool keep_on_stop;		/* on_stop = keep: the daemon leaves all in place */
 	struct rs_tunnel tun;
 };
@@ -49,9 +58,16 @@ const struct rs_config *rs_config_of(const struct config *cfg);
 
 /* Errors for running as a real server: at least one VIP. */
 int config_require_realserver(const struct config *cfg, struct diag *diag);
-/* Configured interfaces that do not exist: "FILE:LINE: ..." errors. 0 or -1. */
+/* Configured interfaces that do not exist, and VIP prefixes that cover one
+ * of the host's own addresses (making them local would take the host's
+ * neighbours for itself): "FILE:LINE: ..." errors. 0 or -1. */
 int config_check_interfaces(const struct config *cfg, const struct netdevs *net,
 			    struct diag *diag);
+
+/* Whether a VIP is a prefix wider than one address (route mode only). */
+bool rs_config_has_prefix(const struct rs_config *rs);
+/* The VIP as a prefix (its host prefix unless route mode). */
+struct ipprefix vip_prefix(const struct vip *vip);
 
 const char *suppression_name(enum suppression suppression);
 

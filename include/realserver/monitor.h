@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "kernel/netlink.h"
+#include "lib/ipprefix.h"
 #include "realserver/observe.h"
 
 /* Open a non-blocking socket joined to the link, IPv4/IPv6 address and
@@ -28,10 +29,19 @@ struct monitor_context {
  * nftables), any change to table arp lvsagent. Pure. */
 bool monitor_event_matters(const struct nlmsghdr *nlh, const struct monitor_context *context);
 
+/* Deleted local routes of lvsagent's remembered one by one: with 100 000
+ * in place, putting back the few that went is a hundred times cheaper than
+ * re-reading them all. More than this and the daemon re-reads. */
+#define MONITOR_LOCALS_MAX 16
+
 struct monitor_news {
 	bool matters;			/* at least one notification matters */
 	bool overrun;			/* the kernel dropped notifications (ENOBUFS) */
+	/* One that matters and is not in LOCALS: the whole picture is needed. */
+	bool other;
 	unsigned count;			/* notifications read */
+	struct ipprefix locals[MONITOR_LOCALS_MAX];	/* deleted local routes of lvsagent's */
+	unsigned local_count;
 };
 
 /* Read every pending notification without blocking. 0 or -errno. */

@@ -25,6 +25,10 @@ struct observed {
 	bool lo_up;
 	struct rtnl_route *routes;	/* main-table host routes, sorted by dst */
 	size_t route_count;
+	/* lvsagent's local routes in table local (route mode), sorted by dst
+	 * and length: only its own protocol's are dumped. */
+	struct rtnl_route *locals;
+	size_t local_count;
 	struct sysctl_value *sysctls;	/* "all", "default", then every link */
 	size_t sysctl_count;
 	char *nft_text;			/* table arp lvsagent as text; NULL: absent */
@@ -62,7 +66,7 @@ const struct fou_port *observed_fou(const struct observed *obs, const struct fou
  * previous lookup ended (NULL: none): zeroed before a pass, it makes a run
  * of ascending addresses cost O(1) each against 10 000 observed ones. */
 struct observed_hint {
-	size_t addr, route;
+	size_t addr, route, local;
 };
 
 /* The address ADDR with the host prefix on lo, or NULL. */
@@ -75,6 +79,10 @@ const struct rtnl_addr *observed_addr_elsewhere(const struct observed *obs,
 /* A main-table host route to ADDR through lo (ours first), or NULL. */
 const struct rtnl_route *observed_lo_route(const struct observed *obs, const struct ipaddr *addr,
 					  struct observed_hint *hint);
+/* lvsagent's local route for DST/LEN through lo, or NULL. */
+const struct rtnl_route *observed_local_route(const struct observed *obs,
+					      const struct ipaddr *dst, uint8_t len,
+					      struct observed_hint *hint);
 /* The sysctls of IFACE, or NULL when it has none (gone). */
 const struct sysctl_value *observed_sysctls(const struct observed *obs, const char *iface);
 

@@ -8,6 +8,7 @@
 #include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/change.h"
 #include "core/sysctl_policy.h"
@@ -15,7 +16,9 @@
 #include "kernel/nft_objects.h"
 #include "lib/ipaddr.h"
 
-enum item_kind { ITEM_LINK, ITEM_SYSCTL, ITEM_VIP, ITEM_ROUTE, ITEM_NFT, ITEM_TUNNEL, ITEM_FOU };
+/* ITEM_LOCAL: route mode's VIP, a local route in table local. */
+enum item_kind { ITEM_LINK, ITEM_SYSCTL, ITEM_VIP, ITEM_ROUTE, ITEM_LOCAL, ITEM_NFT, ITEM_TUNNEL,
+		 ITEM_FOU };
 
 /* What only SYSCTL, LINK, TUNNEL and FOU items carry. It lives apart from the item so
  * that the 20 000 VIP and route items of 10 000 VIPs stay at 64 bytes:
@@ -48,6 +51,7 @@ struct plan_item {
 	bool ours;			/* lvsagent created it (or replaced the value) */
 	bool done;			/* filled by apply: the change took effect */
 	bool conflict;			/* VIP: in place on lo, but also on an uplink */
+	uint8_t prefix_len;		/* LOCAL: of addr (a VIP may be a prefix) */
 	/* SYSCTL: the values; VIP/ROUTE/NFT/FOU: 1 present, 0 absent; LINK,
 	 * TUNNEL: 1 up.
 	 * NFT present but not as configured: before 2. */
@@ -56,7 +60,7 @@ struct plan_item {
 	const char *note;		/* why it is left as it is, for a warning */
 	char *reason;			/* filled by apply: why, in the kernel's words */
 	union {
-		struct ipaddr addr;		/* VIP, ROUTE */
+		struct ipaddr addr;		/* VIP, ROUTE, LOCAL */
 		char *detail;			/* NFT: what the configured table holds */
 		struct plan_setting *setting;	/* SYSCTL, LINK, TUNNEL, FOU */
 	};

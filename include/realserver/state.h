@@ -15,6 +15,7 @@
 #include "core/sysctl_policy.h"
 #include "kernel/fou.h"
 #include "lib/ipaddr.h"
+#include "lib/ipprefix.h"
 
 
 struct addr_list {
@@ -22,8 +23,15 @@ struct addr_list {
 	size_t count, capacity;
 };
 
+/* Route mode's local routes, by prefix. */
+struct prefix_list {
+	struct ipprefix *items;		/* kept sorted for lookups */
+	size_t count, capacity;
+};
+
 struct owned {
 	struct addr_list addrs;		/* VIP addresses lvsagent added to lo */
+	struct prefix_list locals;	/* local routes lvsagent added (route mode) */
 	struct addr_list routes;	/* host routes lvsagent added */
 	struct addr_list adopted;	/* VIPs found on lo and kept: never removed */
 	struct saved_sysctl *sysctls;
@@ -44,6 +52,9 @@ void addr_list_add(struct addr_list *list, const struct ipaddr *addr);
 /* Sort once after adding; lookups need it. */
 void addr_list_sort(struct addr_list *list);
 bool addr_list_has(const struct addr_list *list, const struct ipaddr *addr);
+void prefix_list_add(struct prefix_list *list, const struct ipprefix *prefix);
+void prefix_list_sort(struct prefix_list *list);
+bool prefix_list_has(const struct prefix_list *list, const struct ipprefix *prefix);
 
 void owned_add_sysctl(struct owned *owned, const struct saved_sysctl *saved);
 const struct saved_sysctl *owned_sysctl(const struct owned *owned, const char *iface,

@@ -1,8 +1,9 @@
 /* repair_latency: how fast a running lvsagent daemon puts a VIP back, seen
  * from outside. Deletes VIP from lo over rtnetlink COUNT times and waits
  * each time for the kernel's notification that it is back; prints the
- * distribution. Run it inside the daemon's network namespace.
- *   usage: repair_latency VIP COUNT [TIMEOUT_MS]
+ * distribution. Run it inside the daemon's network namespace. VIP with a
+ * /LEN is route mode's: the local route DST/LEN in table local is deleted.
+ *   usage: repair_latency VIP[/LEN] COUNT [TIMEOUT_MS]
  * Exit 1 if the VIP did not come back within the timeout (default 1000 ms). */
 #include <errno.h>
 #include <libmnl/libmnl.h>
@@ -26,6 +27,9 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* Route mode's VIP (LOCAL_LEN > 0): a local route; else an address. */
+static int local_len;
+
 static int delete_vip(struct nl_conn *conn, int lo, const struct ipaddr *vip)
 {
 	struct nl_batch batch;
@@ -33,7 +37,10 @@ static int delete_vip(struct nl_conn *conn, int lo, const struct ipaddr *vip)
 	int err;
 
 	nl_batch_init(&batch);
-	rtnl_put_vip_addr(&batch, false, lo, vip);
+	if (local_len)
+		rtnl_put_local_route(&batch, false, lo, vip, (uint8_t)local_len);
+	else
+		rtnl_put_vip_addr(&batch, false, lo, vip);
 	err = nl_batch_send(conn, &batch, &result);
 	nl_batch_free(&batch);
 	return err ? err : result.error;
@@ -43,7 +50,12 @@ static int delete_vip(struct nl_conn *conn, int lo, const struct ipaddr *vip)
 static bool is_back(const struct nlmsghdr *nlh, int lo, const struct ipaddr *vip)
 {
 	struct rtnl_addr addr;
+	struct rtnl_route route;
 
+	if (local_len)
+		return nlh->nlmsg_type == RTM_NEWROUTE && rtnl_parse_route(nlh, &route) == 0 &&
+		       route.table == RT_TABLE_LOCAL && route.dst_len == local_len &&
+		       ipaddr_equal(&route.dst, vip);
 	return nlh->nlmsg_type == RTM_NEWADDR && rtnl_parse_addr(nlh, &addr) == 0 &&
 	       addr.ifindex == lo && ipaddr_equal(&addr.addr, vip);
 }
@@ -89,8 +101,14 @@ int main(int argc, char **argv)
 	int count, timeout_ms, lo = (int)if_nametoindex("lo");
 	double *samples;
 
+	char *slash = argc > 1 ? strchr(argv[1], '/') : NULL;
+
+	if (slash) {
+		*slash = '\0';
+		local_len = atoi(slash + 1);
+	}
 	if (argc < 3 || ipaddr_parse(argv[1], &vip, &why) < 0 || (count = atoi(argv[2])) < 1) {
-		fprintf(stderr, "usage: repair_latency VIP COUNT [TIMEOUT_MS]\n");
+		fprintf(stderr, "usage: repair_latency VIP[/LEN] COUNT [TIMEOUT_MS]\n");
 		return 2;
 	}
 	timeout_ms = argc > 3 ? atoi(argv[3]) : 1000;

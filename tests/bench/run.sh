@@ -14,7 +14,7 @@ trap 'rm -rf "$bin"' EXIT
 "$here/../needs.sh" bin "$bin" netns vm bench || exit 1
 NEEDS_TIER=bench NEEDS_LOG=$bin/undeclared
 export NEEDS_TIER NEEDS_LOG
-for bench in converge.sh daemon.sh nft.sh director.sh checks.sh http_checks.sh; do
+for bench in converge.sh routes.sh daemon.sh nft.sh director.sh checks.sh http_checks.sh; do
 	PATH=$bin "$here/$bench" "$LVSAGENT" || exit 1
 done
 if [ -s "$NEEDS_LOG" ]; then

@@ -43,6 +43,31 @@ static void expect_error(const char *text, const char *expected)
 	release_config(&p);
 }
 
+/* vip_mode after the VIPs still allows their prefixes: the check waits
+ * for the end of the file. */
+static void test_route_mode(void **state)
+{
+	struct parsed p;
+	const struct rs_config *rs;
+
+	(void)state;
+	parse(&p, "[realserver]\nvip = 198.51.100.0/24, 192.0.2.1, 2001:db8::/64\n"
+		  "vip_mode = route\n");
+	assert_int_equal(p.ret, 0);
+	rs = rs_config_of(&p.cfg);
+	assert_int_equal(rs->vip_mode, VIP_MODE_ROUTE);
+	assert_int_equal(rs->vip_count, 3);
+	assert_int_equal(rs->vips[0].prefix_len, 24);
+	assert_int_equal(rs->vips[1].prefix_len, 32);
+	assert_int_equal(rs->vips[2].prefix_len, 64);
+	assert_true(rs_config_has_prefix(rs));
+	release_config(&p);
+	parse(&p, "[realserver]\nvip = 192.0.2.1\n");
+	assert_int_equal(rs_config_of(&p.cfg)->vip_mode, VIP_MODE_ADDRESS);
+	assert_false(rs_config_has_prefix(rs_config_of(&p.cfg)));
+	release_config(&p);
+}
+
 static void test_issue_example(void **state)
 {
 	struct parsed p;
@@ -162,8 +187,21 @@ static void test_bad_addresses(void **state)
 	expect_error("[realserver]\nvip = 255.255.255.255\n",
 		     "test.conf:2: vip \"255.255.255.255\": the limited broadcast address cannot be a VIP");
 	expect_error("[realserver]\nvip = 192.168.101.0/24\n",
-		     "test.conf:2: vip \"192.168.101.0/24\": a VIP is one address, not a prefix "
-		     "(leave out the /length)");
+		     "test.conf:2: vip \"192.168.101.0/24\": a VIP is one address, not a prefix, "
+		     "unless vip_mode = route (leave out the /length)");
+	expect_error("[realserver]\nvip = 198.51.100.1\nvip_mode = bogus\n",
+		     "test.conf:3: vip_mode must be address or route, not \"bogus\"");
+	expect_error("[realserver]\nvip_mode = route\nvip = 198.51.100.0/24\nvip = 198.51.100.9\n",
+		     "test.conf:4: VIP 198.51.100.9/32 overlaps 198.51.100.0/24 (line 3): each "
+		     "address may be in one VIP only");
+	expect_error("[realserver]\nvip_mode = route\nvip = 2001:db8::/64\nvip = 2001:db8::/48\n",
+		     "test.conf:3: VIP 2001:db8::/64 overlaps 2001:db8::/48 (line 4): each "
+		     "address may be in one VIP only");
+	expect_error("[realserver]\nvip_mode = route\nvip = 198.51.100.1/24\n",
+		     "test.conf:3: vip \"198.51.100.1/24\": has bits set past the prefix length "
+		     "(write the block's first address)");
+	expect_error("[realserver]\nvip_mode = route\nvip = 198.51.100.0/33\n",
+		     "test.conf:3: vip \"198.51.100.0/33\": the prefix length must be 0 to 32");
 	expect_error("[realserver]\nvip = fe80::1\n",
 		     "test.conf:2: vip \"fe80::1\": a link-local address (fe80::/10) cannot be a VIP");
 	expect_error("[realserver]\nvip = ::ffff:10.0.0.1\n",
@@ -412,6 +450,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_issue_example),
+		cmocka_unit_test(test_route_mode),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_suppression_modes),
 		cmocka_unit_test(test_vip_lists),

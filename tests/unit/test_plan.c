@@ -11,6 +11,7 @@
 #include "lib/xalloc.h"
 #include "realserver/describe.h"
 #include "realserver/plan.h"
+#include "realserver/plan_route.h"
 
 #define LO 1
 #define ETH0 2
@@ -62,7 +63,9 @@ static void add_route(struct world *w, const char *dst, int protocol)
 static void want_vip(struct world *w, const char *addr)
 {
 	XGROW(w->cfg.vips, w->cfg.vip_count, w->cfg.vip_capacity);
-	w->cfg.vips[w->cfg.vip_count++] = (struct vip){ .addr = ip(addr), .line = 1 };
+	w->cfg.vips[w->cfg.vip_count] = (struct vip){ .addr = ip(addr), .line = 1 };
+	w->cfg.vips[w->cfg.vip_count].prefix_len = (uint8_t)ipaddr_host_prefix(&w->cfg.vips[w->cfg.vip_count].addr);
+	w->cfg.vip_count++;
 }
 
 static void save_sysctl(struct world *w, const char *iface, enum sysctl_key key, int original,
@@ -968,10 +971,201 @@ static void test_tun_words(void **state)
 	release(&w);
 }
 
+
+/* --- route mode (vip_mode = route) ------------------------------------------- */
+
+static void want_prefix(struct world *w, const char *addr, int len)
+{
+	want_vip(w, addr);
+	w->cfg.vips[w->cfg.vip_count - 1].prefix_len = (uint8_t)len;
+}
+
+static void want_route_mode(struct world *w)
+{
+	w->cfg.vip_mode = VIP_MODE_ROUTE;
+}
+
+static void add_local(struct world *w, const char *dst, int len)
+{
+	w->obs.locals = xrealloc_array(w->obs.locals, w->obs.local_count + 1,
+				       sizeof(*w->obs.locals));
+	struct rtnl_route *r = &w->obs.locals[w->obs.local_count++];
+	memset(r, 0, sizeof(*r));
+	r->dst = ip(dst);
+	r->dst_len = (uint8_t)len;
+	r->protocol = LVSAGENT_RTPROT;
+	r->type = RTN_LOCAL;
+	r->table = RT_TABLE_LOCAL;
+	r->oif = LO;
+}
+
+static const struct plan_item *find_local(const struct world *w, const char *dst, int len)
+{
+	for (size_t i = 0; i < w->plan.count; i++) {
+		const struct plan_item *item = &w->plan.items[i];
+		char text[IPADDR_TEXT_MAX];
+		if (item->kind == ITEM_LOCAL && item->prefix_len == len &&
+		    strcmp(ipaddr_format(&item->addr, text), dst) == 0)
+			return item;
+	}
+	return NULL;
+}
+
+static size_t count_kind(const struct world *w, enum item_kind kind)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < w->plan.count; i++)
+		n += w->plan.items[i].kind == kind;
+	return n;
+}
+
+/* Route mode adds one local route a VIP or prefix, and no address or
+ * main-table route. */
+static void test_route_mode_fresh(void **state)
+{
+	struct world w;
+	char text[96];
+
+	(void)state;
+	fresh_host(&w);
+	want_route_mode(&w);
+	want_prefix(&w, "198.51.100.0", 24);
+	want_prefix(&w, "192.0.2.1", 32);
+	want_prefix(&w, "2001:db8:5::", 64);
+	converge(&w);
+	assert_int_equal(find_local(&w, "198.51.100.0", 24)->action, ACTION_ADD);
+	assert_int_equal(find_local(&w, "192.0.2.1", 32)->action, ACTION_ADD);
+	assert_int_equal(find_local(&w, "2001:db8:5::", 64)->action, ACTION_ADD);
+	assert_int_equal(count_kind(&w, ITEM_VIP), 0);
+	assert_int_equal(count_kind(&w, ITEM_ROUTE), 0);
+	assert_string_equal(item_change(find_local(&w, "198.51.100.0", 24), text, sizeof(text)),
+			    "add local 198.51.100.0/24 dev lo table local");
+	mark_all_done(&w);
+	struct owned after;
+	plan_owned_after(&w.plan, &after);
+	assert_int_equal(after.locals.count, 3);
+	assert_true(prefix_list_has(&after.locals, &(struct ipprefix){ ip("198.51.100.0"), 24 }));
+	owned_free(&after);
+	release(&w);
+}
+
+static void test_route_mode_in_place(void **state)
+{
+	struct world w;
+
+	(void)state;
+	fresh_host(&w);
+	want_route_mode(&w);
+	want_prefix(&w, "198.51.100.0", 24);
+	add_local(&w, "198.51.100.0", 24);
+	add_local(&w, "198.51.100.0", 25);	/* ours by its mark, no longer wanted */
+	converge(&w);
+	assert_int_equal(find_local(&w, "198.51.100.0", 24)->action, ACTION_NONE);
+	assert_true(find_local(&w, "198.51.100.0", 24)->ours);
+	assert_int_equal(find_local(&w, "198.51.100.0", 25)->action, ACTION_REMOVE);
+	release(&w);
+}
+
+/* address -> route: the local route added, the address and its host
+ * route removed; the intent records both, so a crash between leaves
+ * nothing unowned. */
+static void test_switch_address_to_route(void **state)
+{
+	struct world w;
+	struct owned intent;
+
+	(void)state;
+	fresh_host(&w);
+	want_route_mode(&w);
+	want_prefix(&w, "10.1.1.1", 32);
+	add_addr(&w, LO, "10.1.1.1", 32, "lo:lvs");
+	add_route(&w, "10.1.1.1", LVSAGENT_RTPROT);
+	converge(&w);
+	assert_int_equal(find_local(&w, "10.1.1.1", 32)->action, ACTION_ADD);
+	assert_int_equal(find(&w, ITEM_VIP, "10.1.1.1")->action, ACTION_REMOVE);
+	assert_int_equal(find(&w, ITEM_ROUTE, "10.1.1.1")->action, ACTION_REMOVE);
+	plan_owned_intent(&w.plan, &intent);
+	assert_int_equal(intent.addrs.count, 1);
+	assert_int_equal(intent.locals.count, 1);
+	owned_free(&intent);
+	release(&w);
+}
+
+static void test_switch_route_to_address(void **state)
+{
+	struct world w;
+
+	(void)state;
+	fresh_host(&w);
+	want_vip(&w, "10.1.1.1");
+	add_local(&w, "10.1.1.1", 32);
+	converge(&w);
+	assert_int_equal(find(&w, ITEM_VIP, "10.1.1.1")->action, ACTION_ADD);
+	assert_int_equal(find(&w, ITEM_ROUTE, "10.1.1.1")->action, ACTION_ADD);
+	assert_int_equal(find_local(&w, "10.1.1.1", 32)->action, ACTION_REMOVE);
+	release(&w);
+}
+
+/* The daemon's repair from events alone: wanted routes come back; one no
+ * longer wanted, or address mode, needs the whole converge. */
+static void test_local_repair(void **state)
+{
+	struct world w;
+	struct ipprefix gone[2] = { { ip("198.51.100.0"), 24 }, { ip("192.0.2.1"), 32 } };
+
+	(void)state;
+	fresh_host(&w);
+	want_route_mode(&w);
+	want_prefix(&w, "198.51.100.0", 24);
+	want_prefix(&w, "192.0.2.1", 32);
+	assert_true(plan_local_repair(&w.cfg, &w.obs, gone, 2, &w.plan));
+	assert_int_equal(w.plan.count, 2);
+	assert_int_equal(find_local(&w, "198.51.100.0", 24)->action, ACTION_ADD);
+	assert_true(find_local(&w, "192.0.2.1", 32)->ours);
+	plan_free(&w.plan);
+	struct ipprefix unwanted = { ip("198.51.100.0"), 25 };
+	assert_false(plan_local_repair(&w.cfg, &w.obs, &unwanted, 1, &w.plan));
+	plan_free(&w.plan);
+	w.cfg.vip_mode = VIP_MODE_ADDRESS;
+	assert_false(plan_local_repair(&w.cfg, &w.obs, gone, 1, &w.plan));
+	release(&w);
+}
+
+/* stop removes the local routes by their mark, state file or not; another
+ * instance's marked routes are left unless recorded here. */
+static void test_route_mode_withdraw(void **state)
+{
+	struct world w;
+
+	(void)state;
+	fresh_host(&w);
+	add_local(&w, "198.51.100.0", 24);
+	withdraw(&w);
+	assert_int_equal(find_local(&w, "198.51.100.0", 24)->action, ACTION_REMOVE);
+	release(&w);
+
+	fresh_host(&w);
+	w.obs.other_instance = true;
+	add_local(&w, "198.51.100.0", 24);
+	add_local(&w, "203.0.113.0", 24);
+	prefix_list_add(&w.owned.locals, &(struct ipprefix){ ip("203.0.113.0"), 24 });
+	withdraw(&w);
+	assert_null(find_local(&w, "198.51.100.0", 24));
+	assert_int_equal(find_local(&w, "203.0.113.0", 24)->action, ACTION_REMOVE);
+	release(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fresh_host),
+		cmocka_unit_test(test_route_mode_fresh),
+		cmocka_unit_test(test_route_mode_in_place),
+		cmocka_unit_test(test_switch_address_to_route),
+		cmocka_unit_test(test_switch_route_to_address),
+		cmocka_unit_test(test_route_mode_withdraw),
+		cmocka_unit_test(test_local_repair),
 		cmocka_unit_test(test_in_place_is_no_change),
 		cmocka_unit_test(test_sysctls_only_raised),
 		cmocka_unit_test(test_own_sysctl_follows_config),

@@ -235,6 +235,8 @@ test_daemon_repairs() {
 	contains "daemon: ... and says so" "tunnel tunl0 was down; set it up" cat /tmp/tun-daemon.log
 	kill -TERM "$daemon"
 	wait "$daemon"
+	check "daemon: exits 0 on SIGTERM (it ran to the end)" [ $? -eq 0 ]
+	[ -z "$failures" ] || sed 's/^/     daemon| /' /tmp/tun-daemon.log
 	check "daemon: SIGTERM withdrew everything exactly" same_as_before rs1
 
 	# fou sends no events: the periodic check finds a deleted port.
@@ -250,6 +252,8 @@ test_daemon_repairs() {
 		cat /tmp/tun-daemon.log
 	kill -TERM "$daemon"
 	wait "$daemon"
+	check "daemon: exits 0 on SIGTERM (it ran to the end)" [ $? -eq 0 ]
+	[ -z "$failures" ] || sed 's/^/     daemon| /' /tmp/tun-daemon.log
 	same "daemon: SIGTERM removed its ports" "" fou_ports rs1
 }
 fou_has_port() { fou_ports "$1" | grep -q "port 6080 gue$"; }

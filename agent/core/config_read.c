@@ -3,6 +3,7 @@
  * its line number (the packaged inih does not pass line numbers). */
 #include "core/config_read.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
@@ -103,12 +104,17 @@ static bool has_separator(const char *line)
 static void check_syntax(struct ini_stream *s, const char *raw)
 {
 	const struct config_lines *p = s->lines;
-	const char *line = raw + strspn(raw, " \t");
+	const char *line = raw;
 	char *copy;
 
 	if (*p->line == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
 		line += 3;	/* UTF-8 byte order mark */
-	if (!*line || strchr(";#\r\n", *line))
+	/* The blanks inih skips (isspace: a CR or form feed too), so that a
+	 * line it takes for a section header is one here: "\r[service m]"
+	 * must not leave its keys without their section. */
+	while (isspace((unsigned char)*line))
+		line++;
+	if (!*line || strchr(";#", *line))
 		return;
 	if (*line != '[') {
 		if (!has_separator(line))

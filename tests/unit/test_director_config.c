@@ -122,6 +122,21 @@ static void test_example(void **state)
 
 #define SVC "[service s]\nvirtual = tcp 10.0.0.1:80\n"
 
+/* A section header after a CR or form feed is one, as inih reads it: its
+ * keys belong to it (they once reached a service that was never begun: a
+ * crash the fuzzer found). */
+static void test_header_after_other_blanks(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	expect_error("\r[service m]\ncheck = exec\n", "d.conf:1: [service m] has no virtual = ...");
+	parse(&p, "\f[service web]\nvirtual = tcp 192.0.2.1:80\nrealserver = 10.0.0.1:80\n");
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(director_config_of(&p.cfg)->service_count, 1);
+	release_config(&p);
+}
+
 static void test_bad_virtuals(void **state)
 {
 	(void)state;
@@ -1339,6 +1354,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_example),
+		cmocka_unit_test(test_header_after_other_blanks),
 		cmocka_unit_test(test_bad_virtuals),
 		cmocka_unit_test(test_bad_realservers),
 		cmocka_unit_test(test_bad_service_keys),

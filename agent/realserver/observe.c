@@ -104,9 +104,10 @@ static int dump_local_routes(struct nl_conn *conn, struct observed *obs)
 			continue;
 		if (err < 0)
 			return err;
-		if (!obs->locals) {
-			obs->locals = routes;	/* the first family's taken as it is */
-			obs->local_count = count;
+		/* None: routes may be NULL, and memcpy from NULL is undefined
+		 * even for 0 bytes (UBSan aborts the daemon). */
+		if (!count) {
+			free(routes);
 			continue;
 		}
 		obs->locals = xrealloc_array(obs->locals, obs->local_count + count,

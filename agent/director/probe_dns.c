@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "director/probe_udp.h"
+#include "director/probe_verdict.h"
 #include "lib/xalloc.h"
 
 struct dns_run {
@@ -131,21 +132,21 @@ static enum probe_state judge(const struct check_spec *spec, struct udp_exchange
 	if (len >= 2 && ((unsigned)data[0] << 8 | data[1]) != d->id)
 		return PROBE_PENDING;
 	if (ns_initparse(data, (int)len, &msg) < 0)
-		return probe_udp_verdict(r, false, "dns: unparseable reply");
+		return probe_verdict(r, false, "dns: unparseable reply");
 	if (!ns_msg_getflag(msg, ns_f_qr))
-		return probe_udp_verdict(r, false, "dns: reply is a query (QR not set)");
+		return probe_verdict(r, false, "dns: reply is a query (QR not set)");
 	rcode = (unsigned)ns_msg_getflag(msg, ns_f_rcode);
 	if (rcode != want && want == ns_r_noerror)
-		return probe_udp_verdict(r, false, "dns: %s", RCODE_NAME(rcode, got_name));
+		return probe_verdict(r, false, "dns: %s", RCODE_NAME(rcode, got_name));
 	if (rcode != want)
-		return probe_udp_verdict(r, false, "dns: %s, not %s", RCODE_NAME(rcode, got_name),
+		return probe_verdict(r, false, "dns: %s, not %s", RCODE_NAME(rcode, got_name),
 					 RCODE_NAME(want, want_name));
 	answers = answers_of(&msg, type);
 	if (answers < 0)
-		return probe_udp_verdict(r, false, "dns: unparseable reply");
+		return probe_verdict(r, false, "dns: unparseable reply");
 	if (rcode == ns_r_noerror && answers == 0)
-		return probe_udp_verdict(r, false, "dns: no %s answer", TYPE_NAME(type, want_name));
-	return probe_udp_verdict(r, true, "dns %s, %d answer%s", RCODE_NAME(rcode, got_name),
+		return probe_verdict(r, false, "dns: no %s answer", TYPE_NAME(type, want_name));
+	return probe_verdict(r, true, "dns %s, %d answer%s", RCODE_NAME(rcode, got_name),
 				 answers, answers == 1 ? "" : "s");
 }
 
@@ -157,15 +158,15 @@ static enum probe_state start(const struct check_spec *spec, struct probe_run *r
 	int len;
 
 	if (!p || !p->dns_name[0])
-		return probe_udp_verdict(r, false, "dns: no dns_name to ask for");
+		return probe_verdict(r, false, "dns: no dns_name to ask for");
 	if (!resolver_init())
-		return probe_udp_verdict(r, false, "dns: res_ninit failed");
+		return probe_verdict(r, false, "dns: res_ninit failed");
 	d = xcalloc(1, sizeof(*d));
 	len = res_nmkquery(&resolver, ns_o_query, p->dns_name, ns_c_in, (int)want_type(p), NULL,
 			   0, NULL, d->query, sizeof(d->query));
 	if (len < NS_HFIXEDSZ) {
 		free(d);
-		return probe_udp_verdict(r, false, "dns: cannot make a query for %.60s",
+		return probe_verdict(r, false, "dns: cannot make a query for %.60s",
 					 p->dns_name);
 	}
 	d->id = random_id();

@@ -44,6 +44,7 @@
 
 #include "director/curl_lib.h"
 #include "director/probe_tcp.h"
+#include "director/probe_verdict.h"
 #include "lib/ipaddr.h"
 #include "lib/xalloc.h"
 
@@ -90,29 +91,7 @@ static char curl_failure[TEXT_MAX];	/* why not, for every check's verdict */
 /* What http_status says when not set. */
 static const struct dir_probe no_keys;
 
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 /* --- the verdict -------------------------------------------------------------- */
-
-static enum probe_state verdict(struct probe_result *r, bool passed, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static enum probe_state verdict(struct probe_result *r, bool passed, const char *fmt, ...)
-{
-	va_list ap;
-
-	r->passed = passed;
-	va_start(ap, fmt);
-	vsnprintf(r->text, sizeof(r->text), fmt, ap);
-	va_end(ap);
-	return PROBE_DONE;
-}
 
 static bool status_accepted(const struct dir_probe *p, long status)
 {
@@ -141,7 +120,7 @@ static enum probe_state body_lacks(struct probe_result *r, const char *needle)
 			len--;
 		more = "...";
 	}
-	return verdict(r, false, "http body lacks \"%.*s%s\"", (int)len, needle, more);
+	return probe_verdict(r, false, "http body lacks \"%.*s%s\"", (int)len, needle, more);
 }
 
 /* The verdict of a response that came whole, unless the body decided it. */
@@ -158,7 +137,7 @@ static enum probe_state response_verdict(struct http_check *h, struct probe_resu
 		curl->easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &t->status);
 	if (status_accepted(t->probe, t->status) && t->probe->http_body[0])
 		return body_lacks(r, t->probe->http_body);
-	return verdict(r, status_accepted(t->probe, t->status), "http %ld", t->status);
+	return probe_verdict(r, status_accepted(t->probe, t->status), "http %ld", t->status);
 }
 
 static bool tls_error(CURLcode code)
@@ -212,19 +191,19 @@ static enum probe_state error_verdict(struct http_check *h, CURLcode code,
 	long os_errno = 0;
 
 	if (t->socket_errno)
-		return verdict(r, false, "socket: %s", strerror(t->socket_errno));
+		return probe_verdict(r, false, "socket: %s", strerror(t->socket_errno));
 	if (t->second_socket)
-		return verdict(r, false, "http: curl wanted a second connection");
+		return probe_verdict(r, false, "http: curl wanted a second connection");
 	if (code == CURLE_OPERATION_TIMEDOUT)
-		return verdict(r, false, "timeout after %" PRIu32 " ms", t->timeout_ms);
+		return probe_verdict(r, false, "timeout after %" PRIu32 " ms", t->timeout_ms);
 	if (code == CURLE_COULDNT_CONNECT &&
 	    curl->easy_getinfo(h->easy, CURLINFO_OS_ERRNO, &os_errno) == CURLE_OK && os_errno)
-		return verdict(r, false, "connect: %s", strerror((int)os_errno));
+		return probe_verdict(r, false, "connect: %s", strerror((int)os_errno));
 	if (code == CURLE_COULDNT_CONNECT)
-		return verdict(r, false, "connect: %s", why);
+		return probe_verdict(r, false, "connect: %s", why);
 	if (tls_error(code))
-		return verdict(r, false, "tls: %s", tls_words(why));
-	return verdict(r, false, "http: %s", why);
+		return probe_verdict(r, false, "tls: %s", tls_words(why));
+	return probe_verdict(r, false, "http: %s", why);
 }
 
 /* --- curl's callbacks ----------------------------------------------------------- */
@@ -262,9 +241,9 @@ static int on_timer(CURLM *multi, long timeout_ms, void *user)
 	if (timeout_ms < 0)
 		t->wake_at = 0;
 	else if (timeout_ms == 0)
-		t->wake_at = now_us();
+		t->wake_at = probe_now_us();
 	else
-		t->wake_at = now_us() + ((uint64_t)timeout_ms + 1) * 1000u;
+		t->wake_at = probe_now_us() + ((uint64_t)timeout_ms + 1) * 1000u;
 	return 0;
 }
 
@@ -347,14 +326,14 @@ static size_t on_body(char *data, size_t size, size_t count, void *user)
 		t->status_checked = true;
 		curl->easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &t->status);
 		if (!status_accepted(t->probe, t->status) || !needle[0]) {
-			verdict(&r, status_accepted(t->probe, t->status), "http %ld", t->status);
+			probe_verdict(&r, status_accepted(t->probe, t->status), "http %ld", t->status);
 			decide(t, &r);
 			return 0;
 		}
 	}
 	take = len < HTTP_BODY_MAX - t->body_seen ? len : HTTP_BODY_MAX - t->body_seen;
 	if (body_search(t, needle, data, take)) {
-		verdict(&r, true, "http %ld", t->status);
+		probe_verdict(&r, true, "http %ld", t->status);
 		decide(t, &r);
 		return 0;
 	}
@@ -548,7 +527,7 @@ static enum probe_state settle(struct http_check *h, CURLMcode mc, struct probe_
 	int left;
 
 	if (mc != CURLM_OK)
-		return verdict(r, false, "curl: %s", curl->multi_strerror(mc));
+		return probe_verdict(r, false, "curl: %s", curl->multi_strerror(mc));
 	while ((msg = curl->multi_info_read(h->multi, &left)))
 		if (msg->msg == CURLMSG_DONE)
 			return msg->data.result == CURLE_OK || t->decided
@@ -572,13 +551,13 @@ static enum probe_state start(const struct check_spec *spec, struct probe_run *r
 
 	run->state = h;
 	if (!h)
-		return verdict(r, false, "%s", curl_failure[0] ? curl_failure
+		return probe_verdict(r, false, "%s", curl_failure[0] ? curl_failure
 							: "curl: cannot set up a transfer");
 	h->t = (struct transfer){ .probe = spec->probe ? spec->probe : &no_keys,
 				  .timeout_ms = spec->timeout_ms, .fd = -1 };
 	code = configure(h, spec);
 	if (code != CURLE_OK)
-		return verdict(r, false, "curl: %s", curl->easy_strerror(code));
+		return probe_verdict(r, false, "curl: %s", curl->easy_strerror(code));
 	mc = curl->multi_add_handle(h->multi, h->easy);
 	h->t.added = mc == CURLM_OK;
 	if (mc == CURLM_OK)
@@ -620,8 +599,8 @@ static enum probe_state tick(const struct check_spec *spec, struct probe_run *ru
 	/* Woken before curl's time after all, it said nothing new: again in a
 	 * millisecond, not at once. */
 	if (state == PROBE_PENDING && !h->t.timer_called && run->wake_us &&
-	    run->wake_us <= now_us())
-		run->wake_us = h->t.wake_at = now_us() + 1000;
+	    run->wake_us <= probe_now_us())
+		run->wake_us = h->t.wake_at = probe_now_us() + 1000;
 	return state;
 }
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "director/probe_tcp.h"
+#include "director/probe_verdict.h"
 #include "lib/xalloc.h"
 
 /* Datagrams read per call: a flood of replies that are not the answer (a
@@ -25,32 +26,13 @@
  * one is read. */
 static uint8_t datagram[65536];
 
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-enum probe_state probe_udp_verdict(struct probe_result *r, bool passed, const char *fmt, ...)
-{
-	va_list ap;
-
-	r->passed = passed;
-	va_start(ap, fmt);
-	vsnprintf(r->text, sizeof(r->text), fmt, ap);
-	va_end(ap);
-	return PROBE_DONE;
-}
-
 /* A socket call failed with ERR. ECONNREFUSED on a connected UDP socket is
  * an ICMP port unreachable from the real server: nothing listens there. */
 static enum probe_state socket_error(struct probe_result *r, int err, const char *call)
 {
 	if (err == ECONNREFUSED)
-		return probe_udp_verdict(r, false, "udp: port unreachable");
-	return probe_udp_verdict(r, false, "udp: %s: %s", call, strerror(err));
+		return probe_verdict(r, false, "udp: port unreachable");
+	return probe_verdict(r, false, "udp: %s: %s", call, strerror(err));
 }
 
 /* Send X's request, once, then wait for replies (and X's wake-up). A
@@ -143,10 +125,10 @@ static enum probe_state judge_reply(const struct check_spec *spec, struct udp_ex
 
 	(void)x;
 	if (!p || !p->udp_expect_given)
-		return probe_udp_verdict(r, true, "udp reply, %zu bytes", len);
+		return probe_verdict(r, true, "udp reply, %zu bytes", len);
 	if (!memmem(data, len, p->udp_expect, p->udp_expect_len))
-		return probe_udp_verdict(r, false, "udp: reply lacks the expected text");
-	return probe_udp_verdict(r, true, "udp reply with the expected text, %zu bytes", len);
+		return probe_verdict(r, false, "udp: reply lacks the expected text");
+	return probe_verdict(r, true, "udp reply with the expected text, %zu bytes", len);
 }
 
 /* When silence passes (no udp_expect): shortly before the checker's
@@ -165,7 +147,7 @@ static uint64_t silence_passes_at(const struct check_spec *spec)
 		margin = 100000;
 	if (margin > timeout)
 		margin = timeout;
-	return now_us() + timeout - margin;
+	return probe_now_us() + timeout - margin;
 }
 
 static enum probe_state start(const struct check_spec *spec, struct probe_run *run,
@@ -197,7 +179,7 @@ static enum probe_state tick(const struct check_spec *spec, struct probe_run *ru
 	}
 	if (receive(spec, run, x, r) == PROBE_DONE)
 		return PROBE_DONE;
-	return probe_udp_verdict(r, true, "udp: no reply, no ICMP error (passes)");
+	return probe_verdict(r, true, "udp: no reply, no ICMP error (passes)");
 }
 
 const struct probe_ops probe_udp = { .start = start, .ready = probe_udp_ready, .tick = tick,

@@ -46,8 +46,4 @@ enum probe_state probe_udp_ready(const struct check_spec *spec, struct probe_run
 				 uint32_t events, struct probe_result *r);
 void probe_udp_stop(const struct check_spec *spec, struct probe_run *run);
 
-/* R says PASSED and the text FMT makes; PROBE_DONE. */
-__attribute__((format(printf, 3, 4)))
-enum probe_state probe_udp_verdict(struct probe_result *r, bool passed, const char *fmt, ...);
-
 #endif

@@ -178,16 +178,24 @@ static int director(int argc, char **argv, const struct cli_options *opts,
 				   "reload, drain, undrain)");
 	if (!director_command_find(argv[optind + 1], &command, &takes_check, &takes_json))
 		return usage_error("unknown director command \"%s\"", argv[optind + 1]);
-	/* drain and undrain name a real server: SERVICE ADDRESS[:PORT]. */
+	/* drain and undrain name a real server: SERVICE ADDRESS[:PORT]; import
+	 * may name the FILE it reads. */
 	operands = command == DIRCMD_DRAIN || command == DIRCMD_UNDRAIN ? 2 : 0;
+	if (command == DIRCMD_IMPORT && optind + 3 == argc)
+		operands = 1;
 	if (optind + 2 + operands != argc)
-		return usage_error("%s", operands ? "usage: lvsagent director drain|undrain SERVICE "
-						    "ADDRESS[:PORT]"
-						  : "one director command at a time");
-	if (operands) {
+		return usage_error("%s", operands == 2 ? "usage: lvsagent director drain|undrain "
+							 "SERVICE ADDRESS[:PORT]"
+						       : "one director command at a time");
+	if (operands == 2) {
 		dir_opts->service = argv[optind + 2];
 		dir_opts->target = argv[optind + 3];
 	}
+	if (operands == 1 && dir_opts->from_kernel)
+		return usage_error("director import reads a FILE or the kernel (--from-kernel), "
+				   "not both");
+	if (operands == 1)
+		dir_opts->import_file = argv[optind + 2];
 	if (opts->diff)
 		return usage_error("--diff does not apply to director commands");
 	snprintf(name, sizeof(name), "director %s", argv[optind + 1]);

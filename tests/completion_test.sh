@@ -54,6 +54,8 @@ run_cases()
     expect "real servers" "lvsagent -c $tmp/director.conf director drain web " "10.0.0.1:80 10.0.0.2:80"
     expect "no services" "lvsagent -c $tmp/other.conf director drain " ""
     expect "nothing after drain's operands" "lvsagent -c $tmp/director.conf director drain web 10.0.0.1:80 " ""
+    expect "director import: files" "lvsagent director import $tmp/di" "$tmp/director.conf"
+    expect "... one file" "lvsagent director import $tmp/director.conf " ""
     expect "no operands for start" "lvsagent start " ""
 }
 

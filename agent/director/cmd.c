@@ -265,19 +265,44 @@ static int import_kernel(const struct cli_options *opts, struct diag *diag)
 	return code;
 }
 
+/* director import FILE: messages name FILE, as for the configuration. */
+static int import_file(const char *path, struct diag *diag, struct diag *notes)
+{
+	FILE *in = fopen(path, "re");
+	int code = EXIT_DONE;
+
+	if (!in) {
+		diag_add(diag, path, 0, "cannot read it: %s", strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (director_import(in, path, stdout, diag, notes) < 0)
+		code = EXIT_USAGE;
+	fclose(in);
+	return code;
+}
+
 static int import(const struct cli_options *opts, const struct dir_options *dir_opts)
 {
-	struct diag diag = { 0 };
+	struct diag diag = { 0 }, notes = { 0 };
 	int code = EXIT_DONE;
 
 	if (dir_opts->from_kernel) {
 		code = import_kernel(opts, &diag);
+	} else if (dir_opts->import_file) {
+		code = import_file(dir_opts->import_file, &diag, &notes);
 	} else {
 		if (isatty(STDIN_FILENO))
-			log_info("reading ipvsadm rules (ipvsadm -Sn) from standard input");
-		if (director_import(stdin, "<stdin>", stdout, &diag) < 0)
+			log_info("reading ipvsadm rules (ipvsadm -Sn) or a director script from "
+				 "standard input");
+		if (director_import(stdin, "<stdin>", stdout, &diag, &notes) < 0)
 			code = EXIT_USAGE;
 	}
+	/* What was skipped first: an error may be about a line it explains. */
+	if (notes.count) {
+		diag_sort(&notes);
+		diag_print(&notes);
+	}
+	diag_free(&notes);
 	if (diag.count) {
 		diag_sort(&diag);
 		diag_print(&diag);

@@ -13,6 +13,7 @@
 
 #include "core/config.h"
 #include "director/config.h"
+#include "director/import_script.h"
 #include "director/state.h"
 #include "director/syntax.h"
 #include "lib/hashmap.h"
@@ -25,19 +26,24 @@
 struct importer {
 	const char *file;
 	struct diag *diag;
+	struct diag *notes;		/* commands skipped, for standard error */
 	int line;
 	struct ipvs_table table;
 	struct hashmap index;		/* service key → position in table */
 	int *lines;			/* where each service was added */
-	char **words;			/* the words of the line being read */
-	size_t word_capacity;
 };
 
 #define IMPORT_ERR(imp, ...) diag_add((imp)->diag, (imp)->file, (imp)->line, __VA_ARGS__)
+#define IMPORT_NOTE(imp, ...)                                                         \
+	do {                                                                          \
+		if ((imp)->notes)                                                     \
+			diag_add((imp)->notes, (imp)->file, (imp)->line, __VA_ARGS__); \
+	} while (0)
 
 /* One rule's options, as written. */
 struct rule {
-	char command;			/* 'A' add service, 'a' add server, 'C' clear */
+	char command;			/* as ipvsadm's: 'A', 'E', 'D' services, 'a', 'e',
+					 * 'd' real servers, 'C' clear */
 	char kind;			/* 't', 'u', 's' (sctp), 'f' (fwmark) */
 	const char *service, *scheduler, *timeout, *netmask, *flags;
 	const char *real, *weight, *u_threshold, *l_threshold, *tun_type, *tun_port;
@@ -48,7 +54,8 @@ struct rule {
 };
 
 enum opt {
-	OPT_ADD_SERVICE, OPT_ADD_SERVER, OPT_CLEAR, OPT_TCP, OPT_UDP, OPT_SCTP, OPT_FWMARK,
+	OPT_ADD_SERVICE, OPT_EDIT_SERVICE, OPT_DELETE_SERVICE, OPT_ADD_SERVER, OPT_EDIT_SERVER,
+	OPT_DELETE_SERVER, OPT_CLEAR, OPT_TCP, OPT_UDP, OPT_SCTP, OPT_FWMARK,
 	OPT_IPV6, OPT_SCHEDULER, OPT_PERSISTENT, OPT_NETMASK, OPT_OPS, OPT_FLAGS, OPT_REAL,
 	OPT_DR, OPT_TUN, OPT_NAT, OPT_WEIGHT, OPT_U_THRESHOLD, OPT_L_THRESHOLD, OPT_TUN_TYPE,
 	OPT_TUN_PORT, OPT_NOCSUM, OPT_CSUM, OPT_REMCSUM, OPT_PE,
@@ -59,7 +66,7 @@ enum opt {
 enum choice { CHOICE_COMMAND, CHOICE_SERVICE, CHOICE_METHOD, CHOICE_CSUM, CHOICE_OWN };
 
 static const char *const choice_names[] = {
-	[CHOICE_COMMAND] = " (-A, -a and -C are one choice)",
+	[CHOICE_COMMAND] = " (-A, -E, -D, -a, -e, -d and -C are one choice)",
 	[CHOICE_SERVICE] = " (-t, -u, --sctp-service and -f are one choice)",
 	[CHOICE_METHOD] = " (-g, -i and -m are one choice)",
 	[CHOICE_CSUM] = " (--tun-nocsum, --tun-csum and --tun-remcsum are one choice)",
@@ -72,7 +79,11 @@ static const struct {
 	enum choice choice;
 } options[] = {
 	{ "-A", "--add-service", OPT_ADD_SERVICE, false, CHOICE_COMMAND },
+	{ "-E", "--edit-service", OPT_EDIT_SERVICE, false, CHOICE_COMMAND },
+	{ "-D", "--delete-service", OPT_DELETE_SERVICE, false, CHOICE_COMMAND },
 	{ "-a", "--add-server", OPT_ADD_SERVER, false, CHOICE_COMMAND },
+	{ "-e", "--edit-server", OPT_EDIT_SERVER, false, CHOICE_COMMAND },
+	{ "-d", "--delete-server", OPT_DELETE_SERVER, false, CHOICE_COMMAND },
 	{ "-C", "--clear", OPT_CLEAR, false, CHOICE_COMMAND },
 	{ "-t", "--tcp-service", OPT_TCP, true, CHOICE_SERVICE },
 	{ "-u", "--udp-service", OPT_UDP, true, CHOICE_SERVICE },
@@ -126,7 +137,11 @@ static void take_option(struct rule *rule, enum opt opt, const char *value)
 {
 	switch (opt) {
 	case OPT_ADD_SERVICE: rule->command = 'A'; break;
+	case OPT_EDIT_SERVICE: rule->command = 'E'; break;
+	case OPT_DELETE_SERVICE: rule->command = 'D'; break;
 	case OPT_ADD_SERVER: rule->command = 'a'; break;
+	case OPT_EDIT_SERVER: rule->command = 'e'; break;
+	case OPT_DELETE_SERVER: rule->command = 'd'; break;
 	case OPT_CLEAR: rule->command = 'C'; break;
 	case OPT_TCP: rule->kind = 't'; rule->service = value; break;
 	case OPT_UDP: rule->kind = 'u'; rule->service = value; break;
@@ -372,29 +387,69 @@ static int service_persistence(struct importer *imp, const struct rule *rule,
 	return 0;
 }
 
+/* RULE's service as ipvsadm -A (or -E: the same, every setting replaced)
+ * makes it: what is not given takes ipvsadm's default. */
+static int rule_settings(struct importer *imp, const struct rule *rule, struct ipvs_service *svc)
+{
+	if (rule_service(imp, rule, svc) < 0)
+		return -1;
+	if (rule->pe && !director_module_name(rule->pe, sizeof(svc->pe_name))) {
+		IMPORT_ERR(imp, "--pe \"%s\" is not a persistence engine name (sip, ...)", rule->pe);
+		return -1;
+	}
+	snprintf(svc->pe_name, sizeof(svc->pe_name), "%s", rule->pe ? rule->pe : "");
+	const char *refusal = svc->fwmark ? NULL : ipaddr_vip_refusal(&svc->addr);
+	if (refusal) {
+		IMPORT_ERR(imp, "virtual %s: %s", rule->service, refusal);
+		return -1;
+	}
+	snprintf(svc->scheduler, sizeof(svc->scheduler), "%s",
+		 rule->scheduler ? rule->scheduler : "wlc");
+	if (service_persistence(imp, rule, svc) < 0 || service_flags(imp, rule, svc) < 0)
+		return -1;
+	if (svc->timeout)
+		svc->flags |= IP_VS_SVC_F_PERSISTENT;
+	return 0;
+}
+
+/* The position of RULE's service among those added so far, or -1 (said,
+ * naming what the rule wanted to do). */
+static ssize_t find_service(struct importer *imp, const struct rule *rule, const char *doing)
+{
+	struct ipvs_service key_only;
+	struct ipvs_service_key key;
+	size_t at;
+
+	if (rule_service(imp, rule, &key_only) < 0)
+		return -1;
+	ipvs_service_key(&key_only, &key);
+	if (hashmap_get(&imp->index, &key, &at))
+		return (ssize_t)at;
+	IMPORT_ERR(imp, "%s for a service no -A rule above adds", doing);
+	return -1;
+}
+
+/* The index after services moved (-D) or went (-C). */
+static void reindex(struct importer *imp)
+{
+	struct ipvs_service_key key;
+
+	hashmap_free(&imp->index);
+	hashmap_init(&imp->index, sizeof(struct ipvs_service_key), 64);
+	for (size_t i = 0; i < imp->table.count; i++) {
+		ipvs_service_key(&imp->table.services[i], &key);
+		hashmap_put(&imp->index, &key, i);
+	}
+}
+
 static void add_service(struct importer *imp, const struct rule *rule)
 {
 	struct ipvs_service svc;
 	struct ipvs_service_key key;
 	size_t at;
 
-	if (rule_service(imp, rule, &svc) < 0)
+	if (rule_settings(imp, rule, &svc) < 0)
 		return;
-	if (rule->pe && !director_module_name(rule->pe, sizeof(svc.pe_name))) {
-		IMPORT_ERR(imp, "--pe \"%s\" is not a persistence engine name (sip, ...)", rule->pe);
-		return;
-	}
-	snprintf(svc.pe_name, sizeof(svc.pe_name), "%s", rule->pe ? rule->pe : "");
-	const char *refusal = svc.fwmark ? NULL : ipaddr_vip_refusal(&svc.addr);
-	if (refusal) {
-		IMPORT_ERR(imp, "virtual %s: %s", rule->service, refusal);
-		return;
-	}
-	snprintf(svc.scheduler, sizeof(svc.scheduler), "%s", rule->scheduler ? rule->scheduler : "wlc");
-	if (service_persistence(imp, rule, &svc) < 0 || service_flags(imp, rule, &svc) < 0)
-		return;
-	if (svc.timeout)
-		svc.flags |= IP_VS_SVC_F_PERSISTENT;
 	ipvs_service_key(&svc, &key);
 	if (!hashmap_put(&imp->index, &key, imp->table.count) && hashmap_get(&imp->index, &key, &at)) {
 		IMPORT_ERR(imp, "this service was already added on line %d", imp->lines[at]);
@@ -403,6 +458,47 @@ static void add_service(struct importer *imp, const struct rule *rule)
 	imp->lines = xrealloc_array(imp->lines, imp->table.count + 1, sizeof(int));
 	imp->lines[imp->table.count] = imp->line;
 	ipvs_table_add(&imp->table, &svc);
+}
+
+/* -E: ipvsadm 1.31 sends the whole service again, so a setting the rule
+ * leaves out goes back to its default (scheduler wlc, no persistence). */
+static void edit_service(struct importer *imp, const struct rule *rule)
+{
+	ssize_t at = find_service(imp, rule, "-E");
+	struct ipvs_service svc, *have;
+
+	if (at < 0 || rule_settings(imp, rule, &svc) < 0)
+		return;
+	have = &imp->table.services[at];
+	memcpy(have->scheduler, svc.scheduler, sizeof(svc.scheduler));
+	memcpy(have->pe_name, svc.pe_name, sizeof(svc.pe_name));
+	have->flags = svc.flags;
+	have->timeout = svc.timeout;
+	have->netmask = svc.netmask;
+}
+
+static void delete_service(struct importer *imp, const struct rule *rule)
+{
+	ssize_t at = find_service(imp, rule, "-D");
+	size_t after;
+
+	if (at < 0)
+		return;
+	ipvs_service_free(&imp->table.services[at]);
+	after = imp->table.count - (size_t)at - 1;
+	memmove(&imp->table.services[at], &imp->table.services[at + 1],
+		after * sizeof(imp->table.services[0]));
+	memmove(&imp->lines[at], &imp->lines[at + 1], after * sizeof(imp->lines[0]));
+	imp->table.count--;
+	reindex(imp);
+}
+
+/* -C: what came before is gone; the rules after it make the table. */
+static void clear_table(struct importer *imp)
+{
+	ipvs_table_free(&imp->table);
+	memset(&imp->table, 0, sizeof(imp->table));
+	reindex(imp);
 }
 
 /* --- -a: a real server ------------------------------------------------------------- */
@@ -446,89 +542,176 @@ static int dest_numbers(struct importer *imp, const struct rule *rule, struct ip
 	return 0;
 }
 
-static void add_server(struct importer *imp, const struct rule *rule)
+/* RULE's real server as ipvsadm -a (or -e, every setting replaced) makes
+ * it, into DEST; the position of its service, or -1. */
+static ssize_t rule_dest(struct importer *imp, const struct rule *rule, const char *doing,
+			 struct ipvs_dest *dest, bool *port_given)
 {
-	struct ipvs_service key_only, *svc;
-	struct ipvs_service_key key;
-	struct ipvs_dest dest = { .fwd = rule->fwd < 0 ? IP_VS_CONN_F_DROUTE : (uint32_t)rule->fwd,
-				  .weight = 1 };
-	bool port_given;
-	size_t at;
+	ssize_t at = find_service(imp, rule, doing);
+	const struct ipvs_service *svc;
 
-	if (rule_service(imp, rule, &key_only) < 0)
-		return;
-	ipvs_service_key(&key_only, &key);
-	if (!hashmap_get(&imp->index, &key, &at)) {
-		IMPORT_ERR(imp, "a real server for a service no -A rule above adds");
-		return;
-	}
+	*dest = (struct ipvs_dest){ .fwd = rule->fwd < 0 ? IP_VS_CONN_F_DROUTE : (uint32_t)rule->fwd,
+				    .weight = 1 };
+	if (at < 0)
+		return -1;
 	svc = &imp->table.services[at];
 	if (!rule->real) {
-		IMPORT_ERR(imp, "-a needs -r ADDRESS[:PORT]");
-		return;
+		IMPORT_ERR(imp, "-%c needs -r ADDRESS[:PORT]", rule->command);
+		return -1;
 	}
-	if (resolve_addrport(imp, rule->real, svc->af, svc->protocol, &dest.addr, &dest.port,
-			     &port_given) < 0 ||
-	    dest_numbers(imp, rule, &dest) < 0 || dest_tunnel(imp, rule, &dest) < 0)
-		return;
-	if (dest.addr.family != svc->af) {
+	if (resolve_addrport(imp, rule->real, svc->af, svc->protocol, &dest->addr, &dest->port,
+			     port_given) < 0 ||
+	    dest_numbers(imp, rule, dest) < 0 || dest_tunnel(imp, rule, dest) < 0)
+		return -1;
+	if (dest->addr.family != svc->af) {
 		IMPORT_ERR(imp, "the real server is not of the service's address family");
-		return;
+		return -1;
 	}
-	const char *refusal = director_realserver_refusal(&dest.addr);
+	const char *refusal = director_realserver_refusal(&dest->addr);
 	if (refusal) {
 		char text[IPADDR_TEXT_MAX];
-		IMPORT_ERR(imp, "real server %s: %s", ipaddr_format(&dest.addr, text), refusal);
-		return;
+		IMPORT_ERR(imp, "real server %s: %s", ipaddr_format(&dest->addr, text), refusal);
+		return -1;
 	}
 	/* ipvsadm's rule: only masquerading maps ports. */
-	if (!port_given || dest.fwd != IP_VS_CONN_F_MASQ)
-		dest.port = svc->port;
+	if (!*port_given || dest->fwd != IP_VS_CONN_F_MASQ)
+		dest->port = svc->port;
+	return at;
+}
+
+/* The real server of SVC that DEST names, or -1. */
+static ssize_t find_dest(const struct ipvs_service *svc, const struct ipvs_dest *dest)
+{
 	for (size_t i = 0; i < svc->dest_count; i++)
-		if (ipvs_same_dest(&svc->dests[i], &dest)) {
-			IMPORT_ERR(imp, "this real server was already added to the service");
-			return;
-		}
-	ipvs_service_add_dest(svc, &dest);
+		if (ipvs_same_dest(&svc->dests[i], dest))
+			return (ssize_t)i;
+	return -1;
 }
 
-/* --- lines ------------------------------------------------------------------------------ */
-
-/* Every word of TEXT, however many (*WORDS grows): a line is read to its
- * end, never cut at some count of words. */
-static size_t split_words(char *text, char ***words, size_t *capacity)
+static void add_server(struct importer *imp, const struct rule *rule)
 {
-	char *save = NULL;
-	size_t count = 0;
+	struct ipvs_dest dest;
+	bool port_given;
+	ssize_t at = rule_dest(imp, rule, "a real server", &dest, &port_given);
 
-	for (char *word = strtok_r(text, " \t\r\n", &save); word;
-	     word = strtok_r(NULL, " \t\r\n", &save)) {
-		XGROW(*words, count, *capacity);
-		(*words)[count++] = word;
+	if (at < 0)
+		return;
+	if (find_dest(&imp->table.services[at], &dest) >= 0) {
+		IMPORT_ERR(imp, "this real server was already added to the service");
+		return;
 	}
-	return count;
+	ipvs_service_add_dest(&imp->table.services[at], &dest);
 }
 
-static void import_line(struct importer *imp, char *text)
+/* -e replaces every setting of the real server, as ipvsadm sends them all:
+ * one left out goes back to its default (weight 1, -g). */
+static void edit_server(struct importer *imp, const struct rule *rule)
 {
-	struct rule rule;
-	size_t count = split_words(text, &imp->words, &imp->word_capacity), first = 0, len;
-	char **words = imp->words;
+	struct ipvs_dest dest;
+	bool port_given;
+	ssize_t at = rule_dest(imp, rule, "-e", &dest, &port_given), which;
 
-	if (!count || words[0][0] == '#')
+	if (at < 0)
 		return;
-	/* A line of a script: "ipvsadm -A ..." or "/sbin/ipvsadm -A ...". */
-	len = strlen(words[0]);
-	if (len >= 7 && strcmp(words[0] + len - 7, "ipvsadm") == 0)
-		first = 1;
-	if (read_rule(imp, words + first, count - first, &rule) < 0)
+	which = find_dest(&imp->table.services[at], &dest);
+	if (which < 0) {
+		IMPORT_ERR(imp, "-e of a real server no -a rule above adds to the service");
 		return;
-	if (rule.command == 'A')
-		add_service(imp, &rule);
-	else if (rule.command == 'a')
-		add_server(imp, &rule);
-	else if (rule.command != 'C')	/* -C: the configuration replaces the table anyway */
-		IMPORT_ERR(imp, "only -A (add service) and -a (add server) rules can be imported");
+	}
+	imp->table.services[at].dests[which] = dest;
+}
+
+/* -d: the real server at the address (and the port given, for -m). */
+static void delete_server(struct importer *imp, const struct rule *rule)
+{
+	struct rule by_port = *rule;	/* the port given is the one to find, -g or -m */
+	struct ipvs_dest dest;
+	struct ipvs_service *svc;
+	bool port_given;
+	ssize_t at, which = -1;
+
+	by_port.fwd = IP_VS_CONN_F_MASQ;
+	at = rule_dest(imp, &by_port, "-d", &dest, &port_given);
+
+	if (at < 0)
+		return;
+	svc = &imp->table.services[at];
+	for (size_t i = 0; i < svc->dest_count && which < 0; i++)
+		if (ipaddr_equal(&svc->dests[i].addr, &dest.addr) &&
+		    (svc->dests[i].port == dest.port || !port_given))
+			which = (ssize_t)i;
+	if (which < 0) {
+		IMPORT_ERR(imp, "-d of a real server no -a rule above adds to the service");
+		return;
+	}
+	memmove(&svc->dests[which], &svc->dests[which + 1],
+		(svc->dest_count - (size_t)which - 1) * sizeof(svc->dests[0]));
+	svc->dest_count--;
+}
+
+/* --- commands ------------------------------------------------------------------------ */
+
+/* ipvsadm commands that change no table (listings, counters, the sync
+ * daemon, timeouts): skipped, each with a note saying where it went. */
+static const struct {
+	const char *word;
+	const char *why;
+} skipped_commands[] = {
+	{ "-L", "a listing" }, { "-l", "a listing" }, { "--list", "a listing" },
+	{ "-S", "a listing" }, { "--save", "a listing" },
+	{ "-Z", "zeroes counters" }, { "--zero", "zeroes counters" },
+	{ "-h", "help" }, { "--help", "help" }, { "-v", "a version" }, { "--version", "a version" },
+	{ "--set", "connection timeouts, not part of the table ([director] timeout_tcp, "
+		   "timeout_tcpfin, timeout_udp)" },
+	{ "--start-daemon", "the connection sync daemon ([director] sync_* keys)" },
+	{ "--stop-daemon", "the connection sync daemon ([director] sync_* keys)" },
+};
+
+/* Whether WORDS are a command that changes no table: noted, and true. A
+ * listing's short options come bundled (-Ln, -Lnc). */
+static bool skipped_command(struct importer *imp, char **words, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {	/* with -A and the like, read_rule refuses */
+		int at = find_option(words[i]);
+		if (at >= 0 && options[at].choice == CHOICE_COMMAND)
+			return false;
+	}
+	for (size_t i = 0; i < count; i++)
+		for (size_t k = 0; k < sizeof(skipped_commands) / sizeof(skipped_commands[0]); k++) {
+			const char *word = skipped_commands[k].word;
+			bool bundled = word[1] != '-' && words[i][0] == '-' &&
+				       words[i][1] == word[1] && words[i][1] &&
+				       strspn(words[i] + 1, "LlnZcS") == strlen(words[i] + 1);
+			if (strcmp(words[i], word) == 0 || bundled) {
+				IMPORT_NOTE(imp, "skipped: ipvsadm %s: %s", words[i],
+					    skipped_commands[k].why);
+				return true;
+			}
+		}
+	return false;
+}
+
+/* One ipvsadm command of the script (WORDS without "ipvsadm"), at LINE. */
+static void import_rule(void *ctx, int line, char **words, size_t count)
+{
+	struct importer *imp = ctx;
+	struct rule rule;
+
+	imp->line = line;
+	if (!count || skipped_command(imp, words, count) ||
+	    read_rule(imp, words, count, &rule) < 0)
+		return;
+	switch (rule.command) {
+	case 'A': add_service(imp, &rule); break;
+	case 'E': edit_service(imp, &rule); break;
+	case 'D': delete_service(imp, &rule); break;
+	case 'a': add_server(imp, &rule); break;
+	case 'e': edit_server(imp, &rule); break;
+	case 'd': delete_server(imp, &rule); break;
+	case 'C': clear_table(imp); break;
+	default:
+		IMPORT_ERR(imp, "a rule without its command (-A, -E, -D, -a, -e, -d or -C)");
+	}
 }
 
 /* --- output --------------------------------------------------------------------------- */
@@ -622,23 +805,39 @@ int director_import_table(const struct ipvs_table *table, const char *name, FILE
 	return diag->count == errors ? 0 : -1;
 }
 
-int director_import(FILE *in, const char *name, FILE *out, struct diag *diag)
+/* All of IN: a script is read whole (its case branches span lines). */
+static char *read_all(FILE *in, size_t *len)
 {
-	struct importer imp = { .file = name, .diag = diag };
-	char *line = NULL;
-	size_t capacity = 0;
+	char *text = NULL, chunk[4096];
+	size_t got;
+
+	*len = 0;
+	while ((got = fread(chunk, 1, sizeof(chunk), in)) > 0) {
+		text = xrealloc_array(text, *len + got + 1, 1);
+		memcpy(text + *len, chunk, got);
+		*len += got;
+	}
+	if (!text)
+		text = xstrdup("");
+	text[*len] = '\0';
+	return text;
+}
+
+int director_import(FILE *in, const char *name, FILE *out, struct diag *diag, struct diag *notes)
+{
+	struct importer imp = { .file = name, .diag = diag, .notes = notes };
+	struct script_reader reader = { .rule = import_rule, .ctx = &imp, .file = name,
+					.diag = diag, .notes = notes };
+	size_t len;
+	char *text = read_all(in, &len);
 
 	hashmap_init(&imp.index, sizeof(struct ipvs_service_key), 64);
-	while (getline(&line, &capacity, in) >= 0) {
-		imp.line++;
-		import_line(&imp, line);
-	}
-	free(line);
+	import_script(text, len, &reader);
+	free(text);
 	if (!diag->count)
 		director_import_table(&imp.table, name, out, diag);
 	hashmap_free(&imp.index);
 	ipvs_table_free(&imp.table);
 	free(imp.lines);
-	free(imp.words);
 	return diag->count ? -1 : 0;
 }

@@ -29,6 +29,7 @@ struct dir_options {
 	bool config_given;		/* -c named a file: it must exist, even for status */
 	const char *service;		/* drain, undrain: SERVICE */
 	const char *target;		/* drain, undrain: ADDRESS[:PORT] */
+	const char *import_file;	/* import: the rules or script; NULL: stdin */
 };
 
 struct director_run {

@@ -55,15 +55,16 @@ static char *import(const char *text, size_t len)
 	char *out_text = NULL;
 	size_t out_len = 0;
 	FILE *out = open_memstream(&out_text, &out_len);
-	struct diag diag = { 0 };
+	struct diag diag = { 0 }, notes = { 0 };
 	int ret;
 
 	if (!in || !out)
 		abort();
-	ret = director_import(in, "rules", out, &diag);
+	ret = director_import(in, "rules", out, &diag, &notes);
 	fclose(in);
 	fclose(out);
 	diag_free(&diag);
+	diag_free(&notes);
 	if (ret) {
 		free(out_text);
 		return NULL;

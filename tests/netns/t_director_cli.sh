@@ -100,4 +100,14 @@ run sh -c "'$LVSAGENT' director import <'$TMP/rules'"
 expect_eq "import of a rule for an unknown service: exit 2" 2 "$RC"
 check "... naming the line" grep -q "^<stdin>:2: a real server for a service no -A rule above adds" "$TMP/err"
 check "... and printing nothing" test ! -s "$TMP/out"
+run "$LVSAGENT" director import "$TMP/rules"
+expect_eq "director import FILE of the same rules: exit 2" 2 "$RC"
+check "... naming FILE and the line" \
+	grep -q "^$TMP/rules:2: a real server for a service no -A rule above adds" "$TMP/err"
+printf 'VIP=192.0.2.1\nifconfig lo:0 $VIP up\nipvsadm -A -t $VIP:80 -s rr\n' >"$TMP/script.sh"
+run "$LVSAGENT" director import "$TMP/script.sh"
+expect_eq "director import FILE of a script: exit 0" 0 "$RC"
+check "... its service" grep -q '^virtual = tcp 192.0.2.1:80$' "$TMP/out"
+check "... and its skipped line named on standard error" \
+	grep -q "^$TMP/script.sh:2: skipped: ifconfig lo:0 \$VIP up (not an ipvsadm command)$" "$TMP/err"
 finish

@@ -3,6 +3,7 @@
  * defaults made explicit, and every refusal with its NAME:LINE — with
  * nothing written when there is one. */
 #include "fixtures.h"
+#include "import_fixture.h"
 #include "unit.h"
 
 #include <arpa/inet.h>
@@ -21,111 +22,6 @@
 #include "kernel/ipvs_model.h"
 
 #include "ipvsadm_capture.h"
-
-struct imported {
-	int ret;
-	char *text;			/* what was written to OUT */
-	size_t len;
-	struct diag diag;
-	struct config cfg;		/* TEXT parsed, when ret == 0 */
-};
-
-/* Import INPUT (named "in" in messages); on success parse what it wrote. */
-static void import(struct imported *imp, const char *input)
-{
-	char *copy = strdup(input);
-	FILE *in, *out;
-
-	assert_non_null(copy);
-	memset(imp, 0, sizeof(*imp));
-	in = fmemopen(copy, strlen(copy), "r");
-	out = open_memstream(&imp->text, &imp->len);
-	assert_non_null(in);
-	assert_non_null(out);
-	imp->ret = director_import(in, "in", out, &imp->diag);
-	fclose(in);
-	assert_int_equal(fclose(out), 0);
-	free(copy);
-	diag_sort(&imp->diag);
-	if (imp->ret != 0)
-		return;
-	struct diag refusals = { 0 };
-	int parsed = config_parse_text("imported.conf", imp->text, imp->len, test_schema(), &imp->cfg, &refusals);
-	for (size_t i = 0; i < refusals.count; i++)
-		print_message("%s\n", refusals.entries[i].text);
-	if (parsed != 0)
-		print_message("%s", imp->text);
-	assert_int_equal(parsed, 0);
-	diag_free(&refusals);
-}
-
-static void release(struct imported *imp)
-{
-	free(imp->text);
-	diag_free(&imp->diag);
-	config_free(&imp->cfg);
-}
-
-/* Import INPUT, which must succeed. */
-static void import_ok(struct imported *imp, const char *input)
-{
-	import(imp, input);
-	for (size_t i = 0; i < imp->diag.count; i++)
-		print_message("%s\n", imp->diag.entries[i].text);
-	assert_int_equal(imp->ret, 0);
-	assert_int_equal(imp->diag.count, 0);
-}
-
-/* Import INPUT, which must fail with EXPECTED among the errors and write
- * nothing. */
-static void expect_error(const char *input, const char *expected)
-{
-	struct imported imp;
-
-	import(&imp, input);
-	assert_int_equal(imp.ret, -1);
-	assert_int_equal(imp.len, 0);
-	if (diag_has(&imp.diag, expected)) {
-		release(&imp);
-		return;
-	}
-	print_diagnostics(&imp.diag);
-	fail_msg("expected: %s", expected);
-}
-
-static bool starts_with(const char *text, const char *prefix)
-{
-	return strncmp(text, prefix, strlen(prefix)) == 0;
-}
-
-/* The configured service NAME's settings. */
-static const struct ipvs_service *configured(const struct imported *imp, const char *name)
-{
-	for (size_t i = 0; i < director_config_of(&imp->cfg)->service_count; i++)
-		if (strcmp(director_config_of(&imp->cfg)->services[i].name, name) == 0)
-			return &director_config_of(&imp->cfg)->services[i].svc;
-	print_message("%s", imp->text);
-	fail_msg("no [service %s]", name);
-	return NULL;
-}
-
-/* director_save of the configured services, sorted as ipvsadm does. */
-static char *save_configured(const struct config *cfg)
-{
-	struct ipvs_table table = { 0 };
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-
-	assert_non_null(out);
-	for (size_t i = 0; i < director_config_of(cfg)->service_count; i++)
-		ipvs_table_add(&table, &director_config_of(cfg)->services[i].svc);
-	director_sort(&table);
-	director_save(out, &table);
-	assert_int_equal(fclose(out), 0);
-	ipvs_table_free(&table);
-	return text;
-}
 
 /* ipvsadm -Sn → import → configuration → table → save: the same rules. */
 static void test_round_trip(void **state)
@@ -345,14 +241,20 @@ static void test_long_options(void **state)
 	release(&imp);
 }
 
-/* -C clears the table: the configuration replaces it anyway. */
-static void test_clear_ignored(void **state)
+/* -C clears the table: the rules after the last one make it. */
+static void test_clear(void **state)
 {
 	struct imported imp;
 
 	(void)state;
 	import_ok(&imp, "-C\n--clear\n-A -t 192.0.2.1:80\n-C\n");
+	assert_int_equal(director_config_of(&imp.cfg)->service_count, 0);
+	release(&imp);
+
+	import_ok(&imp, "-A -t 192.0.2.1:80\n-a -t 192.0.2.1:80 -r 10.0.0.2\n-C\n"
+			"-A -t 192.0.2.9:80\n-a -t 192.0.2.9:80 -r 10.0.0.2\n");
 	assert_int_equal(director_config_of(&imp.cfg)->service_count, 1);
+	assert_int_equal(configured(&imp, "tcp-192.0.2.9-80")->dest_count, 1);
 	release(&imp);
 
 	import_ok(&imp, "-C\n");
@@ -387,7 +289,7 @@ static void test_errors(void **state)
 	expect_error("-A -f 0\n", "in:1: fwmark 0 marks nothing");
 	expect_error("-A -s rr\n", "in:1: the rule names no service (-t, -u, --sctp-service or -f)");
 	expect_error("-t 192.0.2.1:80 -s rr\n",
-		     "in:1: only -A (add service) and -a (add server) rules can be imported");
+		     "in:1: a rule without its command (-A, -E, -D, -a, -e, -d or -C)");
 	expect_error("-A -t 192.0.2.1:80\n-a -t 192.0.2.1:80 -r 10.0.0.2 -g --tun-type gue\n",
 		     "in:2: tunnel options on a real server that is not -i (ipip)");
 	expect_error("-A -t 192.0.2.1:80\n-a -t 192.0.2.1:80 -r [2001:db8::2]:80 -m\n",
@@ -535,7 +437,7 @@ int main(void)
 		cmocka_unit_test(test_defaults_made_explicit),
 		cmocka_unit_test(test_port_names),
 		cmocka_unit_test(test_long_options),
-		cmocka_unit_test(test_clear_ignored),
+		cmocka_unit_test(test_clear),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_refused_configuration),

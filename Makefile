@@ -64,7 +64,7 @@ TOOL_BINS  := $(TOOL_SRCS:tests/bench/%.c=$(BUILD)/tools/%)
 vm_bins     = --bin $(1)/lvsagent --bin $(1)/tools/ipvs_vanish --file tests/fixtures:/tests/fixtures
 VM_TESTS   := tests/vm/t_no_nftables.sh tests/vm/smoke.sh tests/vm/t_director.sh \
               tests/vm/t_director_adopt.sh tests/vm/t_director_state.sh tests/vm/t_director_daemon.sh \
-              tests/vm/t_director_checks.sh tests/vm/t_director_sync.sh \
+              tests/vm/t_director_checks.sh tests/vm/t_director_sync.sh tests/vm/t_director_stats.sh \
               tests/vm/t_director_import.sh tests/vm/t_labs.sh tests/vm/t_tun.sh
 
 .PHONY: all clean check deps needs-build needs-unit needs-fuzz unit netns vm tools bench demo \

@@ -42,7 +42,10 @@ static const char usage_text[] =
 	"  director apply    reconcile IPVS with the configuration (--check, --json)\n"
 	"  director stop     remove the services and VIPs lvsagent created\n"
 	"  director status   the table as ipvsadm -Ln lists it, and what is managed\n"
-	"                    (--json; exit 0 in place, 3 not applied, 1 partly)\n"
+	"                    (--json; exit 0 in place, 3 not applied, 1 partly);\n"
+	"                    --stats, --rate [--exact]: as ipvsadm -Ln --stats, --rate\n"
+	"  director connections [--service NAME|PROTO:VIP:PORT]\n"
+	"                    the connection table as ipvsadm -Lnc lists it (--json)\n"
 	"  director save     the table as ipvsadm -Sn prints it\n"
 	"  director import   ipvsadm -S/-Sn rules on stdin -> configuration sections\n"
 	"                    (--from-kernel: the kernel's table, every setting)\n"
@@ -63,13 +66,17 @@ static const char usage_text[] =
 	"                      instead of failing at once; without SECONDS, as long as\n"
 	"                      it takes\n"
 	"      --from-kernel   director import: read the kernel's table, not stdin\n"
+	"      --stats, --rate director status: counters, rates (as ipvsadm -Ln)\n"
+	"      --exact         with --stats or --rate: every digit, no K/M/G\n"
+	"      --service SPEC  director connections: only that service's\n"
 	"  -h, --help          this text\n"
 	"  -V, --version       the version\n"
 	"\n"
 	"exit codes: 0 done, 1 run-time failure, 2 usage or configuration error\n"
 	"(nothing changed), 4 not permitted (needs CAP_NET_ADMIN).\n";
 
-enum { OPT_CHECK = 256, OPT_DIFF, OPT_JSON, OPT_WAIT, OPT_FROM_KERNEL };
+enum { OPT_CHECK = 256, OPT_DIFF, OPT_JSON, OPT_WAIT, OPT_FROM_KERNEL, OPT_STATS, OPT_RATE,
+       OPT_EXACT, OPT_SERVICE };
 
 static const struct option long_options[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -78,6 +85,10 @@ static const struct option long_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "wait", optional_argument, NULL, OPT_WAIT },
 	{ "from-kernel", no_argument, NULL, OPT_FROM_KERNEL },
+	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "rate", no_argument, NULL, OPT_RATE },
+	{ "exact", no_argument, NULL, OPT_EXACT },
+	{ "service", required_argument, NULL, OPT_SERVICE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -146,6 +157,10 @@ static int parse_options(int argc, char **argv, struct cli_options *opts,
 				return c;
 			break;
 		case OPT_FROM_KERNEL: dir_opts->from_kernel = true; break;
+		case OPT_STATS: dir_opts->stats = true; break;
+		case OPT_RATE: dir_opts->rate = true; break;
+		case OPT_EXACT: dir_opts->exact = true; break;
+		case OPT_SERVICE: dir_opts->filter = optarg; break;
 		case 'h': fputs(usage_text, stdout); return EXIT_DONE;
 		case 'V': puts("lvsagent " LVSAGENT_VERSION); return EXIT_DONE;
 		default: return usage_error("unknown option");
@@ -164,6 +179,25 @@ static int check_gates(const struct cli_options *opts, const char *name, bool ta
 	return -1;
 }
 
+static bool any_listing(const struct dir_options *dir_opts)
+{
+	return dir_opts->stats || dir_opts->rate || dir_opts->exact || dir_opts->filter;
+}
+
+/* The listing options of director status and director connections. */
+static int check_listing(const struct dir_options *dir_opts, enum dir_command command)
+{
+	if ((dir_opts->stats || dir_opts->rate || dir_opts->exact) && command != DIRCMD_STATUS)
+		return usage_error("--stats, --rate and --exact apply to director status only");
+	if (dir_opts->stats && dir_opts->rate)
+		return usage_error("--stats or --rate, not both (ipvsadm lists one at a time)");
+	if (dir_opts->exact && !dir_opts->stats && !dir_opts->rate)
+		return usage_error("--exact goes with --stats or --rate");
+	if (dir_opts->filter && command != DIRCMD_CONNECTIONS)
+		return usage_error("--service applies to director connections only");
+	return -1;
+}
+
 /* lvsagent director SUBCOMMAND */
 static int director(int argc, char **argv, const struct cli_options *opts,
 		    struct dir_options *dir_opts)
@@ -174,8 +208,8 @@ static int director(int argc, char **argv, const struct cli_options *opts,
 	int code, operands;
 
 	if (optind + 2 > argc)
-		return usage_error("director what? (apply, stop, status, save, import, run, "
-				   "reload, drain, undrain)");
+		return usage_error("director what? (apply, stop, status, connections, save, "
+				   "import, run, reload, drain, undrain)");
 	if (!director_command_find(argv[optind + 1], &command, &takes_check, &takes_json))
 		return usage_error("unknown director command \"%s\"", argv[optind + 1]);
 	/* drain and undrain name a real server: SERVICE ADDRESS[:PORT]; import
@@ -203,6 +237,8 @@ static int director(int argc, char **argv, const struct cli_options *opts,
 		return code;
 	if (dir_opts->from_kernel && command != DIRCMD_IMPORT)
 		return usage_error("--from-kernel applies to director import only");
+	if ((code = check_listing(dir_opts, command)) >= 0)
+		return code;
 	return director_command_run(command, opts, dir_opts);
 }
 
@@ -218,6 +254,8 @@ int main(int argc, char **argv)
 		return director(argc, argv, &opts, &dir_opts);
 	if (dir_opts.from_kernel)
 		return usage_error("--from-kernel applies to director import only");
+	if (any_listing(&dir_opts))
+		return usage_error("--stats, --rate, --exact and --service are director options");
 	if (optind != argc - 1)
 		return usage_error("%s", optind >= argc ? "which command? (start, stop, status, ...)"
 						      : "one command at a time");

@@ -31,7 +31,7 @@ awk '
 	/^\.SS "?\[/ { s = $0; sub(/^\.SS "?\[/, "", s); sub(/[] ].*/, "", s); section = s; next }
 	/^\.S[HS]/ { section = ""; next }
 	/^\.TP/ { tp = 1; next }
-	tp && section != "" && /^\.B [a-z_]+$/ { print section, $2 }
+	tp && section != "" && /^\.B [a-z_.]+$/ { print section, $2 }
 	{ tp = 0 }' man/lvsagent.conf.5 | sort -u >"$tmp/page"
 
 if ! cmp -s "$tmp/parser" "$tmp/page"; then

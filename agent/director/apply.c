@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "kernel/announce.h"
+#include "kernel/ipvs_tunable.h"
 #include "kernel/rtnl_msg.h"
 #include "kernel/sysctl.h"
 #include "lib/xalloc.h"
@@ -187,6 +188,56 @@ static size_t write_forwarding(struct dir_plan *plan, bool restoring)
 	return failed;
 }
 
+/* --- 2b. IPVS timeouts and sysctls ----------------------------------------------- */
+
+/* One timeout over IPVS_CMD_SET_CONFIG: the others 0, which the kernel
+ * leaves as they are. */
+static int write_timeout(struct ipvs_conn *ipvs, enum ipvs_tunable t, int value,
+			 struct nl_result *result)
+{
+	uint32_t values[IPVS_TIMEOUT_COUNT] = { 0 };
+	struct ipvs_timeouts timeouts;
+	struct ipvs_request request = { .op = IPVS_OP_SET_TIMEOUTS, .timeouts = &timeouts };
+	size_t sent;
+	int err;
+
+	values[t] = (uint32_t)value;
+	timeouts = (struct ipvs_timeouts){ values[0], values[1], values[2] };
+	err = ipvs_send(ipvs, &request, 1, result, &sent);
+	return err ? err : result->error;
+}
+
+static size_t write_tunables(struct ipvs_conn *ipvs, struct dir_plan *plan)
+{
+	size_t failed = 0;
+	char text[256];
+
+	for (size_t i = 0; i < plan->count; i++) {
+		struct dir_item *item = &plan->items[i];
+		struct nl_result result = { 0 };
+		int err;
+		if (item->kind != DIR_TUNABLE || item->action != ACTION_SET || item->error)
+			continue;
+		if (item->before < 0) {
+			fail_item(item, -ENOENT, "it cannot be read (not in this kernel?): not set");
+			failed++;
+			continue;
+		}
+		if (ipvs_tunable_is_timeout(item->tunable)) {
+			err = write_timeout(ipvs, item->tunable, item->after, &result);
+			if (err)
+				fail_item(item, err, result.error ? nl_result_text(&result, text,
+									    sizeof(text))
+								  : strerror(-err));
+		} else if ((err = ipvs_sysctl_write(item->tunable, item->after))) {
+			fail_item(item, err, strerror(-err));
+		}
+		failed += err != 0;
+		item->done = !err;
+	}
+	return failed;
+}
+
 /* --- 3. services and real servers ------------------------------------------------ */
 
 static bool ipvs_change(const struct dir_item *item, struct ipvs_request *request)
@@ -362,6 +413,10 @@ size_t director_apply(struct ipvs_conn *ipvs, struct nl_conn *rtnl, const struct
 	if (failed)
 		return failed;
 	failed = write_forwarding(plan, false);
+	/* Before the services: a sysctl such as conntrack holds for their
+	 * first connections. */
+	if (!failed)
+		failed = write_tunables(ipvs, plan);
 	if (!failed)
 		failed = change_ipvs(ipvs, plan);
 	if (!failed)

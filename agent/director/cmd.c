@@ -15,6 +15,7 @@
 #include "director/apply.h"
 #include "core/state_dir.h"
 #include "director/config.h"
+#include "director/connections.h"
 #include "director/daemon.h"
 #include "director/drain.h"
 #include "director/health.h"
@@ -44,6 +45,7 @@ static const struct {
 	{ "reload", DIRCMD_RELOAD, false, false },
 	{ "drain", DIRCMD_DRAIN, false, false },
 	{ "undrain", DIRCMD_UNDRAIN, false, false },
+	{ "connections", DIRCMD_CONNECTIONS, false, true },
 };
 
 bool director_command_find(const char *name, enum dir_command *command, bool *takes_check,
@@ -124,12 +126,16 @@ static int status(struct director_run *r)
 	struct health health = { 0 };
 	struct director_config want = { 0 };
 	struct status_health sh = { 0 };
+	const struct dir_options *o = r->dir_opts;
+	struct status_view view = { .json = r->run.opts->json, .exact = o->exact,
+				    .counters = o->stats ? STATUS_STATS
+						: o->rate ? STATUS_RATE : STATUS_PLAIN };
 	int code;
 
 	if (!r->no_config)
 		status_health(r, &health, &want, &sh);
 	code = director_status(stdout, r->no_config ? NULL : &r->run.cfg, &r->kernel, &r->owned,
-			       &r->host, &r->ipvs, r->no_config ? NULL : &sh, r->run.opts->json);
+			       &r->host, &r->ipvs, r->no_config ? NULL : &sh, &view);
 	if (!r->no_config) {
 		health_effective_free(&want);
 		health_free(&health);
@@ -311,6 +317,41 @@ static int import(const struct cli_options *opts, const struct dir_options *dir_
 	return code;
 }
 
+/* The service --service names: PROTO:VIP:PORT needs no configuration; a
+ * name is looked up in it. */
+static int connection_filter(struct director_run *r, struct conn_filter *filter)
+{
+	const char *spec = r->dir_opts->filter, *why;
+	int code;
+
+	if (director_conn_filter(NULL, spec, filter, &why) == 0)
+		return EXIT_DONE;
+	if ((code = director_read_config(r, &r->run.cfg)))
+		return code;
+	if (director_conn_filter(director_config_of(&r->run.cfg), spec, filter, &why) < 0)
+		return fail_run(r->run.opts, EXIT_USAGE, "--service %s: %s", spec, why);
+	return EXIT_DONE;
+}
+
+/* connections: /proc/net/ip_vs_conn is readable without privileges, as
+ * ipvsadm -Lnc reads it. */
+static int connections(struct director_run *r)
+{
+	struct conn_filter filter;
+	int err, code = connection_filter(r, &filter);
+
+	if (code)
+		return code;
+	err = director_connections(stdout, &filter, r->run.opts->json);
+	if (err == -ENOENT)
+		return fail_run(r->run.opts, EXIT_RUNTIME, "%s does not exist: this kernel has no "
+				"IPVS loaded (modprobe ip_vs)", IPVS_CONN_FILE);
+	if (err)
+		return fail_run(r->run.opts, EXIT_RUNTIME, "cannot read %s: %s", IPVS_CONN_FILE,
+				strerror(-err));
+	return EXIT_DONE;
+}
+
 int director_command_run(enum dir_command command, const struct cli_options *opts,
 			 const struct dir_options *dir_opts)
 {
@@ -322,7 +363,9 @@ int director_command_run(enum dir_command command, const struct cli_options *opt
 		return save(opts);
 	if (command == DIRCMD_IMPORT)
 		return import(opts, dir_opts);
-	if (command == DIRCMD_RELOAD)
+	if (command == DIRCMD_CONNECTIONS)
+		code = connections(&r);
+	else if (command == DIRCMD_RELOAD)
 		code = reload(&r);
 	else if (command == DIRCMD_DRAIN || command == DIRCMD_UNDRAIN)
 		code = drain(&r, command == DIRCMD_DRAIN);

@@ -15,6 +15,7 @@
 
 #include "director/config_probe.h"
 #include "director/config_sync.h"
+#include "director/config_tunable.h"
 #include "director/state.h"
 #include "director/syntax.h"
 #include "lib/hashmap.h"
@@ -559,6 +560,19 @@ SYNC_KEY(config_dir_sync_ttl, SYNC_TTL)
 SYNC_KEY(config_dir_sync_group, SYNC_GROUP)
 SYNC_KEY(config_dir_sync_maxlen, SYNC_MAXLEN)
 
+/* One parser per tunable key: the table below names each. */
+#define TUNABLE_KEY(fn, key) \
+	static void fn(struct config_parser *p, const char *value) \
+	{ \
+		config_tunable_key(p, key, &dir_of(p)->tunables, value); \
+	}
+TUNABLE_KEY(config_dir_timeout_tcp, IPVS_TIMEOUT_TCP)
+TUNABLE_KEY(config_dir_timeout_tcpfin, IPVS_TIMEOUT_TCPFIN)
+TUNABLE_KEY(config_dir_timeout_udp, IPVS_TIMEOUT_UDP)
+#define SYSCTL_PARSER(name, lo, hi) TUNABLE_KEY(config_dir_sysctl_##name, IPVS_SYSCTL_##name)
+IPVS_SYSCTLS(SYSCTL_PARSER)
+#undef SYSCTL_PARSER
+
 /* --- whole-file checks ---------------------------------------------------------- */
 
 #define FERR(p, line, ...) diag_add((p)->diag, (p)->cfg->file, (line), __VA_ARGS__)
@@ -807,6 +821,12 @@ static const struct config_key keys[] = {
 	{ "director", "sync_ttl", false, config_dir_sync_ttl },
 	{ "director", "sync_group", false, config_dir_sync_group },
 	{ "director", "sync_maxlen", false, config_dir_sync_maxlen },
+	{ "director", "timeout_tcp", false, config_dir_timeout_tcp },
+	{ "director", "timeout_tcpfin", false, config_dir_timeout_tcpfin },
+	{ "director", "timeout_udp", false, config_dir_timeout_udp },
+#define SYSCTL_ENTRY(name, lo, hi) { "director", "sysctl." #name, false, config_dir_sysctl_##name },
+	IPVS_SYSCTLS(SYSCTL_ENTRY)
+#undef SYSCTL_ENTRY
 	/* "service" stands for every [service NAME] section. */
 	{ "service", "virtual", false, config_svc_virtual },
 	{ "service", "scheduler", false, config_svc_scheduler },

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "director/connections.h"
 #include "director/syntax.h"
 
 /* The kernel's real server for configured DEST of SERVICE, or NULL. */
@@ -33,6 +34,25 @@ static const char *since_text(uint64_t ms, char *buf, size_t len)
 	return buf;
 }
 
+/* A drained real server's entries in the connection table, templates
+ * included (what `director connections --service` lists): the kernel's
+ * counts above leave out persistence, which keeps a client on it until its
+ * template expires. One read of the table per drained real server: drains
+ * are few. */
+static long table_entries(const struct dir_service *service, const struct ipvs_dest *d)
+{
+	return director_conn_count(&service->svc, d);
+}
+
+static void text_table_entries(FILE *out, const struct dir_service *service,
+			       const struct ipvs_dest *d)
+{
+	long entries = table_entries(service, d);
+
+	if (entries >= 0)
+		fprintf(out, "; %ld in the connection table", entries);
+}
+
 static void text_line(FILE *out, const struct dir_service *service, const struct ipvs_dest *d,
 		      const struct dest_state *s, const struct ipvs_dest *in_kernel)
 {
@@ -47,6 +67,8 @@ static void text_line(FILE *out, const struct dir_service *service, const struct
 	if (health == HEALTH_DRAINED && in_kernel)
 		fprintf(out, "; %u active, %u inactive connections left", in_kernel->active,
 			in_kernel->inactive);
+	if (health == HEALTH_DRAINED)
+		text_table_entries(out, service, d);
 	fputc('\n', out);
 }
 
@@ -94,6 +116,14 @@ static void json_entry(struct json *json, const struct dir_service *service,
 	if (in_kernel) {
 		json_field_int(json, "active", in_kernel->active);
 		json_field_int(json, "inactive", in_kernel->inactive);
+	}
+	if (health_of(s) == HEALTH_DRAINED) {
+		long entries = table_entries(service, d);
+		json_key(json, "connection_table_entries");
+		if (entries >= 0)
+			json_int(json, entries);
+		else
+			json_null(json);
 	}
 	json_object_end(json);
 }

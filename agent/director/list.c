@@ -2,6 +2,7 @@
  * (ipvsadm 1.31's formats, checked against it in the VM tests). */
 #include "director/list.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,22 +121,31 @@ void director_save(FILE *out, const struct ipvs_table *table)
 
 /* --- -Ln -------------------------------------------------------------------- */
 
-const char *director_list_service(const struct ipvs_service *svc, char *buf, size_t len)
+/* "TCP  192.0.2.1:80", "FWM  7 IPv6": the service's column of -Ln. */
+static const char *service_name(const struct ipvs_service *svc, char *name, size_t len)
 {
 	const char *protocol = svc->protocol == IPPROTO_UDP ? "UDP"
 			       : svc->protocol == IPPROTO_SCTP ? "SCTP" : "TCP";
-	char name[80], where[IPADDR_TEXT_MAX + 10], flags[64], mask[INET_ADDRSTRLEN];
+	char where[IPADDR_TEXT_MAX + 10];
+
+	if (svc->fwmark) {
+		snprintf(name, len, "%-4s %d%s", "FWM", ipvsadm_mark(svc->fwmark),
+			 svc->af == AF_INET6 ? " IPv6" : "");
+		return name;	/* ipvsadm cuts only an address's column */
+	}
+	snprintf(name, len, "%-4s %s", protocol,
+		 director_format_addrport(&svc->addr, svc->port, where, sizeof(where)));
+	if (svc->af != AF_INET6 && len > 33)
+		name[33] = '\0';	/* ipvsadm's column for IPv4 */
+	return name;
+}
+
+const char *director_list_service(const struct ipvs_service *svc, char *buf, size_t len)
+{
+	char name[80], flags[64], mask[INET_ADDRSTRLEN];
 	int used;
 
-	if (svc->fwmark)
-		snprintf(name, sizeof(name), "%-4s %d%s", "FWM", ipvsadm_mark(svc->fwmark),
-			 svc->af == AF_INET6 ? " IPv6" : "");
-	else
-		snprintf(name, sizeof(name), "%-4s %s", protocol,
-			 director_format_addrport(&svc->addr, svc->port, where, sizeof(where)));
-	if (svc->af != AF_INET6)
-		name[33] = '\0';	/* ipvsadm's column for IPv4 */
-	used = snprintf(buf, len, "%s %s", name, svc->scheduler);
+	used = snprintf(buf, len, "%s %s", service_name(svc, name, sizeof(name)), svc->scheduler);
 	if (sched_flags(svc, flags, sizeof(flags))[0] && used > 0 && (size_t)used < len)
 		used += snprintf(buf + used, len - (size_t)used, " (%s)", flags);
 	if ((svc->flags & IP_VS_SVC_F_PERSISTENT) && used > 0 && (size_t)used < len) {
@@ -180,6 +190,95 @@ void director_list(FILE *out, const struct ipvs_table *table, const struct ipvs_
 				where[28] = '\0';
 			fprintf(out, "  -> %-28s %-7s %-6d %-10u %-10u\n", where, fwd_name(dest->fwd),
 				(int)dest->weight, dest->active, dest->inactive);
+		}
+	}
+}
+
+/* --- -Ln --stats, --rate ----------------------------------------------------- */
+
+/* ipvsadm's print_largenum: 9 columns, a number too wide for 8 digits in
+ * thousands (K), millions (M), ... (divided, not rounded); --exact: every
+ * digit, one column wider than the number when it needs more than 8. */
+const char *director_format_count(uint64_t n, bool exact, char *buf, size_t len)
+{
+	static const struct { uint64_t below, unit; char suffix; } units[] = {
+		{ 1000000000ULL, 1000ULL, 'K' },
+		{ 100000000000ULL, 1000000ULL, 'M' },
+		{ 100000000000000ULL, 1000000000ULL, 'G' },
+	};
+
+	if (exact || n < 100000000ULL) {
+		int digits = snprintf(NULL, 0, "%" PRIu64, n);
+		snprintf(buf, len, "%*" PRIu64, exact && digits > 8 ? digits + 1 : 9, n);
+		return buf;
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (n < units[i].below) {
+			snprintf(buf, len, "%8" PRIu64 "%c", (uint64_t)(n / units[i].unit),
+				 units[i].suffix);
+			return buf;
+		}
+	snprintf(buf, len, "%8" PRIu64 "T", (uint64_t)(n / 1000000000000ULL));
+	return buf;
+}
+
+static void put_count(FILE *out, uint64_t n, bool exact)
+{
+	char text[32];
+
+	fputs(director_format_count(n, exact, text, sizeof(text)), out);
+}
+
+static void put_counts(FILE *out, const uint64_t *values, size_t count, bool exact)
+{
+	for (size_t i = 0; i < count; i++)
+		put_count(out, values[i], exact);
+}
+
+static void stats_line(FILE *out, const struct ipvs_stats *st, enum list_counters what,
+		       bool dest, bool exact)
+{
+	const uint64_t totals[] = { st->conns, st->inpkts, st->outpkts, st->inbytes, st->outbytes };
+	const uint64_t rates[] = { st->cps, st->inpps, st->outpps, st->inbps, st->outbps };
+
+	if (what == LIST_STATS) {
+		put_counts(out, totals, 5, exact);
+	} else if (!dest) {
+		put_counts(out, rates, 5, exact);
+	} else {
+		/* ipvsadm prints a real server's connection and packet rates
+		 * plainly, in 8 columns, and only its byte rates as above. */
+		fprintf(out, " %8" PRIu64 " %8" PRIu64 " %8" PRIu64, st->cps, st->inpps, st->outpps);
+		put_counts(out, &rates[3], 2, exact);
+	}
+	fputc('\n', out);
+}
+
+void director_list_counters(FILE *out, const struct ipvs_table *table,
+			    const struct ipvs_info *info, enum list_counters what, bool exact)
+{
+	char name[80], where[IPADDR_TEXT_MAX + 10];
+
+	fprintf(out, "IP Virtual Server version %u.%u.%u (size=%u)\n", (info->version >> 16) & 0xff,
+		(info->version >> 8) & 0xff, info->version & 0xff, info->conn_tab_size);
+	if (what == LIST_STATS)
+		fprintf(out, "%-33s %8s %8s %8s %8s %8s\n", "Prot LocalAddress:Port", "Conns",
+			"InPkts", "OutPkts", "InBytes", "OutBytes");
+	else
+		fprintf(out, "%-33s %8s %8s %8s %8s %8s\n", "Prot LocalAddress:Port", "CPS",
+			"InPPS", "OutPPS", "InBPS", "OutBPS");
+	fputs("  -> RemoteAddress:Port\n", out);
+	for (size_t i = 0; i < table->count; i++) {
+		const struct ipvs_service *svc = &table->services[i];
+		fprintf(out, "%-33s", service_name(svc, name, sizeof(name)));
+		stats_line(out, &svc->stats, what, false, exact);
+		for (size_t j = 0; j < svc->dest_count; j++) {
+			const struct ipvs_dest *dest = &svc->dests[j];
+			director_format_addrport(&dest->addr, dest->port, where, sizeof(where));
+			if (dest->addr.family != AF_INET6)
+				where[28] = '\0';
+			fprintf(out, "  -> %-28s", where);
+			stats_line(out, &dest->stats, what, true, exact);
 		}
 	}
 }

@@ -14,7 +14,7 @@
 
 #include "lib/xalloc.h"
 
-static struct dir_item *new_item(struct dir_plan *plan, enum dir_kind kind)
+struct dir_item *dir_plan_new_item(struct dir_plan *plan, enum dir_kind kind)
 {
 	struct dir_item *item;
 
@@ -54,7 +54,7 @@ static const struct ipvs_service *find_service(const struct ipvs_table *table,
 static struct dir_item *dest_item(struct dir_plan *plan, const char *name,
 				  const struct ipvs_service *want, const struct ipvs_service *have)
 {
-	struct dir_item *item = new_item(plan, DIR_DEST);
+	struct dir_item *item = dir_plan_new_item(plan, DIR_DEST);
 
 	item->name = name;
 	item->want = want;
@@ -109,7 +109,7 @@ static void plan_service(struct dir_plan *plan, const struct dir_service *config
 {
 	const struct ipvs_service *want = &configured->svc;
 	const struct ipvs_service *have = find_service(kernel, kernel_map, want);
-	struct dir_item *item = new_item(plan, DIR_SERVICE);
+	struct dir_item *item = dir_plan_new_item(plan, DIR_SERVICE);
 
 	item->name = configured->name;
 	item->want = want;
@@ -141,7 +141,7 @@ static void plan_unnamed(struct dir_plan *plan, const struct ipvs_table *kernel,
 		if ((!everything && hashmap_get(wanted, &key, &at)) ||
 		    !(all || dir_owned_has_service(owned, have)))
 			continue;
-		struct dir_item *item = new_item(plan, DIR_SERVICE);
+		struct dir_item *item = dir_plan_new_item(plan, DIR_SERVICE);
 		item->have = have;
 		item->ours = true;
 		item->action = ACTION_REMOVE;
@@ -163,7 +163,7 @@ bool director_needs_forwarding(const struct director_config *cfg, int af)
 
 static struct dir_item *sysctl_item(struct dir_plan *plan, enum sysctl_key key, int current)
 {
-	struct dir_item *item = new_item(plan, DIR_SYSCTL);
+	struct dir_item *item = dir_plan_new_item(plan, DIR_SYSCTL);
 
 	item->key = key;
 	strcpy(item->iface, key == IP_FORWARD ? "-" : "all");
@@ -267,7 +267,7 @@ static void plan_wanted_vips(struct dir_plan *plan, const struct director_config
 		vip_key(&svc->addr, &key);
 		if (!hashmap_put(wanted, &key, i))
 			continue;	/* several services on one VIP */
-		struct dir_item *item = new_item(plan, DIR_VIP);
+		struct dir_item *item = dir_plan_new_item(plan, DIR_VIP);
 		item->vip = svc->addr;
 		item->ifindex = host->vip_ifindex;
 		strcpy(item->iface, cfg->vip_interface);
@@ -304,7 +304,7 @@ static void plan_unwanted_vips(struct dir_plan *plan, const struct dir_owned *ow
 		vip_key(&vip->addr, &key);
 		if (hashmap_get(wanted, &key, &at) && strcmp(vip->iface, vip_interface) == 0)
 			continue;
-		struct dir_item *item = new_item(plan, DIR_VIP);
+		struct dir_item *item = dir_plan_new_item(plan, DIR_VIP);
 		item->vip = vip->addr;
 		strcpy(item->iface, vip->iface);
 		item->ifindex = link ? link->ifindex : 0;
@@ -329,7 +329,7 @@ static void plan_sync(struct dir_plan *plan, const struct director_config *cfg,
 		sync_decide(&cfg->sync, host->sync, owned, cfg->manage_all, stop, role, &decision);
 		if (!decision.planned)
 			continue;
-		*new_item(plan, DIR_SYNC) = (struct dir_item){
+		*dir_plan_new_item(plan, DIR_SYNC) = (struct dir_item){
 			.kind = DIR_SYNC, .action = decision.action, .wanted = decision.wanted,
 			.ours = decision.ours, .adopted = decision.adopted,
 			.differs = decision.differs, .note = decision.note,
@@ -367,6 +367,7 @@ void director_plan_apply(const struct director_config *cfg, const struct ipvs_ta
 	plan_wanted_vips(plan, cfg, owned, host, &wanted);
 	plan_unwanted_vips(plan, owned, host, &wanted, cfg->vip_interface);
 	plan_sync(plan, cfg, owned, host, false);
+	director_plan_tunables(plan, &cfg->tunables, host, owned);
 	hashmap_free(&kernel_map);
 	hashmap_free(&wanted);
 }
@@ -384,6 +385,7 @@ void director_plan_stop(const struct director_config *cfg, const struct ipvs_tab
 	hashmap_init(&none, sizeof(struct vip_key), 0);
 	plan_unwanted_vips(plan, owned, host, &none, cfg->vip_interface);
 	plan_sync(plan, cfg, owned, host, true);
+	director_plan_tunables(plan, NULL, host, owned);
 	plan_forwarding(plan, IP_FORWARD, false, host->forwarding[0], owned);
 	plan_forwarding(plan, IPV6_FORWARDING, false, host->forwarding[1], owned);
 	hashmap_free(&none);
@@ -420,7 +422,8 @@ bool director_table_after(const struct dir_plan *plan, struct ipvs_table *kernel
 		struct ipvs_dest *dest, now;
 		/* A sync daemon started or stopped falls through to "false" below,
 		 * as an added service does: the next turn reads them again. */
-		if (item->action == ACTION_NONE || item->kind == DIR_VIP || item->kind == DIR_SYSCTL)
+		if (item->action == ACTION_NONE || item->kind == DIR_VIP || item->kind == DIR_SYSCTL ||
+		    item->kind == DIR_TUNABLE)
 			continue;
 		if (!item->done || item->kind != DIR_DEST || item->action != ACTION_SET ||
 		    !item->have || !item->have_dest || !item->want_dest)
@@ -432,6 +435,7 @@ bool director_table_after(const struct dir_plan *plan, struct ipvs_table *kernel
 		now.active = dest->active;
 		now.inactive = dest->inactive;
 		now.persistent = dest->persistent;
+		now.stats = dest->stats;
 		*dest = now;
 	}
 	return true;

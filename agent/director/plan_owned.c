@@ -48,6 +48,12 @@ static void collect_owned(const struct dir_plan *plan, const struct dir_owned *b
 			dir_owned_add_vip(owned, &item->vip, item->iface);
 		else if (item->kind == DIR_SYNC)
 			collect_sync(item, moment, owned);
+		if (item->kind == DIR_TUNABLE) {
+			struct dir_tunable_record kept;
+			if (dir_tunable_record_at(item, before, moment, &kept))
+				dir_owned_add_tunable(owned, &kept);
+			continue;
+		}
 		if (item->kind != DIR_SYSCTL)
 			continue;
 		held = item->ours ? dir_owned_sysctl(before, item->key) : NULL;

@@ -9,11 +9,14 @@
 #include "lib/log.h"
 #include "lib/text.h"
 
-static const char *kind_name(enum dir_kind kind)
+static const char *kind_name(const struct dir_item *item)
 {
-	static const char *const names[] = { "service", "realserver", "vip", "sysctl", "sync" };
+	static const char *const names[] = { "service", "realserver", "vip", "sysctl", "sync",
+					     "sysctl" };
 
-	return names[kind];
+	if (item->kind == DIR_TUNABLE && ipvs_tunable_is_timeout(item->tunable))
+		return "timeout";
+	return names[item->kind];
 }
 
 static const char *action_name(const struct dir_item *item)
@@ -45,6 +48,9 @@ static const char *target(const struct dir_item *item, char *buf, size_t len)
 		return ipaddr_format_host(&item->vip, buf);
 	case DIR_SYNC:
 		snprintf(buf, len, "%s", ipvs_sync_role_name(item->sync_want.role));
+		return buf;
+	case DIR_TUNABLE:
+		snprintf(buf, len, "%s", ipvs_tunable_name(item->tunable));
 		return buf;
 	default:
 		return sysctl_full_name(item->iface, item->key, buf, len);
@@ -114,6 +120,11 @@ static const char *view(const struct dir_item *item, bool before, char *buf, siz
 		return buf;
 	case DIR_SYNC:
 		return sync_then(item, before, buf, len);
+	case DIR_TUNABLE:
+		if ((before ? item->before : item->after) < 0)
+			return NULL;	/* unreadable */
+		snprintf(buf, len, "%d", before ? item->before : item->after);
+		return buf;
 	default:
 		snprintf(buf, len, "%d", before ? item->before : item->after);
 		return buf;
@@ -131,7 +142,7 @@ const char *dir_item_change(const struct dir_item *item, char *buf, size_t len)
 	target(item, what, sizeof(what));
 	if (!now || item->action == ACTION_ADD) {
 		text_str(&t, now ? "add " : "remove ");
-		text_str(&t, kind_name(item->kind));
+		text_str(&t, kind_name(item));
 		text_char(&t, ' ');
 		text_str(&t, what);
 		/* A stopped daemon: which one, as a removed service says it. */
@@ -145,7 +156,8 @@ const char *dir_item_change(const struct dir_item *item, char *buf, size_t len)
 	}
 	const char *was = view(item, true, before, sizeof(before));
 	snprintf(buf, len, "%s %s %s: %s (was %s)", item->restore ? "restore" : "set",
-		 kind_name(item->kind), what, now, was ? was : "absent");
+		 kind_name(item), what, now,
+		 was ? was : item->kind == DIR_TUNABLE ? "unreadable" : "absent");
 	return buf;
 }
 
@@ -178,7 +190,7 @@ static void warning(const struct dir_item *item, char *buf, size_t len)
 {
 	char what[160];
 
-	snprintf(buf, len, "%s %s %s", kind_name(item->kind), target(item, what, sizeof(what)),
+	snprintf(buf, len, "%s %s %s", kind_name(item), target(item, what, sizeof(what)),
 		 item->note);
 }
 
@@ -191,7 +203,7 @@ static void report_text(FILE *out, const struct dir_plan *plan, const struct rep
 		const struct dir_item *item = &plan->items[i];
 		if (item->adopted && item->wanted)
 			log_info("%s %s existed before lvsagent: adopted (%s, kept on stop)",
-				 kind_name(item->kind), target(item, line, sizeof(line)),
+				 kind_name(item), target(item, line, sizeof(line)),
 				 item->kind == DIR_SYNC ? "as configured" : "converged");
 		if (item->note) {
 			warning(item, line, sizeof(line));
@@ -218,9 +230,9 @@ static void json_items(struct json *json, const struct dir_plan *plan, bool chec
 		if (failures ? !failed(item, check) : !counts(item, check))
 			continue;
 		struct report_change change = {
-			.action = action_name(item), .kind = kind_name(item->kind),
+			.action = action_name(item), .kind = kind_name(item),
 			.target = target(item, what, sizeof(what)),
-			.numeric = item->kind == DIR_SYSCTL,
+			.numeric = item->kind == DIR_SYSCTL || item->kind == DIR_TUNABLE,
 			.before_number = item->before, .after_number = item->after,
 			.error = failures ? item->reason : NULL,
 		};

@@ -193,11 +193,45 @@ static int read_forwarding(const struct director_run *r, enum sysctl_key key, in
 	return value;
 }
 
+/* Whether the plan needs tunable T: configured, or recorded as changed. */
+static bool tunable_needed(const struct director_run *r, enum ipvs_tunable t)
+{
+	return director_config_of(&r->run.cfg)->tunables.set[t] || dir_owned_tunable(&r->owned, t);
+}
+
+/* The timeouts in one question (if any is needed), each sysctl from its
+ * file; what cannot be read stays unknown, and the plan says so. */
+static void observe_tunables(struct director_run *r)
+{
+	struct dir_tunable_values *v = &r->tunables;
+	bool timeouts = false;
+	struct ipvs_timeouts now;
+	int err;
+
+	memset(v, 0, sizeof(*v));
+	for (int t = 0; t < IPVS_TIMEOUT_COUNT; t++)
+		timeouts |= tunable_needed(r, (enum ipvs_tunable)t);
+	if (timeouts && (err = ipvs_get_timeouts(&r->ipvs, &now)) == 0) {
+		const uint32_t seconds[IPVS_TIMEOUT_COUNT] = { now.tcp, now.tcpfin, now.udp };
+		for (int t = 0; t < IPVS_TIMEOUT_COUNT; t++) {
+			v->known[t] = seconds[t] <= INT32_MAX;
+			v->value[t] = (int)seconds[t];
+		}
+	} else if (timeouts) {
+		log_warn("cannot read the IPVS timeouts: %s", strerror(-err));
+	}
+	for (int t = IPVS_TIMEOUT_COUNT; t < IPVS_TUNABLE_COUNT; t++)
+		if (tunable_needed(r, (enum ipvs_tunable)t))
+			v->known[t] = ipvs_sysctl_read((enum ipvs_tunable)t, &v->value[t]) == 0;
+	r->host.tunables = v;
+}
+
 void director_observe_forwarding(struct director_run *r)
 {
 	r->host.forwarding[0] = read_forwarding(r, IP_FORWARD, AF_INET);
 	r->host.forwarding[1] = read_forwarding(r, IPV6_FORWARDING, AF_INET6);
 	r->host.net = &r->net;
+	observe_tunables(r);
 }
 
 int director_prepare(struct director_run *r)

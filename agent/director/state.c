@@ -150,10 +150,35 @@ bool dir_owned_has_sync(const struct dir_owned *owned, const struct ipvs_daemon 
 	return false;
 }
 
+void dir_owned_add_tunable(struct dir_owned *owned, const struct dir_tunable_record *record)
+{
+	for (size_t i = 0; i < owned->tunable_count; i++)
+		if (owned->tunables[i].key == record->key) {
+			owned->tunables[i] = *record;
+			return;
+		}
+	if (owned->tunable_count < IPVS_TUNABLE_COUNT)
+		owned->tunables[owned->tunable_count++] = *record;
+}
+
+const struct dir_tunable_record *dir_owned_tunable(const struct dir_owned *owned,
+						   enum ipvs_tunable key)
+{
+	for (size_t i = 0; i < owned->tunable_count; i++)
+		if (owned->tunables[i].key == key)
+			return &owned->tunables[i];
+	return NULL;
+}
+
+bool dir_tunable_holds(const struct dir_tunable_record *record, int current)
+{
+	return current == record->set || (record->pending >= 0 && current == record->pending);
+}
+
 bool dir_owned_is_empty(const struct dir_owned *owned)
 {
 	return !owned->services.count && !owned->vip_count && !owned->sysctl_count &&
-	       !owned->sync_count;
+	       !owned->sync_count && !owned->tunable_count;
 }
 
 void dir_owned_free(struct dir_owned *owned)
@@ -239,6 +264,28 @@ static const char *parse_sync(const char *line, struct dir_owned *owned)
 	return NULL;
 }
 
+/* "tunable sysctl.conntrack 0 1 [pending 0]": a key the configuration
+ * has, and values it could have found and written (in the key's range;
+ * anything found is a value the kernel held, 0 or more). */
+static const char *parse_tunable(const char *line, struct dir_owned *owned)
+{
+	char key[48], word[8] = "", extra[2];
+	struct dir_tunable_record record = { .pending = -1 };
+	int min, max, n;
+
+	n = sscanf(line, "tunable %47s %d %d %7s %d %1s", key, &record.original, &record.set,
+		   word, &record.pending, extra);
+	if ((n != 3 && n != 5) || (n == 5 && strcmp(word, "pending") != 0) ||
+	    ipvs_tunable_parse(key, &record.key) < 0)
+		return "not a record lvsagent writes";
+	ipvs_tunable_range(record.key, &min, &max);
+	if (record.original < 0 || record.set < min || record.set > max ||
+	    (n == 5 && record.pending < 0))
+		return "not a value the configuration could have set";
+	dir_owned_add_tunable(owned, &record);
+	return NULL;
+}
+
 /* One line into OWNED: NULL, or why it is not believed. */
 static const char *parse_line(const char *line, struct dir_owned *owned, struct why_buf *buf)
 {
@@ -259,6 +306,8 @@ static const char *parse_line(const char *line, struct dir_owned *owned, struct 
 		return parse_sysctl(line, owned);
 	if (strncmp(line, "sync ", 5) == 0)
 		return parse_sync(line, owned);
+	if (strncmp(line, "tunable ", 8) == 0)
+		return parse_tunable(line, owned);
 	return "not a record lvsagent writes";
 }
 
@@ -310,6 +359,13 @@ char *dir_state_format(const struct dir_owned *owned)
 	for (size_t i = 0; i < owned->sync_count; i++)
 		fprintf(out, "sync %s %s %u\n", ipvs_sync_role_name(owned->syncs[i].role),
 			owned->syncs[i].ifname, (unsigned)owned->syncs[i].syncid);
+	for (size_t i = 0; i < owned->tunable_count; i++) {
+		const struct dir_tunable_record *t = &owned->tunables[i];
+		fprintf(out, "tunable %s %d %d", ipvs_tunable_key(t->key), t->original, t->set);
+		if (t->pending >= 0)
+			fprintf(out, " pending %d", t->pending);
+		fputc('\n', out);
+	}
 	fclose(out);
 	return text;
 }

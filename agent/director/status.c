@@ -108,6 +108,72 @@ static void text_row(FILE *out, const struct row *row)
 		row->adopted ? " (adopted: kept on stop)" : "");
 }
 
+/* --- IPVS timeouts and sysctls ------------------------------------------------- */
+
+static const char *tunable_state(const struct dir_item *item, char *buf, size_t len)
+{
+	if (item->wanted && item->action == ACTION_NONE)
+		snprintf(buf, len, "in place");
+	else if (item->wanted)
+		snprintf(buf, len, "differs: configured %d", item->after);
+	else if (item->action != ACTION_NONE)
+		snprintf(buf, len, "not configured: apply puts back %d, the value found",
+			 item->after);
+	else
+		snprintf(buf, len, "not configured%s", item->note ? ": changed by someone else, "
+			 "left as it is" : "");
+	return buf;
+}
+
+static void tunables_text(FILE *out, const struct dir_plan *plan)
+{
+	bool any = false;
+	char value[16], state[96];
+
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct dir_item *item = &plan->items[i];
+		if (item->kind != DIR_TUNABLE)
+			continue;
+		if (!any)
+			fputs("IPVS settings:\n", out);
+		any = true;
+		if (item->before < 0)
+			snprintf(value, sizeof(value), "unreadable");
+		else
+			snprintf(value, sizeof(value), "%d", item->before);
+		fprintf(out, "  %-34s %-10s %s\n", ipvs_tunable_key(item->tunable), value,
+			tunable_state(item, state, sizeof(state)));
+	}
+}
+
+static void tunables_json(struct json *json, const struct dir_plan *plan)
+{
+	char state[96];
+
+	json_key(json, "settings");
+	json_array_begin(json);
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct dir_item *item = &plan->items[i];
+		if (item->kind != DIR_TUNABLE)
+			continue;
+		json_object_begin(json);
+		json_field_string(json, "key", ipvs_tunable_key(item->tunable));
+		json_key(json, "value");
+		if (item->before < 0)
+			json_null(json);
+		else
+			json_int(json, item->before);
+		json_key(json, "configured");
+		if (item->wanted)
+			json_int(json, item->after);
+		else
+			json_null(json);
+		json_field_string(json, "state", tunable_state(item, state, sizeof(state)));
+		json_object_end(json);
+	}
+	json_array_end(json);
+}
+
 static void status_text(FILE *out, const struct config *cfg, const struct ipvs_table *kernel,
 			const struct rows *rows, const struct dir_plan *plan, int code,
 			const struct status_health *sh, const struct ipvs_daemons *sync)
@@ -125,6 +191,7 @@ static void status_text(FILE *out, const struct config *cfg, const struct ipvs_t
 	for (size_t i = 0; i < rows->missing_count; i++)
 		text_row(out, &rows->missing[i]);
 	sync_view_text(out, plan, sync);
+	tunables_text(out, plan);
 	if (cfg && sh && sh->health)
 		health_view_text(out, director_config_of(cfg), sh->health, kernel, sh->daemon);
 	if (rows->differences)
@@ -155,6 +222,23 @@ static void json_netmask(struct json *json, const struct ipvs_service *svc)
 		json_string(json, director_format_netmask(svc, mask, sizeof(mask)));
 }
 
+/* ipvsadm --stats and --rate, by their names there. */
+static void json_stats(struct json *json, const struct ipvs_stats *st)
+{
+	const struct { const char *name; uint64_t value; } fields[] = {
+		{ "conns", st->conns }, { "inpkts", st->inpkts }, { "outpkts", st->outpkts },
+		{ "inbytes", st->inbytes }, { "outbytes", st->outbytes }, { "cps", st->cps },
+		{ "inpps", st->inpps }, { "outpps", st->outpps }, { "inbps", st->inbps },
+		{ "outbps", st->outbps },
+	};
+
+	json_key(json, "stats");
+	json_object_begin(json);
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		json_field_int(json, fields[i].name, (long long)fields[i].value);
+	json_object_end(json);
+}
+
 static void json_dest(struct json *json, const struct ipvs_dest *dest, bool counters)
 {
 	char where[IPADDR_TEXT_MAX + 10];
@@ -168,6 +252,8 @@ static void json_dest(struct json *json, const struct ipvs_dest *dest, bool coun
 	if (counters) {
 		json_field_int(json, "active", dest->active);
 		json_field_int(json, "inactive", dest->inactive);
+		json_field_int(json, "persistent", dest->persistent);
+		json_stats(json, &dest->stats);
 	}
 	json_object_end(json);
 }
@@ -189,6 +275,8 @@ static void json_row(struct json *json, const struct row *row)
 	json_key(json, "netmask");
 	json_netmask(json, svc);
 	json_field_string(json, "flags", director_format_flags(svc, text, sizeof(text)));
+	if (row->state != ST_MISSING)
+		json_stats(json, &svc->stats);
 	json_key(json, "realservers");
 	json_array_begin(json);
 	for (size_t i = 0; i < svc->dest_count; i++)
@@ -222,6 +310,7 @@ static void status_json(FILE *out, const struct config *cfg, const struct ipvs_t
 		json_row(&json, &rows->missing[i]);
 	json_array_end(&json);
 	sync_view_json(&json, plan, sync);
+	tunables_json(&json, plan);
 	json_key(&json, "differences");
 	json_array_begin(&json);
 	for (size_t i = 0; i < plan->count; i++)
@@ -238,7 +327,8 @@ static void status_json(FILE *out, const struct config *cfg, const struct ipvs_t
 
 int director_status(FILE *out, const struct config *cfg, struct ipvs_table *kernel,
 		    const struct dir_owned *owned, const struct dir_host *host,
-		    struct ipvs_conn *ipvs, const struct status_health *sh, bool json)
+		    struct ipvs_conn *ipvs, const struct status_health *sh,
+		    const struct status_view *view)
 {
 	struct director_config none = { 0 };
 	struct ipvs_info info;
@@ -254,10 +344,14 @@ int director_status(FILE *out, const struct config *cfg, struct ipvs_table *kern
 	collect_rows(&plan, kernel, &rows);
 	rows.differences += sync_view_left_alone(&plan);
 	code = status_code(&rows);
-	if (json) {
+	if (view->json) {
 		status_json(out, cfg, kernel, &info, &rows, &plan, code, sh, host->sync);
 	} else {
-		director_list(out, kernel, &info);
+		if (view->counters == STATUS_PLAIN)
+			director_list(out, kernel, &info);
+		else
+			director_list_counters(out, kernel, &info, view->counters == STATUS_STATS
+					       ? LIST_STATS : LIST_RATE, view->exact);
 		status_text(out, cfg, kernel, &rows, &plan, code, sh, host->sync);
 	}
 	free(rows.kernel);

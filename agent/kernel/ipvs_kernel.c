@@ -62,6 +62,7 @@ struct collect {
 	struct ipvs_table *table;
 	struct ipvs_service *service;
 	struct ipvs_info *info;
+	struct ipvs_timeouts *timeouts;
 	int failed;
 };
 
@@ -90,6 +91,14 @@ static int on_info(const struct nlmsghdr *nlh, void *data)
 	struct collect *c = data;
 
 	c->failed = ipvs_parse_info((struct nlmsghdr *)nlh, c->info);
+	return 0;
+}
+
+static int on_timeouts(const struct nlmsghdr *nlh, void *data)
+{
+	struct collect *c = data;
+
+	c->failed = ipvs_parse_timeouts((struct nlmsghdr *)nlh, c->timeouts);
 	return 0;
 }
 
@@ -263,6 +272,16 @@ int ipvs_get_info(struct ipvs_conn *conn, struct ipvs_info *info)
 
 	memset(info, 0, sizeof(*info));
 	err = exchange(conn, msg, false, on_info, NULL, &c);
+	return err ? err : (c.failed ? -EPROTO : 0);
+}
+
+int ipvs_get_timeouts(struct ipvs_conn *conn, struct ipvs_timeouts *timeouts)
+{
+	struct collect c = { .timeouts = timeouts, .failed = -1 };
+	int err;
+
+	memset(timeouts, 0, sizeof(*timeouts));
+	err = exchange(conn, ipvs_build_timeouts_request(conn->family), false, on_timeouts, NULL, &c);
 	return err ? err : (c.failed ? -EPROTO : 0);
 }
 

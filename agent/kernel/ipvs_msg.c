@@ -158,6 +158,23 @@ static int put_dest(struct nl_msg *msg, const struct ipvs_dest *dest, bool setti
 	return err;
 }
 
+/* The three at the top level, as the kernel reads them; 0 for one it is
+ * to leave. */
+static int fill_timeouts(struct nl_msg *msg, int family, const struct ipvs_timeouts *t)
+{
+	const struct u32_attr values[] = {
+		{ IPVS_CMD_ATTR_TIMEOUT_TCP, t->tcp },
+		{ IPVS_CMD_ATTR_TIMEOUT_TCP_FIN, t->tcpfin },
+		{ IPVS_CMD_ATTR_TIMEOUT_UDP, t->udp },
+	};
+
+	nlmsg_hdr(msg)->nlmsg_len = NLMSG_HDRLEN;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, NLM_F_REQUEST | NLM_F_ACK,
+			 IPVS_CMD_SET_CONFIG, IPVS_GENL_VERSION))
+		return -NLE_NOMEM;
+	return put_u32s(msg, values, sizeof(values) / sizeof(values[0]));
+}
+
 int ipvs_fill_request(struct nl_msg *msg, int family, const struct ipvs_request *request)
 {
 	bool dest = request->op >= IPVS_OP_NEW_DEST && request->op <= IPVS_OP_DEL_DEST;
@@ -167,6 +184,8 @@ int ipvs_fill_request(struct nl_msg *msg, int family, const struct ipvs_request 
 	if (request->op == IPVS_OP_NEW_DAEMON || request->op == IPVS_OP_DEL_DAEMON)
 		return ipvs_fill_daemon(msg, family, request->op == IPVS_OP_NEW_DAEMON,
 					request->daemon);
+	if (request->op == IPVS_OP_SET_TIMEOUTS)
+		return fill_timeouts(msg, family, request->timeouts);
 	/* A message's length is where the next attribute goes: resetting it
 	 * to the bare header empties the message for reuse. */
 	nlmsg_hdr(msg)->nlmsg_len = NLMSG_HDRLEN;
@@ -223,6 +242,11 @@ struct nl_msg *ipvs_build_info_request(int family)
 	return new_message(family, IPVS_CMD_GET_INFO, 0);
 }
 
+struct nl_msg *ipvs_build_timeouts_request(int family)
+{
+	return new_message(family, IPVS_CMD_GET_CONFIG, 0);
+}
+
 /* --- parsing ------------------------------------------------------------------ */
 
 static uint32_t get_u32(struct nlattr *attr, uint32_t fallback)
@@ -242,6 +266,36 @@ static int get_addr(struct nlattr *attr, uint16_t af, struct ipaddr *out)
 	if (!attr || (unsigned)nla_len(attr) < len)
 		return -1;
 	return ipaddr_from_bytes(out, af, nla_data(attr), len);
+}
+
+static uint64_t get_u64(struct nlattr *attr)
+{
+	return attr && nla_len(attr) >= 8 ? nla_get_u64(attr) : 0;
+}
+
+/* The counters: the 64-bit nest (Linux 4.1 and later), else the older one,
+ * whose counts and rates are 32 bits (its byte counts are 64 already).
+ * Missing, or damaged: zeros, as a table without counters reads. */
+static void get_stats(struct nlattr *stats64, struct nlattr *stats32, struct ipvs_stats *out)
+{
+	struct nlattr *a[IPVS_STATS_ATTR_MAX + 1];
+	bool wide = stats64 != NULL;
+
+	memset(out, 0, sizeof(*out));
+	if ((!stats64 && !stats32) ||
+	    nla_parse_nested(a, IPVS_STATS_ATTR_MAX, wide ? stats64 : stats32, NULL) < 0)
+		return;
+	uint64_t *counts[] = {
+		[IPVS_STATS_ATTR_CONNS] = &out->conns, [IPVS_STATS_ATTR_INPKTS] = &out->inpkts,
+		[IPVS_STATS_ATTR_OUTPKTS] = &out->outpkts, [IPVS_STATS_ATTR_INBYTES] = &out->inbytes,
+		[IPVS_STATS_ATTR_OUTBYTES] = &out->outbytes, [IPVS_STATS_ATTR_CPS] = &out->cps,
+		[IPVS_STATS_ATTR_INPPS] = &out->inpps, [IPVS_STATS_ATTR_OUTPPS] = &out->outpps,
+		[IPVS_STATS_ATTR_INBPS] = &out->inbps, [IPVS_STATS_ATTR_OUTBPS] = &out->outbps,
+	};
+	for (int i = IPVS_STATS_ATTR_CONNS; i <= IPVS_STATS_ATTR_OUTBPS; i++) {
+		bool bytes = i == IPVS_STATS_ATTR_INBYTES || i == IPVS_STATS_ATTR_OUTBYTES;
+		*counts[i] = wide || bytes ? get_u64(a[i]) : get_u32(a[i], 0);
+	}
 }
 
 /* The nested attributes under TOP (IPVS_CMD_ATTR_SERVICE, _DEST). */
@@ -281,6 +335,7 @@ int ipvs_parse_service(struct nlmsghdr *nlh, struct ipvs_service *out)
 	out->flags = flags.flags & ~IP_VS_SVC_F_HASHED;	/* the kernel's own bookkeeping */
 	out->timeout = get_u32(a[IPVS_SVC_ATTR_TIMEOUT], 0);
 	out->netmask = get_u32(a[IPVS_SVC_ATTR_NETMASK], 0);
+	get_stats(a[IPVS_SVC_ATTR_STATS64], a[IPVS_SVC_ATTR_STATS], &out->stats);
 	return 0;
 }
 
@@ -307,6 +362,7 @@ int ipvs_parse_dest(struct nlmsghdr *nlh, uint16_t af, struct ipvs_dest *out)
 		out->tun_type = nla_get_u8(a[IPVS_DEST_ATTR_TUN_TYPE]);
 	out->tun_port = ntohs(get_u16(a[IPVS_DEST_ATTR_TUN_PORT], 0));
 	out->tun_flags = get_u16(a[IPVS_DEST_ATTR_TUN_FLAGS], 0);
+	get_stats(a[IPVS_DEST_ATTR_STATS64], a[IPVS_DEST_ATTR_STATS], &out->stats);
 	return 0;
 }
 
@@ -319,5 +375,18 @@ int ipvs_parse_info(struct nlmsghdr *nlh, struct ipvs_info *out)
 		return -1;
 	out->version = get_u32(a[IPVS_INFO_ATTR_VERSION], 0);
 	out->conn_tab_size = get_u32(a[IPVS_INFO_ATTR_CONN_TAB_SIZE], 0);
+	return 0;
+}
+
+int ipvs_parse_timeouts(struct nlmsghdr *nlh, struct ipvs_timeouts *out)
+{
+	struct nlattr *a[IPVS_CMD_ATTR_MAX + 1];
+
+	memset(out, 0, sizeof(*out));
+	if (genlmsg_parse(nlh, 0, a, IPVS_CMD_ATTR_MAX, NULL) < 0)
+		return -1;
+	out->tcp = get_u32(a[IPVS_CMD_ATTR_TIMEOUT_TCP], 0);
+	out->tcpfin = get_u32(a[IPVS_CMD_ATTR_TIMEOUT_TCP_FIN], 0);
+	out->udp = get_u32(a[IPVS_CMD_ATTR_TIMEOUT_UDP], 0);
 	return 0;
 }

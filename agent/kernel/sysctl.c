@@ -76,15 +76,12 @@ static int sysctl_path(char *buf, size_t len, const char *iface, enum sysctl_key
 	return 0;
 }
 
-int sysctl_read(const char *iface, enum sysctl_key key, int *value)
+int sysctl_read_file(const char *path, int *value)
 {
-	char path[PATH_MAX], text[32], *end;
+	char text[32], *end;
 	ssize_t n;
-	int fd, err = sysctl_path(path, sizeof(path), iface, key);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
 
-	if (err)
-		return err;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = read(fd, text, sizeof(text) - 1);
@@ -97,15 +94,12 @@ int sysctl_read(const char *iface, enum sysctl_key key, int *value)
 	return end == text ? -EINVAL : 0;
 }
 
-int sysctl_write(const char *iface, enum sysctl_key key, int value)
+int sysctl_write_file(const char *path, int value)
 {
-	char path[PATH_MAX], text[16];
-	int fd, len, err = sysctl_path(path, sizeof(path), iface, key);
+	char text[16];
+	int fd = open(path, O_WRONLY | O_CLOEXEC), len, err;
 	ssize_t n;
 
-	if (err)
-		return err;
-	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	len = snprintf(text, sizeof(text), "%d\n", value);
@@ -114,4 +108,20 @@ int sysctl_write(const char *iface, enum sysctl_key key, int value)
 	if (close(fd) < 0 && !err)
 		err = -errno;
 	return err;
+}
+
+int sysctl_read(const char *iface, enum sysctl_key key, int *value)
+{
+	char path[PATH_MAX];
+	int err = sysctl_path(path, sizeof(path), iface, key);
+
+	return err ? err : sysctl_read_file(path, value);
+}
+
+int sysctl_write(const char *iface, enum sysctl_key key, int value)
+{
+	char path[PATH_MAX];
+	int err = sysctl_path(path, sizeof(path), iface, key);
+
+	return err ? err : sysctl_write_file(path, value);
 }

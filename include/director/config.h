@@ -13,6 +13,7 @@
 
 #include "core/config.h"
 #include "core/netdev.h"
+#include "director/config_tunable.h"
 #include "director/probe_settings.h"
 #include "director/sync_settings.h"
 #include "kernel/ipvs_model.h"
@@ -75,6 +76,7 @@ struct director_config {
 	char vip_interface[IFNAMSIZ];	/* "" = none */
 	int vip_interface_line;
 	struct dir_sync sync;		/* sync, sync_*: the kernel's sync daemons */
+	struct dir_tunables tunables;	/* timeout_*, sysctl.*: IPVS settings */
 	struct dir_service *services;
 	size_t service_count, service_capacity;
 };

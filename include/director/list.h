@@ -4,6 +4,8 @@
 #ifndef LVSAGENT_DIRECTOR_LIST_H
 #define LVSAGENT_DIRECTOR_LIST_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "kernel/ipvs_model.h"
@@ -19,5 +21,14 @@ void director_list(FILE *out, const struct ipvs_table *table, const struct ipvs_
 
 /* One service's line of that listing, without the newline. */
 const char *director_list_service(const struct ipvs_service *svc, char *buf, size_t len);
+
+/* The listings `ipvsadm -Ln --stats` (totals) and `--rate` (per second)
+ * print for TABLE (sorted), header included; EXACT: `--exact`, every digit
+ * rather than K, M, G, T. */
+enum list_counters { LIST_STATS, LIST_RATE };
+void director_list_counters(FILE *out, const struct ipvs_table *table,
+			    const struct ipvs_info *info, enum list_counters what, bool exact);
+/* One count as those listings print it (9 columns or more). */
+const char *director_format_count(uint64_t n, bool exact, char *buf, size_t len);
 
 #endif

@@ -19,7 +19,7 @@
 #include "kernel/ipvs_daemon.h"
 #include "kernel/ipvs_model.h"
 
-enum dir_kind { DIR_SERVICE, DIR_DEST, DIR_VIP, DIR_SYSCTL, DIR_SYNC };
+enum dir_kind { DIR_SERVICE, DIR_DEST, DIR_VIP, DIR_SYSCTL, DIR_SYNC, DIR_TUNABLE };
 
 struct dir_item {
 	enum dir_kind kind;
@@ -44,6 +44,10 @@ struct dir_item {
 	 * otherwise than configured, even when it is left alone. */
 	struct ipvs_daemon sync_want, sync_have;
 	bool differs;
+	/* TUNABLE: an IPVS timeout or sysctl, from BEFORE (-1: unreadable) to
+	 * AFTER; the record to keep once done (keep_record). */
+	enum ipvs_tunable tunable;
+	struct dir_tunable_record tunable_record;
 	const char *note;
 	/* filled by apply */
 	bool done;
@@ -57,12 +61,19 @@ struct dir_plan {
 	bool sync_read;			/* the sync daemons were planned (host->sync) */
 };
 
+/* The IPVS timeouts and sysctls the kernel has (those read: known). */
+struct dir_tunable_values {
+	bool known[IPVS_TUNABLE_COUNT];
+	int value[IPVS_TUNABLE_COUNT];
+};
+
 /* The host around IPVS, as the plan needs it. */
 struct dir_host {
 	const struct netdevs *net;	/* links and addresses */
 	int vip_ifindex;		/* 0: no vip_interface, or it is missing */
 	int forwarding[2];		/* ip_forward, ipv6 all.forwarding; -1 unknown */
 	const struct ipvs_daemons *sync;	/* the kernel's sync daemons; NULL: not read */
+	const struct dir_tunable_values *tunables;	/* NULL: not read */
 };
 
 void director_plan_apply(const struct director_config *cfg, const struct ipvs_table *kernel,
@@ -76,6 +87,16 @@ void director_plan_stop(const struct director_config *cfg, const struct ipvs_tab
 bool director_needs_forwarding(const struct director_config *cfg, int af);
 
 size_t dir_plan_changes(const struct dir_plan *plan);
+/* A new item of KIND at the end of PLAN, zeroed (for the plan's files). */
+struct dir_item *dir_plan_new_item(struct dir_plan *plan, enum dir_kind kind);
+/* plan_tunable.c: the IPVS timeouts and sysctls WANT names (NULL, as for
+ * stop: none) set, and those lvsagent set and no longer wants put back
+ * unless someone changed them since. */
+void director_plan_tunables(struct dir_plan *plan, const struct dir_tunables *want,
+			    const struct dir_host *host, const struct dir_owned *owned);
+/* Whether tunable item ITEM's record is kept at MOMENT: into OUT. */
+bool dir_tunable_record_at(const struct dir_item *item, const struct dir_owned *before,
+			   enum own_moment moment, struct dir_tunable_record *out);
 /* plan_owned.c: the ownership records around a plan. */
 /* What lvsagent owns once the plan's done items took effect. */
 void director_owned_after(const struct dir_plan *plan, const struct dir_owned *before,

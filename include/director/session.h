@@ -21,6 +21,7 @@ enum dir_command {
 	DIRCMD_RUN,			/* the daemon */
 	DIRCMD_RELOAD,			/* SIGHUP to the daemon */
 	DIRCMD_DRAIN, DIRCMD_UNDRAIN,
+	DIRCMD_CONNECTIONS,		/* the connection table, as ipvsadm -Lnc */
 };
 
 /* What only director commands take. */
@@ -30,6 +31,8 @@ struct dir_options {
 	const char *service;		/* drain, undrain: SERVICE */
 	const char *target;		/* drain, undrain: ADDRESS[:PORT] */
 	const char *import_file;	/* import: the rules or script; NULL: stdin */
+	bool stats, rate, exact;	/* status: ipvsadm -Ln --stats, --rate, --exact */
+	const char *filter;		/* connections --service: NAME or PROTO:VIP:PORT */
 };
 
 struct director_run {
@@ -44,6 +47,7 @@ struct director_run {
 	struct dir_host host;
 	struct ipvs_table kernel;
 	struct ipvs_daemons sync;	/* the kernel's sync daemons, read with the table */
+	struct dir_tunable_values tunables;	/* the IPVS timeouts and sysctls read */
 	int daemon_fd;			/* STATE_DIR/director-daemon.pid, held by `run` */
 };
 
@@ -70,7 +74,8 @@ int director_read_kernel(struct director_run *r, const char *command);
 /* Read the IPVS table afresh into r->kernel, and the sync daemons into
  * r->sync (r->host.sync). An exit code. */
 int director_observe_ipvs(struct director_run *r);
-/* The forwarding sysctls the plan needs, into r->host. */
+/* The forwarding sysctls, IPVS timeouts and IPVS sysctls the plan needs
+ * (those configured or recorded), into r->host. */
 void director_observe_forwarding(struct director_run *r);
 
 /* Plan WANT (apply; with STOP, withdraw) against r->kernel, then unless

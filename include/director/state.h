@@ -2,7 +2,10 @@
  * it created, the VIPs it bound, the forwarding sysctls it changed — kept
  * in STATE_DIR/director, one fact per line:
  *   service tcp 192.0.2.1:80 | vip 192.0.2.1 eth1 | sysctl IFACE KEY ORIGINAL SET
- *   | sync master eth1 7 (a sync daemon it started: role, interface, id) */
+ *   | sync master eth1 7 (a sync daemon it started: role, interface, id)
+ *   | tunable KEY ORIGINAL SET [pending N] (an IPVS timeout or sysctl it
+ *     changed: the value it found, the value it wrote, and while a change
+ *     is under way the value it is writing) */
 #ifndef LVSAGENT_DIRECTOR_STATE_H
 #define LVSAGENT_DIRECTOR_STATE_H
 
@@ -15,12 +18,21 @@
 #include "core/sysctl_policy.h"
 #include "kernel/ipvs_daemon.h"
 #include "kernel/ipvs_model.h"
+#include "kernel/ipvs_tunable.h"
 #include "lib/diag.h"
 #include "lib/hashmap.h"
 
 struct dir_vip {
 	struct ipaddr addr;
 	char iface[IFNAMSIZ];
+};
+
+/* An IPVS timeout or sysctl lvsagent changed. */
+struct dir_tunable_record {
+	enum ipvs_tunable key;
+	int original;			/* the value found before lvsagent changed it */
+	int set;			/* the value lvsagent wrote */
+	int pending;			/* the value being written over SET; -1: none */
 };
 
 struct dir_owned {
@@ -35,6 +47,8 @@ struct dir_owned {
 	 * role (while one is restarted with other settings). */
 	struct ipvs_daemon syncs[2 * IPVS_SYNC_ROLES];
 	size_t sync_count;
+	struct dir_tunable_record tunables[IPVS_TUNABLE_COUNT];	/* one per key at most */
+	size_t tunable_count;
 };
 
 /* The bytes that identify a service, padding zeroed, for hash maps. */
@@ -65,6 +79,12 @@ const struct saved_sysctl *dir_owned_sysctl(const struct dir_owned *owned, enum 
 void dir_owned_add_sync(struct dir_owned *owned, const struct ipvs_daemon *daemon);
 /* Whether a daemon running as DAEMON (role, interface, id) is lvsagent's. */
 bool dir_owned_has_sync(const struct dir_owned *owned, const struct ipvs_daemon *daemon);
+/* A record of RECORD's key (replacing one held). */
+void dir_owned_add_tunable(struct dir_owned *owned, const struct dir_tunable_record *record);
+const struct dir_tunable_record *dir_owned_tunable(const struct dir_owned *owned,
+						   enum ipvs_tunable key);
+/* Whether CURRENT is a value lvsagent wrote (SET, or PENDING). */
+bool dir_tunable_holds(const struct dir_tunable_record *record, int current);
 bool dir_owned_is_empty(const struct dir_owned *owned);
 void dir_owned_free(struct dir_owned *owned);
 

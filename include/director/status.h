@@ -29,9 +29,18 @@ struct status_health {
 	pid_t daemon;
 };
 
+/* How status shows the table: as ipvsadm -Ln, -Ln --stats or -Ln --rate
+ * (EXACT: --exact), or as JSON (which always carries the counters). */
+enum status_counters { STATUS_PLAIN, STATUS_STATS, STATUS_RATE };
+struct status_view {
+	bool json, exact;
+	enum status_counters counters;
+};
+
 int director_status(FILE *out, const struct config *cfg, struct ipvs_table *kernel,
 		    const struct dir_owned *owned, const struct dir_host *host,
-		    struct ipvs_conn *ipvs, const struct status_health *sh, bool json);
+		    struct ipvs_conn *ipvs, const struct status_health *sh,
+		    const struct status_view *view);
 /* Without privileges, while a daemon runs: the health it last published. */
 int director_status_published(FILE *out, const struct config *cfg,
 			      const struct status_health *sh, bool json);

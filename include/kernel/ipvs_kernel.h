@@ -24,6 +24,8 @@ int ipvs_open(struct ipvs_conn *conn);
 void ipvs_close(struct ipvs_conn *conn);
 
 int ipvs_get_info(struct ipvs_conn *conn, struct ipvs_info *info);
+/* The connection timeouts (ipvsadm -L --timeout). 0 or -errno. */
+int ipvs_get_timeouts(struct ipvs_conn *conn, struct ipvs_timeouts *timeouts);
 /* The services, without their real servers: one dump. 0 or -errno. */
 int ipvs_dump_services(struct ipvs_conn *conn, struct ipvs_table *table);
 /* The real servers of each service in TABLE: one dump per service. A

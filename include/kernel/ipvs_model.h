@@ -13,6 +13,14 @@
 #define IPVS_SCHED_MAX 16		/* IP_VS_SCHEDNAME_MAXLEN */
 #define IPVS_PE_MAX 16			/* IP_VS_PENAME_MAXLEN */
 
+/* What the kernel counts for a service or a real server (ipvsadm --stats
+ * and --rate): totals since it was added, and rates per second the kernel
+ * estimates (every 2 seconds, averaged). Reported only. */
+struct ipvs_stats {
+	uint64_t conns, inpkts, outpkts, inbytes, outbytes;
+	uint64_t cps, inpps, outpps, inbps, outbps;
+};
+
 /* A real server ("destination" to the kernel). */
 struct ipvs_dest {
 	struct ipaddr addr;
@@ -25,6 +33,7 @@ struct ipvs_dest {
 	uint16_t tun_flags;		/* IP_VS_TUNNEL_ENCAP_FLAG_* */
 	/* Reported by the kernel only: */
 	uint32_t active, inactive, persistent;
+	struct ipvs_stats stats;
 };
 
 /* A virtual service: (af, protocol, addr, port) or (af, fwmark). */
@@ -39,6 +48,7 @@ struct ipvs_service {
 	uint32_t flags;			/* IP_VS_SVC_F_* without HASHED */
 	uint32_t timeout;		/* persistence, seconds */
 	uint32_t netmask;		/* IPv4: the mask in network order; IPv6: prefix length */
+	struct ipvs_stats stats;	/* reported by the kernel only */
 	struct ipvs_dest *dests;
 	size_t dest_count, dest_capacity;
 };

@@ -14,6 +14,13 @@ enum ipvs_op {
 	IPVS_OP_NEW_DEST, IPVS_OP_SET_DEST, IPVS_OP_DEL_DEST,
 	/* Sync daemons: started, stopped (the kernel changes none in place). */
 	IPVS_OP_NEW_DAEMON, IPVS_OP_DEL_DAEMON,
+	/* The connection timeouts (IPVS_CMD_SET_CONFIG); a 0 leaves one as it is. */
+	IPVS_OP_SET_TIMEOUTS,
+};
+
+/* Seconds, as ipvsadm --set and -L --timeout give them. */
+struct ipvs_timeouts {
+	uint32_t tcp, tcpfin, udp;
 };
 
 struct ipvs_request {
@@ -21,6 +28,7 @@ struct ipvs_request {
 	const struct ipvs_service *service;	/* the service, or the dest's service */
 	const struct ipvs_dest *dest;		/* *_DEST only */
 	const struct ipvs_daemon *daemon;	/* *_DAEMON only (no service) */
+	const struct ipvs_timeouts *timeouts;	/* SET_TIMEOUTS only */
 };
 
 struct nl_msg;
@@ -36,10 +44,13 @@ struct nl_msg *ipvs_build_service_dump(int family);
 struct nl_msg *ipvs_build_service_get(int family, const struct ipvs_service *service);
 struct nl_msg *ipvs_build_dest_dump(int family, const struct ipvs_service *service);
 struct nl_msg *ipvs_build_info_request(int family);
+/* IPVS_CMD_GET_CONFIG: the timeouts. */
+struct nl_msg *ipvs_build_timeouts_request(int family);
 
 /* Parse one reply. 0, or -1 when it is not one of these. */
 int ipvs_parse_service(struct nlmsghdr *nlh, struct ipvs_service *out);
 int ipvs_parse_dest(struct nlmsghdr *nlh, uint16_t af, struct ipvs_dest *out);
 int ipvs_parse_info(struct nlmsghdr *nlh, struct ipvs_info *out);
+int ipvs_parse_timeouts(struct nlmsghdr *nlh, struct ipvs_timeouts *out);
 
 #endif

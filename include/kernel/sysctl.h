@@ -37,5 +37,8 @@ bool sysctl_change_plausible(enum sysctl_key key, int original, int set);
  * interface). */
 int sysctl_read(const char *iface, enum sysctl_key key, int *value);
 int sysctl_write(const char *iface, enum sysctl_key key, int value);
+/* The same for any integer sysctl's file PATH (/proc/sys/...). */
+int sysctl_read_file(const char *path, int *value);
+int sysctl_write_file(const char *path, int value);
 
 #endif

@@ -197,6 +197,109 @@ static void test_list_counters(void **state)
 	ipvs_table_free(&table);
 }
 
+
+static char *counters_text(const struct ipvs_table *table, enum list_counters what, bool exact)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	assert_non_null(out);
+	director_list_counters(out, table, &info, what, exact);
+	assert_int_equal(fclose(out), 0);
+	return text;
+}
+
+/* The example table with counters on its first service and real server
+ * (every unit of ipvsadm's print_largenum) and rates on the last. */
+static void counted_table(struct ipvs_table *table)
+{
+	struct ipvs_stats *svc, *dest;
+
+	example_table(table);
+	director_sort(table);
+	svc = &table->services[0].stats;
+	*svc = (struct ipvs_stats){ .conns = 5, .inpkts = 123456789, .outpkts = 0,
+				    .inbytes = 98765432109ULL, .outbytes = 123456789012345ULL };
+	dest = &table->services[0].dests[0].stats;
+	*dest = (struct ipvs_stats){ .conns = 3, .inpkts = 99999999, .outpkts = 100000000,
+				     .inbytes = 999999999, .outbytes = 1000000000 };
+	table->services[4].stats = (struct ipvs_stats){ .cps = 1, .inpps = 2, .outpps = 3,
+							.inbps = 4, .outbps = 5 };
+	table->services[4].dests[0].stats = (struct ipvs_stats){
+		.cps = 123456789, .inpps = 7, .outpps = 8, .inbps = 150000000, .outbps = 9 };
+}
+
+/* ipvsadm -Ln --stats: 33 columns of service, 9 for each count, K/M/G/T
+ * past 8 digits (cut, not rounded). */
+static void test_list_stats(void **state)
+{
+	struct ipvs_table table;
+	char *text;
+
+	(void)state;
+	counted_table(&table);
+	text = counters_text(&table, LIST_STATS, false);
+	assert_true(strncmp(text, "IP Virtual Server version 1.2.1 (size=4096)\n"
+			    "Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
+			    "  -> RemoteAddress:Port\n"
+			    "TCP  192.168.101.168:80                  5  123456K        0   98765M     123T\n"
+			    "  -> 10.10.10.11:80                      3 99999999  100000K  999999K    1000M\n"
+			    "  -> 10.10.10.12:80                      0        0        0        0        0\n",
+			    strlen("IP Virtual Server version 1.2.1 (size=4096)\n") + 79 + 24 + 3 * 79) == 0);
+	assert_non_null(strstr(text, "\nFWM  7                                   0        0        0        0        0\n"));
+	assert_non_null(strstr(text, "\nUDP  [2001:db8::10]:53                   0"));
+	free(text);
+	ipvs_table_free(&table);
+}
+
+/* --exact: every digit, the column one wider than the number. */
+static void test_list_stats_exact(void **state)
+{
+	struct ipvs_table table;
+	char *text;
+
+	(void)state;
+	counted_table(&table);
+	text = counters_text(&table, LIST_STATS, true);
+	assert_non_null(strstr(text, "\nTCP  192.168.101.168:80                  5 123456789        0 "
+				     "98765432109 123456789012345\n"));
+	free(text);
+	ipvs_table_free(&table);
+}
+
+/* ipvsadm -Ln --rate: a real server's CPS, InPPS and OutPPS plain
+ * (8 columns, no unit), its byte rates as counts. */
+static void test_list_rate(void **state)
+{
+	struct ipvs_table table;
+	char *text;
+
+	(void)state;
+	counted_table(&table);
+	text = counters_text(&table, LIST_RATE, false);
+	assert_non_null(strstr(text, "Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS\n"
+				     "  -> RemoteAddress:Port\n"));
+	assert_non_null(strstr(text, "\nFWM  8 IPv6                              1        2        3        4        5\n"
+				     "  -> [2001:db8::21]:0             123456789        7        8  150000K        9\n"));
+	free(text);
+	ipvs_table_free(&table);
+}
+
+static void test_format_count(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	assert_string_equal(director_format_count(0, false, buf, sizeof(buf)), "        0");
+	assert_string_equal(director_format_count(99999999, false, buf, sizeof(buf)), " 99999999");
+	assert_string_equal(director_format_count(100000000, false, buf, sizeof(buf)), "  100000K");
+	assert_string_equal(director_format_count(UINT64_MAX, false, buf, sizeof(buf)), "18446744T");
+	assert_string_equal(director_format_count(UINT64_MAX, true, buf, sizeof(buf)),
+			    " 18446744073709551615");
+	assert_string_equal(director_format_count(12345678, true, buf, sizeof(buf)), " 12345678");
+}
+
 static void test_list_service_line(void **state)
 {
 	struct ipvs_table table;
@@ -383,6 +486,10 @@ int main(void)
 		cmocka_unit_test(test_save_as_ipvsadm),
 		cmocka_unit_test(test_list_as_ipvsadm),
 		cmocka_unit_test(test_list_counters),
+		cmocka_unit_test(test_list_stats),
+		cmocka_unit_test(test_list_stats_exact),
+		cmocka_unit_test(test_list_rate),
+		cmocka_unit_test(test_format_count),
 		cmocka_unit_test(test_list_service_line),
 		cmocka_unit_test(test_save_persistence),
 		cmocka_unit_test(test_ipvsadm_address_order),

@@ -264,6 +264,95 @@ static void test_persistence_engine(void **state)
 	nlmsg_free(msg);
 }
 
+/* A destination reply with counters in NEST (STATS64 or the older STATS,
+ * which carries its counts and rates in 32 bits, its bytes in 64), or
+ * both. */
+static struct nl_msg *dest_reply(bool wide, bool narrow)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	uint8_t addr[16] = { 10, 10, 10, 11 };
+	struct nlattr *dest, *stats;
+
+	assert_non_null(genlmsg_put(msg, 0, 0, FAMILY, 0, 0, IPVS_CMD_NEW_DEST, IPVS_GENL_VERSION));
+	dest = nla_nest_start(msg, IPVS_CMD_ATTR_DEST);
+	nla_put(msg, IPVS_DEST_ATTR_ADDR, sizeof(addr), addr);
+	nla_put_u16(msg, IPVS_DEST_ATTR_PORT, htons(80));
+	if (wide) {
+		stats = nla_nest_start(msg, IPVS_DEST_ATTR_STATS64);
+		nla_put_u64(msg, IPVS_STATS_ATTR_CONNS, 5000000000ULL);
+		nla_put_u64(msg, IPVS_STATS_ATTR_INPKTS, 7);
+		nla_put_u64(msg, IPVS_STATS_ATTR_INBYTES, 123456789012ULL);
+		nla_put_u64(msg, IPVS_STATS_ATTR_OUTBPS, 9);
+		nla_nest_end(msg, stats);
+	}
+	if (narrow) {
+		stats = nla_nest_start(msg, IPVS_DEST_ATTR_STATS);
+		nla_put_u32(msg, IPVS_STATS_ATTR_CONNS, 11);
+		nla_put_u32(msg, IPVS_STATS_ATTR_OUTPKTS, 12);
+		nla_put_u64(msg, IPVS_STATS_ATTR_OUTBYTES, 6000000000ULL);
+		nla_put_u32(msg, IPVS_STATS_ATTR_CPS, 13);
+		nla_nest_end(msg, stats);
+	}
+	nla_nest_end(msg, dest);
+	return msg;
+}
+
+static void test_counters(void **state)
+{
+	struct ipvs_dest out;
+	struct nl_msg *msg;
+
+	(void)state;
+	msg = dest_reply(true, true);
+	assert_int_equal(ipvs_parse_dest(nlmsg_hdr(msg), AF_INET, &out), 0);
+	/* The 64-bit nest when there is one. */
+	assert_true(out.stats.conns == 5000000000ULL);
+	assert_int_equal(out.stats.inpkts, 7);
+	assert_true(out.stats.inbytes == 123456789012ULL);
+	assert_int_equal(out.stats.outbps, 9);
+	assert_int_equal(out.stats.cps, 0);
+	nlmsg_free(msg);
+	msg = dest_reply(false, true);
+	assert_int_equal(ipvs_parse_dest(nlmsg_hdr(msg), AF_INET, &out), 0);
+	assert_int_equal(out.stats.conns, 11);
+	assert_int_equal(out.stats.outpkts, 12);
+	assert_true(out.stats.outbytes == 6000000000ULL);
+	assert_int_equal(out.stats.cps, 13);
+	nlmsg_free(msg);
+	msg = dest_reply(false, false);
+	assert_int_equal(ipvs_parse_dest(nlmsg_hdr(msg), AF_INET, &out), 0);
+	assert_int_equal(out.stats.conns, 0);
+	nlmsg_free(msg);
+}
+
+/* ipvsadm --set TCP 0 UDP: three top-level attributes, 0 for one left. */
+static void test_timeouts(void **state)
+{
+	struct ipvs_timeouts want = { .tcp = 1200, .tcpfin = 0, .udp = 45 }, back;
+	struct ipvs_request set = { .op = IPVS_OP_SET_TIMEOUTS, .timeouts = &want };
+	struct nlattr *a[IPVS_CMD_ATTR_MAX + 1];
+	struct nl_msg *msg = ipvs_build_request(FAMILY, &set);
+
+	(void)state;
+	assert_non_null(msg);
+	assert_int_equal(((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(msg)))->cmd,
+			 IPVS_CMD_SET_CONFIG);
+	assert_true(nlmsg_hdr(msg)->nlmsg_flags & NLM_F_ACK);
+	assert_int_equal(genlmsg_parse(nlmsg_hdr(msg), 0, a, IPVS_CMD_ATTR_MAX, NULL), 0);
+	assert_int_equal(nla_get_u32(a[IPVS_CMD_ATTR_TIMEOUT_TCP]), 1200);
+	assert_int_equal(nla_get_u32(a[IPVS_CMD_ATTR_TIMEOUT_TCP_FIN]), 0);
+	assert_int_equal(nla_get_u32(a[IPVS_CMD_ATTR_TIMEOUT_UDP]), 45);
+	/* The kernel's GET_CONFIG reply has the same attributes. */
+	assert_int_equal(ipvs_parse_timeouts(nlmsg_hdr(msg), &back), 0);
+	assert_int_equal(back.tcp, 1200);
+	assert_int_equal(back.udp, 45);
+	nlmsg_free(msg);
+	msg = ipvs_build_timeouts_request(FAMILY);
+	assert_int_equal(((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(msg)))->cmd,
+			 IPVS_CMD_GET_CONFIG);
+	nlmsg_free(msg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +364,8 @@ int main(void)
 		cmocka_unit_test(test_listing_order),
 		cmocka_unit_test(test_too_small_message),
 		cmocka_unit_test(test_persistence_engine),
+		cmocka_unit_test(test_counters),
+		cmocka_unit_test(test_timeouts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -88,11 +88,17 @@ static void add_director(struct config_parser *p, struct rs_tunnel *tun, const c
 void tun_parse_directors(struct config_parser *p, struct rs_tunnel *tun, const char *value)
 {
 	char *list = xstrdup(value), *save = NULL;
+	size_t items = 0;
 
 	tun->directors_line = p->line;
-	for (char *item = strtok_r(list, ", \t", &save); item; item = strtok_r(NULL, ", \t", &save))
+	for (char *item = strtok_r(list, ", \t", &save); item; item = strtok_r(NULL, ", \t", &save)) {
 		add_director(p, tun, item);
+		items++;
+	}
 	free(list);
+	if (!items)
+		ERR(p, "directors needs at least one address (leave it out to take tunnel "
+		    "packets from anyone)");
 }
 
 void tun_parse_mss(struct config_parser *p, struct rs_tunnel *tun, const char *value)
@@ -135,10 +141,6 @@ static void check_supported(struct config_parser *p, const struct rs_tunnel *tun
 	if (tun->type == TUNNEL_GRE && tun->csum != CSUM_NONE)
 		err_at(p, tun->csum_line, "tunnel_csum with gre is not supported by this version "
 		       "yet (gre without checksums is)");
-	if (tun->director_count)
-		err_at(p, tun->directors_line, "directors is not supported by this version yet");
-	if (tun->mss)
-		err_at(p, tun->mss_line, "mss is not supported by this version yet");
 }
 
 void tun_finish(struct config_parser *p, const struct rs_tunnel *tun)

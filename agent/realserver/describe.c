@@ -39,7 +39,8 @@ const char *item_target(const struct plan_item *item, char *buf, size_t len)
 		snprintf(buf, len, "%s", item->setting->iface);
 		break;
 	case ITEM_NFT:
-		snprintf(buf, len, "table arp %s", NFT_TABLE_NAME);
+		snprintf(buf, len, "table %s %s", item->table == TABLE_FILTER ? "inet" : "arp",
+			 NFT_TABLE_NAME);
 		break;
 	case ITEM_FOU:
 		snprintf(buf, len, "%u/%s", item->setting->fou.port,

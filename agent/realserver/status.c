@@ -67,10 +67,27 @@ static const char *code_words(enum status_code code)
 	}
 }
 
-static void status_line(FILE *out, const struct plan_item *item)
+/* LVS-TUN's filter table: what it does, and what it dropped so far. */
+static void filter_line(FILE *out, const struct plan *plan, const struct plan_item *item)
 {
 	char target[96];
 
+	fprintf(out, "%-7s %-40s %s: %s", "nft", item_target(item, target, sizeof(target)),
+		item_state(item), item->detail);
+	if (plan->filter.directors_given)
+		fprintf(out, "; %llu tunnel packet%s from others dropped",
+			(unsigned long long)plan->filter_dropped, plan->filter_dropped == 1 ? "" : "s");
+	fputc('\n', out);
+}
+
+static void status_line(FILE *out, const struct plan *plan, const struct plan_item *item)
+{
+	char target[96];
+
+	if (item->kind == ITEM_NFT && item->table == TABLE_FILTER && item->wanted) {
+		filter_line(out, plan, item);
+		return;
+	}
 	item_target(item, target, sizeof(target));
 	if (item->kind == ITEM_SYSCTL && item->setting->missing)
 		fprintf(out, "%-7s %-40s %s: %s\n", "sysctl", target, item_state(item), item->note);
@@ -119,7 +136,7 @@ static void status_text(FILE *out, const struct plan *plan, enum status_code cod
 	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
 		for (size_t i = 0; i < plan->count; i++)
 			if (plan->items[i].kind == order[k])
-				status_line(out, &plan->items[i]);
+				status_line(out, plan, &plan->items[i]);
 	for (size_t i = 0; i < plan->count; i++)
 		differing += item_differs(&plan->items[i]);
 	instance_line(out, info);
@@ -192,6 +209,11 @@ static void status_json(FILE *out, const struct plan *plan, enum status_code cod
 		if (item->kind == ITEM_SYSCTL && item->setting->renamed_from[0])
 			json_field_string(&json, "renamed_from", item->setting->renamed_from);
 		json_field_string(&json, "note", item->note);
+		if (item->kind == ITEM_NFT && item->table == TABLE_FILTER && item->wanted &&
+		    plan->filter.directors_given) {
+			json_key(&json, "dropped");
+			json_int(&json, (long long)plan->filter_dropped);
+		}
 		json_object_end(&json);
 	}
 	json_array_end(&json);

@@ -3,6 +3,7 @@
 #include "fixtures.h"
 #include "unit.h"
 
+#include <linux/netfilter/nf_tables.h>
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,7 @@ static void release(struct world *w)
 {
 	free(w->cfg.vips);
 	free(w->cfg.interfaces);
+	free(w->cfg.tun.directors);
 	observed_free(&w->obs);
 	owned_free(&w->owned);
 	plan_free(&w->plan);
@@ -626,6 +628,15 @@ static const struct plan_item *find_nft(const struct world *w)
 	return NULL;
 }
 
+/* The NFT item of TABLE, or NULL. */
+static const struct plan_item *find_table(const struct world *w, enum nft_table table)
+{
+	for (size_t i = 0; i < w->plan.count; i++)
+		if (w->plan.items[i].kind == ITEM_NFT && w->plan.items[i].table == table)
+			return &w->plan.items[i];
+	return NULL;
+}
+
 static void test_nftables_table(void **state)
 {
 	struct world w;
@@ -638,7 +649,7 @@ static void test_nftables_table(void **state)
 	converge(&w);
 	assert_int_equal(find_nft(&w)->action, ACTION_ADD);
 	/* only the IPv4 VIP goes in the set; eth0 rewrites to its address */
-	assert_int_equal(w.plan.nft.vip_count, 1);
+	assert_int_equal(w.plan.nft.vips.count, 1);
 	assert_int_equal(w.plan.nft.uplink_count, 1);
 	assert_string_equal(w.plan.nft.uplinks[0].name, "eth0");
 	assert_true(w.plan.nft.uplinks[0].has_addr);
@@ -944,6 +955,94 @@ static void test_gue_ports(void **state)
 }
 
 /* The words for the tunnel pieces, as start, status and the daemon say them. */
+static void want_director(struct world *w, const char *addr)
+{
+	XGROW(w->cfg.tun.directors, w->cfg.tun.director_count, w->cfg.tun.director_capacity);
+	w->cfg.tun.directors[w->cfg.tun.director_count++] = ip(addr);
+}
+
+/* directors and mss: table inet lvsagent, with the arp table untouched
+ * (suppression = sysctl); added, kept, replaced when changed, removed
+ * when no longer configured and by stop. */
+static void test_tun_filter_table(void **state)
+{
+	struct world w;
+	char target[64];
+
+	(void)state;
+	tun_host(&w, 0);
+	want_vip(&w, "2001:db8::100");
+	want_director(&w, "10.0.0.2");
+	w.cfg.tun.mss = 1400;
+	converge(&w);
+	const struct plan_item *filter = find_table(&w, TABLE_FILTER);
+	assert_non_null(filter);
+	assert_null(find_table(&w, TABLE_ARP));
+	assert_int_equal(filter->action, ACTION_ADD);
+	assert_string_equal(item_target(filter, target, sizeof(target)), "table inet lvsagent");
+	assert_string_equal(filter->detail, "tunnel packets only from 1 director; TCP MSS "
+			    "clamped to 1400");
+	/* ipip: IPv4 and IPv6 inside; no IPv6 director (all IPv6 ones dropped) */
+	assert_int_equal(w.plan.filter.proto_count, 2);
+	assert_int_equal(w.plan.filter.directors[0].count, 1);
+	assert_int_equal(w.plan.filter.directors[1].count, 0);
+	assert_int_equal(w.plan.filter.vips[0].count, 1);
+	assert_int_equal(w.plan.filter.vips[1].count, 1);
+
+	/* the kernel has it: nothing to do; changed by hand: replaced */
+	w.obs.filter_text = nft_filter_render(&w.plan.filter);
+	plan_free(&w.plan);
+	converge(&w);
+	assert_int_equal(find_table(&w, TABLE_FILTER)->action, ACTION_NONE);
+	w.obs.filter_text[0] = 'T';
+	plan_free(&w.plan);
+	converge(&w);
+	assert_int_equal(find_table(&w, TABLE_FILTER)->action, ACTION_SET);
+
+	/* gue: its UDP port instead of IP protocols */
+	w.cfg.tun.type = TUNNEL_GUE;
+	w.cfg.tun.port = 6080;
+	plan_free(&w.plan);
+	converge(&w);
+	assert_int_equal(w.plan.filter.proto_count, 0);
+	assert_int_equal(w.plan.filter.udp_port, 6080);
+
+	/* neither key any more: the table goes; stop removes it too */
+	w.cfg.tun.director_count = 0;
+	w.cfg.tun.mss = 0;
+	plan_free(&w.plan);
+	converge(&w);
+	assert_int_equal(find_table(&w, TABLE_FILTER)->action, ACTION_REMOVE);
+	plan_free(&w.plan);
+	withdraw(&w);
+	assert_int_equal(find_table(&w, TABLE_FILTER)->action, ACTION_REMOVE);
+	assert_null(find_table(&w, TABLE_ARP));
+	release(&w);
+}
+
+/* Route mode's prefixes: the mss sets are interval sets, IPv6 too. */
+static void test_tun_filter_prefixes(void **state)
+{
+	struct world w;
+
+	(void)state;
+	tun_host(&w, 0);
+	w.cfg.vip_mode = VIP_MODE_ROUTE;
+	want_vip(&w, "2001:db8:5::");
+	w.cfg.vips[w.cfg.vip_count - 1].prefix_len = 64;
+	w.cfg.tun.mss = 1300;
+	converge(&w);
+	const struct nft_elements *v6 = &w.plan.filter.vips[1];
+	char text[IPADDR_TEXT_MAX];
+	assert_non_null(v6->flags);
+	assert_int_equal(v6->count, 2);
+	assert_string_equal(ipaddr_format(&v6->keys[0], text), "2001:db8:5::");
+	assert_string_equal(ipaddr_format(&v6->keys[1], text), "2001:db8:5:1::");
+	assert_int_equal(v6->flags[1], NFT_SET_ELEM_INTERVAL_END);
+	assert_false(w.plan.filter.directors_given);
+	release(&w);
+}
+
 static void test_tun_words(void **state)
 {
 	struct world w;
@@ -1195,6 +1294,8 @@ int main(void)
 		cmocka_unit_test(test_tun_ipv6_and_back_to_dr),
 		cmocka_unit_test(test_gue_ports),
 		cmocka_unit_test(test_tun_words),
+		cmocka_unit_test(test_tun_filter_table),
+		cmocka_unit_test(test_tun_filter_prefixes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

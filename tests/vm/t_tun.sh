@@ -32,6 +32,7 @@ ns_snapshot() {
 		$ip route show table all
 		$ip -6 route show table all
 		$ip fou show 2>&1
+		/usr/sbin/nft list ruleset 2>&1
 		for f in /proc/sys/net/ipv4/conf/*/rp_filter /proc/sys/net/ipv4/conf/*/arp_ignore \
 			/proc/sys/net/ipv4/conf/*/arp_announce; do
 			echo "$f $(cat "$f")"
@@ -201,6 +202,130 @@ test_gue_foreign_port() {
 	$IP -n rs1 fou del port 6080
 }
 
+# --- directors: encapsulated packets from anyone else dropped ----------------------
+
+NFT=/usr/sbin/nft
+DIRECTORS_KEY='directors = 10.0.0.2, 2001:db8::2\n'
+
+# dropped NS: the packets table inet lvsagent's counters counted.
+dropped() {
+	in_ns "$1" $NFT list table inet lvsagent | sed -n 's/.*counter packets \([0-9]*\).*/\1/p' |
+		awk '{ n += $1 } END { print n + 0 }'
+}
+filter_table_there() { in_ns "$1" $NFT list table inet lvsagent >/dev/null 2>&1; }
+
+# A spoofer: the client with tunnels of its own to rs1 (ipip and
+# ip6ip6), and the VIPs routed into them — what a director sends, from a
+# host that is not one.
+spoof_up() {
+	$IP -n client tunnel add spoof mode ipip local 10.0.0.1 remote 10.0.1.3 &&
+		$IP -n client link set spoof up &&
+		$IP -n client route add $VIP/32 dev spoof &&
+		$IP -n client -6 tunnel add spoof6 mode ip6ip6 local 2001:db8::1 remote 2001:db8:1::3 &&
+		$IP -n client link set spoof6 up &&
+		$IP -n client -6 route add $VIP6/128 dev spoof6
+}
+spoof_down() {
+	$IP -n client link del spoof
+	$IP -n client link del spoof6
+}
+# spoofed_answer URL: what the client gets through its own tunnel.
+spoofed_answer() { in_ns client curl -s -g --max-time 2 "$1"; }
+
+test_directors() {
+	tun_configs ipip
+	ns_snapshot rs1 >/tmp/before-rs1
+	check "directors: director apply" director apply
+	for n in 1 2; do check "directors: rs$n: start without directors" realserver "rs$n" start; done
+	check "directors: the spoofer's tunnels" spoof_up
+	same "directors: without it, rs1 answers a tunnel packet from anyone (the client)" rs1 \
+		spoofed_answer "http://$VIP/"
+	same "directors: ... over ip6ip6 too" rs1 spoofed_answer "http://[$VIP6]/"
+
+	tun_configs ipip "" "$DIRECTORS_KEY"
+	for n in 1 2; do check "directors: rs$n: start with directors" realserver "rs$n" start; done
+	check "directors: table inet lvsagent is there" filter_table_there rs1
+	contains "directors: status shows it" "tunnel packets only from 2 directors" \
+		realserver rs1 status
+	check "directors: status: everything in place" realserver rs1 status
+	before=$(dropped rs1)
+	check "directors: the client's ipip packet is dropped (no answer)" \
+		not spoofed_answer "http://$VIP/"
+	check "directors: ... and its ip6ip6 packet" not spoofed_answer "http://[$VIP6]/"
+	after=$(dropped rs1)
+	echo "     table inet lvsagent counted $before, then $after dropped packets"
+	check "directors: ... counted by the rule's counter" test "$after" -gt "$before"
+	matches "directors: status says how many" "[1-9][0-9]* tunnel packets from others dropped" \
+		realserver rs1 status
+	spoof_down
+	check "directors: the directors' packets still get through (rs1 and rs2, IPv4)" \
+		both_answer_from "http://$VIP/" $VIP
+	check "directors: ... and IPv6" both_answer_from "http://[$VIP6]/" $VIP6
+	same "directors: ... none of them dropped" "$after" dropped rs1
+
+	# The daemon puts the table back when it is deleted or flushed away.
+	$IP netns exec rs1 lvsagent -c /tmp/tun-rs1.conf run 2>/tmp/tun-daemon.log &
+	daemon=$!
+	check "directors: daemon: the table is there" wait_for filter_table_there rs1
+	in_ns rs1 $NFT delete table inet lvsagent
+	check "directors: daemon: a deleted table inet lvsagent is restored" \
+		wait_for filter_table_there rs1
+	contains "directors: daemon: ... and says so" "nft table inet lvsagent was missing; restored it" \
+		cat /tmp/tun-daemon.log
+	in_ns rs1 $NFT flush ruleset
+	check "directors: daemon: ... and after nft flush ruleset" wait_for filter_table_there rs1
+	kill -TERM "$daemon"
+	wait "$daemon"
+	check "directors: daemon: exits 0 on SIGTERM" [ $? -eq 0 ]
+	[ -z "$failures" ] || sed 's/^/     daemon| /' /tmp/tun-daemon.log
+	check "directors: the daemon's SIGTERM removed the table" not filter_table_there rs1
+	check "directors: rs1 stop" realserver rs1 stop
+	check "directors: rs2 stop" realserver rs2 stop
+	check "directors: stop put back everything exactly (the ruleset too)" same_as_before rs1
+	check "directors: director stop" director stop
+}
+
+# --- mss: the client's connection shows the clamped MSS --------------------------
+
+# client_mss HOST: the MSS (ss's mss:, what the client sends with) of a
+# connection from the client to HOST:80, held open for the reading.
+client_mss() {
+	in_ns client sh -c "sleep 2 | socat - 'TCP:$1:80' >/dev/null 2>&1 &"
+	wait_for in_ns client sh -c 'ss -tin state established | grep -q " mss:"'
+	in_ns client ss -tin state established | sed -n 's/.* mss:\([0-9]*\).*/\1/p' | head -1
+	# Closed before the next one, so that one connection is read at a time.
+	i=0
+	while [ $i -lt 40 ] && in_ns client ss -tn state established | grep -q ":80"; do
+		usleep 100000
+		i=$((i + 1))
+	done
+}
+
+test_mss() {
+	tun_configs ipip
+	ns_snapshot rs1 >/tmp/before-rs1
+	check "mss: director apply" director apply
+	for n in 1 2; do check "mss: rs$n: start without mss" realserver "rs$n" start; done
+	plain=$(client_mss $VIP) plain6=$(client_mss "[$VIP6]")
+	tun_configs ipip "" 'mss = 1400\n'
+	for n in 1 2; do check "mss: rs$n: start with mss = 1400" realserver "rs$n" start; done
+	contains "mss: status shows it" "TCP MSS clamped to 1400" realserver rs1 status
+	check "mss: status: everything in place" realserver rs1 status
+	clamped=$(client_mss $VIP) clamped6=$(client_mss "[$VIP6]")
+	echo "     the client's MSS: $plain (IPv6 $plain6) without, $clamped ($clamped6) with mss = 1400"
+	check "mss: without it, the client sends more than 1400 bytes a segment" \
+		test "${plain:-0}" -gt 1400
+	check "mss: with it, at most 1400 (the real server's SYN-ACK clamped)" \
+		test "${clamped:-9999}" -le 1400
+	check "mss: ... over IPv6 too" test "${plain6:-0}" -gt 1400 -a "${clamped6:-9999}" -le 1400
+	check "mss: the fetches still work" both_answer_from "http://$VIP/" $VIP
+	check "mss: ... a big reply too" director_sees_requests_only "http://$VIP/big"
+	check "mss: rs1 stop" realserver rs1 stop
+	check "mss: rs2 stop" realserver rs2 stop
+	check "mss: stop put back everything exactly (the ruleset too)" same_as_before rs1
+	check "mss: director stop" director stop
+}
+
 # --- a Calico-like tunl0, and the daemon's repairs -------------------------------
 
 test_foreign_tunl0() {
@@ -277,5 +402,7 @@ for csum in none csum remcsum; do gue_round $csum; done
 test_gue_foreign_port
 test_foreign_tunl0
 test_daemon_repairs
+test_directors
+test_mss
 lab_cleanup
 finish t_tun

@@ -13,8 +13,10 @@
 #include "kernel/nft_kernel.h"
 #include "kernel/rtnl_msg.h"
 #include "kernel/sysctl.h"
+#include "kernel/tunnel_msg.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "realserver/tunnel.h"
 
 static void mark_failed(struct plan_item *item, int error, const char *reason)
 {
@@ -95,19 +97,60 @@ static void mark_tunnel_result(struct plan_item *item, const struct nl_result *r
 	mark_failed(item, result->error, text);
 }
 
+/* A device of lvsagent's own: created with its mark (the alias goes in a
+ * request of its own: a creation takes none), or deleted. */
+static void put_own_tunnel(struct nl_batch *batch, const struct plan_item *item, bool up)
+{
+	const struct plan_setting *s = item->setting;
+	struct tunnel_spec spec = { .kind = s->link_kind, .remote = s->remote };
+	char alias[TUNNEL_ALIAS_MAX];
+
+	if (!up) {
+		tunnel_put_delete(batch, s->iface);
+		return;
+	}
+	tunnel_put_gre_create(batch, s->iface, s->link_kind, &s->remote);
+	tunnel_put_alias(batch, s->iface, tunnel_own_alias(&spec, alias, sizeof(alias)));
+}
+
+/* Forwarding off on a device of lvsagent's own (a router's default would
+ * give it 1), so that a decapsulated packet for a foreign address is
+ * never forwarded. Its own value, gone with it: nothing to record. */
+static void own_tunnel_forwarding_off(struct plan_item *item)
+{
+	bool v4 = item->setting->remote.family == AF_INET;
+	int err = sysctl_write(item->setting->iface, v4 ? IPV4_FORWARDING : IPV6_FORWARDING, 0);
+	char text[160];
+
+	if (!err)
+		return;
+	item->done = false;
+	snprintf(text, sizeof(text), "created, but forwarding could not be turned off on it: %s",
+		 strerror(-err));
+	mark_failed(item, err, text);
+}
+
 static void change_tunnel(struct nl_conn *conn, struct plan_item *item, bool up)
 {
+	bool create_own = item->setting->own && item->action == ACTION_ADD;
 	struct nl_batch batch;
-	struct nl_result result;
+	struct nl_result results[2] = { 0 };
 	int err;
 
 	nl_batch_init(&batch);
-	rtnl_put_tunnel_state(&batch, item->setting->iface, item->setting->link_kind, up);
-	err = nl_batch_send(conn, &batch, &result);
+	if (create_own || (item->setting->own && !up))
+		put_own_tunnel(&batch, item, up);
+	else
+		rtnl_put_tunnel_state(&batch, item->setting->iface, item->setting->link_kind, up);
+	err = nl_batch_send(conn, &batch, results);
 	nl_batch_free(&batch);
 	if (err)
-		result = (struct nl_result){ .error = err };
-	mark_tunnel_result(item, &result);
+		results[0] = (struct nl_result){ .error = err };
+	else if (!results[0].error && results[1].error)
+		results[0] = results[1];	/* created, but not marked */
+	mark_tunnel_result(item, &results[0]);
+	if (create_own && item->done)
+		own_tunnel_forwarding_off(item);
 }
 
 static void change_fou(struct fou_conn *fou, struct plan_item *item, bool add)

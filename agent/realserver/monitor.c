@@ -72,7 +72,7 @@ static bool link_matters(const struct nlmsghdr *nlh, const struct observed *obs)
 	/* A tunnel device of LVS-TUN set down stops receiving the director's
 	 * packets. */
 	if (known && (known->flags & IFF_UP) && !(link.flags & IFF_UP) &&
-	    tunnel_spec_by_name(link.name))
+	    (tunnel_spec_by_name(link.name) || tunnel_alias_is_own(link.alias)))
 		return true;
 	return !known || strcmp(known->name, link.name) != 0;
 }

@@ -236,7 +236,8 @@ static const char **uplink_names(const struct rs_config *cfg, const struct obser
 	 * (NOARP), and are no uplink. */
 	for (size_t i = 0; !cfg->interfaces_given && i < obs->net.link_count; i++)
 		if (!(obs->net.links[i].flags & IFF_LOOPBACK) &&
-		    !tunnel_device_wanted(cfg, obs->net.links[i].name))
+		    !tunnel_device_wanted(cfg, obs->net.links[i].name) &&
+		    !tunnel_alias_is_own(obs->net.links[i].alias))
 			names[n++] = obs->net.links[i].name;
 	*count = n;
 	return names;
@@ -287,8 +288,9 @@ static void plan_sysctls(const struct rs_config *cfg, const struct observed *obs
 			continue;
 		}
 		for (int key = 0; key < ARP_KEY_COUNT; key++) {
-			struct sysctl_want want = { .iface = ifaces[i], .key = (enum sysctl_key)key,
+			struct sysctl_want want = { .key = (enum sysctl_key)key,
 						    .value = desired[key] };
+			snprintf(want.iface, sizeof(want.iface), "%s", ifaces[i]);
 			plan_one_sysctl(&want, obs, find_view(views, records, want.iface, want.key),
 					plan);
 		}
@@ -586,7 +588,7 @@ static size_t expected_items(const struct rs_config *cfg, const struct observed 
 {
 	return 2 * cfg->vip_count + owned->addrs.count + owned->routes.count + owned->locals.count +
 	       3 * (obs->net.link_count + 3) + owned->sysctl_count + owned->tunnel_count +
-	       TUNNEL_SPEC_MAX + 3;
+	       cfg->tun.director_count + obs->net.link_count + 7;
 }
 
 void plan_converge(const struct rs_config *cfg, const struct observed *obs,
@@ -632,7 +634,8 @@ void plan_withdraw(const struct observed *obs, const struct owned *owned, struct
 	memset(plan, 0, sizeof(*plan));
 	reserve_items(plan, owned->addrs.count + owned->routes.count + owned->adopted.count +
 			    owned->locals.count + obs->local_count +
-			    owned->sysctl_count + owned->tunnel_count + owned->fou_count + 2);
+			    owned->sysctl_count + owned->tunnel_count + owned->fou_count +
+			    obs->net.link_count + 2);
 	plan_unwanted_owned(&nothing, obs, owned, plan);
 	plan_local_routes_withdraw(obs, owned, plan);
 	plan_keep_adopted(obs, owned, plan);
@@ -681,11 +684,12 @@ static void record_sysctl(const struct plan_item *item, enum own_moment moment,
 		owned_add_sysctl(owned, &record);
 }
 
-/* A device lvsagent brings up is its own to set down while it is up. */
+/* A device lvsagent brings up is its own to set down while it is up. A
+ * device of its own is known by its mark (tunnel.h), not recorded. */
 static void record_tunnel(const struct plan_item *item, enum own_moment moment,
 			  struct owned *owned)
 {
-	if (item->ours && change_present(item->action, item->done, item->before, item->after,
+	if (item->ours && !item->setting->own && change_present(item->action, item->done, item->before, item->after,
 					 moment))
 		owned_add_tunnel(owned, item->setting->iface);
 }

@@ -25,11 +25,17 @@ enum status_code status_code_of(const struct plan *plan, bool anything_owned)
 /* A tunnel device: up, and whose; or what start would do. */
 static const char *tunnel_state(const struct plan_item *item)
 {
+	if (!item->wanted && item->action != ACTION_REMOVE)
+		return "not configured";
 	if (!item->wanted)
-		return item->action == ACTION_REMOVE ? "not configured (lvsagent would set it down)"
-						     : "not configured";
+		return item->setting->own ? "not configured (lvsagent's own: it would delete it)"
+					  : "not configured (lvsagent would set it down)";
+	if (item->before && !item->ours)
+		return "up (not lvsagent's: left as it is)";
 	if (item->before)
-		return item->ours ? "up" : "up (not lvsagent's: left as it is)";
+		return item->setting->own ? "up (lvsagent's own device, GRE with checksums)" : "up";
+	if (item->setting->own && item->setting->missing)
+		return "missing (start creates it)";
 	return item->setting->missing ? "missing (start creates it, loading its module)"
 				      : "down (start brings it up)";
 }

@@ -37,6 +37,8 @@ struct plan_setting {
 	 * default's, which the new device starts with. */
 	bool before_created;
 	const char *link_kind;		/* TUNNEL: "ipip", the module's link kind */
+	bool own;			/* TUNNEL: a device of lvsagent's own (tunnel.h) */
+	struct ipaddr remote;		/* TUNNEL, own: the director at its other end */
 	struct fou_port fou;		/* FOU: the GUE port */
 	bool restore;			/* SYSCTL: putting back the value found */
 	bool in_force;			/* SYSCTL: all holds the value in force up */

@@ -1020,6 +1020,76 @@ static void test_tun_filter_table(void **state)
 	release(&w);
 }
 
+/* GRE with checksums: a device of lvsagent's own per director (none of
+ * the fallbacks), known by its mark, deleted when no longer wanted. */
+static void test_tun_gre_csum_own_devices(void **state)
+{
+	struct world w;
+	char view[128];
+
+	(void)state;
+	tun_host(&w, 0);
+	want_vip(&w, "2001:db8::100");
+	w.cfg.tun.type = TUNNEL_GRE;
+	w.cfg.tun.csum = CSUM_CSUM;
+	want_director(&w, "10.0.0.2");
+	want_director(&w, "2001:db8::2");
+	converge(&w);
+	assert_null(find(&w, ITEM_TUNNEL, "gre0"));
+	assert_null(find(&w, ITEM_TUNNEL, "ip6gre0"));
+	const struct plan_item *v4 = find(&w, ITEM_TUNNEL, "lvsgre0a000002");
+	assert_non_null(v4);
+	assert_int_equal(v4->action, ACTION_ADD);
+	assert_true(v4->setting->own);
+	assert_string_equal(v4->setting->link_kind, "gre");
+	assert_string_equal(ipaddr_format(&v4->setting->remote, view), "10.0.0.2");
+	const struct plan_item *v6 = NULL;
+	for (size_t i = 0; i < w.plan.count; i++)
+		if (w.plan.items[i].kind == ITEM_TUNNEL &&
+		    strncmp(w.plan.items[i].setting->iface, "lvs6gre", 7) == 0)
+			v6 = &w.plan.items[i];
+	assert_non_null(v6);
+	assert_string_equal(v6->setting->link_kind, "ip6gre");
+	/* rp_filter 0 on the IPv4 device, from default's when it appears */
+	assert_true(find_sysctl(&w, "lvsgre0a000002", RP_FILTER)->setting->before_created);
+	/* not recorded: its mark says whose it is */
+	struct owned intent;
+	plan_owned_intent(&w.plan, &intent);
+	assert_int_equal(intent.tunnel_count, 0);
+	owned_free(&intent);
+
+	/* there with lvsagent's mark: nothing to do; no uplink for ARP */
+	add_link(&w, 9, "lvsgre0a000002", IFF_UP | IFF_NOARP);
+	strcpy(w.obs.net.links[w.obs.net.link_count - 1].alias,
+	       "lvsagent tunnel: gre csum from 10.0.0.2");
+	add_sysctls(&w, "lvsgre0a000002", 0, 0);
+	plan_free(&w.plan);
+	converge(&w);
+	assert_int_equal(find(&w, ITEM_TUNNEL, "lvsgre0a000002")->action, ACTION_NONE);
+	assert_null(find_sysctl(&w, "lvsgre0a000002", ARP_IGNORE));
+	/* without the mark: someone else's, left alone and said */
+	strcpy(w.obs.net.links[w.obs.net.link_count - 1].alias, "mine");
+	plan_free(&w.plan);
+	converge(&w);
+	assert_int_equal(find(&w, ITEM_TUNNEL, "lvsgre0a000002")->action, ACTION_NONE);
+	assert_non_null(find(&w, ITEM_TUNNEL, "lvsgre0a000002")->note);
+	/* back to ipip, then stop: lvsagent's own device is deleted */
+	strcpy(w.obs.net.links[w.obs.net.link_count - 1].alias,
+	       "lvsagent tunnel: gre csum from 10.0.0.2");
+	w.cfg.tun.type = TUNNEL_IPIP;
+	w.cfg.tun.csum = CSUM_NONE;
+	plan_free(&w.plan);
+	converge(&w);
+	const struct plan_item *gone = find(&w, ITEM_TUNNEL, "lvsgre0a000002");
+	assert_int_equal(gone->action, ACTION_REMOVE);
+	assert_string_equal(item_change(gone, view, sizeof(view)),
+			    "delete tunnel lvsgre0a000002 (lvsagent's own)");
+	plan_free(&w.plan);
+	withdraw(&w);
+	assert_int_equal(find(&w, ITEM_TUNNEL, "lvsgre0a000002")->action, ACTION_REMOVE);
+	release(&w);
+}
+
 /* Route mode's prefixes: the mss sets are interval sets, IPv6 too. */
 static void test_tun_filter_prefixes(void **state)
 {
@@ -1296,6 +1366,7 @@ int main(void)
 		cmocka_unit_test(test_tun_words),
 		cmocka_unit_test(test_tun_filter_table),
 		cmocka_unit_test(test_tun_filter_prefixes),
+		cmocka_unit_test(test_tun_gre_csum_own_devices),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

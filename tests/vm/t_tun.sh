@@ -149,6 +149,68 @@ lab_round() {
 	check "$tun: director stop" director stop
 }
 
+# --- GRE with checksums: devices of lvsagent's own -------------------------------
+
+GRE4=lvsgre0a000002	# 10.0.0.2's
+own_gre6() { $IP -n rs1 -o link show | sed -n 's/^[0-9]*: \(lvs6gre[0-9a-f]*\)@.*/\1/p'; }
+forwarding_of() { in_ns rs1 cat "/proc/sys/net/$1/conf/$2/forwarding"; }
+# set_default_forwarding V: what a device created now starts with (a router's 1).
+set_default_forwarding() {
+	in_ns rs1 sh -c "echo $1 >/proc/sys/net/ipv4/conf/default/forwarding;
+		echo $1 >/proc/sys/net/ipv6/conf/default/forwarding"
+}
+
+test_gre_csum() {
+	tun_configs gre "tun_csum=csum" "tunnel_csum = csum\n$DIRECTORS_KEY"
+	set_default_forwarding 1
+	ns_snapshot rs1 >/tmp/before-rs1
+	check "gre csum: director apply (tun_csum=csum)" director apply
+	for n in 1 2; do check "gre csum: rs$n: start" realserver "rs$n" start; done
+	check "gre csum: rs1 has lvsagent's own $GRE4 up" link_up rs1 $GRE4
+	contains "gre csum: ... with the director as its remote end" "gre remote 10.0.0.2 " \
+		$IP -n rs1 -d link show $GRE4
+	contains "gre csum: ... checksums in" "icsum" $IP -n rs1 -d link show $GRE4
+	contains "gre csum: ... and out" "ocsum" $IP -n rs1 -d link show $GRE4
+	contains "gre csum: ... lvsagent's mark" "alias lvsagent tunnel: gre csum from 10.0.0.2" \
+		$IP -n rs1 -d link show $GRE4
+	same "gre csum: ... forwarding off on it (default's is 1 here)" 0 forwarding_of ipv4 $GRE4
+	same "gre csum: ... rp_filter 0" 0 sysctl_of rs1 $GRE4
+	gre6=$(own_gre6)
+	check "gre csum: ... and an ip6gre one for IPv6 ($gre6)" link_up rs1 "${gre6:-none}"
+	same "gre csum: ... forwarding off on it too" 0 forwarding_of ipv6 "${gre6:-none}"
+	check "gre csum: the fallback gre0 is not needed (left down)" not link_up rs1 gre0
+	contains "gre csum: status says whose" "up (lvsagent's own device, GRE with checksums)" \
+		realserver rs1 status
+	check "gre csum: status: everything in place" realserver rs1 status
+	check "gre csum: four fetches, answered from the VIP by rs1 and rs2" \
+		both_answer_from "http://$VIP/" $VIP
+	same "gre csum: ... no CRC error on it" 0 in_ns rs1 cat /sys/class/net/$GRE4/statistics/rx_crc_errors
+	check "gre csum: ... over IPv6 too" both_answer_from "http://[$VIP6]/" $VIP6
+	check "gre csum: the replies bypass the director" director_sees_requests_only "http://$VIP/big"
+
+	# The daemon creates it again when it is deleted.
+	$IP netns exec rs1 lvsagent -c /tmp/tun-rs1.conf run 2>/tmp/tun-daemon.log &
+	daemon=$!
+	check "gre csum: daemon: running" wait_for daemon_running rs1
+	sleep 1	# past its first converge: what follows is a repair
+	$IP -n rs1 link del $GRE4
+	check "gre csum: daemon: a deleted own device is created again" wait_for link_up rs1 $GRE4
+	contains "gre csum: daemon: ... and says so" "tunnel $GRE4 was missing; created it" \
+		cat /tmp/tun-daemon.log
+	check "gre csum: daemon: ... the fetches work again" both_answer_from "http://$VIP/" $VIP
+	kill -TERM "$daemon"
+	wait "$daemon"
+	check "gre csum: daemon: exits 0 on SIGTERM" [ $? -eq 0 ]
+	[ -z "$failures" ] || sed 's/^/     daemon| /' /tmp/tun-daemon.log
+	check "gre csum: SIGTERM deleted lvsagent's own devices" not $IP -n rs1 link show $GRE4
+	check "gre csum: rs1 stop" realserver rs1 stop
+	check "gre csum: rs2 stop" realserver rs2 stop
+	check "gre csum: stop put back everything exactly" same_as_before rs1
+	set_default_forwarding 0
+	check "gre csum: director stop" director stop
+}
+daemon_running() { realserver "$1" status | grep -q "^daemon  running"; }
+
 # --- GUE: fou ports ------------------------------------------------------------
 
 GUE_KEYS='tunnel_port = 6080\n'
@@ -396,6 +458,7 @@ FALLBACKS_NEW=$(fallbacks tunl0 ip6tnl0 sit0)
 lab_round ipip tunl0 ip6tnl0
 FALLBACKS_NEW=$(fallbacks gre0 gretap0 erspan0 ip6gre0 ip6gretap0 ip6erspan0)
 lab_round gre gre0 ip6gre0
+test_gre_csum
 test_gue_without_fou
 modprobe fou
 for csum in none csum remcsum; do gue_round $csum; done

@@ -1,0 +1,20 @@
+/* tunnel_msg: the rtnetlink requests for a GRE device of lvsagent's own
+ * (LVS-TUN with checksums): created up with checksums both ways and a
+ * remote end, its alias set (the mark of ownership), and deleted. Pure:
+ * only buffers. */
+#ifndef LVSAGENT_KERNEL_TUNNEL_MSG_H
+#define LVSAGENT_KERNEL_TUNNEL_MSG_H
+
+#include "kernel/netlink.h"
+#include "lib/ipaddr.h"
+
+/* NAME of KIND ("gre", "ip6gre") to REMOTE, icsum and ocsum, created up
+ * (NLM_F_EXCL: never someone else's device of that name). */
+void tunnel_put_gre_create(struct nl_batch *batch, const char *name, const char *kind,
+			   const struct ipaddr *remote);
+/* The alias TEXT of the device NAME. */
+void tunnel_put_alias(struct nl_batch *batch, const char *name, const char *text);
+/* The device NAME deleted. */
+void tunnel_put_delete(struct nl_batch *batch, const char *name);
+
+#endif

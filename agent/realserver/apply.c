@@ -102,26 +102,31 @@ static void mark_tunnel_result(struct plan_item *item, const struct nl_result *r
 static void put_own_tunnel(struct nl_batch *batch, const struct plan_item *item, bool up)
 {
 	const struct plan_setting *s = item->setting;
-	struct tunnel_spec spec = { .kind = s->link_kind, .remote = s->remote };
-	char alias[TUNNEL_ALIAS_MAX];
 
 	if (!up) {
 		tunnel_put_delete(batch, s->iface);
 		return;
 	}
-	tunnel_put_gre_create(batch, s->iface, s->link_kind, &s->remote);
-	tunnel_put_alias(batch, s->iface, tunnel_own_alias(&spec, alias, sizeof(alias)));
+	if (strcmp(s->link_kind, "ip6tnl") == 0)
+		tunnel_put_4in6_create(batch, s->iface, &s->remote);
+	else
+		tunnel_put_gre_create(batch, s->iface, s->link_kind, &s->remote);
+	tunnel_put_alias(batch, s->iface, s->alias);
 }
 
 /* Forwarding off on a device of lvsagent's own (a router's default would
- * give it 1), so that a decapsulated packet for a foreign address is
- * never forwarded. Its own value, gone with it: nothing to record. */
+ * give it 1) for the family of the packets it hands on, so that a
+ * decapsulated packet for a foreign address is never forwarded. Its own value, gone with it: nothing to record. */
 static void own_tunnel_forwarding_off(struct plan_item *item)
 {
-	bool v4 = item->setting->remote.family == AF_INET;
-	int err = sysctl_write(item->setting->iface, v4 ? IPV4_FORWARDING : IPV6_FORWARDING, 0);
+	const struct plan_setting *s = item->setting;
+	/* ip6tnl of mode any hands on IPv6 too. */
+	bool both = strcmp(s->link_kind, "ip6tnl") == 0;
+	int err = sysctl_write(s->iface, s->family == AF_INET ? IPV4_FORWARDING : IPV6_FORWARDING, 0);
 	char text[160];
 
+	if (!err && both)
+		err = sysctl_write(s->iface, IPV6_FORWARDING, 0);
 	if (!err)
 		return;
 	item->done = false;

@@ -91,14 +91,16 @@ static struct plan_item *tunnel_item(struct plan *plan, const char *name, const 
 static void plan_own_tunnel(const struct tunnel_spec *spec, const struct rtnl_link *link,
 			    struct plan_item *item)
 {
-	char alias[TUNNEL_ALIAS_MAX];
+	struct plan_setting *s = item->setting;
 
-	item->setting->own = true;
-	item->setting->remote = spec->remote;
+	s->own = true;
+	s->remote = spec->remote;
+	s->family = spec->family;
+	tunnel_own_alias(spec, s->alias, sizeof(s->alias));
 	item->after = 1;
 	item->before = link && (link->flags & IFF_UP);
-	item->setting->missing = !link;
-	if (link && strcmp(link->alias, tunnel_own_alias(spec, alias, sizeof(alias))) != 0) {
+	s->missing = !link;
+	if (link && strcmp(link->alias, s->alias) != 0) {
 		item->after = item->before;
 		item->note = "has the name of lvsagent's own device but not its mark (its alias): "
 			     "someone else's, left alone";
@@ -108,25 +110,78 @@ static void plan_own_tunnel(const struct tunnel_spec *spec, const struct rtnl_li
 	item->action = !link ? ACTION_ADD : item->before ? ACTION_NONE : ACTION_SET;
 }
 
-static void plan_wanted_tunnel(const struct tunnel_spec *spec, const struct observed *obs,
-			       const struct owned *owned, struct plan *plan)
+static bool is_director(const struct rs_config *cfg, const struct ipaddr *addr)
 {
-	const struct rtnl_link *link = netdev_by_name(&obs->net, spec->name);
-	struct plan_item *item = tunnel_item(plan, spec->name, spec->kind);
+	for (size_t i = 0; i < cfg->tun.director_count; i++)
+		if (ipaddr_equal(&cfg->tun.directors[i], addr))
+			return true;
+	return false;
+}
 
-	item->wanted = true;
-	if (spec->own) {
-		plan_own_tunnel(spec, link, item);
+/* Whether the kernel's lookup gives LINK, someone else's up device of
+ * SPEC's kind, the director's packets before SPEC's device: a device
+ * whose remote end is a director (any remote end when the directors are
+ * not known) comes before the fallback, and so does one with only a
+ * local end (the host's address they are sent to); an own device's
+ * remote is the director, so only one with both ends comes first. */
+static bool takes_first(const struct rs_config *cfg, const struct tunnel_spec *spec,
+			const struct rtnl_link *link)
+{
+	bool remote = link->tun_remote.family != 0, local = link->tun_local.family != 0;
+
+	if (!(link->flags & IFF_UP) || strcmp(link->kind, spec->kind) != 0 ||
+	    strcmp(link->name, spec->name) == 0 || tunnel_alias_is_own(link->alias))
+		return false;
+	if (spec->own)
+		return remote && local && ipaddr_equal(&link->tun_remote, &spec->remote);
+	if (!remote)
+		return local;
+	return !cfg->tun.director_count || is_director(cfg, &link->tun_remote);
+}
+
+static void find_rival(const struct rs_config *cfg, const struct tunnel_spec *spec,
+		       const struct observed *obs, struct plan_item *item)
+{
+	for (size_t i = 0; i < obs->net.link_count; i++) {
+		if (!takes_first(cfg, spec, &obs->net.links[i]))
+			continue;
+		strcpy(item->setting->rival, obs->net.links[i].name);
+		if (!item->note)
+			item->note = "another tunnel device of its kind, with ends that match the "
+				     "director's packets, is picked first by the kernel's lookup: "
+				     "they do not reach this one";
 		return;
 	}
+}
+
+/* A fallback device: brought up (created with its module) unless up. */
+static void plan_fallback_tunnel(const struct rtnl_link *link, const struct owned *owned,
+				 struct plan_item *item)
+{
 	item->after = 1;
 	item->before = link && (link->flags & IFF_UP);
 	item->setting->missing = !link;
 	/* Up already, and not by lvsagent (Calico's tunl0): someone else's,
 	 * left exactly as it is and never set down. */
-	item->ours = !item->before || owned_has_tunnel(owned, spec->name);
+	item->ours = !item->before || owned_has_tunnel(owned, item->setting->iface);
 	item->action = !link ? ACTION_ADD : item->before ? ACTION_NONE : ACTION_SET;
 }
+
+static void plan_wanted_tunnel(const struct rs_config *cfg, const struct tunnel_spec *spec,
+			       const struct observed *obs, const struct owned *owned,
+			       struct plan *plan)
+{
+	const struct rtnl_link *link = netdev_by_name(&obs->net, spec->name);
+	struct plan_item *item = tunnel_item(plan, spec->name, spec->kind);
+
+	item->wanted = true;
+	if (spec->own)
+		plan_own_tunnel(spec, link, item);
+	else
+		plan_fallback_tunnel(link, owned, item);
+	find_rival(cfg, spec, obs, item);
+}
+
 
 /* The IPv6 link-local addresses (fe80::/10) the kernel gives a device
  * that comes up, itself. */
@@ -196,7 +251,7 @@ void plan_tunnels(const struct rs_config *cfg, const struct observed *obs,
 	size_t count = tunnel_specs_wanted(cfg, &specs);
 
 	for (size_t i = 0; i < count; i++)
-		plan_wanted_tunnel(&specs[i], obs, owned, plan);
+		plan_wanted_tunnel(cfg, &specs[i], obs, owned, plan);
 	free(specs);
 	for (size_t i = 0; i < owned->tunnel_count; i++)
 		if (!tunnel_device_wanted(cfg, owned->tunnels[i].name))

@@ -33,7 +33,7 @@ static const char *tunnel_state(const struct plan_item *item)
 	if (item->before && !item->ours)
 		return "up (not lvsagent's: left as it is)";
 	if (item->before)
-		return item->setting->own ? "up (lvsagent's own device, GRE with checksums)" : "up";
+		return item->setting->own ? "up (lvsagent's own device)" : "up";
 	if (item->setting->own && item->setting->missing)
 		return "missing (start creates it)";
 	return item->setting->missing ? "missing (start creates it, loading its module)"
@@ -105,6 +105,9 @@ static void status_line(FILE *out, const struct plan *plan, const struct plan_it
 			item->setting->renamed_from, item->setting->renamed_from[0] ? ")" : "");
 	else if (item->kind == ITEM_SYSCTL)
 		return;		/* saved values of interfaces no longer managed */
+	else if (item->kind == ITEM_TUNNEL && item->setting->rival[0])
+		fprintf(out, "%-7s %-40s %s: %s (%s)\n", item_kind_name(item->kind), target,
+			item_state(item), item->note, item->setting->rival);
 	else
 		fprintf(out, "%-7s %-40s %s%s%s\n", item_kind_name(item->kind), target,
 			item_state(item), item->note ? ": " : "", item->note ? item->note : "");
@@ -215,6 +218,8 @@ static void status_json(FILE *out, const struct plan *plan, enum status_code cod
 		if (item->kind == ITEM_SYSCTL && item->setting->renamed_from[0])
 			json_field_string(&json, "renamed_from", item->setting->renamed_from);
 		json_field_string(&json, "note", item->note);
+		if (item->kind == ITEM_TUNNEL && item->setting->rival[0])
+			json_field_string(&json, "picked_first", item->setting->rival);
 		if (item->kind == ITEM_NFT && item->table == TABLE_FILTER && item->wanted &&
 		    plan->filter.directors_given) {
 			json_key(&json, "dropped");

@@ -64,6 +64,22 @@ static void own_gre_spec(const struct ipaddr *director, struct tunnel_spec *spec
 	spec->family = director->family;
 	spec->own = true;
 	spec->remote = *director;
+	spec->mode = "csum";
+}
+
+/* IPv4 VIPs from the IPv6 DIRECTOR: an ip6tnl device of mode any. Not
+ * ipip6: the lookup gives it the director's ip6ip6 packets too (for IPv6
+ * VIPs), before ip6tnl0, and a device of another mode drops them. */
+static void own_4in6_spec(const struct ipaddr *director, struct tunnel_spec *spec)
+{
+	memset(spec, 0, sizeof(*spec));
+	snprintf(spec->name, sizeof(spec->name), "lvs4in6%08x", address_hash(director));
+	spec->kind = "ip6tnl";
+	spec->type = TUNNEL_IPIP;
+	spec->family = AF_INET;
+	spec->own = true;
+	spec->remote = *director;
+	spec->mode = "any";
 }
 
 static bool own_devices(const struct rs_config *cfg)
@@ -78,16 +94,19 @@ size_t tunnel_specs_wanted(const struct rs_config *cfg, struct tunnel_spec **out
 	*out = NULL;
 	if (cfg->tun.method != METHOD_TUN)
 		return 0;
-	*out = xcalloc(cfg->tun.director_count + TUNNEL_FALLBACKS, sizeof(**out));
+	*out = xcalloc(2 * cfg->tun.director_count + TUNNEL_FALLBACKS, sizeof(**out));
 	/* The director encapsulates in the real server's address family,
-	 * which the VIP's family is (the mixed cases need devices of
-	 * lvsagent's own, not done yet). */
+	 * which is the VIP's (the fallbacks), or IPv6 for an IPv4 VIP (the
+	 * mixed case, by the IPv6 directors). */
 	for (size_t i = 0; own_devices(cfg) && i < cfg->tun.director_count; i++)
 		if (has_vip_family(cfg, cfg->tun.directors[i].family))
 			own_gre_spec(&cfg->tun.directors[i], &(*out)[n++]);
 	for (size_t i = 0; !own_devices(cfg) && i < TUNNEL_FALLBACKS; i++)
 		if (specs[i].type == device_type(cfg->tun.type) && has_vip_family(cfg, specs[i].family))
 			(*out)[n++] = specs[i];
+	for (size_t i = 0; cfg->tun.type == TUNNEL_IPIP && i < cfg->tun.director_count; i++)
+		if (cfg->tun.directors[i].family == AF_INET6 && has_vip_family(cfg, AF_INET))
+			own_4in6_spec(&cfg->tun.directors[i], &(*out)[n++]);
 	return n;
 }
 
@@ -95,7 +114,7 @@ const char *tunnel_own_alias(const struct tunnel_spec *spec, char *buf, size_t l
 {
 	char remote[IPADDR_TEXT_MAX];
 
-	snprintf(buf, len, TUNNEL_OWN_ALIAS_PREFIX "%s csum from %s", spec->kind,
+	snprintf(buf, len, TUNNEL_OWN_ALIAS_PREFIX "%s %s from %s", spec->kind, spec->mode,
 		 ipaddr_format(&spec->remote, remote));
 	return buf;
 }

@@ -13,7 +13,13 @@
  * device whose remote matches before the fallback. Its name carries the
  * director's address (lvsgre0a000002 for 10.0.0.2, lvs6gre + a hash for
  * IPv6), and its alias (IFLA_IFALIAS) marks it as lvsagent's, which is
- * how its ownership survives a lost state file. */
+ * how its ownership survives a lost state file.
+ *
+ * IPv4 VIPs from an IPv6 director (IPVS's mixed case: IPv4 inside IPv6):
+ * the fallback ip6tnl0 takes ip6ip6 only, and a wildcard ip6tnl device of
+ * another mode is refused alike; so with ipip, each IPv6 director gets an
+ * ip6tnl device of mode any (it takes that director's ip6ip6 too) with it
+ * as remote end (lvs4in6 + a hash). */
 #ifndef LVSAGENT_REALSERVER_TUNNEL_H
 #define LVSAGENT_REALSERVER_TUNNEL_H
 
@@ -30,23 +36,25 @@ struct tunnel_spec {
 	const char *kind;		/* its rtnetlink link kind, which names the module */
 	enum tunnel_type type;		/* what the director sends */
 	int family;			/* the VIPs it carries: AF_INET, AF_INET6 */
-	bool own;			/* lvsagent creates it (GRE with checksums) */
+	bool own;			/* lvsagent creates it (tunnel.h's two cases) */
 	struct ipaddr remote;		/* own: the director at its other end */
+	const char *mode;		/* own: "csum" (gre, ip6gre), "any" (ip6tnl) */
 };
 
 /* The alias that marks a device as lvsagent's own. */
 #define TUNNEL_OWN_ALIAS_PREFIX "lvsagent tunnel: "
-#define TUNNEL_ALIAS_MAX 96
 
 /* The spec of the fallback device NAME, or NULL. */
 const struct tunnel_spec *tunnel_spec_by_name(const char *name);
 /* The devices CFG needs (none for method = dr): one per family of its
- * VIPs, or one per director of that family for GRE with checksums. Into
+ * VIPs, or one per director of that family for GRE with checksums, and
+ * with ipip one per IPv6 director for IPv4 VIPs. Into
  * *OUT (the caller frees; NULL when none); returns how many. */
 size_t tunnel_specs_wanted(const struct rs_config *cfg, struct tunnel_spec **out);
 /* Whether CFG needs the device NAME. */
 bool tunnel_device_wanted(const struct rs_config *cfg, const char *name);
-/* The alias an own device SPEC carries: "lvsagent tunnel: gre csum from 10.0.0.2". */
+/* The alias an own device SPEC carries: "lvsagent tunnel: gre csum from
+ * 10.0.0.2", "lvsagent tunnel: ip6tnl any from 2001:db8::2". */
 const char *tunnel_own_alias(const struct tunnel_spec *spec, char *buf, size_t len);
 /* Whether ALIAS marks a device as lvsagent's own. */
 bool tunnel_alias_is_own(const char *alias);

@@ -1020,6 +1020,16 @@ static void test_tun_filter_table(void **state)
 	release(&w);
 }
 
+/* The tunnel item whose device's name starts with PREFIX, or NULL. */
+static const struct plan_item *find_tunnel_prefix(const struct world *w, const char *prefix)
+{
+	for (size_t i = 0; i < w->plan.count; i++)
+		if (w->plan.items[i].kind == ITEM_TUNNEL &&
+		    strncmp(w->plan.items[i].setting->iface, prefix, strlen(prefix)) == 0)
+			return &w->plan.items[i];
+	return NULL;
+}
+
 /* GRE with checksums: a device of lvsagent's own per director (none of
  * the fallbacks), known by its mark, deleted when no longer wanted. */
 static void test_tun_gre_csum_own_devices(void **state)
@@ -1043,11 +1053,7 @@ static void test_tun_gre_csum_own_devices(void **state)
 	assert_true(v4->setting->own);
 	assert_string_equal(v4->setting->link_kind, "gre");
 	assert_string_equal(ipaddr_format(&v4->setting->remote, view), "10.0.0.2");
-	const struct plan_item *v6 = NULL;
-	for (size_t i = 0; i < w.plan.count; i++)
-		if (w.plan.items[i].kind == ITEM_TUNNEL &&
-		    strncmp(w.plan.items[i].setting->iface, "lvs6gre", 7) == 0)
-			v6 = &w.plan.items[i];
+	const struct plan_item *v6 = find_tunnel_prefix(&w, "lvs6gre");
 	assert_non_null(v6);
 	assert_string_equal(v6->setting->link_kind, "ip6gre");
 	/* rp_filter 0 on the IPv4 device, from default's when it appears */
@@ -1087,6 +1093,75 @@ static void test_tun_gre_csum_own_devices(void **state)
 	plan_free(&w.plan);
 	withdraw(&w);
 	assert_int_equal(find(&w, ITEM_TUNNEL, "lvsgre0a000002")->action, ACTION_REMOVE);
+	release(&w);
+}
+
+/* IPv4 VIPs, an IPv6 director (IPv4 inside IPv6): tunl0 for the IPv4
+ * directors, and an ip6tnl device of mode any of lvsagent's own for the
+ * IPv6 one, with rp_filter 0 (it hands on IPv4). */
+static void test_tun_4in6_own_device(void **state)
+{
+	struct world w;
+
+	(void)state;
+	tun_host(&w, 0);
+	want_director(&w, "10.0.0.2");
+	want_director(&w, "2001:db8::2");
+	converge(&w);
+	assert_non_null(find(&w, ITEM_TUNNEL, "tunl0"));
+	assert_null(find(&w, ITEM_TUNNEL, "ip6tnl0"));	/* no IPv6 VIP */
+	const struct plan_item *own = find_tunnel_prefix(&w, "lvs4in6");
+	assert_non_null(own);
+	assert_int_equal(own->action, ACTION_ADD);
+	assert_string_equal(own->setting->link_kind, "ip6tnl");
+	assert_int_equal(own->setting->family, AF_INET);
+	assert_string_equal(own->setting->alias, "lvsagent tunnel: ip6tnl any from 2001:db8::2");
+	assert_non_null(find_sysctl(&w, own->setting->iface, RP_FILTER));
+	/* gre has no mixed case here: no such device */
+	w.cfg.tun.type = TUNNEL_GRE;
+	plan_free(&w.plan);
+	converge(&w);
+	for (size_t i = 0; i < w.plan.count; i++)
+		assert_false(w.plan.items[i].kind == ITEM_TUNNEL && w.plan.items[i].wanted &&
+			     w.plan.items[i].setting->own);
+	release(&w);
+}
+
+/* Someone else's ipip device whose remote end is the director takes its
+ * packets before tunl0: said, with its name; not when it is another host's. */
+static void test_tun_rival(void **state)
+{
+	struct world w;
+	struct rtnl_link *rival;
+
+	(void)state;
+	tun_host(&w, 0);
+	want_director(&w, "10.0.0.2");
+	add_link(&w, 7, "rival", IFF_UP | IFF_NOARP);
+	rival = &w.obs.net.links[w.obs.net.link_count - 1];
+	strcpy(rival->kind, "ipip");
+	rival->tun_remote = ip("10.0.0.2");
+	converge(&w);
+	const struct plan_item *tunl0 = find(&w, ITEM_TUNNEL, "tunl0");
+	assert_string_equal(tunl0->setting->rival, "rival");
+	assert_non_null(tunl0->note);
+	/* to another host, or down, or of another kind: no matter */
+	rival->tun_remote = ip("10.9.9.9");
+	plan_free(&w.plan);
+	converge(&w);
+	assert_string_equal(find(&w, ITEM_TUNNEL, "tunl0")->setting->rival, "");
+	rival->tun_remote = ip("10.0.0.2");
+	strcpy(rival->kind, "gre");
+	plan_free(&w.plan);
+	converge(&w);
+	assert_null(find(&w, ITEM_TUNNEL, "tunl0")->note);
+	/* only a local end (the host's address): before the fallback too */
+	strcpy(rival->kind, "ipip");
+	memset(&rival->tun_remote, 0, sizeof(rival->tun_remote));
+	rival->tun_local = ip("10.0.0.3");
+	plan_free(&w.plan);
+	converge(&w);
+	assert_string_equal(find(&w, ITEM_TUNNEL, "tunl0")->setting->rival, "rival");
 	release(&w);
 }
 
@@ -1367,6 +1442,8 @@ int main(void)
 		cmocka_unit_test(test_tun_filter_table),
 		cmocka_unit_test(test_tun_filter_prefixes),
 		cmocka_unit_test(test_tun_gre_csum_own_devices),
+		cmocka_unit_test(test_tun_4in6_own_device),
+		cmocka_unit_test(test_tun_rival),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -179,7 +179,7 @@ test_gre_csum() {
 	check "gre csum: ... and an ip6gre one for IPv6 ($gre6)" link_up rs1 "${gre6:-none}"
 	same "gre csum: ... forwarding off on it too" 0 forwarding_of ipv6 "${gre6:-none}"
 	check "gre csum: the fallback gre0 is not needed (left down)" not link_up rs1 gre0
-	contains "gre csum: status says whose" "up (lvsagent's own device, GRE with checksums)" \
+	contains "gre csum: status says whose" "up (lvsagent's own device)" \
 		realserver rs1 status
 	check "gre csum: status: everything in place" realserver rs1 status
 	check "gre csum: four fetches, answered from the VIP by rs1 and rs2" \
@@ -210,6 +210,49 @@ test_gre_csum() {
 	check "gre csum: director stop" director stop
 }
 daemon_running() { realserver "$1" status | grep -q "^daemon  running"; }
+
+# --- IPv4 VIP, IPv6 real server addresses (IPv4 inside IPv6) ---------------------
+
+own_4in6() { $IP -n rs1 -o link show | sed -n 's/^[0-9]*: \(lvs4in6[0-9a-f]*\)@.*/\1/p'; }
+# The director by hand: lvsagent director keeps a service's real servers
+# in its family; IPVS itself tunnels an IPv4 service to IPv6 addresses.
+mixed_director() {
+	in_ns director sh -c "$IP addr add $VIP/32 dev eth0 &&
+		ipvsadm -A -t $VIP:80 -s rr &&
+		ipvsadm -a -t $VIP:80 -r [2001:db8:1::3]:80 -i &&
+		ipvsadm -a -t $VIP:80 -r [2001:db8:1::4]:80 -i"
+}
+mixed_director_down() { in_ns director sh -c "ipvsadm -C; $IP addr del $VIP/32 dev eth0"; }
+
+test_4in6() {
+	tun_configs ipip "" 'directors = 2001:db8::2\n'
+	set_default_forwarding 1
+	ns_snapshot rs1 >/tmp/before-rs1
+	check "4in6: the director tunnels IPv4 VIP to IPv6 real servers (ipvsadm)" mixed_director
+	check "4in6: before start, the client gets no answer (ip6tnl0 takes ip6ip6 only)" \
+		not both_answer_from "http://$VIP/" $VIP
+	for n in 1 2; do check "4in6: rs$n: start" realserver "rs$n" start; done
+	dev=$(own_4in6)
+	check "4in6: rs1 has lvsagent's own ip6tnl device up ($dev)" link_up rs1 "${dev:-none}"
+	contains "4in6: ... mode any, the director as its remote end" \
+		"ip6tnl any remote 2001:db8::2 " $IP -n rs1 -d link show "${dev:-none}"
+	contains "4in6: ... lvsagent's mark" "alias lvsagent tunnel: ip6tnl any from 2001:db8::2" \
+		$IP -n rs1 -d link show "${dev:-none}"
+	same "4in6: ... IPv4 forwarding off on it (default's is 1 here)" 0 \
+		forwarding_of ipv4 "${dev:-none}"
+	same "4in6: ... IPv6 forwarding too (mode any hands on both)" 0 \
+		forwarding_of ipv6 "${dev:-none}"
+	same "4in6: ... rp_filter 0 (it hands on IPv4)" 0 sysctl_of rs1 "${dev:-none}"
+	check "4in6: status: everything in place" realserver rs1 status
+	check "4in6: four fetches of the IPv4 VIP, answered by rs1 and rs2 through IPv6" \
+		both_answer_from "http://$VIP/" $VIP
+	check "4in6: the replies bypass the director" director_sees_requests_only "http://$VIP/big"
+	for n in 1 2; do check "4in6: rs$n: stop" realserver "rs$n" stop; done
+	check "4in6: stop deleted it" not $IP -n rs1 link show "${dev:-none}"
+	check "4in6: stop put back everything exactly" same_as_before rs1
+	set_default_forwarding 0
+	mixed_director_down
+}
 
 # --- GUE: fou ports ------------------------------------------------------------
 
@@ -388,6 +431,36 @@ test_mss() {
 	check "mss: director stop" director stop
 }
 
+# --- another device that the kernel's lookup picks first ------------------------
+
+test_rival() {
+	tun_configs ipip "" 'directors = 10.0.0.2\n'
+	ns_snapshot rs1 >/tmp/before-rs1
+	check "rival: director apply" director apply
+	# Someone else's ipip device to the director: the kernel gives it the
+	# director's packets before tunl0 (it answers nothing: no route back).
+	$IP -n rs1 link add rival type ipip local 10.0.1.3 remote 10.0.0.2
+	$IP -n rs1 link set rival up
+	for n in 1 2; do check "rival: rs$n: start" realserver "rs$n" start; done
+	contains "rival: status names the device picked first" \
+		"is picked first by the kernel's lookup: they do not reach this one (rival)" \
+		realserver rs1 status
+	contains "rival: ... start warned of it too" "picked first by the kernel's lookup" \
+		realserver rs1 start
+	packets=$(rx_packets rs1 rival) on_tunl0=$(rx_packets rs1 tunl0)
+	both_answer_from "http://$VIP/" $VIP >/dev/null
+	check "rival: ... and it does take them: they arrive on it" \
+		test "$(rx_packets rs1 rival)" -gt "$packets"
+	same "rival: ... not on tunl0" "$on_tunl0" rx_packets rs1 tunl0
+	$IP -n rs1 link del rival
+	check "rival: gone, status says nothing of it" not output_grep -F "picked first" \
+		realserver rs1 status
+	check "rival: ... and the fetches work" both_answer_from "http://$VIP/" $VIP
+	for n in 1 2; do check "rival: rs$n: stop" realserver "rs$n" stop; done
+	check "rival: stop put back everything exactly" same_as_before rs1
+	check "rival: director stop" director stop
+}
+
 # --- a Calico-like tunl0, and the daemon's repairs -------------------------------
 
 test_foreign_tunl0() {
@@ -459,6 +532,7 @@ lab_round ipip tunl0 ip6tnl0
 FALLBACKS_NEW=$(fallbacks gre0 gretap0 erspan0 ip6gre0 ip6gretap0 ip6erspan0)
 lab_round gre gre0 ip6gre0
 test_gre_csum
+test_4in6
 test_gue_without_fou
 modprobe fou
 for csum in none csum remcsum; do gue_round $csum; done
@@ -467,5 +541,6 @@ test_foreign_tunl0
 test_daemon_repairs
 test_directors
 test_mss
+test_rival
 lab_cleanup
 finish t_tun

@@ -12,6 +12,8 @@ VIP=$TUN_VIP
 VIP6=$TUN_VIP6
 
 module_loaded() { grep -q "^$1 " /proc/modules; }
+NFT=/usr/sbin/nft
+DIRECTORS_KEY='directors = 10.0.0.2, 2001:db8::2\n'
 director() { in_ns director lvsagent -c /tmp/tun-director.conf director "$@"; }
 realserver() { in_ns "$1" lvsagent -c "/tmp/tun-$1.conf" "$2"; }
 sysctl_of() { in_ns "$1" cat "/proc/sys/net/ipv4/conf/$2/rp_filter"; }
@@ -191,8 +193,8 @@ test_gre_csum() {
 	# The daemon creates it again when it is deleted.
 	$IP netns exec rs1 lvsagent -c /tmp/tun-rs1.conf run 2>/tmp/tun-daemon.log &
 	daemon=$!
-	check "gre csum: daemon: running" wait_for daemon_running rs1
-	sleep 1	# past its first converge: what follows is a repair
+	# Past its first converge: what follows is a repair.
+	check "gre csum: daemon: running" wait_for grep -q "running:" /tmp/tun-daemon.log
 	$IP -n rs1 link del $GRE4
 	check "gre csum: daemon: a deleted own device is created again" wait_for link_up rs1 $GRE4
 	contains "gre csum: daemon: ... and says so" "tunnel $GRE4 was missing; created it" \
@@ -209,7 +211,6 @@ test_gre_csum() {
 	set_default_forwarding 0
 	check "gre csum: director stop" director stop
 }
-daemon_running() { realserver "$1" status | grep -q "^daemon  running"; }
 
 # --- IPv4 VIP, IPv6 real server addresses (IPv4 inside IPv6) ---------------------
 
@@ -279,7 +280,10 @@ test_gue_without_fou() {
 # gue_round CSUM: the director's gue with tun_csum=CSUM, through fou
 # ports lvsagent adds and removes.
 gue_round() {
-	tun_configs gue "tun_port=6080 tun_csum=$1" "${GUE_KEYS}tunnel_csum = $1\n"
+	# remcsum: with directors too, whose rule matches GUE by its UDP port.
+	extra=""
+	[ "$1" = remcsum ] && extra=$DIRECTORS_KEY
+	tun_configs gue "tun_port=6080 tun_csum=$1" "${GUE_KEYS}tunnel_csum = $1\n$extra"
 	ns_snapshot rs1 >/tmp/before-rs1
 	check "gue $1: director apply" director apply
 	for n in 1 2; do check "gue $1: rs$n: start" realserver "rs$n" start; done
@@ -287,6 +291,8 @@ gue_round() {
 	contains "gue $1: ... and one for IPv6" "port 6080 gue -6" fou_ports rs1
 	contains "gue $1: status shows it" "fou     6080/ipv4" realserver rs1 status
 	check "gue $1: status: everything in place" realserver rs1 status
+	[ -z "$extra" ] || contains "gue $1: the directors' rule matches the GUE port" \
+		"udp dport 6080 ip saddr != @directors4 counter" in_ns rs1 $NFT list table inet lvsagent
 	check "gue $1: four fetches, answered from the VIP by rs1 and rs2" \
 		both_answer_from "http://$VIP/" $VIP
 	check "gue $1: ... over IPv6 too" both_answer_from "http://[$VIP6]/" $VIP6
@@ -308,9 +314,6 @@ test_gue_foreign_port() {
 }
 
 # --- directors: encapsulated packets from anyone else dropped ----------------------
-
-NFT=/usr/sbin/nft
-DIRECTORS_KEY='directors = 10.0.0.2, 2001:db8::2\n'
 
 # dropped NS: the packets table inet lvsagent's counters counted.
 dropped() {
@@ -371,7 +374,10 @@ test_directors() {
 	# The daemon puts the table back when it is deleted or flushed away.
 	$IP netns exec rs1 lvsagent -c /tmp/tun-rs1.conf run 2>/tmp/tun-daemon.log &
 	daemon=$!
-	check "directors: daemon: the table is there" wait_for filter_table_there rs1
+	# Past its first converge (which would add the table back as its
+	# start, not as a repair): it says "running" then.
+	check "directors: daemon: running" wait_for grep -q "running:" /tmp/tun-daemon.log
+	check "directors: daemon: the table is there" filter_table_there rs1
 	in_ns rs1 $NFT delete table inet lvsagent
 	check "directors: daemon: a deleted table inet lvsagent is restored" \
 		wait_for filter_table_there rs1

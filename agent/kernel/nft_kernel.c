@@ -20,6 +20,7 @@
 
 struct dump {
 	struct nft_objects *objects;
+	uint32_t family;
 	bool found;			/* the table exists */
 };
 
@@ -131,29 +132,21 @@ static void restart_elements(void *data)
 
 static int copy_element(struct nftnl_set_elem *elem, void *data)
 {
-	struct nftnl_set_elem *copy = nftnl_set_elem_alloc();
-	uint32_t len;
-	const void *key = nftnl_set_elem_get(elem, NFTNL_SET_ELEM_KEY, &len);
-
-	nftnl_set_elem_set(copy, NFTNL_SET_ELEM_KEY, key, len);
-	/* An interval set's end markers are told apart by their flags. */
-	if (nftnl_set_elem_is_set(elem, NFTNL_SET_ELEM_FLAGS))
-		nftnl_set_elem_set_u32(copy, NFTNL_SET_ELEM_FLAGS,
-				       nftnl_set_elem_get_u32(elem, NFTNL_SET_ELEM_FLAGS));
-	nftnl_set_elem_add(data, copy);
+	nftnl_set_elem_add(data, nft_elem_copy(elem));
 	return 0;
 }
 
-static struct nlmsghdr *request(char *buf, uint16_t type)
+static struct nlmsghdr *request(char *buf, uint16_t type, uint32_t family)
 {
-	return nftnl_nlmsg_build_hdr(buf, type, NFPROTO_ARP, 0, 0);
+	return nftnl_nlmsg_build_hdr(buf, type, (uint16_t)family, 0, 0);
 }
 
 static int dump_tables(struct nl_conn *conn, struct dump *dump)
 {
 	char buf[NL_REQUEST_BUFFER] __attribute__((aligned(4)));
 
-	return netlink_dump(conn, request(buf, NFT_MSG_GETTABLE), on_table, NULL, dump);
+	return netlink_dump(conn, request(buf, NFT_MSG_GETTABLE, dump->family), on_table, NULL,
+			    dump);
 }
 
 /* Sets, chains and rules of our table (see in_our_table). */
@@ -169,16 +162,16 @@ static int dump_contents(struct nl_conn *conn, struct dump *dump)
 	nftnl_set_set_str(filter_set, NFTNL_SET_TABLE, NFT_TABLE_NAME);
 	nftnl_chain_set_str(filter_chain, NFTNL_CHAIN_TABLE, NFT_TABLE_NAME);
 	nftnl_rule_set_str(filter_rule, NFTNL_RULE_TABLE, NFT_TABLE_NAME);
-	nlh = request(buf, NFT_MSG_GETSET);
+	nlh = request(buf, NFT_MSG_GETSET, dump->family);
 	nftnl_set_nlmsg_build_payload(nlh, filter_set);
 	err = netlink_dump(conn, nlh, on_set, restart_sets, dump);
 	if (!err) {
-		nlh = request(buf, NFT_MSG_GETCHAIN);
+		nlh = request(buf, NFT_MSG_GETCHAIN, dump->family);
 		nftnl_chain_nlmsg_build_payload(nlh, filter_chain);
 		err = netlink_dump(conn, nlh, on_chain, restart_chains, dump);
 	}
 	if (!err) {
-		nlh = request(buf, NFT_MSG_GETRULE);
+		nlh = request(buf, NFT_MSG_GETRULE, dump->family);
 		nftnl_rule_nlmsg_build_payload(nlh, filter_rule);
 		err = netlink_dump(conn, nlh, on_rule, restart_rules, dump);
 	}
@@ -196,11 +189,10 @@ static int dump_elements(struct nl_conn *conn, struct nft_objects *objects)
 		struct nftnl_set *set = objects->sets[i];
 		struct nlmsghdr *nlh;
 		int err;
-		const char *name = nftnl_set_get_str(set, NFTNL_SET_NAME);
-		if (!name || strcmp(name, NFT_SET_NAME) != 0)
-			continue;	/* not the VIP set (or a reply without a name) */
+		if (!nftnl_set_get_str(set, NFTNL_SET_NAME))
+			continue;	/* a reply without a name: nothing to ask for */
 		struct nftnl_set *scratch = nftnl_set_alloc();
-		nlh = request(buf, NFT_MSG_GETSETELEM);
+		nlh = request(buf, NFT_MSG_GETSETELEM, objects->family);
 		nftnl_set_elems_nlmsg_build_payload(nlh, set);
 		err = netlink_dump(conn, nlh, on_elements, restart_elements, &scratch);
 		if (!err)
@@ -216,12 +208,14 @@ static int dump_elements(struct nl_conn *conn, struct nft_objects *objects)
  * repair) makes a later dump fail with ENOENT: read it all again. */
 #define OBSERVE_ATTEMPTS 5
 
-static int observe_once(struct nl_conn *conn, char **text)
+static int observe_once(struct nl_conn *conn, uint32_t family, char **text, uint64_t *counted)
 {
-	struct nft_objects objects = { 0 };
-	struct dump dump = { .objects = &objects };
-	int err = dump_tables(conn, &dump);
+	struct nft_objects objects;
+	struct dump dump = { .objects = &objects, .family = family };
+	int err;
 
+	nft_objects_init(&objects, family);
+	err = dump_tables(conn, &dump);
 	*text = NULL;
 	/* Without nf_tables the nfnetlink subsystem is missing altogether. */
 	if (err)
@@ -233,16 +227,20 @@ static int observe_once(struct nl_conn *conn, char **text)
 		err = dump_elements(conn, &objects);
 	if (!err && dump.found)
 		*text = nft_objects_render(&objects);
+	if (!err && dump.found && counted)
+		*counted = nft_objects_counted(&objects);
 	nft_objects_free(&objects);
 	return err == -ENOENT ? -EAGAIN : err;
 }
 
-int nft_observe(struct nl_conn *conn, char **text)
+int nft_observe(struct nl_conn *conn, uint32_t family, char **text, uint64_t *counted)
 {
 	int err = -EAGAIN;
 
+	if (counted)
+		*counted = 0;
 	for (int attempt = 0; attempt < OBSERVE_ATTEMPTS && err == -EAGAIN; attempt++)
-		err = observe_once(conn, text);
+		err = observe_once(conn, family, text, counted);
 	return err;
 }
 

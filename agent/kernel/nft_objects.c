@@ -16,8 +16,6 @@
 
 #include "lib/xalloc.h"
 
-/* The set's key: nftables' ipv4_addr type (what `type ipv4_addr` means). */
-#define NFT_TYPE_IPV4_ADDR 7
 /* Where Ethernet/IPv4 ARP keeps the sender and target protocol addresses. */
 #define ARP_SPA_OFFSET 14
 #define ARP_TPA_OFFSET 24
@@ -57,120 +55,38 @@ void nft_objects_free(struct nft_objects *objects)
 	free(objects->sets);
 	free(objects->chains);
 	free(objects->rules);
-	memset(objects, 0, sizeof(*objects));
+	nft_objects_init(objects, objects->family);
 }
 
 /* --- building ------------------------------------------------------------- */
 
-void nft_elem_fill(struct nftnl_set_elem *elem, const struct nft_desired *desired, size_t i)
+void nft_objects_init(struct nft_objects *objects, uint32_t family)
 {
-	nftnl_set_elem_set(elem, NFTNL_SET_ELEM_KEY, &desired->vips[i].v4, 4);
-	if (desired->elem_flags && desired->elem_flags[i])
-		nftnl_set_elem_set_u32(elem, NFTNL_SET_ELEM_FLAGS, desired->elem_flags[i]);
-}
-
-static struct nftnl_set *build_set(const struct nft_desired *desired, bool with_elements)
-{
-	struct nftnl_set *set = nftnl_set_alloc();
-
-	nftnl_set_set_str(set, NFTNL_SET_TABLE, NFT_TABLE_NAME);
-	nftnl_set_set_str(set, NFTNL_SET_NAME, NFT_SET_NAME);
-	nftnl_set_set_u32(set, NFTNL_SET_FAMILY, NFPROTO_ARP);
-	nftnl_set_set_u32(set, NFTNL_SET_KEY_TYPE, NFT_TYPE_IPV4_ADDR);
-	nftnl_set_set_u32(set, NFTNL_SET_KEY_LEN, 4);
-	nftnl_set_set_u32(set, NFTNL_SET_FLAGS, desired->elem_flags ? NFT_SET_INTERVAL : 0);
-	nftnl_set_set_u32(set, NFTNL_SET_ID, VIPS_SET_ID);
-	/* Sized up front, the kernel's hash never has to grow while filling. */
-	if (desired->vip_count)
-		nftnl_set_set_u32(set, NFTNL_SET_DESC_SIZE, (uint32_t)desired->vip_count);
-	for (size_t i = 0; with_elements && i < desired->vip_count; i++) {
-		struct nftnl_set_elem *elem = nftnl_set_elem_alloc();
-		nft_elem_fill(elem, desired, i);
-		nftnl_set_elem_add(set, elem);
-	}
-	return set;
-}
-
-static struct nftnl_chain *build_chain(const char *name, unsigned hook)
-{
-	struct nftnl_chain *chain = nftnl_chain_alloc();
-
-	nftnl_chain_set_str(chain, NFTNL_CHAIN_TABLE, NFT_TABLE_NAME);
-	nftnl_chain_set_str(chain, NFTNL_CHAIN_NAME, name);
-	nftnl_chain_set_u32(chain, NFTNL_CHAIN_FAMILY, NFPROTO_ARP);
-	nftnl_chain_set_str(chain, NFTNL_CHAIN_TYPE, "filter");
-	nftnl_chain_set_u32(chain, NFTNL_CHAIN_HOOKNUM, hook);
-	nftnl_chain_set_s32(chain, NFTNL_CHAIN_PRIO, 0);
-	nftnl_chain_set_u32(chain, NFTNL_CHAIN_POLICY, NF_ACCEPT);
-	return chain;
-}
-
-static struct nftnl_rule *new_rule(const char *chain)
-{
-	struct nftnl_rule *rule = nftnl_rule_alloc();
-
-	nftnl_rule_set_str(rule, NFTNL_RULE_TABLE, NFT_TABLE_NAME);
-	nftnl_rule_set_str(rule, NFTNL_RULE_CHAIN, chain);
-	nftnl_rule_set_u32(rule, NFTNL_RULE_FAMILY, NFPROTO_ARP);
-	return rule;
-}
-
-static void add_payload_load(struct nftnl_rule *rule, unsigned offset)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("payload");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 4);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-	nftnl_rule_add_expr(rule, e);
+	memset(objects, 0, sizeof(*objects));
+	objects->family = family;
 }
 
 static void add_lookup_vips(struct nftnl_rule *rule)
 {
-	struct nftnl_expr *e = nftnl_expr_alloc("lookup");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
-	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, NFT_SET_NAME);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, VIPS_SET_ID);
-	/* The kernel reports the flags (0); set them so the texts compare. */
-	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, 0);
-	nftnl_rule_add_expr(rule, e);
-}
-
-static void add_drop(struct nftnl_rule *rule)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, NF_DROP);
-	nftnl_rule_add_expr(rule, e);
+	nft_rule_lookup(rule, NFT_SET_NAME, VIPS_SET_ID, false);
 }
 
 /* meta oifname == NAME (compared as the kernel's IFNAMSIZ buffer). */
 static void add_oifname_is(struct nftnl_rule *rule, const char *name)
 {
-	struct nftnl_expr *meta = nftnl_expr_alloc("meta"), *cmp = nftnl_expr_alloc("cmp");
 	char padded[IFNAMSIZ] = { 0 };
 
 	memcpy(padded, name, strnlen(name, IFNAMSIZ - 1));
-	nftnl_expr_set_u32(meta, NFTNL_EXPR_META_KEY, NFT_META_OIFNAME);
-	nftnl_expr_set_u32(meta, NFTNL_EXPR_META_DREG, NFT_REG_1);
-	nftnl_rule_add_expr(rule, meta);
-	nftnl_expr_set_u32(cmp, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(cmp, NFTNL_EXPR_CMP_OP, NFT_CMP_EQ);
-	nftnl_expr_set(cmp, NFTNL_EXPR_CMP_DATA, padded, sizeof(padded));
-	nftnl_rule_add_expr(rule, cmp);
+	nft_rule_meta(rule, NFT_META_OIFNAME);
+	nft_rule_cmp(rule, NFT_CMP_EQ, padded, sizeof(padded));
 }
 
 /* arp saddr ip set ADDR */
 static void add_set_sender(struct nftnl_rule *rule, const struct ipaddr *addr)
 {
-	struct nftnl_expr *imm = nftnl_expr_alloc("immediate"), *write = nftnl_expr_alloc("payload");
+	struct nftnl_expr *write = nftnl_expr_alloc("payload");
 
-	nftnl_expr_set_u32(imm, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
-	nftnl_expr_set(imm, NFTNL_EXPR_IMM_DATA, &addr->v4, 4);
-	nftnl_rule_add_expr(rule, imm);
+	nft_rule_immediate(rule, &addr->v4, 4);
 	nftnl_expr_set_u32(write, NFTNL_EXPR_PAYLOAD_SREG, NFT_REG_1);
 	nftnl_expr_set_u32(write, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
 	nftnl_expr_set_u32(write, NFTNL_EXPR_PAYLOAD_OFFSET, ARP_SPA_OFFSET);
@@ -178,25 +94,32 @@ static void add_set_sender(struct nftnl_rule *rule, const struct ipaddr *addr)
 	nftnl_rule_add_expr(rule, write);
 }
 
+/* arp daddr ip @vips (OFFSET: ARP_TPA_OFFSET) or arp saddr ip @vips */
+static struct nftnl_rule *arp_rule(const char *chain, uint32_t offset, const char *oifname)
+{
+	struct nftnl_rule *rule = nft_rule_new(NFPROTO_ARP, chain);
+
+	if (oifname)
+		add_oifname_is(rule, oifname);
+	nft_rule_payload(rule, NFT_PAYLOAD_NETWORK_HEADER, offset, 4);
+	add_lookup_vips(rule);
+	return rule;
+}
+
 /* input: arp daddr ip @vips drop */
 static struct nftnl_rule *build_input_drop(void)
 {
-	struct nftnl_rule *rule = new_rule("input");
+	struct nftnl_rule *rule = arp_rule("input", ARP_TPA_OFFSET, NULL);
 
-	add_payload_load(rule, ARP_TPA_OFFSET);
-	add_lookup_vips(rule);
-	add_drop(rule);
+	nft_rule_drop(rule);
 	return rule;
 }
 
 /* output: oifname "eth0" arp saddr ip @vips arp saddr ip set 192.0.2.3 */
 static struct nftnl_rule *build_output_rewrite(const struct nft_uplink *uplink)
 {
-	struct nftnl_rule *rule = new_rule("output");
+	struct nftnl_rule *rule = arp_rule("output", ARP_SPA_OFFSET, uplink->name);
 
-	add_oifname_is(rule, uplink->name);
-	add_payload_load(rule, ARP_SPA_OFFSET);
-	add_lookup_vips(rule);
 	add_set_sender(rule, &uplink->addr);
 	return rule;
 }
@@ -204,25 +127,20 @@ static struct nftnl_rule *build_output_rewrite(const struct nft_uplink *uplink)
 /* output: arp saddr ip @vips drop (whatever no uplink rule rewrote) */
 static struct nftnl_rule *build_output_drop(void)
 {
-	struct nftnl_rule *rule = new_rule("output");
+	struct nftnl_rule *rule = arp_rule("output", ARP_SPA_OFFSET, NULL);
 
-	add_payload_load(rule, ARP_SPA_OFFSET);
-	add_lookup_vips(rule);
-	add_drop(rule);
+	nft_rule_drop(rule);
 	return rule;
 }
 
-void nft_objects_build(struct nft_objects *objects, const struct nft_desired *desired,
-		       bool with_elements)
+void nft_objects_build(struct nft_objects *objects, const struct nft_desired *desired)
 {
-	memset(objects, 0, sizeof(*objects));
-	objects->table = nftnl_table_alloc();
-	nftnl_table_set_str(objects->table, NFTNL_TABLE_NAME, NFT_TABLE_NAME);
-	nftnl_table_set_u32(objects->table, NFTNL_TABLE_FAMILY, NFPROTO_ARP);
-	nftnl_table_set_u32(objects->table, NFTNL_TABLE_FLAGS, 0);
-	nft_objects_add_set(objects, build_set(desired, with_elements));
-	nft_objects_add_chain(objects, build_chain("input", NF_ARP_IN));
-	nft_objects_add_chain(objects, build_chain("output", NF_ARP_OUT));
+	nft_objects_init(objects, NFPROTO_ARP);
+	objects->table = nft_table_new(NFPROTO_ARP);
+	nft_objects_add_set(objects, nft_set_new(NFPROTO_ARP, NFT_SET_NAME, AF_INET, VIPS_SET_ID,
+						 &desired->vips));
+	nft_objects_add_chain(objects, nft_chain_new(NFPROTO_ARP, "input", NF_ARP_IN));
+	nft_objects_add_chain(objects, nft_chain_new(NFPROTO_ARP, "output", NF_ARP_OUT));
 	nft_objects_add_rule(objects, build_input_drop());
 	for (size_t i = 0; i < desired->uplink_count; i++)
 		if (desired->uplinks[i].has_addr)
@@ -234,11 +152,35 @@ void nft_objects_build(struct nft_objects *objects, const struct nft_desired *de
 
 static int render_expr(struct nftnl_expr *expr, void *data)
 {
+	const char *name = nftnl_expr_get_str(expr, NFTNL_EXPR_NAME);
 	char text[512];
 
+	/* A counter's values move with the traffic: it is there or not. */
+	if (name && strcmp(name, "counter") == 0) {
+		fputs(" [counter]", data);
+		return 0;
+	}
 	nftnl_expr_snprintf(text, sizeof(text), expr, NFTNL_OUTPUT_DEFAULT, 0);
-	fprintf(data, " [%s %s]", nftnl_expr_get_str(expr, NFTNL_EXPR_NAME), text);
+	fprintf(data, " [%s %s]", name, text);
 	return 0;
+}
+
+static int add_counted(struct nftnl_expr *expr, void *data)
+{
+	const char *name = nftnl_expr_get_str(expr, NFTNL_EXPR_NAME);
+
+	if (name && strcmp(name, "counter") == 0 && nftnl_expr_is_set(expr, NFTNL_EXPR_CTR_PACKETS))
+		*(uint64_t *)data += nftnl_expr_get_u64(expr, NFTNL_EXPR_CTR_PACKETS);
+	return 0;
+}
+
+uint64_t nft_objects_counted(const struct nft_objects *objects)
+{
+	uint64_t packets = 0;
+
+	for (size_t i = 0; i < objects->rule_count; i++)
+		nftnl_expr_foreach(objects->rules[i], add_counted, &packets);
+	return packets;
 }
 
 static int element_key(struct nftnl_set_elem *elem, void *data)
@@ -248,8 +190,8 @@ static int element_key(struct nftnl_set_elem *elem, void *data)
 	uint32_t len;
 	const void *key = nftnl_set_elem_get(elem, NFTNL_SET_ELEM_KEY, &len);
 
-	if (key && len == 4)
-		inet_ntop(AF_INET, key, text, sizeof(text));
+	if (key && (len == 4 || len == 16))
+		inet_ntop(len == 4 ? AF_INET : AF_INET6, key, text, sizeof(text));
 	/* An interval's end marker, told apart from an address in the set. */
 	if (nftnl_set_elem_is_set(elem, NFTNL_SET_ELEM_FLAGS) &&
 	    nftnl_set_elem_get_u32(elem, NFTNL_SET_ELEM_FLAGS) & NFT_SET_ELEM_INTERVAL_END)
@@ -319,7 +261,8 @@ char *nft_objects_render(const struct nft_objects *objects)
 
 	if (!out)
 		abort();
-	fprintf(out, "table arp %s flags %u\n", NFT_TABLE_NAME,
+	fprintf(out, "table %s %s flags %u\n", objects->family == NFPROTO_ARP ? "arp" : "inet",
+		NFT_TABLE_NAME,
 		nftnl_table_get_u32(objects->table, NFTNL_TABLE_FLAGS));
 	if (objects->set_count)
 		qsort(objects->sets, objects->set_count, sizeof(*objects->sets), set_by_name);
@@ -333,21 +276,25 @@ char *nft_objects_render(const struct nft_objects *objects)
 	return text;
 }
 
+char *nft_objects_text(struct nft_objects *objects)
+{
+	char *text = nft_objects_render(objects);
+
+	nft_objects_free(objects);
+	return text;
+}
+
 char *nft_render_desired(const struct nft_desired *desired)
 {
 	struct nft_objects objects;
-	char *text;
 
-	nft_objects_build(&objects, desired, true);
-	text = nft_objects_render(&objects);
-	nft_objects_free(&objects);
-	return text;
+	nft_objects_build(&objects, desired);
+	return nft_objects_text(&objects);
 }
 
 void nft_desired_free(struct nft_desired *desired)
 {
-	free(desired->vips);
-	free(desired->elem_flags);
+	nft_elements_free(&desired->vips);
 	free(desired->uplinks);
 	memset(desired, 0, sizeof(*desired));
 }

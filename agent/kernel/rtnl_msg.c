@@ -4,6 +4,7 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
+#include <linux/if_tunnel.h>	/* after net/if.h (rtnl_msg.h), which keeps linux/if.h out */
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <string.h>
@@ -212,13 +213,10 @@ struct attr_table {
 };
 
 /* The walk mnl_attr_parse does, written out: a dump of 10 000 addresses
- * is 10 000 messages of a dozen attributes, too many for a call apiece. */
-static void collect_attrs(const struct nlmsghdr *nlh, size_t header, struct attr_table *table)
+ * is 10 000 messages of a dozen attributes, too many for a call apiece.
+ * LEFT bytes of attributes at AT. */
+static void collect_from(const char *at, size_t left, struct attr_table *table)
 {
-	size_t offset = NLMSG_HDRLEN + MNL_ALIGN(header);
-	const char *at = (const char *)nlh + offset;
-	size_t left = nlh->nlmsg_len > offset ? nlh->nlmsg_len - offset : 0;
-
 	memset(table, 0, sizeof(*table));
 	while (left >= sizeof(struct nlattr)) {
 		const struct nlattr *attr = (const void *)at;
@@ -233,6 +231,14 @@ static void collect_attrs(const struct nlmsghdr *nlh, size_t header, struct attr
 		at += step;
 		left -= step;
 	}
+}
+
+static void collect_attrs(const struct nlmsghdr *nlh, size_t header, struct attr_table *table)
+{
+	size_t offset = NLMSG_HDRLEN + MNL_ALIGN(header);
+
+	collect_from((const char *)nlh + offset, nlh->nlmsg_len > offset ? nlh->nlmsg_len - offset : 0,
+		     table);
 }
 
 _Static_assert(IFLA_IFNAME < ATTR_SLOTS && IFLA_IFALIAS < ATTR_SLOTS && IFA_PROTO < ATTR_SLOTS &&
@@ -270,6 +276,41 @@ static int attr_ipaddr(const struct nlattr *attr, int family, struct ipaddr *out
 				 mnl_attr_get_payload_len(attr));
 }
 
+/* The attributes nested in ATTR, as collect_attrs takes a message's. */
+static void collect_nested(const struct nlattr *attr, struct attr_table *table)
+{
+	collect_from(mnl_attr_get_payload(attr), mnl_attr_get_payload_len(attr), table);
+}
+
+/* An end given as 4 or 16 bytes; the wildcard (all zero) is no end. */
+static void tunnel_end(const struct nlattr *attr, struct ipaddr *out)
+{
+	static const uint8_t any[16];
+	size_t len = attr ? mnl_attr_get_payload_len(attr) : 0;
+
+	if ((len == 4 || len == 16) && memcmp(mnl_attr_get_payload(attr), any, len) != 0)
+		attr_ipaddr(attr, len == 4 ? AF_INET : AF_INET6, out);
+}
+
+/* The kind of a link, and a tunnel's ends (the kernel's lookup matches
+ * the packets' against them). */
+static void parse_linkinfo(const struct nlattr *linkinfo, struct rtnl_link *out)
+{
+	struct attr_table info, data;
+	bool gre;
+
+	collect_nested(linkinfo, &info);
+	if (!info.attr[IFLA_INFO_KIND])
+		return;
+	copy_text(out->kind, sizeof(out->kind), info.attr[IFLA_INFO_KIND]);
+	if (!info.attr[IFLA_INFO_DATA])
+		return;
+	collect_nested(info.attr[IFLA_INFO_DATA], &data);
+	gre = strcmp(out->kind, "gre") == 0 || strcmp(out->kind, "ip6gre") == 0;
+	tunnel_end(data.attr[gre ? IFLA_GRE_LOCAL : IFLA_IPTUN_LOCAL], &out->tun_local);
+	tunnel_end(data.attr[gre ? IFLA_GRE_REMOTE : IFLA_IPTUN_REMOTE], &out->tun_remote);
+}
+
 int rtnl_parse_link(const struct nlmsghdr *nlh, struct rtnl_link *out)
 {
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
@@ -291,6 +332,8 @@ int rtnl_parse_link(const struct nlmsghdr *nlh, struct rtnl_link *out)
 		memcpy(out->hwaddr, mnl_attr_get_payload(tb.attr[IFLA_ADDRESS]), 6);
 		out->has_hwaddr = true;
 	}
+	if (tb.attr[IFLA_LINKINFO])
+		parse_linkinfo(tb.attr[IFLA_LINKINFO], out);
 	return 0;
 }
 

@@ -12,8 +12,10 @@
 
 const char *sysctl_key_name(enum sysctl_key key)
 {
+	/* Both forwarding keys have one file name: a name read back (state
+	 * records) is IPv6's, IPv4's is never recorded. */
 	static const char *const names[] = { "arp_ignore", "arp_announce", "ip_forward",
-					     "forwarding", "rp_filter" };
+					     "forwarding", "rp_filter", "forwarding" };
 
 	return names[key];
 }

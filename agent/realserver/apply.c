@@ -2,17 +2,21 @@
 #include "realserver/apply.h"
 
 #include <errno.h>
+#include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kernel/nft_batch.h"
+#include "kernel/nft_filter.h"
 #include "kernel/nft_kernel.h"
 #include "kernel/rtnl_msg.h"
 #include "kernel/sysctl.h"
+#include "kernel/tunnel_msg.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "realserver/tunnel.h"
 
 static void mark_failed(struct plan_item *item, int error, const char *reason)
 {
@@ -93,19 +97,65 @@ static void mark_tunnel_result(struct plan_item *item, const struct nl_result *r
 	mark_failed(item, result->error, text);
 }
 
+/* A device of lvsagent's own: created with its mark (the alias goes in a
+ * request of its own: a creation takes none), or deleted. */
+static void put_own_tunnel(struct nl_batch *batch, const struct plan_item *item, bool up)
+{
+	const struct plan_setting *s = item->setting;
+
+	if (!up) {
+		tunnel_put_delete(batch, s->iface);
+		return;
+	}
+	if (strcmp(s->link_kind, "ip6tnl") == 0)
+		tunnel_put_4in6_create(batch, s->iface, &s->remote);
+	else
+		tunnel_put_gre_create(batch, s->iface, s->link_kind, &s->remote);
+	tunnel_put_alias(batch, s->iface, s->alias);
+}
+
+/* Forwarding off on a device of lvsagent's own (a router's default would
+ * give it 1) for the family of the packets it hands on, so that a
+ * decapsulated packet for a foreign address is never forwarded. Its own value, gone with it: nothing to record. */
+static void own_tunnel_forwarding_off(struct plan_item *item)
+{
+	const struct plan_setting *s = item->setting;
+	/* ip6tnl of mode any hands on IPv6 too. */
+	bool both = strcmp(s->link_kind, "ip6tnl") == 0;
+	int err = sysctl_write(s->iface, s->family == AF_INET ? IPV4_FORWARDING : IPV6_FORWARDING, 0);
+	char text[160];
+
+	if (!err && both)
+		err = sysctl_write(s->iface, IPV6_FORWARDING, 0);
+	if (!err)
+		return;
+	item->done = false;
+	snprintf(text, sizeof(text), "created, but forwarding could not be turned off on it: %s",
+		 strerror(-err));
+	mark_failed(item, err, text);
+}
+
 static void change_tunnel(struct nl_conn *conn, struct plan_item *item, bool up)
 {
+	bool create_own = item->setting->own && item->action == ACTION_ADD;
 	struct nl_batch batch;
-	struct nl_result result;
+	struct nl_result results[2] = { 0 };
 	int err;
 
 	nl_batch_init(&batch);
-	rtnl_put_tunnel_state(&batch, item->setting->iface, item->setting->link_kind, up);
-	err = nl_batch_send(conn, &batch, &result);
+	if (create_own || (item->setting->own && !up))
+		put_own_tunnel(&batch, item, up);
+	else
+		rtnl_put_tunnel_state(&batch, item->setting->iface, item->setting->link_kind, up);
+	err = nl_batch_send(conn, &batch, results);
 	nl_batch_free(&batch);
 	if (err)
-		result = (struct nl_result){ .error = err };
-	mark_tunnel_result(item, &result);
+		results[0] = (struct nl_result){ .error = err };
+	else if (!results[0].error && results[1].error)
+		results[0] = results[1];	/* created, but not marked */
+	mark_tunnel_result(item, &results[0]);
+	if (create_own && item->done)
+		own_tunnel_forwarding_off(item);
 }
 
 static void change_fou(struct fou_conn *fou, struct plan_item *item, bool add)
@@ -159,7 +209,17 @@ bool apply_created_tunnel(const struct plan *plan)
 	return false;
 }
 
-/* The table replaced (or deleted) in one transaction: all or nothing.
+/* The objects of the table ITEM adds or replaces. */
+static void table_objects(const struct plan *plan, const struct plan_item *item,
+			  struct nft_objects *objects)
+{
+	if (item->table == TABLE_FILTER)
+		nft_filter_build(objects, &plan->filter);
+	else
+		nft_objects_build(objects, &plan->nft);
+}
+
+/* A table replaced (or deleted) in one transaction: all or nothing.
  * While a LISTENER of ours is in nftables' group the kernel builds a
  * notification of every set element for it, a third of the time a
  * 10 000-VIP table takes: it leaves the group meanwhile, and its owner
@@ -177,10 +237,14 @@ static void change_nft(struct nl_conn *nfnl, struct nl_conn *listener, const str
 		return;
 	}
 	nl_batch_init(&batch);
-	if (item->action == ACTION_REMOVE)
-		nft_put_delete(&batch);
-	else
-		nft_put_replace(&batch, &plan->nft, item->before != 0);
+	if (item->action == ACTION_REMOVE) {
+		nft_put_delete(&batch, item->table == TABLE_FILTER ? NFPROTO_INET : NFPROTO_ARP);
+	} else {
+		struct nft_objects objects;
+		table_objects(plan, item, &objects);
+		nft_put_replace(&batch, &objects, item->before != 0);
+		nft_objects_free(&objects);
+	}
 	muted = listener && netlink_membership(listener, NFNLGRP_NFTABLES, false) == 0;
 	if (nft_commit(nfnl, &batch, &failure) == 0)
 		item->done = true;
@@ -192,15 +256,25 @@ static void change_nft(struct nl_conn *nfnl, struct nl_conn *listener, const str
 	nl_batch_free(&batch);
 }
 
-static struct plan_item *nft_item(struct plan *plan, bool removal)
+static bool nft_step(const struct plan_item *item, bool removal)
 {
+	return item->kind == ITEM_NFT && item->action != ACTION_NONE &&
+	       (item->action == ACTION_REMOVE) == removal;
+}
+
+/* Every table the plan adds or replaces, each in its own transaction:
+ * the number that failed. */
+static size_t change_tables(struct nl_conn *nfnl, struct nl_conn *listener, struct plan *plan)
+{
+	size_t failed = 0;
+
 	for (size_t i = 0; i < plan->count; i++) {
-		struct plan_item *item = &plan->items[i];
-		if (item->kind == ITEM_NFT && item->action != ACTION_NONE &&
-		    (item->action == ACTION_REMOVE) == removal)
-			return item;
+		if (!nft_step(&plan->items[i], false))
+			continue;
+		change_nft(nfnl, listener, plan, &plan->items[i]);
+		failed += !plan->items[i].done;
 	}
-	return NULL;
+	return failed;
 }
 
 /* Everything after a failed table waits: with `both`, the sysctls alone
@@ -225,18 +299,15 @@ static size_t skip_protection(struct plan *plan, const char *reason)
 static size_t protect(struct nl_conn *conn, struct nl_conn *nfnl, struct nl_conn *listener,
 		      struct fou_conn *fou, int lo_ifindex, struct plan *plan)
 {
-	struct plan_item *table = nft_item(plan, false);
 	size_t failed = apply_tunnels(conn, fou, plan);
 
 	if (failed)
 		return failed + skip_protection(plan, "not attempted: a tunnel device could not "
 						"be brought up first");
-	if (table) {
-		change_nft(nfnl, listener, plan, table);
-		if (!table->done)
-			return 1 + skip_protection(plan, "not attempted: the nftables table failed "
-						   "first");
-	}
+	failed = change_tables(nfnl, listener, plan);
+	if (failed)
+		return failed + skip_protection(plan, "not attempted: the nftables table failed "
+						"first");
 	for (size_t i = 0; i < plan->count; i++) {
 		struct plan_item *item = &plan->items[i];
 		if (item->kind == ITEM_LINK && item->action == ACTION_SET) {
@@ -362,14 +433,18 @@ static size_t restore(struct nl_conn *conn, struct nl_conn *nfnl, struct nl_conn
 		      struct fou_conn *fou, struct plan *plan)
 {
 	bool blocked = vip_removal_failed(plan);
-	struct plan_item *table = nft_item(plan, true);
 	size_t failed = 0;
 
-	if (table && blocked)
-		mark_failed(table, -ECANCELED, "not attempted: a VIP could not be removed");
-	else if (table)
-		change_nft(nfnl, listener, plan, table);
-	failed += table && !table->done;
+	for (size_t i = 0; i < plan->count; i++) {
+		struct plan_item *table = &plan->items[i];
+		if (!nft_step(table, true))
+			continue;
+		if (blocked)
+			mark_failed(table, -ECANCELED, "not attempted: a VIP could not be removed");
+		else
+			change_nft(nfnl, listener, plan, table);
+		failed += !table->done;
+	}
 
 	for (int pass = 0; pass < 2; pass++)
 		failed += restore_sysctls(plan, blocked, pass == 0);

@@ -88,11 +88,17 @@ static void add_director(struct config_parser *p, struct rs_tunnel *tun, const c
 void tun_parse_directors(struct config_parser *p, struct rs_tunnel *tun, const char *value)
 {
 	char *list = xstrdup(value), *save = NULL;
+	size_t items = 0;
 
 	tun->directors_line = p->line;
-	for (char *item = strtok_r(list, ", \t", &save); item; item = strtok_r(NULL, ", \t", &save))
+	for (char *item = strtok_r(list, ", \t", &save); item; item = strtok_r(NULL, ", \t", &save)) {
 		add_director(p, tun, item);
+		items++;
+	}
 	free(list);
+	if (!items)
+		ERR(p, "directors needs at least one address (leave it out to take tunnel "
+		    "packets from anyone)");
 }
 
 void tun_parse_mss(struct config_parser *p, struct rs_tunnel *tun, const char *value)
@@ -128,17 +134,18 @@ static void check_needs_tun(struct config_parser *p, const struct rs_tunnel *tun
 			diag_add(p->diag, p->cfg->file, keys[i].line, "%s%s", keys[i].key, why);
 }
 
-/* What this version cannot do yet: refused, not silently ignored, so a
- * configuration never claims protection it does not get. */
-static void check_supported(struct config_parser *p, const struct rs_tunnel *tun)
+/* GRE with checksums needs devices of lvsagent's own, one per director
+ * (tunnel.h says why): their remote ends are the directors. */
+static void check_gre_csum(struct config_parser *p, const struct rs_tunnel *tun)
 {
-	if (tun->type == TUNNEL_GRE && tun->csum != CSUM_NONE)
-		err_at(p, tun->csum_line, "tunnel_csum with gre is not supported by this version "
-		       "yet (gre without checksums is)");
-	if (tun->director_count)
-		err_at(p, tun->directors_line, "directors is not supported by this version yet");
-	if (tun->mss)
-		err_at(p, tun->mss_line, "mss is not supported by this version yet");
+	if (tun->type != TUNNEL_GRE || tun->csum == CSUM_NONE)
+		return;
+	if (tun->csum == CSUM_REMCSUM)
+		err_at(p, tun->csum_line, "tunnel_csum = remcsum is for gue (gre has csum only)");
+	else if (!tun->director_count)
+		err_at(p, tun->csum_line, "tunnel_csum = csum with gre needs directors: the "
+		       "kernel takes checksummed GRE only on a device of its own for each "
+		       "director");
 }
 
 void tun_finish(struct config_parser *p, const struct rs_tunnel *tun)
@@ -155,5 +162,5 @@ void tun_finish(struct config_parser *p, const struct rs_tunnel *tun)
 	if (tun->csum != CSUM_NONE && tun->type == TUNNEL_IPIP)
 		err_at(p, tun->csum_line, "tunnel_csum must be none with tunnel = ipip, which "
 		       "carries no checksum (csum and remcsum are for gue and gre)");
-	check_supported(p, tun);
+	check_gre_csum(p, tun);
 }

@@ -39,7 +39,8 @@ const char *item_target(const struct plan_item *item, char *buf, size_t len)
 		snprintf(buf, len, "%s", item->setting->iface);
 		break;
 	case ITEM_NFT:
-		snprintf(buf, len, "table arp %s", NFT_TABLE_NAME);
+		snprintf(buf, len, "table %s %s", item->table == TABLE_FILTER ? "inet" : "arp",
+			 NFT_TABLE_NAME);
 		break;
 	case ITEM_FOU:
 		snprintf(buf, len, "%u/%s", item->setting->fou.port,
@@ -112,6 +113,9 @@ const char *item_change(const struct plan_item *item, char *buf, size_t len)
 			 item_target(item, target, sizeof(target)), item->after, item->before);
 	} else if (item->kind == ITEM_LINK) {
 		snprintf(buf, len, "set link %s up", item->setting->iface);
+	} else if (item->kind == ITEM_TUNNEL && item->setting->own &&
+		   item->action == ACTION_REMOVE) {
+		snprintf(buf, len, "delete tunnel %s (lvsagent's own)", item->setting->iface);
 	} else if (item->kind == ITEM_TUNNEL) {
 		snprintf(buf, len, "%s tunnel %s (%s)%s", item->action == ACTION_ADD ? "create" : "set",
 			 item->setting->iface, item->setting->link_kind,
@@ -141,7 +145,8 @@ const char *item_repair(const struct plan_item *item, char *buf, size_t len)
 			 item->setting->missing ? "missing" : "down",
 			 item->setting->missing ? "created it and set it up" : "set it up");
 	else if (item->kind == ITEM_TUNNEL)
-		snprintf(buf, len, "tunnel %s is no longer configured; set it down", target);
+		snprintf(buf, len, "tunnel %s is no longer configured; %s", target,
+			 item->setting->own ? "deleted it" : "set it down");
 	else if (item->kind == ITEM_FOU)
 		snprintf(buf, len, "fou port %s %s", target, item->action == ACTION_REMOVE
 			 ? "is no longer configured; removed it" : "was missing; added it back");

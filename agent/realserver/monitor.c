@@ -72,7 +72,7 @@ static bool link_matters(const struct nlmsghdr *nlh, const struct observed *obs)
 	/* A tunnel device of LVS-TUN set down stops receiving the director's
 	 * packets. */
 	if (known && (known->flags & IFF_UP) && !(link.flags & IFF_UP) &&
-	    tunnel_spec_by_name(link.name))
+	    (tunnel_spec_by_name(link.name) || tunnel_alias_is_own(link.alias)))
 		return true;
 	return !known || strcmp(known->name, link.name) != 0;
 }
@@ -90,15 +90,17 @@ static bool route_matters(const struct nlmsghdr *nlh, const struct observed *obs
 	       route.dst_len == ipaddr_host_prefix(&route.dst);
 }
 
-/* Any object of table arp lvsagent: every nftables message carries the
- * table's name as its first attribute (NFTA_*_TABLE == 1). */
+/* Any object of table arp lvsagent or table inet lvsagent: every nftables
+ * message carries the table's name as its first attribute
+ * (NFTA_*_TABLE == 1). */
 static bool nft_matters(const struct nlmsghdr *nlh)
 {
 	const struct nfgenmsg *gen = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *attr;
 
 	if ((nlh->nlmsg_type & 0xff) == NFT_MSG_NEWGEN ||
-	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*gen) || gen->nfgen_family != NFPROTO_ARP)
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*gen) ||
+	    (gen->nfgen_family != NFPROTO_ARP && gen->nfgen_family != NFPROTO_INET))
 		return false;
 	mnl_attr_for_each(attr, nlh, sizeof(*gen)) {
 		if (mnl_attr_get_type(attr) == 1 && mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)

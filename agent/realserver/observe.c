@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <linux/if_addr.h>
+#include <linux/netfilter.h>
 #include <linux/rtnetlink.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -144,7 +145,11 @@ void observed_refresh_nft(struct nl_conn *nfnl, struct observed *obs)
 {
 	free(obs->nft_text);
 	obs->nft_text = NULL;
-	obs->nft_error = nft_observe(nfnl, &obs->nft_text);
+	obs->nft_error = nft_observe(nfnl, NFPROTO_ARP, &obs->nft_text, NULL);
+	free(obs->filter_text);
+	obs->filter_text = NULL;
+	obs->filter_error = nft_observe(nfnl, NFPROTO_INET, &obs->filter_text,
+					&obs->filter_dropped);
 }
 
 int observe_host(struct nl_conn *conn, struct nl_conn *nfnl, struct observed *obs,
@@ -170,7 +175,7 @@ int observe_host(struct nl_conn *conn, struct nl_conn *nfnl, struct observed *ob
 	if (nfnl)
 		observed_refresh_nft(nfnl, obs);
 	else
-		obs->nft_error = -EPROTONOSUPPORT;
+		obs->nft_error = obs->filter_error = -EPROTONOSUPPORT;
 	return 0;
 }
 
@@ -195,6 +200,7 @@ void observed_free(struct observed *obs)
 	free(obs->locals);
 	free(obs->sysctls);
 	free(obs->nft_text);
+	free(obs->filter_text);
 	free(obs->fou_ports);
 	memset(obs, 0, sizeof(*obs));
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib/xalloc.h"
+#include "realserver/plan_filter.h"
 #include "realserver/plan_route.h"
 #include "realserver/plan_tunnel.h"
 #include "realserver/tunnel.h"
@@ -235,7 +236,8 @@ static const char **uplink_names(const struct rs_config *cfg, const struct obser
 	 * (NOARP), and are no uplink. */
 	for (size_t i = 0; !cfg->interfaces_given && i < obs->net.link_count; i++)
 		if (!(obs->net.links[i].flags & IFF_LOOPBACK) &&
-		    !tunnel_device_wanted(cfg, obs->net.links[i].name))
+		    !tunnel_device_wanted(cfg, obs->net.links[i].name) &&
+		    !tunnel_alias_is_own(obs->net.links[i].alias))
 			names[n++] = obs->net.links[i].name;
 	*count = n;
 	return names;
@@ -286,8 +288,9 @@ static void plan_sysctls(const struct rs_config *cfg, const struct observed *obs
 			continue;
 		}
 		for (int key = 0; key < ARP_KEY_COUNT; key++) {
-			struct sysctl_want want = { .iface = ifaces[i], .key = (enum sysctl_key)key,
+			struct sysctl_want want = { .key = (enum sysctl_key)key,
 						    .value = desired[key] };
+			snprintf(want.iface, sizeof(want.iface), "%s", ifaces[i]);
 			plan_one_sysctl(&want, obs, find_view(views, records, want.iface, want.key),
 					plan);
 		}
@@ -378,16 +381,6 @@ static void plan_not_ours(const struct ipaddr *addr, struct plan *plan)
 	item->before = item->after = 1;
 	item->note = "is recorded as lvsagent's, but the kernel's mark on it (its label) says "
 		     "another program's; left alone";
-}
-
-/* The table is lvsagent's by its name: unwanted, it goes. */
-static void plan_unwanted_table(struct plan *plan)
-{
-	struct plan_item *item = plan_new_item(plan, ITEM_NFT);
-
-	item->ours = true;
-	item->before = 1;
-	item->action = ACTION_REMOVE;
 }
 
 /* A sorted list walked alongside ascending queries: membership for a whole
@@ -535,14 +528,7 @@ static void nft_wanted(const struct rs_config *cfg, const struct observed *obs,
 		       struct nft_desired *nft)
 {
 	memset(nft, 0, sizeof(*nft));
-	if (rs_config_has_prefix(cfg)) {
-		plan_nft_intervals(cfg, nft);
-	} else {
-		nft->vips = xcalloc(cfg->vip_count, sizeof(*nft->vips));
-		for (size_t i = 0; i < cfg->vip_count; i++)
-			if (cfg->vips[i].addr.family == AF_INET)
-				nft->vips[nft->vip_count++] = cfg->vips[i].addr;
-	}
+	plan_vip_elements(cfg, AF_INET, &nft->vips);
 	nft_uplinks(cfg, obs, nft);
 }
 
@@ -550,11 +536,12 @@ static void nft_wanted(const struct rs_config *cfg, const struct observed *obs,
 static void describe_nft(const struct nft_desired *nft, char *buf, size_t len)
 {
 	char addr[IPADDR_TEXT_MAX];
-	size_t used = nft->elem_flags
+	size_t count = nft->vips.count;
+	size_t used = nft->vips.flags
 			      ? (size_t)snprintf(buf, len, "IPv4 VIPs as %zu interval element%s",
-						 nft->vip_count, nft->vip_count == 1 ? "" : "s")
-			      : (size_t)snprintf(buf, len, "%zu IPv4 VIP%s", nft->vip_count,
-						 nft->vip_count == 1 ? "" : "s");
+						 count, count == 1 ? "" : "s")
+			      : (size_t)snprintf(buf, len, "%zu IPv4 VIP%s", count,
+						 count == 1 ? "" : "s");
 
 	for (size_t i = 0; i < nft->uplink_count && used < len; i++) {
 		const struct nft_uplink *up = &nft->uplinks[i];
@@ -572,7 +559,7 @@ static int nft_state(const struct plan *plan, const struct observed *obs)
 	if (!obs->nft_text)
 		return 0;
 	wanted = nft_render_desired(&plan->nft);
-	state = strcmp(wanted, obs->nft_text) == 0 ? 1 : 2;
+	state = plan_table_state(wanted, obs->nft_text);
 	free(wanted);
 	return state;
 }
@@ -583,16 +570,11 @@ static void plan_nft(const struct rs_config *cfg, const struct observed *obs, st
 
 	if (!wants_nft(cfg)) {
 		if (obs->nft_text)
-			plan_unwanted_table(plan);
+			plan_unwanted_table(plan, TABLE_ARP);
 		return;
 	}
 	nft_wanted(cfg, obs, &plan->nft);
-	item = plan_new_item(plan, ITEM_NFT);
-	item->wanted = item->ours = true;
-	item->before = nft_state(plan, obs);
-	item->after = 1;
-	item->action = item->before == 1 ? ACTION_NONE
-		       : item->before == 2 ? ACTION_SET : ACTION_ADD;
+	item = plan_wanted_table(plan, TABLE_ARP, nft_state(plan, obs));
 	char detail[128];
 	describe_nft(&plan->nft, detail, sizeof(detail));
 	item->detail = xstrdup(detail);
@@ -606,7 +588,7 @@ static size_t expected_items(const struct rs_config *cfg, const struct observed 
 {
 	return 2 * cfg->vip_count + owned->addrs.count + owned->routes.count + owned->locals.count +
 	       3 * (obs->net.link_count + 3) + owned->sysctl_count + owned->tunnel_count +
-	       TUNNEL_SPEC_MAX + 2;
+	       cfg->tun.director_count + obs->net.link_count + 7;
 }
 
 void plan_converge(const struct rs_config *cfg, const struct observed *obs,
@@ -625,6 +607,7 @@ void plan_converge_sysctls(const struct rs_config *cfg, const struct observed *o
 	plan_tunnels(cfg, obs, owned, plan);
 	plan_fou(cfg, obs, owned, plan);
 	plan_nft(cfg, obs, plan);
+	plan_filter(cfg, obs, plan);
 	plan_sysctls(cfg, obs, owned, plan);
 }
 
@@ -651,7 +634,8 @@ void plan_withdraw(const struct observed *obs, const struct owned *owned, struct
 	memset(plan, 0, sizeof(*plan));
 	reserve_items(plan, owned->addrs.count + owned->routes.count + owned->adopted.count +
 			    owned->locals.count + obs->local_count +
-			    owned->sysctl_count + owned->tunnel_count + owned->fou_count + 1);
+			    owned->sysctl_count + owned->tunnel_count + owned->fou_count +
+			    obs->net.link_count + 2);
 	plan_unwanted_owned(&nothing, obs, owned, plan);
 	plan_local_routes_withdraw(obs, owned, plan);
 	plan_keep_adopted(obs, owned, plan);
@@ -662,7 +646,9 @@ void plan_withdraw(const struct observed *obs, const struct owned *owned, struct
 	plan_tunnels_withdraw(obs, owned, plan);
 	plan_fou_withdraw(obs, owned, plan);
 	if (obs->nft_text)
-		plan_unwanted_table(plan);
+		plan_unwanted_table(plan, TABLE_ARP);
+	if (obs->filter_text)
+		plan_unwanted_table(plan, TABLE_FILTER);
 }
 
 
@@ -698,11 +684,12 @@ static void record_sysctl(const struct plan_item *item, enum own_moment moment,
 		owned_add_sysctl(owned, &record);
 }
 
-/* A device lvsagent brings up is its own to set down while it is up. */
+/* A device lvsagent brings up is its own to set down while it is up. A
+ * device of its own is known by its mark (tunnel.h), not recorded. */
 static void record_tunnel(const struct plan_item *item, enum own_moment moment,
 			  struct owned *owned)
 {
-	if (item->ours && change_present(item->action, item->done, item->before, item->after,
+	if (item->ours && !item->setting->own && change_present(item->action, item->done, item->before, item->after,
 					 moment))
 		owned_add_tunnel(owned, item->setting->iface);
 }

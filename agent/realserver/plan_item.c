@@ -47,5 +47,33 @@ void plan_free(struct plan *plan)
 	}
 	free(plan->items);
 	nft_desired_free(&plan->nft);
+	nft_filter_free(&plan->filter);
 	memset(plan, 0, sizeof(*plan));
+}
+
+void plan_unwanted_table(struct plan *plan, enum nft_table table)
+{
+	struct plan_item *item = plan_new_item(plan, ITEM_NFT);
+
+	item->table = (uint8_t)table;
+	item->ours = true;
+	item->before = 1;
+	item->action = ACTION_REMOVE;
+}
+
+struct plan_item *plan_wanted_table(struct plan *plan, enum nft_table table, int state)
+{
+	struct plan_item *item = plan_new_item(plan, ITEM_NFT);
+
+	item->table = (uint8_t)table;
+	item->wanted = item->ours = true;
+	item->before = state;
+	item->after = 1;
+	item->action = state == 1 ? ACTION_NONE : state == 2 ? ACTION_SET : ACTION_ADD;
+	return item;
+}
+
+int plan_table_state(const char *wanted, const char *observed)
+{
+	return strcmp(wanted, observed) == 0 ? 1 : 2;
 }

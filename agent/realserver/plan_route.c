@@ -1,7 +1,6 @@
 /* plan_route: route mode's local routes. See plan_route.h. */
 #include "realserver/plan_route.h"
 
-#include <arpa/inet.h>
 #include <linux/netfilter/nf_tables.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,42 +136,64 @@ void plan_local_routes_withdraw(const struct observed *obs, const struct owned *
 	plan_unwanted_locals(&nothing, obs, owned, plan);
 }
 
-static void add_element(struct nft_desired *nft, const struct ipaddr *key, uint32_t flags)
+static void add_element(struct nft_elements *set, const struct ipaddr *key, uint32_t flags)
 {
-	nft->vips[nft->vip_count] = *key;
-	nft->elem_flags[nft->vip_count++] = flags;
+	set->keys[set->count] = *key;
+	set->flags[set->count++] = flags;
 }
 
-/* Route mode's IPv4 prefixes as an interval set: each range its first
- * address and, flagged as the end, the one past its last. Ranges that
- * touch are merged (the kernel takes no end and start on one key), and
- * one reaching 255.255.255.255 has no end. The configuration has no
- * overlaps (config.c), so sorted ranges only ever touch. */
-void plan_nft_intervals(const struct rs_config *cfg, struct nft_desired *nft)
+/* ADDR + 1; false when it wraps past the family's last address. */
+static bool next_address(struct ipaddr *addr)
+{
+	for (int i = (int)ipaddr_len(addr) - 1; i >= 0; i--)
+		if (++addr->bytes[i] != 0)
+			return true;
+	return false;
+}
+
+/* Route mode's prefixes of FAMILY as an interval set: each range its
+ * first address and, flagged as the end, the one past its last. Ranges
+ * that touch are merged (the kernel takes no end and start on one key),
+ * and one reaching the family's last address has no end. The
+ * configuration has no overlaps (config.c), so sorted ranges only ever
+ * touch. */
+void plan_nft_intervals(const struct rs_config *cfg, int family, struct nft_elements *set)
 {
 	struct ipprefix *ranges = xcalloc(cfg->vip_count + 1, sizeof(*ranges));
 	size_t count = 0;
 
 	for (size_t i = 0; i < cfg->vip_count; i++)
-		if (cfg->vips[i].addr.family == AF_INET)
+		if (cfg->vips[i].addr.family == family)
 			ranges[count++] = vip_prefix(&cfg->vips[i]);
 	sort_unless_sorted(ranges, count, sizeof(*ranges), ipprefix_qsort_cmp);
-	nft->vips = xcalloc(2 * count + 1, sizeof(*nft->vips));
-	nft->elem_flags = xcalloc(2 * count + 1, sizeof(*nft->elem_flags));
+	set->keys = xcalloc(2 * count + 1, sizeof(*set->keys));
+	set->flags = xcalloc(2 * count + 1, sizeof(*set->flags));
+	set->count = 0;
 	for (size_t i = 0; i < count; i++) {
 		struct ipaddr past;
-		uint32_t next;
 		ipprefix_last(&ranges[i], &past);
-		next = ntohl(past.v4.s_addr) + 1;
-		past.v4.s_addr = htonl(next);
-		bool touches_last = nft->vip_count && ipaddr_equal(&nft->vips[nft->vip_count - 1],
-								  &ranges[i].addr);
+		bool has_end = next_address(&past);
+		bool touches_last = set->count && ipaddr_equal(&set->keys[set->count - 1],
+							      &ranges[i].addr);
 		if (touches_last)
-			nft->vip_count--;	/* the previous end: one range goes on */
+			set->count--;	/* the previous end: one range goes on */
 		else
-			add_element(nft, &ranges[i].addr, 0);
-		if (next != 0)
-			add_element(nft, &past, NFT_SET_ELEM_INTERVAL_END);
+			add_element(set, &ranges[i].addr, 0);
+		if (has_end)
+			add_element(set, &past, NFT_SET_ELEM_INTERVAL_END);
 	}
 	free(ranges);
+}
+
+void plan_vip_elements(const struct rs_config *cfg, int family, struct nft_elements *set)
+{
+	if (rs_config_has_prefix(cfg)) {
+		plan_nft_intervals(cfg, family, set);
+		return;
+	}
+	memset(set, 0, sizeof(*set));
+	set->keys = xcalloc(cfg->vip_count + 1, sizeof(*set->keys));
+	for (size_t i = 0; i < cfg->vip_count; i++)
+		if (cfg->vips[i].addr.family == family)
+			set->keys[set->count++] = cfg->vips[i].addr;
 }

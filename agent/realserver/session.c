@@ -14,6 +14,7 @@
 #include "kernel/rtnl_dump.h"
 #include "lib/log.h"
 #include "realserver/apply.h"
+#include "realserver/plan_filter.h"
 
 const char *rs_command_name(enum rs_command command)
 {
@@ -198,6 +199,31 @@ static int check_nftables(struct session *s)
 			      NFT_TABLE_NAME, strerror(-err));
 }
 
+/* directors and mss are rules of table inet lvsagent: the same check. */
+static int check_filter(struct session *s)
+{
+	const struct rs_config *rs = rs_config_of(&s->run.cfg);
+	int err = s->obs.filter_error;
+
+	if (!err || s->command == RS_STOP || !filter_wanted(rs))
+		return EXIT_DONE;
+	if (err == -EPROTONOSUPPORT)
+		return fail_run(s->run.opts, EXIT_RUNTIME, "directors and mss need nftables, and "
+				"this kernel has no nf_tables (CONFIG_NF_TABLES): nothing was "
+				"changed");
+	if (transient_failure(s, err, "the nftables table inet " NFT_TABLE_NAME))
+		return EXIT_RUNTIME;
+	return fail_run(s->run.opts, EXIT_RUNTIME, "cannot read the nftables table inet %s: %s",
+			NFT_TABLE_NAME, strerror(-err));
+}
+
+static int check_tables(struct session *s)
+{
+	int code = check_nftables(s);
+
+	return code ? code : check_filter(s);
+}
+
 static bool wants_gue(const struct session *s)
 {
 	const struct rs_config *rs = rs_config_of(&s->run.cfg);
@@ -249,7 +275,7 @@ int session_observe(struct session *s)
 	session_refresh_fou(s);
 	if ((code = check_fou(s)))
 		return code;
-	return check_nftables(s);
+	return check_tables(s);
 }
 
 /* The commands that would take the host from another instance. stop is not
@@ -301,7 +327,7 @@ int session_observe_table(struct session *s)
 {
 	observed_refresh_sysctls(&s->obs);
 	observed_refresh_nft(&s->nfnl, &s->obs);
-	return check_nftables(s);
+	return check_tables(s);
 }
 
 int session_prepare(struct session *s)

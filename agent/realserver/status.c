@@ -25,11 +25,17 @@ enum status_code status_code_of(const struct plan *plan, bool anything_owned)
 /* A tunnel device: up, and whose; or what start would do. */
 static const char *tunnel_state(const struct plan_item *item)
 {
+	if (!item->wanted && item->action != ACTION_REMOVE)
+		return "not configured";
 	if (!item->wanted)
-		return item->action == ACTION_REMOVE ? "not configured (lvsagent would set it down)"
-						     : "not configured";
+		return item->setting->own ? "not configured (lvsagent's own: it would delete it)"
+					  : "not configured (lvsagent would set it down)";
+	if (item->before && !item->ours)
+		return "up (not lvsagent's: left as it is)";
 	if (item->before)
-		return item->ours ? "up" : "up (not lvsagent's: left as it is)";
+		return item->setting->own ? "up (lvsagent's own device)" : "up";
+	if (item->setting->own && item->setting->missing)
+		return "missing (start creates it)";
 	return item->setting->missing ? "missing (start creates it, loading its module)"
 				      : "down (start brings it up)";
 }
@@ -67,10 +73,27 @@ static const char *code_words(enum status_code code)
 	}
 }
 
-static void status_line(FILE *out, const struct plan_item *item)
+/* LVS-TUN's filter table: what it does, and what it dropped so far. */
+static void filter_line(FILE *out, const struct plan *plan, const struct plan_item *item)
 {
 	char target[96];
 
+	fprintf(out, "%-7s %-40s %s: %s", "nft", item_target(item, target, sizeof(target)),
+		item_state(item), item->detail);
+	if (plan->filter.directors_given)
+		fprintf(out, "; %llu tunnel packet%s from others dropped",
+			(unsigned long long)plan->filter_dropped, plan->filter_dropped == 1 ? "" : "s");
+	fputc('\n', out);
+}
+
+static void status_line(FILE *out, const struct plan *plan, const struct plan_item *item)
+{
+	char target[96];
+
+	if (item->kind == ITEM_NFT && item->table == TABLE_FILTER && item->wanted) {
+		filter_line(out, plan, item);
+		return;
+	}
 	item_target(item, target, sizeof(target));
 	if (item->kind == ITEM_SYSCTL && item->setting->missing)
 		fprintf(out, "%-7s %-40s %s: %s\n", "sysctl", target, item_state(item), item->note);
@@ -82,6 +105,9 @@ static void status_line(FILE *out, const struct plan_item *item)
 			item->setting->renamed_from, item->setting->renamed_from[0] ? ")" : "");
 	else if (item->kind == ITEM_SYSCTL)
 		return;		/* saved values of interfaces no longer managed */
+	else if (item->kind == ITEM_TUNNEL && item->setting->rival[0])
+		fprintf(out, "%-7s %-40s %s: %s (%s)\n", item_kind_name(item->kind), target,
+			item_state(item), item->note, item->setting->rival);
 	else
 		fprintf(out, "%-7s %-40s %s%s%s\n", item_kind_name(item->kind), target,
 			item_state(item), item->note ? ": " : "", item->note ? item->note : "");
@@ -119,7 +145,7 @@ static void status_text(FILE *out, const struct plan *plan, enum status_code cod
 	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
 		for (size_t i = 0; i < plan->count; i++)
 			if (plan->items[i].kind == order[k])
-				status_line(out, &plan->items[i]);
+				status_line(out, plan, &plan->items[i]);
 	for (size_t i = 0; i < plan->count; i++)
 		differing += item_differs(&plan->items[i]);
 	instance_line(out, info);
@@ -192,6 +218,13 @@ static void status_json(FILE *out, const struct plan *plan, enum status_code cod
 		if (item->kind == ITEM_SYSCTL && item->setting->renamed_from[0])
 			json_field_string(&json, "renamed_from", item->setting->renamed_from);
 		json_field_string(&json, "note", item->note);
+		if (item->kind == ITEM_TUNNEL && item->setting->rival[0])
+			json_field_string(&json, "picked_first", item->setting->rival);
+		if (item->kind == ITEM_NFT && item->table == TABLE_FILTER && item->wanted &&
+		    plan->filter.directors_given) {
+			json_key(&json, "dropped");
+			json_int(&json, (long long)plan->filter_dropped);
+		}
 		json_object_end(&json);
 	}
 	json_array_end(&json);

@@ -1,6 +1,7 @@
 /* nft_objects: ARP suppression with nftables, over netlink (libnftnl on libmnl).
- * lvsagent owns one table, `table arp lvsagent`, always replaced whole in
- * one transaction:
+ * lvsagent owns the table `table arp lvsagent` (and, for LVS-TUN's filter
+ * rules, `table inet lvsagent`: nft_filter.h), each always replaced whole
+ * in one transaction:
  *
  *   set vips       the IPv4 VIPs (one set: 10 000 VIPs are one rule)
  *   chain input    hook input:  ARP whose target address is a VIP is dropped,
@@ -12,9 +13,9 @@
  * IPv6 needs no rules: Linux answers neighbour solicitations only for
  * addresses on the receiving interface.
  *
- * Here: the table lvsagent wants (struct nft_desired), and the table as
- * libnftnl objects — built from the desired state, or parsed from the
- * kernel's dumps — with their canonical text. */
+ * Here: the ARP table lvsagent wants (struct nft_desired), and either
+ * table as libnftnl objects — built from the desired state, or parsed from
+ * the kernel's dumps — with their canonical text. */
 #ifndef LVSAGENT_KERNEL_NFT_OBJECTS_H
 #define LVSAGENT_KERNEL_NFT_OBJECTS_H
 
@@ -23,9 +24,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/nft_expr.h"
 #include "lib/ipaddr.h"
 
-#define NFT_TABLE_NAME "lvsagent"
 #define NFT_SET_NAME "vips"
 
 struct nft_uplink {
@@ -35,13 +36,9 @@ struct nft_uplink {
 };
 
 struct nft_desired {
-	struct ipaddr *vips;		/* IPv4 only: the set's elements */
-	size_t vip_count;
-	/* NULL: a plain set of addresses. Otherwise an interval set (route
-	 * mode's prefixes), and each element's NFT_SET_ELEM_* flags: a
-	 * range is its first address, then the address past its end with
-	 * NFT_SET_ELEM_INTERVAL_END. */
-	uint32_t *elem_flags;
+	/* IPv4 only: the set's elements; an interval set for route mode's
+	 * prefixes. */
+	struct nft_elements vips;
 	struct nft_uplink *uplinks;
 	size_t uplink_count;
 };
@@ -53,19 +50,10 @@ void nft_desired_free(struct nft_desired *desired);
  * compare as strings. Pure; the caller frees the text. */
 char *nft_render_desired(const struct nft_desired *desired);
 
-struct nftnl_table;
-struct nftnl_set_elem;
-
-/* DESIRED's element I into ELEM: its key, and its flags in an interval set. */
-void nft_elem_fill(struct nftnl_set_elem *elem, const struct nft_desired *desired, size_t i);
-
-struct nftnl_set;
-struct nftnl_chain;
-struct nftnl_rule;
-
 struct nft_objects {
+	uint32_t family;		/* NFPROTO_ARP, NFPROTO_INET */
 	struct nftnl_table *table;
-	struct nftnl_set **sets;	/* "vips" carries its elements */
+	struct nftnl_set **sets;	/* each carries its elements */
 	size_t set_count;
 	struct nftnl_chain **chains;
 	size_t chain_count;
@@ -73,17 +61,22 @@ struct nft_objects {
 	size_t rule_count;
 };
 
-/* The objects a DESIRED state is made of; the set's elements only
- * WITH_ELEMENTS (a transaction writes them itself, in chunks). */
-void nft_objects_build(struct nft_objects *objects, const struct nft_desired *desired,
-		       bool with_elements);
+/* The objects of the ARP table DESIRED. */
+void nft_objects_build(struct nft_objects *objects, const struct nft_desired *desired);
+/* Empty objects of FAMILY's table, for the builders and the dumps. */
+void nft_objects_init(struct nft_objects *objects, uint32_t family);
 void nft_objects_add_set(struct nft_objects *objects, struct nftnl_set *set);
 void nft_objects_add_chain(struct nft_objects *objects, struct nftnl_chain *chain);
 void nft_objects_add_rule(struct nft_objects *objects, struct nftnl_rule *rule);
 void nft_objects_free(struct nft_objects *objects);
 
 /* Canonical text: table, sets (elements sorted), chains by name, each
- * chain's rules in order as libnftnl prints expressions. */
+ * chain's rules in order as libnftnl prints expressions — counters
+ * without their values, which move with the traffic. */
 char *nft_objects_render(const struct nft_objects *objects);
+/* The text of OBJECTS, which are freed. */
+char *nft_objects_text(struct nft_objects *objects);
+/* The packets every counter of the table counted. */
+uint64_t nft_objects_counted(const struct nft_objects *objects);
 
 #endif

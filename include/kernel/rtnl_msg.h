@@ -34,6 +34,10 @@ struct rtnl_link {
 	char alias[RTNL_ALIAS_MAX];	/* IFLA_IFALIAS, "" when none */
 	uint8_t hwaddr[6];		/* Ethernet address, when it has one */
 	bool has_hwaddr;
+	char kind[16];			/* IFLA_INFO_KIND ("ipip", "gre"), "" when none */
+	/* A tunnel device's ends (ipip, sit, ip6tnl, gre, ip6gre); family 0
+	 * when not given or any. */
+	struct ipaddr tun_local, tun_remote;
 };
 
 struct rtnl_addr {

@@ -13,8 +13,9 @@ enum sysctl_key {
 	IP_FORWARD,			/* net.ipv4.ip_forward (IFACE ignored) */
 	IPV6_FORWARDING,		/* net.ipv6.conf.IFACE.forwarding */
 	RP_FILTER,			/* net.ipv4.conf.IFACE.rp_filter */
+	IPV4_FORWARDING,		/* net.ipv4.conf.IFACE.forwarding (never recorded) */
 };
-#define SYSCTL_KEY_COUNT 5
+#define SYSCTL_KEY_COUNT 6
 #define ARP_KEY_COUNT 2			/* the ARP keys come first */
 
 const char *sysctl_key_name(enum sysctl_key key);

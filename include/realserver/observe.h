@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/netdev.h"
 #include "kernel/fou.h"
@@ -36,6 +37,9 @@ struct observed {
 	 * instance manages this host, so lvsagent's marks may be its. */
 	bool other_instance;
 	int nft_error;			/* reading it failed (-EPROTONOSUPPORT: no nftables) */
+	char *filter_text;		/* table inet lvsagent as text (LVS-TUN); NULL: absent */
+	int filter_error;		/* reading it failed */
+	uint64_t filter_dropped;	/* what its counters counted: packets dropped */
 	struct fou_port *fou_ports;	/* the fou ports (LVS-TUN with gue) */
 	size_t fou_count;
 	int fou_error;			/* reading them failed (-ENOENT: no fou module) */
@@ -51,7 +55,7 @@ int observe_host(struct nl_conn *conn, struct nl_conn *nfnl, struct observed *ob
 void observed_free(struct observed *obs);
 /* Re-read only the ARP sysctls (for the daemon's periodic check). */
 void observed_refresh_sysctls(struct observed *obs);
-/* Re-read only lvsagent's nftables table (for the daemon, when nftables
+/* Re-read only lvsagent's nftables tables (for the daemon, when nftables
  * events alone came in: the rest of the picture is kept true by rtnetlink
  * events, which each cause a whole observation). */
 void observed_refresh_nft(struct nl_conn *nfnl, struct observed *obs);

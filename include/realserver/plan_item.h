@@ -13,12 +13,17 @@
 #include "core/change.h"
 #include "core/sysctl_policy.h"
 #include "kernel/fou.h"
+#include "kernel/nft_filter.h"
 #include "kernel/nft_objects.h"
 #include "lib/ipaddr.h"
 
 /* ITEM_LOCAL: route mode's VIP, a local route in table local. */
 enum item_kind { ITEM_LINK, ITEM_SYSCTL, ITEM_VIP, ITEM_ROUTE, ITEM_LOCAL, ITEM_NFT, ITEM_TUNNEL,
 		 ITEM_FOU };
+
+/* NFT items: which of lvsagent's tables — ARP suppression (table arp
+ * lvsagent) or LVS-TUN's filter rules (table inet lvsagent). */
+enum nft_table { TABLE_ARP, TABLE_FILTER };
 
 /* What only SYSCTL, LINK, TUNNEL and FOU items carry. It lives apart from the item so
  * that the 20 000 VIP and route items of 10 000 VIPs stay at 64 bytes:
@@ -32,6 +37,12 @@ struct plan_setting {
 	 * default's, which the new device starts with. */
 	bool before_created;
 	const char *link_kind;		/* TUNNEL: "ipip", the module's link kind */
+	bool own;			/* TUNNEL: a device of lvsagent's own (tunnel.h) */
+	struct ipaddr remote;		/* TUNNEL, own: the director at its other end */
+	int family;			/* TUNNEL, own: the VIPs' family it carries */
+	char alias[96];			/* TUNNEL, own: its mark (tunnel_own_alias) */
+	char rival[IFNAMSIZ];		/* TUNNEL: another device the kernel's lookup
+					 * gives the director's packets first */
 	struct fou_port fou;		/* FOU: the GUE port */
 	bool restore;			/* SYSCTL: putting back the value found */
 	bool in_force;			/* SYSCTL: all holds the value in force up */
@@ -52,6 +63,7 @@ struct plan_item {
 	bool done;			/* filled by apply: the change took effect */
 	bool conflict;			/* VIP: in place on lo, but also on an uplink */
 	uint8_t prefix_len;		/* LOCAL: of addr (a VIP may be a prefix) */
+	uint8_t table;			/* NFT: enum nft_table */
 	/* SYSCTL: the values; VIP/ROUTE/NFT/FOU: 1 present, 0 absent; LINK,
 	 * TUNNEL: 1 up.
 	 * NFT present but not as configured: before 2. */
@@ -71,6 +83,8 @@ struct plan {
 	struct plan_item *items;
 	size_t count, capacity;
 	struct nft_desired nft;		/* the table an NFT item adds or replaces */
+	struct nft_filter_desired filter;	/* the same for TABLE_FILTER */
+	uint64_t filter_dropped;	/* what its counters counted, for status */
 };
 
 /* One more item of KIND, zeroed (SYSCTL, LINK and TUNNEL items with
@@ -81,5 +95,12 @@ bool item_has_setting(enum item_kind kind);
 /* Items whose action is not NONE. */
 size_t plan_change_count(const struct plan *plan);
 void plan_free(struct plan *plan);
+
+/* One of lvsagent's tables (lvsagent's by its name), unwanted: it goes. */
+void plan_unwanted_table(struct plan *plan, enum nft_table table);
+/* TABLE wanted, found in STATE (plan_table_state's): the NFT item. */
+struct plan_item *plan_wanted_table(struct plan *plan, enum nft_table table, int state);
+/* 1: the OBSERVED text is the WANTED one; 2: it differs. */
+int plan_table_state(const char *wanted, const char *observed);
 
 #endif

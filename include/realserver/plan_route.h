@@ -26,8 +26,11 @@ void plan_local_routes_withdraw(const struct observed *obs, const struct owned *
 bool plan_local_repair(const struct rs_config *cfg, const struct observed *obs,
 		       const struct ipprefix *deleted, size_t count, struct plan *plan);
 
-/* The nftables set of a configuration with prefixes: an interval set of
- * its IPv4 VIPs (plan.c's table holds it). */
-void plan_nft_intervals(const struct rs_config *cfg, struct nft_desired *nft);
+/* The VIPs of FAMILY (AF_INET, AF_INET6) of a configuration with
+ * prefixes as the elements of an interval set (the ARP table's, and the
+ * filter table's for mss). */
+void plan_nft_intervals(const struct rs_config *cfg, int family, struct nft_elements *set);
+/* The VIPs of FAMILY as a set's elements: plain, or intervals with prefixes. */
+void plan_vip_elements(const struct rs_config *cfg, int family, struct nft_elements *set);
 
 #endif

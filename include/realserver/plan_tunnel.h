@@ -13,6 +13,7 @@
 #ifndef LVSAGENT_REALSERVER_PLAN_TUNNEL_H
 #define LVSAGENT_REALSERVER_PLAN_TUNNEL_H
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -24,7 +25,7 @@
 
 /* One sysctl value the configuration needs. */
 struct sysctl_want {
-	const char *iface;		/* "all", "default", an interface */
+	char iface[IFNAMSIZ];		/* "all", "default", an interface */
 	enum sysctl_key key;
 	int value;
 	bool exact;			/* VALUE itself; otherwise at least VALUE */

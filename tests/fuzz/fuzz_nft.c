@@ -21,6 +21,8 @@
 #include "fake_kernel.h"
 #include "kernel/nft_kernel.h"
 
+#include <linux/netfilter.h>
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static bool observing;
@@ -53,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	__lsan_disable();
 	if (setjmp(gave_up) == 0) {
 		observing = true;
-		nft_observe(&conn, &text);
+		nft_observe(&conn, NFPROTO_ARP, &text, NULL);
 		observing = false;
 	}
 	__lsan_enable();

@@ -434,16 +434,45 @@ static void test_tun_keys_need_method(void **state)
 }
 
 /* What this version cannot do yet is refused, never ignored. */
-static void test_tun_not_yet(void **state)
+/* GRE with checksums: csum with directors (a device of lvsagent's own
+ * for each), never remcsum. */
+static void test_tun_gre_csum(void **state)
 {
+	static const char head[] = "[realserver]\nvip = 10.0.0.1\nmethod = tun\ntunnel = gre\n";
+	char text[256];
+	struct parsed p;
+
 	(void)state;
-	expect_error("[realserver]\nvip = 10.0.0.1\nmethod = tun\ntunnel = gre\ntunnel_csum = csum\n",
-		     "test.conf:5: tunnel_csum with gre is not supported by this version yet (gre "
-		     "without checksums is)");
-	expect_error("[realserver]\nvip = 10.0.0.1\nmethod = tun\ndirectors = 10.9.9.9\n",
-		     "test.conf:4: directors is not supported by this version yet");
-	expect_error("[realserver]\nvip = 10.0.0.1\nmethod = tun\nmss = 1400\n",
-		     "test.conf:4: mss is not supported by this version yet");
+	snprintf(text, sizeof(text), "%stunnel_csum = csum\n", head);
+	expect_error(text, "test.conf:5: tunnel_csum = csum with gre needs directors: the kernel "
+		     "takes checksummed GRE only on a device of its own for each director");
+	snprintf(text, sizeof(text), "%stunnel_csum = remcsum\ndirectors = 10.0.0.2\n", head);
+	expect_error(text, "test.conf:5: tunnel_csum = remcsum is for gue (gre has csum only)");
+	snprintf(text, sizeof(text), "%stunnel_csum = csum\ndirectors = 10.0.0.2\n", head);
+	parse(&p, text);
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(rs_config_of(&p.cfg)->tun.csum, CSUM_CSUM);
+	release_config(&p);
+}
+
+/* directors and mss: taken, with the values the filter table needs. */
+static void test_tun_directors_mss(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse(&p, "[realserver]\nvip = 10.0.0.1\nmethod = tun\n"
+		  "directors = 10.0.0.2, 2001:db8::2 10.0.0.3\nmss = 1400\n");
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(rs_config_of(&p.cfg)->tun.director_count, 3);
+	assert_int_equal(rs_config_of(&p.cfg)->tun.directors[1].family, AF_INET6);
+	assert_int_equal(rs_config_of(&p.cfg)->tun.mss, 1400);
+	release_config(&p);
+	expect_error("[realserver]\nvip = 10.0.0.1\nmethod = tun\ndirectors = ,\n",
+		     "test.conf:4: directors needs at least one address (leave it out to take "
+		     "tunnel packets from anyone)");
+	expect_error("[realserver]\nvip = 10.0.0.1\nmethod = tun\ndirectors = 10.0.0.2 eth0\n",
+		     "test.conf:4: directors: \"eth0\" is not an address: not an IP address");
 }
 
 int main(void)
@@ -468,7 +497,8 @@ int main(void)
 		cmocka_unit_test(test_tun_bad_values),
 		cmocka_unit_test(test_tun_port_checks),
 		cmocka_unit_test(test_tun_keys_need_method),
-		cmocka_unit_test(test_tun_not_yet),
+		cmocka_unit_test(test_tun_gre_csum),
+		cmocka_unit_test(test_tun_directors_mss),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

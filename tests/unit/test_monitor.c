@@ -149,10 +149,13 @@ static void test_nftables(void **state)
 					  &nft_mode));
 	assert_true(monitor_event_matters(nft_event(NFT_MSG_NEWRULE, NFPROTO_ARP, "lvsagent", 0),
 					  &nft_mode));
+	/* LVS-TUN's filter table (table inet lvsagent) too */
+	assert_true(monitor_event_matters(nft_event(NFT_MSG_DELTABLE, NFPROTO_INET, "lvsagent", 0),
+					  &nft_mode));
 	/* someone else's table, or another family's table of that name */
 	assert_false(monitor_event_matters(nft_event(NFT_MSG_DELTABLE, NFPROTO_ARP, "filter", 0),
 					   &nft_mode));
-	assert_false(monitor_event_matters(nft_event(NFT_MSG_DELTABLE, NFPROTO_INET, "lvsagent", 0),
+	assert_false(monitor_event_matters(nft_event(NFT_MSG_DELTABLE, NFPROTO_IPV4, "lvsagent", 0),
 					   &nft_mode));
 	/* lvsagent's own transaction */
 	assert_false(monitor_event_matters(nft_event(NFT_MSG_DELTABLE, NFPROTO_ARP, "lvsagent",

@@ -7,6 +7,11 @@
 #include <string.h>
 
 #include "kernel/nft_batch.h"
+#include "kernel/nft_filter.h"
+
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <linux/netfilter.h>
 
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -20,8 +25,18 @@ static void desired_two(struct nft_desired *d, struct ipaddr *vips, struct nft_u
 	uplinks[0].has_addr = true;
 	uplinks[0].addr = ip("10.0.0.3");
 	strcpy(uplinks[1].name, "eth1");	/* no IPv4: no rewrite rule */
-	*d = (struct nft_desired){ .vips = vips, .vip_count = 2, .uplinks = uplinks,
+	*d = (struct nft_desired){ .vips = { .keys = vips, .count = 2 }, .uplinks = uplinks,
 				   .uplink_count = 2 };
+}
+
+/* The ARP table's transaction, as apply.c builds it. */
+static void put_desired(struct nl_batch *batch, const struct nft_desired *d, bool exists)
+{
+	struct nft_objects objects;
+
+	nft_objects_build(&objects, d);
+	nft_put_replace(batch, &objects, exists);
+	nft_objects_free(&objects);
 }
 
 static void test_render(void **state)
@@ -87,7 +102,7 @@ static void test_create_transaction(void **state)
 	(void)state;
 	desired_two(&d, vips, uplinks);
 	nl_batch_init(&batch);
-	nft_put_replace(&batch, &d, false);
+	put_desired(&batch, &d, false);
 	assert_int_equal(message_types(&batch, types, 32), sizeof(expected) / sizeof(expected[0]));
 	assert_memory_equal(types, expected, sizeof(expected));
 	nl_batch_free(&batch);
@@ -105,7 +120,7 @@ static void test_replace_transaction(void **state)
 	(void)state;
 	desired_two(&d, vips, uplinks);
 	nl_batch_init(&batch);
-	nft_put_replace(&batch, &d, true);
+	put_desired(&batch, &d, true);
 	assert_int_equal(message_types(&batch, types, 32), 12);
 	assert_int_equal(types[1], NFT(NFT_MSG_NEWTABLE));
 	assert_int_equal(types[2], NFT(NFT_MSG_DELTABLE));
@@ -117,7 +132,7 @@ static void test_replace_transaction(void **state)
 static void test_many_elements(void **state)
 {
 	struct ipaddr *vips = calloc(10000, sizeof(*vips));
-	struct nft_desired d = { .vips = vips, .vip_count = 10000 };
+	struct nft_desired d = { .vips = { .keys = vips, .count = 10000 } };
 	struct nl_batch batch;
 	uint16_t types[64];
 	size_t n, elements = 0, rules = 0;
@@ -128,7 +143,7 @@ static void test_many_elements(void **state)
 		vips[i].v4.s_addr = htonl(0x0a640000u + (uint32_t)i);
 	}
 	nl_batch_init(&batch);
-	nft_put_replace(&batch, &d, false);
+	put_desired(&batch, &d, false);
 	n = message_types(&batch, types, 64);
 	for (size_t i = 0; i < n; i++) {
 		elements += types[i] == NFT(NFT_MSG_NEWSETELEM);
@@ -150,10 +165,183 @@ static void test_delete_transaction(void **state)
 
 	(void)state;
 	nl_batch_init(&batch);
-	nft_put_delete(&batch);
+	nft_put_delete(&batch, NFPROTO_ARP);
 	assert_int_equal(message_types(&batch, types, 8), 4);
 	assert_memory_equal(types, expected, sizeof(expected));
 	nl_batch_free(&batch);
+}
+
+/* directors 10.0.0.2 and 2001:db8::2 with ipip; with MSS, the VIPs. */
+static void filter_desired_of(struct nft_filter_desired *d, struct ipaddr *addrs, uint16_t mss)
+{
+	addrs[0] = ip("10.0.0.2");
+	addrs[1] = ip("2001:db8::2");
+	addrs[2] = ip("10.0.0.100");
+	addrs[3] = ip("2001:db8::100");
+	*d = (struct nft_filter_desired){
+		.directors_given = true,
+		.directors = { { .keys = &addrs[0], .count = 1 }, { .keys = &addrs[1], .count = 1 } },
+		.protos = { 4, 41 }, .proto_count = 2,
+		.mss = mss,
+		.vips = { { .keys = &addrs[2], .count = mss ? 1 : 0 },
+			  { .keys = &addrs[3], .count = mss ? 1 : 0 } },
+	};
+}
+
+/* directors alone: their sets and the input chain's drops, counted. */
+static void test_filter_render(void **state)
+{
+	struct ipaddr addrs[4];
+	struct nft_filter_desired d;
+	char *text;
+
+	(void)state;
+	filter_desired_of(&d, addrs, 0);
+	d.proto_count = 1;
+	d.udp_port = 6080;
+	text = nft_filter_render(&d);
+	assert_string_equal(text,
+		"table inet lvsagent flags 0\n"
+		"set directors4 key_type 7 key_len 4 flags 0\n"
+		"  element 10.0.0.2\n"
+		"set directors6 key_type 8 key_len 16 flags 0\n"
+		"  element 2001:db8::2\n"
+		"chain input type filter hook 1 priority 0 policy 1\n"
+		"  rule [meta load l4proto => reg 1 ] [cmp eq reg 1 0x00000004 ]"
+		" [meta load nfproto => reg 1 ] [cmp eq reg 1 0x00000002 ]"
+		" [payload load 4b @ network header + 12 => reg 1 ]"
+		" [lookup reg 1 set directors4 0x1 ] [counter] [immediate reg 0 drop ]\n"
+		"  rule [meta load l4proto => reg 1 ] [cmp eq reg 1 0x00000011 ]"
+		" [payload load 2b @ transport header + 2 => reg 1 ] [cmp eq reg 1 0x0000c017 ]"
+		" [meta load nfproto => reg 1 ] [cmp eq reg 1 0x00000002 ]"
+		" [payload load 4b @ network header + 12 => reg 1 ]"
+		" [lookup reg 1 set directors4 0x1 ] [counter] [immediate reg 0 drop ]\n"
+		"  rule [meta load l4proto => reg 1 ] [cmp eq reg 1 0x00000004 ]"
+		" [meta load nfproto => reg 1 ] [cmp eq reg 1 0x0000000a ]"
+		" [payload load 16b @ network header + 8 => reg 1 ]"
+		" [lookup reg 1 set directors6 0x1 ] [counter] [immediate reg 0 drop ]\n"
+		"  rule [meta load l4proto => reg 1 ] [cmp eq reg 1 0x00000011 ]"
+		" [payload load 2b @ transport header + 2 => reg 1 ] [cmp eq reg 1 0x0000c017 ]"
+		" [meta load nfproto => reg 1 ] [cmp eq reg 1 0x0000000a ]"
+		" [payload load 16b @ network header + 8 => reg 1 ]"
+		" [lookup reg 1 set directors6 0x1 ] [counter] [immediate reg 0 drop ]\n");
+	free(text);
+}
+
+/* The clamp, as nft itself writes `tcp flags syn tcp option maxseg size >
+ * 1400 tcp option maxseg size set 1400`: on the SYN to a VIP (input) and
+ * the SYN-ACK from it (output). */
+static const char mss_rule_v4[] =
+	" [lookup reg 1 set vips4 0x0 ] [meta load l4proto => reg 1 ] [cmp eq reg 1 0x00000006 ]"
+	" [payload load 1b @ transport header + 13 => reg 1 ]"
+	" [bitwise reg 1 = ( reg 1 & 0x00000002 ) ^ 0x00000000 ] [cmp neq reg 1 0x00000000 ]"
+	" [exthdr load tcpopt 2b @ 2 + 2 => reg 1 ] [cmp gt reg 1 0x00007805 ]"
+	" [immediate reg 1 0x00007805 ] [exthdr write tcpopt reg 1 => 2b @ 2 + 2 ]\n";
+
+static void test_filter_mss(void **state)
+{
+	struct ipaddr addrs[4];
+	struct nft_filter_desired d;
+	char expected[1024];
+	char *text;
+
+	(void)state;
+	filter_desired_of(&d, addrs, 1400);
+	d.directors_given = false;
+	text = nft_filter_render(&d);
+	assert_non_null(strstr(text, "set vips4 key_type 7 key_len 4 flags 0\n  element 10.0.0.100\n"
+				     "set vips6 key_type 8 key_len 16 flags 0\n"
+				     "  element 2001:db8::100\n"));
+	assert_null(strstr(text, "directors"));
+	snprintf(expected, sizeof(expected), "chain input type filter hook 1 priority 0 policy 1\n"
+		 "  rule [meta load nfproto => reg 1 ] [cmp eq reg 1 0x00000002 ]"
+		 " [payload load 4b @ network header + 16 => reg 1 ]%s", mss_rule_v4);
+	assert_non_null(strstr(text, expected));
+	snprintf(expected, sizeof(expected), "chain output type filter hook 3 priority 0 policy 1\n"
+		 "  rule [meta load nfproto => reg 1 ] [cmp eq reg 1 0x00000002 ]"
+		 " [payload load 4b @ network header + 12 => reg 1 ]%s", mss_rule_v4);
+	assert_non_null(strstr(text, expected));
+	assert_non_null(strstr(text, "[payload load 16b @ network header + 24 => reg 1 ]"
+				     " [lookup reg 1 set vips6 0x0 ]"));
+	free(text);
+}
+
+/* One transaction of family inet: four sets with their elements, two
+ * chains, four drops and four clamps. */
+static void test_filter_transaction(void **state)
+{
+	struct ipaddr addrs[4];
+	struct nft_filter_desired d;
+	struct nft_objects objects;
+	struct nl_batch batch;
+	uint16_t types[32];
+	size_t n, sets = 0, elements = 0, chains = 0, rules = 0;
+
+	(void)state;
+	filter_desired_of(&d, addrs, 1400);
+	nft_filter_build(&objects, &d);
+	nl_batch_init(&batch);
+	nft_put_replace(&batch, &objects, false);
+	nft_objects_free(&objects);
+	n = message_types(&batch, types, 32);
+	for (size_t i = 0; i < n; i++) {
+		sets += types[i] == NFT(NFT_MSG_NEWSET);
+		elements += types[i] == NFT(NFT_MSG_NEWSETELEM);
+		chains += types[i] == NFT(NFT_MSG_NEWCHAIN);
+		rules += types[i] == NFT(NFT_MSG_NEWRULE);
+	}
+	assert_int_equal(sets, 4);
+	assert_int_equal(elements, 4);
+	assert_int_equal(chains, 2);
+	assert_int_equal(rules, 8);
+	/* the table's message (after BEGIN) is of family inet */
+	const struct nlmsghdr *table = (const void *)(batch.buf + NLMSG_ALIGN(
+		((const struct nlmsghdr *)batch.buf)->nlmsg_len));
+	assert_int_equal(((const struct nfgenmsg *)mnl_nlmsg_get_payload(table))->nfgen_family,
+			 NFPROTO_INET);
+	nl_batch_free(&batch);
+	nl_batch_init(&batch);
+	nft_put_delete(&batch, NFPROTO_INET);
+	table = (const void *)(batch.buf + NLMSG_ALIGN(((const struct nlmsghdr *)batch.buf)->nlmsg_len));
+	assert_int_equal(((const struct nfgenmsg *)mnl_nlmsg_get_payload(table))->nfgen_family,
+			 NFPROTO_INET);
+	nl_batch_free(&batch);
+}
+
+/* A counter's values are left out of the text (they move with the
+ * traffic) and summed for status. */
+static void test_counter(void **state)
+{
+	struct ipaddr addrs[4];
+	struct nft_filter_desired d;
+	struct nft_objects objects;
+	struct nftnl_expr *counter = nftnl_expr_alloc("counter");
+	struct nftnl_rule *rule;
+	char *text, *wanted;
+
+	(void)state;
+	filter_desired_of(&d, addrs, 0);
+	d.proto_count = 1;
+	nft_filter_build(&objects, &d);
+	wanted = nft_objects_render(&objects);
+	assert_int_equal(nft_objects_counted(&objects), 0);
+	/* the kernel's counters have counted 7 and 5 packets */
+	for (int i = 0; i < 2; i++) {
+		rule = nft_rule_new(NFPROTO_INET, "scratch");
+		nftnl_expr_set_u64(counter, NFTNL_EXPR_CTR_PACKETS, i ? 5 : 7);
+		nftnl_rule_add_expr(rule, counter);
+		nft_objects_add_rule(&objects, rule);
+		counter = nftnl_expr_alloc("counter");
+	}
+	nftnl_expr_free(counter);
+	assert_int_equal(nft_objects_counted(&objects), 7 + 5 + 0);
+	text = nft_objects_render(&objects);
+	assert_string_equal(text, wanted);	/* no chain "scratch": not rendered */
+	assert_non_null(strstr(text, "[counter] [immediate reg 0 drop ]"));
+	assert_null(strstr(text, "pkts"));
+	free(text);
+	free(wanted);
+	nft_objects_free(&objects);
 }
 
 int main(void)
@@ -164,6 +352,10 @@ int main(void)
 		cmocka_unit_test(test_replace_transaction),
 		cmocka_unit_test(test_many_elements),
 		cmocka_unit_test(test_delete_transaction),
+		cmocka_unit_test(test_filter_render),
+		cmocka_unit_test(test_filter_mss),
+		cmocka_unit_test(test_filter_transaction),
+		cmocka_unit_test(test_counter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

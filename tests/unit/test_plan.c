@@ -3,6 +3,7 @@
 #include "fixtures.h"
 #include "unit.h"
 
+#include <linux/netfilter/nf_tables.h>
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,7 @@ static void release(struct world *w)
 {
 	free(w->cfg.vips);
 	free(w->cfg.interfaces);
+	free(w->cfg.tun.directors);
 	observed_free(&w->obs);
 	owned_free(&w->owned);
 	plan_free(&w->plan);
@@ -626,6 +628,15 @@ static const struct plan_item *find_nft(const struct world *w)
 	return NULL;
 }
 
+/* The NFT item of TABLE, or NULL. */
+static const struct plan_item *find_table(const struct world *w, enum nft_table table)
+{
+	for (size_t i = 0; i < w->plan.count; i++)
+		if (w->plan.items[i].kind == ITEM_NFT && w->plan.items[i].table == table)
+			return &w->plan.items[i];
+	return NULL;
+}
+
 static void test_nftables_table(void **state)
 {
 	struct world w;
@@ -638,7 +649,7 @@ static void test_nftables_table(void **state)
 	converge(&w);
 	assert_int_equal(find_nft(&w)->action, ACTION_ADD);
 	/* only the IPv4 VIP goes in the set; eth0 rewrites to its address */
-	assert_int_equal(w.plan.nft.vip_count, 1);
+	assert_int_equal(w.plan.nft.vips.count, 1);
 	assert_int_equal(w.plan.nft.uplink_count, 1);
 	assert_string_equal(w.plan.nft.uplinks[0].name, "eth0");
 	assert_true(w.plan.nft.uplinks[0].has_addr);
@@ -944,6 +955,239 @@ static void test_gue_ports(void **state)
 }
 
 /* The words for the tunnel pieces, as start, status and the daemon say them. */
+static void want_director(struct world *w, const char *addr)
+{
+	XGROW(w->cfg.tun.directors, w->cfg.tun.director_count, w->cfg.tun.director_capacity);
+	w->cfg.tun.directors[w->cfg.tun.director_count++] = ip(addr);
+}
+
+/* directors and mss: table inet lvsagent, with the arp table untouched
+ * (suppression = sysctl); added, kept, replaced when changed, removed
+ * when no longer configured and by stop. */
+static void test_tun_filter_table(void **state)
+{
+	struct world w;
+	char target[64];
+
+	(void)state;
+	tun_host(&w, 0);
+	want_vip(&w, "2001:db8::100");
+	want_director(&w, "10.0.0.2");
+	w.cfg.tun.mss = 1400;
+	converge(&w);
+	const struct plan_item *filter = find_table(&w, TABLE_FILTER);
+	assert_non_null(filter);
+	assert_null(find_table(&w, TABLE_ARP));
+	assert_int_equal(filter->action, ACTION_ADD);
+	assert_string_equal(item_target(filter, target, sizeof(target)), "table inet lvsagent");
+	assert_string_equal(filter->detail, "tunnel packets only from 1 director; TCP MSS "
+			    "clamped to 1400");
+	/* ipip: IPv4 and IPv6 inside; no IPv6 director (all IPv6 ones dropped) */
+	assert_int_equal(w.plan.filter.proto_count, 2);
+	assert_int_equal(w.plan.filter.directors[0].count, 1);
+	assert_int_equal(w.plan.filter.directors[1].count, 0);
+	assert_int_equal(w.plan.filter.vips[0].count, 1);
+	assert_int_equal(w.plan.filter.vips[1].count, 1);
+
+	/* the kernel has it: nothing to do; changed by hand: replaced */
+	w.obs.filter_text = nft_filter_render(&w.plan.filter);
+	plan_free(&w.plan);
+	converge(&w);
+	assert_int_equal(find_table(&w, TABLE_FILTER)->action, ACTION_NONE);
+	w.obs.filter_text[0] = 'T';
+	plan_free(&w.plan);
+	converge(&w);
+	assert_int_equal(find_table(&w, TABLE_FILTER)->action, ACTION_SET);
+
+	/* gue: its UDP port instead of IP protocols */
+	w.cfg.tun.type = TUNNEL_GUE;
+	w.cfg.tun.port = 6080;
+	plan_free(&w.plan);
+	converge(&w);
+	assert_int_equal(w.plan.filter.proto_count, 0);
+	assert_int_equal(w.plan.filter.udp_port, 6080);
+
+	/* neither key any more: the table goes; stop removes it too */
+	w.cfg.tun.director_count = 0;
+	w.cfg.tun.mss = 0;
+	plan_free(&w.plan);
+	converge(&w);
+	assert_int_equal(find_table(&w, TABLE_FILTER)->action, ACTION_REMOVE);
+	plan_free(&w.plan);
+	withdraw(&w);
+	assert_int_equal(find_table(&w, TABLE_FILTER)->action, ACTION_REMOVE);
+	assert_null(find_table(&w, TABLE_ARP));
+	release(&w);
+}
+
+/* The tunnel item whose device's name starts with PREFIX, or NULL. */
+static const struct plan_item *find_tunnel_prefix(const struct world *w, const char *prefix)
+{
+	for (size_t i = 0; i < w->plan.count; i++)
+		if (w->plan.items[i].kind == ITEM_TUNNEL &&
+		    strncmp(w->plan.items[i].setting->iface, prefix, strlen(prefix)) == 0)
+			return &w->plan.items[i];
+	return NULL;
+}
+
+/* GRE with checksums: a device of lvsagent's own per director (none of
+ * the fallbacks), known by its mark, deleted when no longer wanted. */
+static void test_tun_gre_csum_own_devices(void **state)
+{
+	struct world w;
+	char view[128];
+
+	(void)state;
+	tun_host(&w, 0);
+	want_vip(&w, "2001:db8::100");
+	w.cfg.tun.type = TUNNEL_GRE;
+	w.cfg.tun.csum = CSUM_CSUM;
+	want_director(&w, "10.0.0.2");
+	want_director(&w, "2001:db8::2");
+	converge(&w);
+	assert_null(find(&w, ITEM_TUNNEL, "gre0"));
+	assert_null(find(&w, ITEM_TUNNEL, "ip6gre0"));
+	const struct plan_item *v4 = find(&w, ITEM_TUNNEL, "lvsgre0a000002");
+	assert_non_null(v4);
+	assert_int_equal(v4->action, ACTION_ADD);
+	assert_true(v4->setting->own);
+	assert_string_equal(v4->setting->link_kind, "gre");
+	assert_string_equal(ipaddr_format(&v4->setting->remote, view), "10.0.0.2");
+	const struct plan_item *v6 = find_tunnel_prefix(&w, "lvs6gre");
+	assert_non_null(v6);
+	assert_string_equal(v6->setting->link_kind, "ip6gre");
+	/* rp_filter 0 on the IPv4 device, from default's when it appears */
+	assert_true(find_sysctl(&w, "lvsgre0a000002", RP_FILTER)->setting->before_created);
+	/* not recorded: its mark says whose it is */
+	struct owned intent;
+	plan_owned_intent(&w.plan, &intent);
+	assert_int_equal(intent.tunnel_count, 0);
+	owned_free(&intent);
+
+	/* there with lvsagent's mark: nothing to do; no uplink for ARP */
+	add_link(&w, 9, "lvsgre0a000002", IFF_UP | IFF_NOARP);
+	strcpy(w.obs.net.links[w.obs.net.link_count - 1].alias,
+	       "lvsagent tunnel: gre csum from 10.0.0.2");
+	add_sysctls(&w, "lvsgre0a000002", 0, 0);
+	plan_free(&w.plan);
+	converge(&w);
+	assert_int_equal(find(&w, ITEM_TUNNEL, "lvsgre0a000002")->action, ACTION_NONE);
+	assert_null(find_sysctl(&w, "lvsgre0a000002", ARP_IGNORE));
+	/* without the mark: someone else's, left alone and said */
+	strcpy(w.obs.net.links[w.obs.net.link_count - 1].alias, "mine");
+	plan_free(&w.plan);
+	converge(&w);
+	assert_int_equal(find(&w, ITEM_TUNNEL, "lvsgre0a000002")->action, ACTION_NONE);
+	assert_non_null(find(&w, ITEM_TUNNEL, "lvsgre0a000002")->note);
+	/* back to ipip, then stop: lvsagent's own device is deleted */
+	strcpy(w.obs.net.links[w.obs.net.link_count - 1].alias,
+	       "lvsagent tunnel: gre csum from 10.0.0.2");
+	w.cfg.tun.type = TUNNEL_IPIP;
+	w.cfg.tun.csum = CSUM_NONE;
+	plan_free(&w.plan);
+	converge(&w);
+	const struct plan_item *gone = find(&w, ITEM_TUNNEL, "lvsgre0a000002");
+	assert_int_equal(gone->action, ACTION_REMOVE);
+	assert_string_equal(item_change(gone, view, sizeof(view)),
+			    "delete tunnel lvsgre0a000002 (lvsagent's own)");
+	plan_free(&w.plan);
+	withdraw(&w);
+	assert_int_equal(find(&w, ITEM_TUNNEL, "lvsgre0a000002")->action, ACTION_REMOVE);
+	release(&w);
+}
+
+/* IPv4 VIPs, an IPv6 director (IPv4 inside IPv6): tunl0 for the IPv4
+ * directors, and an ip6tnl device of mode any of lvsagent's own for the
+ * IPv6 one, with rp_filter 0 (it hands on IPv4). */
+static void test_tun_4in6_own_device(void **state)
+{
+	struct world w;
+
+	(void)state;
+	tun_host(&w, 0);
+	want_director(&w, "10.0.0.2");
+	want_director(&w, "2001:db8::2");
+	converge(&w);
+	assert_non_null(find(&w, ITEM_TUNNEL, "tunl0"));
+	assert_null(find(&w, ITEM_TUNNEL, "ip6tnl0"));	/* no IPv6 VIP */
+	const struct plan_item *own = find_tunnel_prefix(&w, "lvs4in6");
+	assert_non_null(own);
+	assert_int_equal(own->action, ACTION_ADD);
+	assert_string_equal(own->setting->link_kind, "ip6tnl");
+	assert_int_equal(own->setting->family, AF_INET);
+	assert_string_equal(own->setting->alias, "lvsagent tunnel: ip6tnl any from 2001:db8::2");
+	assert_non_null(find_sysctl(&w, own->setting->iface, RP_FILTER));
+	/* gre has no mixed case here: no such device */
+	w.cfg.tun.type = TUNNEL_GRE;
+	plan_free(&w.plan);
+	converge(&w);
+	for (size_t i = 0; i < w.plan.count; i++)
+		assert_false(w.plan.items[i].kind == ITEM_TUNNEL && w.plan.items[i].wanted &&
+			     w.plan.items[i].setting->own);
+	release(&w);
+}
+
+/* Someone else's ipip device whose remote end is the director takes its
+ * packets before tunl0: said, with its name; not when it is another host's. */
+static void test_tun_rival(void **state)
+{
+	struct world w;
+	struct rtnl_link *rival;
+
+	(void)state;
+	tun_host(&w, 0);
+	want_director(&w, "10.0.0.2");
+	add_link(&w, 7, "rival", IFF_UP | IFF_NOARP);
+	rival = &w.obs.net.links[w.obs.net.link_count - 1];
+	strcpy(rival->kind, "ipip");
+	rival->tun_remote = ip("10.0.0.2");
+	converge(&w);
+	const struct plan_item *tunl0 = find(&w, ITEM_TUNNEL, "tunl0");
+	assert_string_equal(tunl0->setting->rival, "rival");
+	assert_non_null(tunl0->note);
+	/* to another host, or down, or of another kind: no matter */
+	rival->tun_remote = ip("10.9.9.9");
+	plan_free(&w.plan);
+	converge(&w);
+	assert_string_equal(find(&w, ITEM_TUNNEL, "tunl0")->setting->rival, "");
+	rival->tun_remote = ip("10.0.0.2");
+	strcpy(rival->kind, "gre");
+	plan_free(&w.plan);
+	converge(&w);
+	assert_null(find(&w, ITEM_TUNNEL, "tunl0")->note);
+	/* only a local end (the host's address): before the fallback too */
+	strcpy(rival->kind, "ipip");
+	memset(&rival->tun_remote, 0, sizeof(rival->tun_remote));
+	rival->tun_local = ip("10.0.0.3");
+	plan_free(&w.plan);
+	converge(&w);
+	assert_string_equal(find(&w, ITEM_TUNNEL, "tunl0")->setting->rival, "rival");
+	release(&w);
+}
+
+/* Route mode's prefixes: the mss sets are interval sets, IPv6 too. */
+static void test_tun_filter_prefixes(void **state)
+{
+	struct world w;
+
+	(void)state;
+	tun_host(&w, 0);
+	w.cfg.vip_mode = VIP_MODE_ROUTE;
+	want_vip(&w, "2001:db8:5::");
+	w.cfg.vips[w.cfg.vip_count - 1].prefix_len = 64;
+	w.cfg.tun.mss = 1300;
+	converge(&w);
+	const struct nft_elements *v6 = &w.plan.filter.vips[1];
+	char text[IPADDR_TEXT_MAX];
+	assert_non_null(v6->flags);
+	assert_int_equal(v6->count, 2);
+	assert_string_equal(ipaddr_format(&v6->keys[0], text), "2001:db8:5::");
+	assert_string_equal(ipaddr_format(&v6->keys[1], text), "2001:db8:5:1::");
+	assert_int_equal(v6->flags[1], NFT_SET_ELEM_INTERVAL_END);
+	assert_false(w.plan.filter.directors_given);
+	release(&w);
+}
+
 static void test_tun_words(void **state)
 {
 	struct world w;
@@ -1195,6 +1439,11 @@ int main(void)
 		cmocka_unit_test(test_tun_ipv6_and_back_to_dr),
 		cmocka_unit_test(test_gue_ports),
 		cmocka_unit_test(test_tun_words),
+		cmocka_unit_test(test_tun_filter_table),
+		cmocka_unit_test(test_tun_filter_prefixes),
+		cmocka_unit_test(test_tun_gre_csum_own_devices),
+		cmocka_unit_test(test_tun_4in6_own_device),
+		cmocka_unit_test(test_tun_rival),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -143,6 +143,43 @@ static void test_parse_addr_reply(void **state)
 	assert_int_equal(rtnl_parse_addr(nlh, &out), -1);
 }
 
+/* A tunnel device's kind and ends, from IFLA_LINKINFO (the wildcard is
+ * no end); and the GRE devices' own attribute numbers. */
+static void test_parse_tunnel_link(void **state)
+{
+	static const uint8_t any[16];
+	char buf[512] __attribute__((aligned(4)));
+	struct ipaddr remote = ip("10.0.0.2"), local = ip("2001:db8:1::3");
+	const char *kinds[] = { "ipip", "gre" };
+	struct rtnl_link out;
+	char text[IPADDR_TEXT_MAX];
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		bool gre = k == 1;
+		memset(buf, 0, sizeof(buf));
+		struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+		struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+		nlh->nlmsg_type = RTM_NEWLINK;
+		ifi->ifi_index = 7;
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, "rival");
+		struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, kinds[k]);
+		struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+		mnl_attr_put(nlh, gre ? 7 : 3, 4, remote.bytes);	/* IFLA_{GRE,IPTUN}_REMOTE */
+		mnl_attr_put(nlh, gre ? 6 : 2, gre ? 16 : 4, gre ? local.bytes : any);	/* _LOCAL */
+		mnl_attr_nest_end(nlh, data);
+		mnl_attr_nest_end(nlh, info);
+		assert_int_equal(rtnl_parse_link(nlh, &out), 0);
+		assert_string_equal(out.kind, kinds[k]);
+		assert_string_equal(ipaddr_format(&out.tun_remote, text), "10.0.0.2");
+		if (gre)
+			assert_string_equal(ipaddr_format(&out.tun_local, text), "2001:db8:1::3");
+		else
+			assert_int_equal(out.tun_local.family, 0);
+	}
+}
+
 static void test_parse_route_reply(void **state)
 {
 	char buf[512] __attribute__((aligned(4))) = { 0 };
@@ -177,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_batch_holds_many),
 		cmocka_unit_test(test_parse_addr_reply),
 		cmocka_unit_test(test_parse_route_reply),
+		cmocka_unit_test(test_parse_tunnel_link),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

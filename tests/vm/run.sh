@@ -210,6 +210,9 @@ install_tools() {
 	copy_elf "$(host_tool setpriv)" /usr/bin/setpriv
 	copy_elf "$(host_tool openssl)" /usr/bin/openssl
 	copy_elf "$(host_tool dnsmasq)" /usr/sbin/dnsmasq
+	# LVS-TUN's filter rules read back (nft) and the client's MSS (ss).
+	copy_elf "$(host_tool nft)" /usr/sbin/nft
+	copy_elf "$(host_tool ss)" /usr/bin/ss
 	# openssl req reads its defaults from here (OPENSSLDIR).
 	mkdir -p "$STAGE/usr/lib/ssl"
 	cp -L /etc/ssl/openssl.cnf "$STAGE/usr/lib/ssl/openssl.cnf"

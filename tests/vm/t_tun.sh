@@ -12,6 +12,8 @@ VIP=$TUN_VIP
 VIP6=$TUN_VIP6
 
 module_loaded() { grep -q "^$1 " /proc/modules; }
+NFT=/usr/sbin/nft
+DIRECTORS_KEY='directors = 10.0.0.2, 2001:db8::2\n'
 director() { in_ns director lvsagent -c /tmp/tun-director.conf director "$@"; }
 realserver() { in_ns "$1" lvsagent -c "/tmp/tun-$1.conf" "$2"; }
 sysctl_of() { in_ns "$1" cat "/proc/sys/net/ipv4/conf/$2/rp_filter"; }
@@ -32,6 +34,7 @@ ns_snapshot() {
 		$ip route show table all
 		$ip -6 route show table all
 		$ip fou show 2>&1
+		/usr/sbin/nft list ruleset 2>&1
 		for f in /proc/sys/net/ipv4/conf/*/rp_filter /proc/sys/net/ipv4/conf/*/arp_ignore \
 			/proc/sys/net/ipv4/conf/*/arp_announce; do
 			echo "$f $(cat "$f")"
@@ -148,6 +151,110 @@ lab_round() {
 	check "$tun: director stop" director stop
 }
 
+# --- GRE with checksums: devices of lvsagent's own -------------------------------
+
+GRE4=lvsgre0a000002	# 10.0.0.2's
+own_gre6() { $IP -n rs1 -o link show | sed -n 's/^[0-9]*: \(lvs6gre[0-9a-f]*\)@.*/\1/p'; }
+forwarding_of() { in_ns rs1 cat "/proc/sys/net/$1/conf/$2/forwarding"; }
+# set_default_forwarding V: what a device created now starts with (a router's 1).
+set_default_forwarding() {
+	in_ns rs1 sh -c "echo $1 >/proc/sys/net/ipv4/conf/default/forwarding;
+		echo $1 >/proc/sys/net/ipv6/conf/default/forwarding"
+}
+
+test_gre_csum() {
+	tun_configs gre "tun_csum=csum" "tunnel_csum = csum\n$DIRECTORS_KEY"
+	set_default_forwarding 1
+	ns_snapshot rs1 >/tmp/before-rs1
+	check "gre csum: director apply (tun_csum=csum)" director apply
+	for n in 1 2; do check "gre csum: rs$n: start" realserver "rs$n" start; done
+	check "gre csum: rs1 has lvsagent's own $GRE4 up" link_up rs1 $GRE4
+	contains "gre csum: ... with the director as its remote end" "gre remote 10.0.0.2 " \
+		$IP -n rs1 -d link show $GRE4
+	contains "gre csum: ... checksums in" "icsum" $IP -n rs1 -d link show $GRE4
+	contains "gre csum: ... and out" "ocsum" $IP -n rs1 -d link show $GRE4
+	contains "gre csum: ... lvsagent's mark" "alias lvsagent tunnel: gre csum from 10.0.0.2" \
+		$IP -n rs1 -d link show $GRE4
+	same "gre csum: ... forwarding off on it (default's is 1 here)" 0 forwarding_of ipv4 $GRE4
+	same "gre csum: ... rp_filter 0" 0 sysctl_of rs1 $GRE4
+	gre6=$(own_gre6)
+	check "gre csum: ... and an ip6gre one for IPv6 ($gre6)" link_up rs1 "${gre6:-none}"
+	same "gre csum: ... forwarding off on it too" 0 forwarding_of ipv6 "${gre6:-none}"
+	check "gre csum: the fallback gre0 is not needed (left down)" not link_up rs1 gre0
+	contains "gre csum: status says whose" "up (lvsagent's own device)" \
+		realserver rs1 status
+	check "gre csum: status: everything in place" realserver rs1 status
+	check "gre csum: four fetches, answered from the VIP by rs1 and rs2" \
+		both_answer_from "http://$VIP/" $VIP
+	same "gre csum: ... no CRC error on it" 0 in_ns rs1 cat /sys/class/net/$GRE4/statistics/rx_crc_errors
+	check "gre csum: ... over IPv6 too" both_answer_from "http://[$VIP6]/" $VIP6
+	check "gre csum: the replies bypass the director" director_sees_requests_only "http://$VIP/big"
+
+	# The daemon creates it again when it is deleted.
+	$IP netns exec rs1 lvsagent -c /tmp/tun-rs1.conf run 2>/tmp/tun-daemon.log &
+	daemon=$!
+	# Past its first converge: what follows is a repair.
+	check "gre csum: daemon: running" wait_for grep -q "running:" /tmp/tun-daemon.log
+	$IP -n rs1 link del $GRE4
+	check "gre csum: daemon: a deleted own device is created again" wait_for link_up rs1 $GRE4
+	contains "gre csum: daemon: ... and says so" "tunnel $GRE4 was missing; created it" \
+		cat /tmp/tun-daemon.log
+	check "gre csum: daemon: ... the fetches work again" both_answer_from "http://$VIP/" $VIP
+	kill -TERM "$daemon"
+	wait "$daemon"
+	check "gre csum: daemon: exits 0 on SIGTERM" [ $? -eq 0 ]
+	[ -z "$failures" ] || sed 's/^/     daemon| /' /tmp/tun-daemon.log
+	check "gre csum: SIGTERM deleted lvsagent's own devices" not $IP -n rs1 link show $GRE4
+	check "gre csum: rs1 stop" realserver rs1 stop
+	check "gre csum: rs2 stop" realserver rs2 stop
+	check "gre csum: stop put back everything exactly" same_as_before rs1
+	set_default_forwarding 0
+	check "gre csum: director stop" director stop
+}
+
+# --- IPv4 VIP, IPv6 real server addresses (IPv4 inside IPv6) ---------------------
+
+own_4in6() { $IP -n rs1 -o link show | sed -n 's/^[0-9]*: \(lvs4in6[0-9a-f]*\)@.*/\1/p'; }
+# The director by hand: lvsagent director keeps a service's real servers
+# in its family; IPVS itself tunnels an IPv4 service to IPv6 addresses.
+mixed_director() {
+	in_ns director sh -c "$IP addr add $VIP/32 dev eth0 &&
+		ipvsadm -A -t $VIP:80 -s rr &&
+		ipvsadm -a -t $VIP:80 -r [2001:db8:1::3]:80 -i &&
+		ipvsadm -a -t $VIP:80 -r [2001:db8:1::4]:80 -i"
+}
+mixed_director_down() { in_ns director sh -c "ipvsadm -C; $IP addr del $VIP/32 dev eth0"; }
+
+test_4in6() {
+	tun_configs ipip "" 'directors = 2001:db8::2\n'
+	set_default_forwarding 1
+	ns_snapshot rs1 >/tmp/before-rs1
+	check "4in6: the director tunnels IPv4 VIP to IPv6 real servers (ipvsadm)" mixed_director
+	check "4in6: before start, the client gets no answer (ip6tnl0 takes ip6ip6 only)" \
+		not both_answer_from "http://$VIP/" $VIP
+	for n in 1 2; do check "4in6: rs$n: start" realserver "rs$n" start; done
+	dev=$(own_4in6)
+	check "4in6: rs1 has lvsagent's own ip6tnl device up ($dev)" link_up rs1 "${dev:-none}"
+	contains "4in6: ... mode any, the director as its remote end" \
+		"ip6tnl any remote 2001:db8::2 " $IP -n rs1 -d link show "${dev:-none}"
+	contains "4in6: ... lvsagent's mark" "alias lvsagent tunnel: ip6tnl any from 2001:db8::2" \
+		$IP -n rs1 -d link show "${dev:-none}"
+	same "4in6: ... IPv4 forwarding off on it (default's is 1 here)" 0 \
+		forwarding_of ipv4 "${dev:-none}"
+	same "4in6: ... IPv6 forwarding too (mode any hands on both)" 0 \
+		forwarding_of ipv6 "${dev:-none}"
+	same "4in6: ... rp_filter 0 (it hands on IPv4)" 0 sysctl_of rs1 "${dev:-none}"
+	check "4in6: status: everything in place" realserver rs1 status
+	check "4in6: four fetches of the IPv4 VIP, answered by rs1 and rs2 through IPv6" \
+		both_answer_from "http://$VIP/" $VIP
+	check "4in6: the replies bypass the director" director_sees_requests_only "http://$VIP/big"
+	for n in 1 2; do check "4in6: rs$n: stop" realserver "rs$n" stop; done
+	check "4in6: stop deleted it" not $IP -n rs1 link show "${dev:-none}"
+	check "4in6: stop put back everything exactly" same_as_before rs1
+	set_default_forwarding 0
+	mixed_director_down
+}
+
 # --- GUE: fou ports ------------------------------------------------------------
 
 GUE_KEYS='tunnel_port = 6080\n'
@@ -173,7 +280,10 @@ test_gue_without_fou() {
 # gue_round CSUM: the director's gue with tun_csum=CSUM, through fou
 # ports lvsagent adds and removes.
 gue_round() {
-	tun_configs gue "tun_port=6080 tun_csum=$1" "${GUE_KEYS}tunnel_csum = $1\n"
+	# remcsum: with directors too, whose rule matches GUE by its UDP port.
+	extra=""
+	[ "$1" = remcsum ] && extra=$DIRECTORS_KEY
+	tun_configs gue "tun_port=6080 tun_csum=$1" "${GUE_KEYS}tunnel_csum = $1\n$extra"
 	ns_snapshot rs1 >/tmp/before-rs1
 	check "gue $1: director apply" director apply
 	for n in 1 2; do check "gue $1: rs$n: start" realserver "rs$n" start; done
@@ -181,6 +291,8 @@ gue_round() {
 	contains "gue $1: ... and one for IPv6" "port 6080 gue -6" fou_ports rs1
 	contains "gue $1: status shows it" "fou     6080/ipv4" realserver rs1 status
 	check "gue $1: status: everything in place" realserver rs1 status
+	[ -z "$extra" ] || contains "gue $1: the directors' rule matches the GUE port" \
+		"udp dport 6080 ip saddr != @directors4 counter" in_ns rs1 $NFT list table inet lvsagent
 	check "gue $1: four fetches, answered from the VIP by rs1 and rs2" \
 		both_answer_from "http://$VIP/" $VIP
 	check "gue $1: ... over IPv6 too" both_answer_from "http://[$VIP6]/" $VIP6
@@ -199,6 +311,160 @@ test_gue_foreign_port() {
 	check "gue: stop" realserver rs1 stop
 	contains "gue: ... left their port" "port 6080 gue" fou_ports rs1
 	$IP -n rs1 fou del port 6080
+}
+
+# --- directors: encapsulated packets from anyone else dropped ----------------------
+
+# dropped NS: the packets table inet lvsagent's counters counted.
+dropped() {
+	in_ns "$1" $NFT list table inet lvsagent | sed -n 's/.*counter packets \([0-9]*\).*/\1/p' |
+		awk '{ n += $1 } END { print n + 0 }'
+}
+filter_table_there() { in_ns "$1" $NFT list table inet lvsagent >/dev/null 2>&1; }
+
+# A spoofer: the client with tunnels of its own to rs1 (ipip and
+# ip6ip6), and the VIPs routed into them — what a director sends, from a
+# host that is not one.
+spoof_up() {
+	$IP -n client tunnel add spoof mode ipip local 10.0.0.1 remote 10.0.1.3 &&
+		$IP -n client link set spoof up &&
+		$IP -n client route add $VIP/32 dev spoof &&
+		$IP -n client -6 tunnel add spoof6 mode ip6ip6 local 2001:db8::1 remote 2001:db8:1::3 &&
+		$IP -n client link set spoof6 up &&
+		$IP -n client -6 route add $VIP6/128 dev spoof6
+}
+spoof_down() {
+	$IP -n client link del spoof
+	$IP -n client link del spoof6
+}
+# spoofed_answer URL: what the client gets through its own tunnel.
+spoofed_answer() { in_ns client curl -s -g --max-time 2 "$1"; }
+
+test_directors() {
+	tun_configs ipip
+	ns_snapshot rs1 >/tmp/before-rs1
+	check "directors: director apply" director apply
+	for n in 1 2; do check "directors: rs$n: start without directors" realserver "rs$n" start; done
+	check "directors: the spoofer's tunnels" spoof_up
+	same "directors: without it, rs1 answers a tunnel packet from anyone (the client)" rs1 \
+		spoofed_answer "http://$VIP/"
+	same "directors: ... over ip6ip6 too" rs1 spoofed_answer "http://[$VIP6]/"
+
+	tun_configs ipip "" "$DIRECTORS_KEY"
+	for n in 1 2; do check "directors: rs$n: start with directors" realserver "rs$n" start; done
+	check "directors: table inet lvsagent is there" filter_table_there rs1
+	contains "directors: status shows it" "tunnel packets only from 2 directors" \
+		realserver rs1 status
+	check "directors: status: everything in place" realserver rs1 status
+	before=$(dropped rs1)
+	check "directors: the client's ipip packet is dropped (no answer)" \
+		not spoofed_answer "http://$VIP/"
+	check "directors: ... and its ip6ip6 packet" not spoofed_answer "http://[$VIP6]/"
+	after=$(dropped rs1)
+	echo "     table inet lvsagent counted $before, then $after dropped packets"
+	check "directors: ... counted by the rule's counter" test "$after" -gt "$before"
+	matches "directors: status says how many" "[1-9][0-9]* tunnel packets from others dropped" \
+		realserver rs1 status
+	spoof_down
+	check "directors: the directors' packets still get through (rs1 and rs2, IPv4)" \
+		both_answer_from "http://$VIP/" $VIP
+	check "directors: ... and IPv6" both_answer_from "http://[$VIP6]/" $VIP6
+	same "directors: ... none of them dropped" "$after" dropped rs1
+
+	# The daemon puts the table back when it is deleted or flushed away.
+	$IP netns exec rs1 lvsagent -c /tmp/tun-rs1.conf run 2>/tmp/tun-daemon.log &
+	daemon=$!
+	# Past its first converge (which would add the table back as its
+	# start, not as a repair): it says "running" then.
+	check "directors: daemon: running" wait_for grep -q "running:" /tmp/tun-daemon.log
+	check "directors: daemon: the table is there" filter_table_there rs1
+	in_ns rs1 $NFT delete table inet lvsagent
+	check "directors: daemon: a deleted table inet lvsagent is restored" \
+		wait_for filter_table_there rs1
+	contains "directors: daemon: ... and says so" "nft table inet lvsagent was missing; restored it" \
+		cat /tmp/tun-daemon.log
+	in_ns rs1 $NFT flush ruleset
+	check "directors: daemon: ... and after nft flush ruleset" wait_for filter_table_there rs1
+	kill -TERM "$daemon"
+	wait "$daemon"
+	check "directors: daemon: exits 0 on SIGTERM" [ $? -eq 0 ]
+	[ -z "$failures" ] || sed 's/^/     daemon| /' /tmp/tun-daemon.log
+	check "directors: the daemon's SIGTERM removed the table" not filter_table_there rs1
+	check "directors: rs1 stop" realserver rs1 stop
+	check "directors: rs2 stop" realserver rs2 stop
+	check "directors: stop put back everything exactly (the ruleset too)" same_as_before rs1
+	check "directors: director stop" director stop
+}
+
+# --- mss: the client's connection shows the clamped MSS --------------------------
+
+# client_mss HOST: the MSS (ss's mss:, what the client sends with) of a
+# connection from the client to HOST:80, held open for the reading.
+client_mss() {
+	in_ns client sh -c "sleep 2 | socat - 'TCP:$1:80' >/dev/null 2>&1 &"
+	wait_for in_ns client sh -c 'ss -tin state established | grep -q " mss:"'
+	in_ns client ss -tin state established | sed -n 's/.* mss:\([0-9]*\).*/\1/p' | head -1
+	# Closed before the next one, so that one connection is read at a time.
+	i=0
+	while [ $i -lt 40 ] && in_ns client ss -tn state established | grep -q ":80"; do
+		usleep 100000
+		i=$((i + 1))
+	done
+}
+
+test_mss() {
+	tun_configs ipip
+	ns_snapshot rs1 >/tmp/before-rs1
+	check "mss: director apply" director apply
+	for n in 1 2; do check "mss: rs$n: start without mss" realserver "rs$n" start; done
+	plain=$(client_mss $VIP) plain6=$(client_mss "[$VIP6]")
+	tun_configs ipip "" 'mss = 1400\n'
+	for n in 1 2; do check "mss: rs$n: start with mss = 1400" realserver "rs$n" start; done
+	contains "mss: status shows it" "TCP MSS clamped to 1400" realserver rs1 status
+	check "mss: status: everything in place" realserver rs1 status
+	clamped=$(client_mss $VIP) clamped6=$(client_mss "[$VIP6]")
+	echo "     the client's MSS: $plain (IPv6 $plain6) without, $clamped ($clamped6) with mss = 1400"
+	check "mss: without it, the client sends more than 1400 bytes a segment" \
+		test "${plain:-0}" -gt 1400
+	check "mss: with it, at most 1400 (the real server's SYN-ACK clamped)" \
+		test "${clamped:-9999}" -le 1400
+	check "mss: ... over IPv6 too" test "${plain6:-0}" -gt 1400 -a "${clamped6:-9999}" -le 1400
+	check "mss: the fetches still work" both_answer_from "http://$VIP/" $VIP
+	check "mss: ... a big reply too" director_sees_requests_only "http://$VIP/big"
+	check "mss: rs1 stop" realserver rs1 stop
+	check "mss: rs2 stop" realserver rs2 stop
+	check "mss: stop put back everything exactly (the ruleset too)" same_as_before rs1
+	check "mss: director stop" director stop
+}
+
+# --- another device that the kernel's lookup picks first ------------------------
+
+test_rival() {
+	tun_configs ipip "" 'directors = 10.0.0.2\n'
+	ns_snapshot rs1 >/tmp/before-rs1
+	check "rival: director apply" director apply
+	# Someone else's ipip device to the director: the kernel gives it the
+	# director's packets before tunl0 (it answers nothing: no route back).
+	$IP -n rs1 link add rival type ipip local 10.0.1.3 remote 10.0.0.2
+	$IP -n rs1 link set rival up
+	for n in 1 2; do check "rival: rs$n: start" realserver "rs$n" start; done
+	contains "rival: status names the device picked first" \
+		"is picked first by the kernel's lookup: they do not reach this one (rival)" \
+		realserver rs1 status
+	contains "rival: ... start warned of it too" "picked first by the kernel's lookup" \
+		realserver rs1 start
+	packets=$(rx_packets rs1 rival) on_tunl0=$(rx_packets rs1 tunl0)
+	both_answer_from "http://$VIP/" $VIP >/dev/null
+	check "rival: ... and it does take them: they arrive on it" \
+		test "$(rx_packets rs1 rival)" -gt "$packets"
+	same "rival: ... not on tunl0" "$on_tunl0" rx_packets rs1 tunl0
+	$IP -n rs1 link del rival
+	check "rival: gone, status says nothing of it" not output_grep -F "picked first" \
+		realserver rs1 status
+	check "rival: ... and the fetches work" both_answer_from "http://$VIP/" $VIP
+	for n in 1 2; do check "rival: rs$n: stop" realserver "rs$n" stop; done
+	check "rival: stop put back everything exactly" same_as_before rs1
+	check "rival: director stop" director stop
 }
 
 # --- a Calico-like tunl0, and the daemon's repairs -------------------------------
@@ -271,11 +537,16 @@ FALLBACKS_NEW=$(fallbacks tunl0 ip6tnl0 sit0)
 lab_round ipip tunl0 ip6tnl0
 FALLBACKS_NEW=$(fallbacks gre0 gretap0 erspan0 ip6gre0 ip6gretap0 ip6erspan0)
 lab_round gre gre0 ip6gre0
+test_gre_csum
+test_4in6
 test_gue_without_fou
 modprobe fou
 for csum in none csum remcsum; do gue_round $csum; done
 test_gue_foreign_port
 test_foreign_tunl0
 test_daemon_repairs
+test_directors
+test_mss
+test_rival
 lab_cleanup
 finish t_tun

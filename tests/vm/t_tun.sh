@@ -48,13 +48,21 @@ EOF2
 	return 1; }; }
 
 both_answer_from() {
-	got=""
-	for i in 1 2 3 4; do got="$got $(fetch_from "$1")"; done
-	echo "$got"
-	# Each answer from the VIP itself; rs1 twice and rs2 twice (rr).
-	[ "$(echo "$got" | tr ' ' '\n' | grep -c "^$2\$")" -eq 4 ] &&
-		[ "$(echo "$got" | tr ' ' '\n' | grep -c '^rs1$')" -eq 2 ] &&
-		[ "$(echo "$got" | tr ' ' '\n' | grep -c '^rs2$')" -eq 2 ]
+	got="" rs1=0 rs2=0
+	for i in 1 2 3 4 5; do
+		answer=$(fetch_from "$1")
+		got="$got, $answer"
+		case $answer in
+		"$2 rs1") rs1=$((rs1 + 1)) ;;
+		"$2 rs2") rs2=$((rs2 + 1)) ;;
+		*" rs"[12]) echo "$got: an answer not from $2"; return 1 ;;
+		esac
+	done
+	echo "${got#, }"
+	# Every answer from the VIP itself, and both real servers in turn (rr):
+	# each at least twice in five fetches — one fetch lost to TCG's
+	# slowness (a 2 s timeout) is allowed, an answer from elsewhere is not.
+	[ "$rs1" -ge 2 ] && [ "$rs2" -ge 2 ]
 }
 
 # The director receives the requests only: a 200 kB reply fetched twice

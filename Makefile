@@ -44,6 +44,11 @@ endif
 ALL_CFLAGS  = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(HARDEN) -Iinclude $(PKG_CFLAGS) \
               -DLVSAGENT_VERSION='"$(VERSION)"' $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDHARDEN) $(LDFLAGS)
+# The test build with the fault hook (include/kernel/fault.h): `make faults`
+# builds it in $(BUILD)/faults, never the binary that is installed.
+ifeq ($(FAULTS),1)
+ALL_CFLAGS += -DLVSAGENT_FAULTS
+endif
 
 ifeq ($(V),1)
 Q :=
@@ -68,7 +73,7 @@ VM_TESTS   := tests/vm/t_no_nftables.sh tests/vm/smoke.sh tests/vm/t_director.sh
               tests/vm/t_labs.sh tests/vm/t_tun.sh
 
 .PHONY: all clean check deps needs-build needs-unit needs-fuzz unit netns vm tools bench demo \
-	demo-realserver install uninstall deb deb-check fuzz fuzz-build
+	demo-realserver install uninstall deb deb-check fuzz fuzz-build faults
 
 all: $(BUILD)/lvsagent
 
@@ -116,6 +121,12 @@ $(BUILD)/tools/check_listener: TOOL_CFLAGS = $(shell $(PKG_CONFIG) --cflags open
 $(BUILD)/tools/check_listener: TOOL_LIBS = $(shell $(PKG_CONFIG) --libs openssl)
 
 tools: $(TOOL_BINS)
+
+# lvsagent with the fault hook, for tests/netns/t_fault_every_step.sh and
+# tests/vm/t_director_faults.sh: the same sources and flags as $(BUILD)
+# (ASan's too), objects of its own.
+faults:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/faults FAULTS=1 all
 
 # Fuzz targets (tests/fuzz, README there): clang's libFuzzer under ASan and
 # UBSan, on the agent's modules built again with clang for it (coverage
@@ -170,7 +181,7 @@ unit: $(UNIT_BINS)
 	$(Q)for t in $(UNIT_BINS); do echo "  UNIT    $$t"; $$t || exit 1; done
 
 # Real-kernel tests in throwaway network namespaces (root).
-netns: all tools
+netns: all tools faults
 	$(Q)tests/netns/run.sh $(abspath $(BUILD)/lvsagent)
 
 # Director tests in a qemu VM booting Debian's cloud kernel: this host's
@@ -193,8 +204,8 @@ check: deps
 	$(Q)tests/needs_test.sh
 	$(Q)tests/include_graph.sh
 	$(Q)tests/include_graph_test.sh
-	$(Q)$(MAKE) --no-print-directory WERROR=1 all tools unit
-	$(Q)$(MAKE) --no-print-directory WERROR=1 SANITIZE=1 BUILD=build-asan all tools unit
+	$(Q)$(MAKE) --no-print-directory WERROR=1 all tools unit faults
+	$(Q)$(MAKE) --no-print-directory WERROR=1 SANITIZE=1 BUILD=build-asan all tools unit faults
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS)
 	$(Q)tests/man_test.sh $(abspath $(BUILD)/lvsagent)
 	$(Q)tests/completion_test.sh

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kernel/fault.h"
+
 const char *sysctl_key_name(enum sysctl_key key)
 {
 	static const char *const names[] = { "arp_ignore", "arp_announce", "ip_forward",
@@ -105,12 +107,16 @@ int sysctl_write(const char *iface, enum sysctl_key key, int value)
 
 	if (err)
 		return err;
+	if (fault_fail_next())
+		return -EIO;
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	len = snprintf(text, sizeof(text), "%d\n", value);
 	n = write(fd, text, (size_t)len);
 	err = n < 0 ? -errno : (n == len ? 0 : -EIO);
+	if (!err)
+		fault_sent(1);
 	if (close(fd) < 0 && !err)
 		err = -errno;
 	return err;

@@ -65,12 +65,13 @@ TOOL_SRCS  := $(wildcard tests/bench/*.c)
 TOOL_BINS  := $(TOOL_SRCS:tests/bench/%.c=$(BUILD)/tools/%)
 
 # What the VM tests run besides the scripts, from build directory $(1):
-# lvsagent and the tools they use.
-vm_bins     = --bin $(1)/lvsagent --bin $(1)/tools/ipvs_vanish
+# lvsagent, the tools they use, and the fault build as lvsagent-faults.
+vm_bins     = --bin $(1)/lvsagent --bin $(1)/tools/ipvs_vanish \
+              --file $(1)/faults/lvsagent:/usr/local/bin/lvsagent-faults
 VM_TESTS   := tests/vm/t_no_nftables.sh tests/vm/smoke.sh tests/vm/t_director.sh \
               tests/vm/t_director_adopt.sh tests/vm/t_director_state.sh tests/vm/t_director_daemon.sh \
               tests/vm/t_director_checks.sh tests/vm/t_director_sync.sh \
-              tests/vm/t_labs.sh tests/vm/t_tun.sh
+              tests/vm/t_labs.sh tests/vm/t_tun.sh tests/vm/t_director_faults.sh
 
 .PHONY: all clean check deps needs-build needs-unit needs-fuzz unit netns vm tools bench demo \
 	demo-realserver install uninstall deb deb-check fuzz fuzz-build faults
@@ -188,7 +189,7 @@ netns: all tools faults
 # kernel has no IPVS (see tests/vm/README). Targets that install their
 # dependencies build in a second make, after the install.
 vm: deps
-	$(Q)$(MAKE) --no-print-directory all tools
+	$(Q)$(MAKE) --no-print-directory all tools faults
 	$(Q)tests/vm/run.sh $(call vm_bins,$(BUILD)) $(VM_TESTS)
 
 # Installs what the build, tests, demos and benchmarks need: every package

@@ -68,11 +68,14 @@ bool fault_fail_next(void)
 size_t fault_room(size_t count)
 {
 	ensure_read();
-	if ((fault.kind != FAULT_FAIL && fault.kind != FAULT_EXIT) || fault.at <= fault.sent ||
-	    fault.at - fault.sent > count)
+	if (fault.kind != FAULT_FAIL || fault.at <= fault.sent || fault.at - fault.sent > count)
 		return count;
-	/* The failing one goes by itself (fault_fail_next); the exit one last. */
-	return fault.at - fault.sent - (fault.kind == FAULT_FAIL);
+	/* The ones before go as one sendmsg, the failing one by itself
+	 * (fault_fail_next), the rest after it: as the kernel goes on with
+	 * the rest of a sendmsg after refusing one request in it. An exit
+	 * splits no sendmsg: a process dies between system calls, and the
+	 * kernel carries out every request of one it was handed. */
+	return fault.at - fault.sent - 1;
 }
 
 void fault_sent(size_t count)
@@ -80,7 +83,8 @@ void fault_sent(size_t count)
 	ensure_read();
 	fault.sent += count;
 	if (fault.kind == FAULT_EXIT && fault.sent >= fault.at) {
-		fprintf(stderr, "LVSAGENT_FAULT: exit after request %lu\n", fault.at);
+		fprintf(stderr, "LVSAGENT_FAULT: exit after request %lu (and the rest of its sendmsg)\n",
+			fault.at);
 		_exit(FAULT_EXIT_STATUS);
 	}
 }

@@ -7,7 +7,9 @@
  *   LVSAGENT_FAULT=fail:N   the N-th request fails as if the kernel refused
  *                           it (-EIO), the others go on as they would
  *   LVSAGENT_FAULT=exit:N   the process _exits (status 99) right after the
- *                           N-th request reached the kernel, its answer unread
+ *                           sendmsg that carried the N-th request to the
+ *                           kernel, the answers unread (a process dies
+ *                           between system calls, never inside one)
  *   LVSAGENT_FAULT=count    at exit, "LVSAGENT_FAULT: N requests" on stderr
  *   LVSAGENT_FAULT_RCVBUF=BYTES  the daemon's monitor sockets get this
  *                           receive buffer (an overrun on purpose)
@@ -27,8 +29,8 @@
 /* Whether the next request is the one to fail; if so it is counted. */
 bool fault_fail_next(void);
 /* Of the next COUNT requests about to go in one sendmsg, how many may go
- * before the fault: those before a failing one, or up to and including the
- * one to exit after. COUNT when the fault is not among them. */
+ * before the fault: those before a failing one; COUNT when none of them
+ * is to fail. */
 size_t fault_room(size_t count);
 /* COUNT requests reached the kernel: counted, and the process ends here if
  * the exit fault is among them. */

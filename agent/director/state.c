@@ -10,6 +10,10 @@
 #include "lib/xalloc.h"
 
 #define STATE_FILE "director"
+/* It says the file ends with STATE_END_LINE (state_dir.h): one cut short
+ * is refused, not read as owning less. */
+#define DIR_STATE_FIRST_LINE "# lvsagent director state, last line \"# end\": the services, " \
+			     "VIPs and sync daemons lvsagent created,\n"
 
 void ipvs_service_key(const struct ipvs_service *svc, struct ipvs_service_key *key)
 {
@@ -293,7 +297,7 @@ char *dir_state_format(const struct dir_owned *owned)
 
 	if (!out)
 		abort();
-	fputs("# lvsagent director state: the services, VIPs and sync daemons lvsagent created,\n"
+	fputs(DIR_STATE_FIRST_LINE
 	      "# the values it replaced. Written by lvsagent; `lvsagent director stop` undoes it.\n",
 	      out);
 	for (size_t i = 0; i < owned->services.count; i++)
@@ -310,6 +314,7 @@ char *dir_state_format(const struct dir_owned *owned)
 	for (size_t i = 0; i < owned->sync_count; i++)
 		fprintf(out, "sync %s %s %u\n", ipvs_sync_role_name(owned->syncs[i].role),
 			owned->syncs[i].ifname, (unsigned)owned->syncs[i].syncid);
+	fputs(STATE_END_LINE, out);
 	fclose(out);
 	return text;
 }
@@ -326,6 +331,11 @@ int dir_state_load(const char *dir, struct dir_owned *owned, struct diag *warnin
 	if (err) {
 		dir_owned_init(owned);
 		return err;
+	}
+	if (state_text_cut(text, DIR_STATE_FIRST_LINE)) {
+		free(text);
+		dir_owned_init(owned);
+		return -EBADMSG;
 	}
 	name = xasprintf("%s/%s", dir, STATE_FILE);
 	dir_state_parse(text, name, owned, warnings);

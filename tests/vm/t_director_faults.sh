@@ -152,4 +152,31 @@ done
 took=$(awk -v a="$started" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%d", b - a }')
 echo "     $ran faulted applies of $requests requests (every N <= $EDGE, > $((requests - EDGE)), each ${STRIDE}th; fail and exit) in ${took}s"
 check "every fault: status true, the next apply converges, stop restores ($bad failures)" test $bad -eq 0
+
+# The director's state file cut short (to 0 bytes, to half): refused by
+# status, apply and stop with the reason, nothing changed; moved away,
+# stop would leave what lvsagent created (recorded only there).
+agent director apply >/dev/null 2>&1
+cp $STATE/director $T/whole
+snapshot >$T/applied
+size=$(wc -c <$T/whole)
+for cut in 0 $((size / 2)); do
+	head -c $cut $T/whole >$STATE/director
+	for command in status apply stop; do
+		refused "state cut to $cut of $size bytes: director $command exits 1" 1 \
+			agent director $command
+		contains "... saying why, and that nothing changed" \
+			"director is cut short (empty, or its last line missing" agent director $command
+	done
+	snapshot >$T/now
+	check "... and the host is as it was" cmp -s $T/applied $T/now
+done
+rm $STATE/director
+check "the file moved away: director stop exits 0" agent director stop
+services() { in_ns $NS ipvsadm -Sn | grep -c '^-A -t 10\.9'; }
+same "... and leaves the 50 services lvsagent created, as the message says" 50 services
+cp $T/whole $STATE/director
+check "the whole file back: director stop exits 0" agent director stop
+snapshot >$T/after
+check "... and the host is as before the first apply" cmp -s $T/before $T/after
 finish t_director_faults.sh

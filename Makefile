@@ -74,7 +74,7 @@ VM_TESTS   := tests/vm/t_no_nftables.sh tests/vm/smoke.sh tests/vm/t_director.sh
               tests/vm/t_labs.sh tests/vm/t_tun.sh tests/vm/t_director_faults.sh
 
 .PHONY: all clean check deps needs-build needs-unit needs-fuzz unit netns vm tools bench demo \
-	demo-realserver install uninstall deb deb-check fuzz fuzz-build faults
+	demo-realserver install uninstall deb deb-check fuzz fuzz-build faults soak
 
 all: $(BUILD)/lvsagent
 
@@ -184,6 +184,13 @@ unit: $(UNIT_BINS)
 # Real-kernel tests in throwaway network namespaces (root).
 netns: all tools faults
 	$(Q)tests/netns/run.sh $(abspath $(BUILD)/lvsagent)
+
+# The daemon on a hostile host for SOAK_SECONDS (make check's netns run:
+# 30 s), then SOAK_SETTLE seconds before the host is compared.
+SOAK_SECONDS ?= 120
+soak: all
+	$(Q)SOAK_SECONDS=$(SOAK_SECONDS) SOAK_SETTLE=60 LVSAGENT=$(abspath $(BUILD)/lvsagent) \
+		bash tests/netns/t_soak.sh
 
 # Director tests in a qemu VM booting Debian's cloud kernel: this host's
 # kernel has no IPVS (see tests/vm/README). Targets that install their

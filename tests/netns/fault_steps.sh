@@ -11,10 +11,11 @@
 #     lo's alias, the nft ruleset, the ARP sysctls) and removes the state.
 # Prints one FAIL line per broken promise and at the end "steps S failures F".
 #
-#   fault_steps.sh BIN CONF MODE KIND COUNT STATE_FILE BEFORE VIPS
-# MODE: sysctl or nftables; VIPS: a file of the VIPs, one a line (a.b.c.d/32).
+#   fault_steps.sh BIN CONF MODE KIND COUNT STATE_FILE BEFORE VIPS [STRIDE]
+# MODE: sysctl or nftables; VIPS: a file of the VIPs, one a line (a.b.c.d/32);
+# STRIDE (1): every STRIDE-th N from 1, and the last.
 set -u
-bin=$1 conf=$2 mode=$3 kind=$4 count=$5 state=$6 before=$7 vips=$8
+bin=$1 conf=$2 mode=$3 kind=$4 count=$5 state=$6 before=$7 vips=$8 stride=${9:-1}
 dir=$(dirname "$before")
 failures=0
 shown=0
@@ -88,7 +89,9 @@ status_lacks() {
 	awk '$1 ~ /^(vip|route|sysctl|nft)$/ && !/ in (place|force)/ { print $1, $2 }' "$1"
 }
 
-for n in $(seq 1 "$count"); do
+steps=0
+for n in $(seq 1 "$stride" "$count" | sed '$!b'"; /^$count\$/!a $count"); do
+	steps=$((steps + 1))
 	LVSAGENT_FAULT=$kind:$n "$bin" -c "$conf" start >"$dir/fault.out" 2>&1
 	rc=$?
 	if ! grep -q "^LVSAGENT_FAULT: .* $n" "$dir/fault.out"; then
@@ -120,4 +123,4 @@ for n in $(seq 1 "$count"); do
 	fi
 	[ ! -e "$state" ] || bad "stop left the state file"
 done
-echo "steps $count failures $failures"
+echo "steps $steps failures $failures"

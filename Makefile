@@ -1,4 +1,5 @@
 # lvsagent — see README.md. `make`, `make check`, `make demo`, `make bench`, `make vm`,
+# `make faults` (the test build with the fault hook), `make soak SOAK_SECONDS=N`,
 # `make install` (PREFIX, DESTDIR). V=1 shows the commands.
 
 PREFIX     ?= /usr/local

@@ -94,7 +94,7 @@ for n in $(seq 1 "$stride" "$count" | sed '$!b'"; /^$count\$/!a $count"); do
 	steps=$((steps + 1))
 	LVSAGENT_FAULT=$kind:$n "$bin" -c "$conf" start >"$dir/fault.out" 2>&1
 	rc=$?
-	if ! grep -q "^LVSAGENT_FAULT: .* $n" "$dir/fault.out"; then
+	if ! grep -qE "^LVSAGENT_FAULT: .* $n( |\$)" "$dir/fault.out"; then
 		bad "the fault did not fire (start exit $rc)" "$dir/fault.out"
 	elif [ "$kind" = exit ] && [ "$rc" -ne 99 ]; then
 		bad "start exited $rc, not the fault's 99" "$dir/fault.out"

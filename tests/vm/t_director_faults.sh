@@ -155,7 +155,7 @@ for kind in fail exit; do
 	done
 done
 took=$(awk -v a="$started" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%d", b - a }')
-echo "     $ran faulted applies of $requests requests (every N <= $EDGE, > $((requests - EDGE)), each ${STRIDE}th; fail and exit) in ${took}s"
+echo "     $ran faulted applies of $requests requests (every N <= $EDGE, > $((requests - EDGE)), and every ${STRIDE}; fail and exit) in ${took}s"
 check "every fault: status true, the next apply converges, stop restores ($bad failures)" test $bad -eq 0
 
 # The director's state file cut short (to 0 bytes, to half): refused by

@@ -1,4 +1,5 @@
 # lvsagent — see README.md. `make`, `make check`, `make demo`, `make bench`, `make vm`,
+# `make faults` (the test build with the fault hook), `make soak SOAK_SECONDS=N`,
 # `make install` (PREFIX, DESTDIR). V=1 shows the commands.
 
 PREFIX     ?= /usr/local
@@ -44,6 +45,11 @@ endif
 ALL_CFLAGS  = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(HARDEN) -Iinclude $(PKG_CFLAGS) \
               -DLVSAGENT_VERSION='"$(VERSION)"' $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDHARDEN) $(LDFLAGS)
+# The test build with the fault hook (include/kernel/fault.h): `make faults`
+# builds it in $(BUILD)/faults, never the binary that is installed.
+ifeq ($(FAULTS),1)
+ALL_CFLAGS += -DLVSAGENT_FAULTS
+endif
 
 ifeq ($(V),1)
 Q :=
@@ -60,15 +66,22 @@ TOOL_SRCS  := $(wildcard tests/bench/*.c)
 TOOL_BINS  := $(TOOL_SRCS:tests/bench/%.c=$(BUILD)/tools/%)
 
 # What the VM tests run besides the scripts, from build directory $(1):
-# lvsagent and the tools they use.
-vm_bins     = --bin $(1)/lvsagent --bin $(1)/tools/ipvs_vanish --file tests/fixtures:/tests/fixtures
+# lvsagent, the tools they use, the fault build as lvsagent-faults, and the
+# inputs tests share (tests/fixtures).
+vm_bins     = --bin $(1)/lvsagent --bin $(1)/tools/ipvs_vanish \
+              --file $(1)/faults/lvsagent:/usr/local/bin/lvsagent-faults \
+              --file tests/fixtures:/tests/fixtures
+# One VM runs them all: run.sh's 600 s default is too short since
+# t_director_faults.sh (3 to 4 minutes a build).
+VM_CHECK_TIMEOUT ?= $(or $(VM_TIMEOUT),1200)
 VM_TESTS   := tests/vm/t_no_nftables.sh tests/vm/smoke.sh tests/vm/t_director.sh \
               tests/vm/t_director_adopt.sh tests/vm/t_director_state.sh tests/vm/t_director_daemon.sh \
               tests/vm/t_director_checks.sh tests/vm/t_director_sync.sh tests/vm/t_director_stats.sh \
-              tests/vm/t_director_import.sh tests/vm/t_labs.sh tests/vm/t_tun.sh
+              tests/vm/t_director_import.sh tests/vm/t_labs.sh tests/vm/t_tun.sh \
+              tests/vm/t_director_faults.sh
 
 .PHONY: all clean check deps needs-build needs-unit needs-fuzz unit netns vm tools bench demo \
-	demo-realserver install uninstall deb deb-check fuzz fuzz-build
+	demo-realserver install uninstall deb deb-check fuzz fuzz-build faults soak
 
 all: $(BUILD)/lvsagent
 
@@ -116,6 +129,12 @@ $(BUILD)/tools/check_listener: TOOL_CFLAGS = $(shell $(PKG_CONFIG) --cflags open
 $(BUILD)/tools/check_listener: TOOL_LIBS = $(shell $(PKG_CONFIG) --libs openssl)
 
 tools: $(TOOL_BINS)
+
+# lvsagent with the fault hook, for tests/netns/t_fault_every_step.sh and
+# tests/vm/t_director_faults.sh: the same sources and flags as $(BUILD)
+# (ASan's too), objects of its own.
+faults:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/faults FAULTS=1 all
 
 # Fuzz targets (tests/fuzz, README there): clang's libFuzzer under ASan and
 # UBSan, on the agent's modules built again with clang for it (coverage
@@ -170,15 +189,22 @@ unit: $(UNIT_BINS)
 	$(Q)for t in $(UNIT_BINS); do echo "  UNIT    $$t"; $$t || exit 1; done
 
 # Real-kernel tests in throwaway network namespaces (root).
-netns: all tools
+netns: all tools faults
 	$(Q)tests/netns/run.sh $(abspath $(BUILD)/lvsagent)
+
+# The daemon on a hostile host for SOAK_SECONDS (make check's netns run:
+# 30 s), then SOAK_SETTLE seconds before the host is compared.
+SOAK_SECONDS ?= 120
+soak: all
+	$(Q)SOAK_SECONDS=$(SOAK_SECONDS) SOAK_SETTLE=60 LVSAGENT=$(abspath $(BUILD)/lvsagent) \
+		bash tests/netns/t_soak.sh
 
 # Director tests in a qemu VM booting Debian's cloud kernel: this host's
 # kernel has no IPVS (see tests/vm/README). Targets that install their
 # dependencies build in a second make, after the install.
 vm: deps
-	$(Q)$(MAKE) --no-print-directory all tools
-	$(Q)tests/vm/run.sh $(call vm_bins,$(BUILD)) $(VM_TESTS)
+	$(Q)$(MAKE) --no-print-directory all tools faults
+	$(Q)VM_TIMEOUT=$(VM_CHECK_TIMEOUT) tests/vm/run.sh $(call vm_bins,$(BUILD)) $(VM_TESTS)
 
 # Installs what the build, tests, demos and benchmarks need: every package
 # tests/needs/* declares (apt-get, as root on Debian).
@@ -193,16 +219,16 @@ check: deps
 	$(Q)tests/needs_test.sh
 	$(Q)tests/include_graph.sh
 	$(Q)tests/include_graph_test.sh
-	$(Q)$(MAKE) --no-print-directory WERROR=1 all tools unit
-	$(Q)$(MAKE) --no-print-directory WERROR=1 SANITIZE=1 BUILD=build-asan all tools unit
+	$(Q)$(MAKE) --no-print-directory WERROR=1 all tools unit faults
+	$(Q)$(MAKE) --no-print-directory WERROR=1 SANITIZE=1 BUILD=build-asan all tools unit faults
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS)
 	$(Q)tests/man_test.sh $(abspath $(BUILD)/lvsagent)
 	$(Q)tests/completion_test.sh
 	$(Q)$(MAKE) --no-print-directory deb-check
 	$(Q)tests/netns/run.sh $(abspath $(BUILD)/lvsagent)
 	$(Q)ASAN_OPTIONS=detect_leaks=1 tests/netns/run.sh $(abspath build-asan/lvsagent)
-	$(Q)tests/vm/run.sh $(call vm_bins,$(BUILD)) $(VM_TESTS)
-	$(Q)tests/vm/run.sh $(call vm_bins,build-asan) $(VM_TESTS)
+	$(Q)VM_TIMEOUT=$(VM_CHECK_TIMEOUT) tests/vm/run.sh $(call vm_bins,$(BUILD)) $(VM_TESTS)
+	$(Q)VM_TIMEOUT=$(VM_CHECK_TIMEOUT) tests/vm/run.sh $(call vm_bins,build-asan) $(VM_TESTS)
 	@echo "make check: all passed"
 
 bench: deps

@@ -256,6 +256,21 @@ int state_read_file(const char *dir, const char *name, char **text)
 	return err;
 }
 
+const char *state_text_cut(const char *text, const char *first_line)
+{
+	size_t len = strlen(text);
+
+	if (!len)
+		return "is empty";
+	if (text[len - 1] != '\n')
+		return "ends in the middle of a line";
+	/* Truncation takes lines from the end: the end line goes first. */
+	if (strncmp(text, first_line, strlen(first_line)) == 0 &&
+	    !strstr(text, "\n" STATE_END_LINE))
+		return "has no last line \"# end\"";
+	return NULL;
+}
+
 static int write_all(int fd, const char *text)
 {
 	size_t len = strlen(text);

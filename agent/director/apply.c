@@ -11,6 +11,7 @@
 #include "kernel/ipvs_tunable.h"
 #include "kernel/rtnl_msg.h"
 #include "kernel/sysctl.h"
+#include "lib/log.h"
 #include "lib/xalloc.h"
 
 static void fail_item(struct dir_item *item, int error, const char *reason)
@@ -100,7 +101,14 @@ static int probe_modules(struct ipvs_conn *ipvs, const struct ipvs_table *kernel
 	snprintf(probe.pe_name, sizeof(probe.pe_name), "%s", pe);
 	err = ipvs_send(ipvs, requests, 2, results, &sent);
 	*failure = err ? (struct nl_result){ .error = err } : results[0];
-	return err ? err : results[0].error;
+	/* Created but not deleted (the kernel refused the delete, or the
+	 * exchange broke off after the create): the throwaway service must
+	 * not stay, as nothing would ever remove it. Once more on its own. */
+	if (sent >= 1 && !results[0].error && (err || sent < 2 || results[1].error) &&
+	    (ipvs_send(ipvs, &requests[1], 1, results, &sent) || sent < 1 || results[0].error))
+		log_warn("could not delete the probe service fwmark %u lvsagent created to load "
+			 "IPVS modules: remove it with ipvsadm -D -f %u", probe.fwmark, probe.fwmark);
+	return err ? err : failure->error;
 }
 
 /* The modules a service needs that nothing in the kernel uses yet: its

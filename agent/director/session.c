@@ -134,6 +134,14 @@ static int load_state(struct director_run *r)
 	for (size_t i = 0; i < ignored.count; i++)
 		log_warn("%s", ignored.entries[i].text);
 	diag_free(&ignored);
+	if (err == -EBADMSG)
+		return fail_run(r->run.opts, EXIT_RUNTIME, "%s/director is cut short (empty, or its "
+				"last line missing: a write was interrupted or the file truncated): "
+				"refused, not read as owning nothing. Nothing was changed. Were it "
+				"moved away, director stop would leave the VIPs lvsagent bound and "
+				"(manage = owned) the services it created: those were recorded only "
+				"there (its IPv4 VIPs carry the label IFACE:lvs, to find by hand)",
+				r->run.cfg.state_dir);
 	if (err)
 		return fail_run(r->run.opts, EXIT_RUNTIME, "cannot read %s/director: %s",
 				r->run.cfg.state_dir, strerror(-err));

@@ -10,6 +10,10 @@
 #include "lib/xalloc.h"
 
 #define STATE_FILE "director"
+/* It says the file ends with STATE_END_LINE (state_dir.h): one cut short
+ * is refused, not read as owning less. */
+#define DIR_STATE_FIRST_LINE "# lvsagent director state, last line \"# end\": the services, " \
+			     "VIPs and sync daemons lvsagent created,\n"
 
 void ipvs_service_key(const struct ipvs_service *svc, struct ipvs_service_key *key)
 {
@@ -342,7 +346,7 @@ char *dir_state_format(const struct dir_owned *owned)
 
 	if (!out)
 		abort();
-	fputs("# lvsagent director state: the services, VIPs and sync daemons lvsagent created,\n"
+	fputs(DIR_STATE_FIRST_LINE
 	      "# the values it replaced. Written by lvsagent; `lvsagent director stop` undoes it.\n",
 	      out);
 	for (size_t i = 0; i < owned->services.count; i++)
@@ -366,6 +370,7 @@ char *dir_state_format(const struct dir_owned *owned)
 			fprintf(out, " pending %d", t->pending);
 		fputc('\n', out);
 	}
+	fputs(STATE_END_LINE, out);
 	fclose(out);
 	return text;
 }
@@ -382,6 +387,11 @@ int dir_state_load(const char *dir, struct dir_owned *owned, struct diag *warnin
 	if (err) {
 		dir_owned_init(owned);
 		return err;
+	}
+	if (state_text_cut(text, DIR_STATE_FIRST_LINE)) {
+		free(text);
+		dir_owned_init(owned);
+		return -EBADMSG;
 	}
 	name = xasprintf("%s/%s", dir, STATE_FILE);
 	dir_state_parse(text, name, owned, warnings);

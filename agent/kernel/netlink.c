@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include "kernel/fault.h"
 #include "lib/xalloc.h"
 
 #ifndef NETLINK_EXT_ACK
@@ -166,8 +167,11 @@ static int dump_once(struct nl_conn *conn, struct nlmsghdr *request, struct dump
 
 	request->nlmsg_seq = pass->seq = ++conn->seq;
 	request->nlmsg_flags |= NLM_F_REQUEST | NLM_F_DUMP;
+	if (fault_fail_next())
+		return -EIO;
 	if (mnl_socket_sendto(conn->sock, request, request->nlmsg_len) < 0)
 		return -errno;
+	fault_sent(1);
 	while (!pass->done) {
 		n = mnl_socket_recvfrom(conn->sock, buf, sizeof(buf));
 		/* A signal is no end of the dump: the rest is still queued. */
@@ -231,8 +235,11 @@ int netlink_query(struct nl_conn *conn, struct nlmsghdr *request, nl_msg_cb on_m
 
 	request->nlmsg_seq = pass.seq;
 	request->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	if (fault_fail_next())
+		return -EIO;
 	if (mnl_socket_sendto(conn->sock, request, request->nlmsg_len) < 0)
 		return -errno;
+	fault_sent(1);
 	/* The reply, then the ACK (an NLMSG_ERROR of 0) ends the exchange. */
 	while (!pass.done) {
 		ssize_t n = mnl_socket_recvfrom(conn->sock, buf, sizeof(buf));
@@ -509,6 +516,22 @@ static size_t mark_sent(struct exchange *x, size_t from, size_t to)
 	return waiting;
 }
 
+/* The test build's fail fault (kernel/fault.h) on request FROM: answered
+ * with -EIO as the kernel would refuse it, alone; a transaction's other
+ * requests are then not carried out, as when the kernel refuses one. */
+static int refuse_injected(struct exchange *x, size_t from, size_t *to, bool whole)
+{
+	if (!whole)
+		*to = from + 1;
+	for (size_t i = from; i < *to; i++)
+		x->states[i] = REQUEST_WAITING;
+	x->states[from] = REQUEST_ANSWERED;
+	x->results[from].error = -EIO;
+	snprintf(x->results[from].reason, sizeof(x->results[from].reason), "injected fault");
+	x->refused = whole;
+	return 0;
+}
+
 /* One chunk: requests [FROM, *TO) in one sendmsg, then their ACKs. Should
  * sendmsg take only part of them, *TO comes back as the end of those it
  * took whole, and the caller sends the rest next; a transaction (WHOLE)
@@ -520,12 +543,18 @@ static int exchange_chunk(struct nl_conn *conn, struct exchange *x, size_t from,
 	size_t start = x->offsets[from], took, pending;
 	ssize_t taken;
 
+	if (fault_fail_next())
+		return refuse_injected(x, from, to, whole);
+	/* A transaction is one request: the kernel takes it whole or not. */
+	if (!whole)
+		*to = from + fault_room(*to - from);
 	for (size_t i = from; i < *to; i++)
 		request_at(x, i)->nlmsg_seq = ++conn->seq;
 	taken = send_chunk(conn, x->batch->buf + start, x->offsets[*to] - start);
 	if (taken < 0)
 		return (int)taken;
 	took = requests_taken(x, from, *to, start + (size_t)taken);
+	fault_sent(whole ? took == *to : took - from);
 	pending = mark_sent(x, from, took);
 	if (took == from || (whole && took != *to))
 		return -EMSGSIZE;

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kernel/fault.h"
+
 const char *sysctl_key_name(enum sysctl_key key)
 {
 	/* Both forwarding keys have one file name: a name read back (state
@@ -99,14 +101,19 @@ int sysctl_read_file(const char *path, int *value)
 int sysctl_write_file(const char *path, int value)
 {
 	char text[16];
-	int fd = open(path, O_WRONLY | O_CLOEXEC), len, err;
+	int fd, len, err;
 	ssize_t n;
 
+	if (fault_fail_next())
+		return -EIO;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	len = snprintf(text, sizeof(text), "%d\n", value);
 	n = write(fd, text, (size_t)len);
 	err = n < 0 ? -errno : (n == len ? 0 : -EIO);
+	if (!err)
+		fault_sent(1);
 	if (close(fd) < 0 && !err)
 		err = -errno;
 	return err;

@@ -11,9 +11,20 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "kernel/fault.h"
 #include "kernel/nft_objects.h"
 #include "kernel/rtnl_msg.h"
 #include "realserver/tunnel.h"
+
+/* The test build's tiny receive buffer (kernel/fault.h): notifications
+ * overrun it, and the daemon's resync after ENOBUFS is seen to work. */
+static void shrink_for_test(int fd)
+{
+	int bytes = fault_monitor_rcvbuf();
+
+	if (bytes > 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes));
+}
 
 static int open_joined(struct nl_conn *monitor, int bus, const int *groups, size_t count)
 {
@@ -31,6 +42,7 @@ static int open_joined(struct nl_conn *monitor, int bus, const int *groups, size
 		}
 	}
 	fd = mnl_socket_get_fd(monitor->sock);
+	shrink_for_test(fd);
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
 		err = -errno;
 		netlink_close(monitor);

@@ -154,6 +154,13 @@ static int load_state(struct session *s)
 {
 	int skipped, err = state_load(s->run.cfg.state_dir, &s->owned, &skipped);
 
+	if (err == -EBADMSG)
+		return fail_run(s->run.opts, EXIT_RUNTIME, "%s/state is cut short (empty, or its "
+				"last line missing: a write was interrupted or the file truncated): "
+				"refused, not read as owning nothing. Nothing was changed. Move it "
+				"away and run stop: it finds lvsagent's VIPs and routes by their marks "
+				"in the kernel, but the sysctls' original values were only in the file",
+				s->run.cfg.state_dir);
 	if (err)
 		return fail_run(s->run.opts, EXIT_RUNTIME, "cannot read %s/state: %s", s->run.cfg.state_dir,
 				      strerror(-err));

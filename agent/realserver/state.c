@@ -13,7 +13,11 @@
 #include "lib/xalloc.h"
 #include "realserver/tunnel.h"
 
-#define STATE_HEADER "# lvsagent state: what lvsagent created and the values it replaced.\n" \
+/* The first line says the file ends with STATE_END_LINE (state_dir.h):
+ * one cut short is refused, not read as owning less. */
+#define STATE_FIRST_LINE "# lvsagent state, last line \"# end\": what lvsagent created and " \
+			 "the values it replaced.\n"
+#define STATE_HEADER STATE_FIRST_LINE \
 		     "# Written by lvsagent; `lvsagent stop` undoes it. Do not edit.\n"
 
 void addr_list_add(struct addr_list *list, const struct ipaddr *addr)
@@ -341,7 +345,7 @@ char *state_format(const struct owned *owned)
 {
 	size_t lines = owned->addrs.count + owned->routes.count + owned->adopted.count +
 		       owned->locals.count;
-	char *text = xmalloc(sizeof(STATE_HEADER) + lines * ADDR_LINE_MAX +
+	char *text = xmalloc(sizeof(STATE_HEADER) + sizeof(STATE_END_LINE) + lines * ADDR_LINE_MAX +
 			     owned->sysctl_count * SYSCTL_LINE_MAX +
 			     owned->tunnel_count * (sizeof("tunnel \n") + IFNAMSIZ) +
 			     owned->fou_count * sizeof("fou 65535 6\n"));
@@ -366,7 +370,7 @@ char *state_format(const struct owned *owned)
 	for (size_t i = 0; i < owned->fou_count; i++)
 		out += sprintf(out, "fou %u %d\n", owned->fou_ports[i].port,
 			       owned->fou_ports[i].family == AF_INET ? 4 : 6);
-	*out = '\0';
+	strcpy(out, STATE_END_LINE);
 	return text;
 }
 
@@ -382,6 +386,10 @@ int state_load(const char *dir, struct owned *owned, int *skipped)
 		return 0;
 	if (err)
 		return err;
+	if (state_text_cut(text, STATE_FIRST_LINE)) {
+		free(text);
+		return -EBADMSG;
+	}
 	parse_text(text, owned, skipped);
 	free(text);
 	return 0;

@@ -38,6 +38,16 @@ int state_dir_check_config(const char *dir, const char *file, int line, struct d
 int state_read_file(const char *dir, const char *name, char **text);
 int state_write_file(const char *dir, const char *name, const char *text);
 
+/* A state file cut short (a write interrupted, the file truncated) must
+ * never read as "nothing owned": lvsagent writes its state files with a
+ * first line of their own (FIRST_LINE, with its newline) and STATE_END_LINE
+ * as their last line. NULL when TEXT, such a file read whole, is whole;
+ * otherwise what is wrong ("is empty", "ends in the middle of a line",
+ * "has no last line \"# end\""). A file without FIRST_LINE (written by
+ * hand, or by an older lvsagent) needs no end line. */
+#define STATE_END_LINE "# end\n"
+const char *state_text_cut(const char *text, const char *first_line);
+
 /* How long the lock functions wait for a lock another lvsagent holds: 0 not
  * at all, STATE_WAIT_FOREVER without end, otherwise milliseconds. */
 #define STATE_WAIT_FOREVER (-1)

@@ -102,6 +102,8 @@ char *dir_state_format(const struct dir_owned *owned);
 /* How the run keeps it (core/run.h). */
 extern const struct run_record dir_state_record;
 
+/* Load DIR/director; a missing file is an empty record, one cut short
+ * (state_text_cut) -EBADMSG: never less owned than was. 0 or -errno. */
 int dir_state_load(const char *dir, struct dir_owned *owned, struct diag *warnings);
 int dir_state_save(const char *dir, const struct dir_owned *owned);
 /* Whether A and B record the same (in the same order): an unchanged state

@@ -77,7 +77,8 @@ char *state_format(const struct owned *owned);
 /* How the run keeps it (core/run.h). */
 extern const struct run_record state_record;
 
-/* Load DIR/state; a missing file is an empty state. 0 or -errno. */
+/* Load DIR/state; a missing file is an empty state, one cut short
+ * (state_text_cut) -EBADMSG: never less owned than was. 0 or -errno. */
 int state_load(const char *dir, struct owned *owned, int *skipped);
 /* Write DIR/state through a temporary file and rename(2), creating DIR;
  * an empty state removes the file. 0 or -errno. */

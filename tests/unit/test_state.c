@@ -39,6 +39,42 @@ static void test_round_trip(void **state)
 	owned_free(&back);
 }
 
+/* Every truncation of a file lvsagent wrote is seen as one (a crash, a
+ * full disk, an operator's mistake): none reads as owning less. A file
+ * written by hand (no lvsagent first line) and records appended after the
+ * end line are read as before. */
+static void test_cut_short_refused(void **state)
+{
+	struct owned owned = { 0 };
+	struct saved_sysctl saved = { .iface = "eth0", .key = ARP_IGNORE, .original = 0, .set = 1 };
+	struct ipaddr a;
+	const char *why;
+
+	(void)state;
+	ipaddr_parse("192.168.101.168", &a, &why);
+	addr_list_add(&owned.addrs, &a);
+	addr_list_add(&owned.routes, &a);
+	owned_add_sysctl(&owned, &saved);
+	char *text = state_format(&owned);
+	char *first = strndup(text, (size_t)(strchr(text, '\n') - text) + 1);
+	size_t len = strlen(text);
+	assert_null(state_text_cut(text, first));
+	for (size_t cut = 0; cut < len; cut++) {
+		char *torn = strndup(text, cut);
+		assert_non_null(state_text_cut(torn, first));
+		free(torn);
+	}
+	char *appended = malloc(len + 32);
+	snprintf(appended, len + 32, "%saddr 192.0.2.1\n", text);
+	assert_null(state_text_cut(appended, first));
+	assert_null(state_text_cut("addr 192.0.2.1\n", first));
+	assert_string_equal(state_text_cut("", first), "is empty");
+	free(appended);
+	free(first);
+	free(text);
+	owned_free(&owned);
+}
+
 static void test_damage_skipped(void **state)
 {
 	struct owned back;
@@ -169,6 +205,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_damage_skipped),
+		cmocka_unit_test(test_cut_short_refused),
 		cmocka_unit_test(test_longest_lines),
 		cmocka_unit_test(test_implausible_records_ignored),
 		cmocka_unit_test(test_tunnel_records),

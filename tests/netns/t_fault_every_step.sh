@@ -20,10 +20,10 @@ fi
 
 # Under ASan a start takes three times as long: that run (make check's
 # second netns pass, for the sanitizers on these paths) takes every
-# FAULT_STRIDE-th N (4), the plain build every one.
+# FAULT_STRIDE-th N (8), the plain build every one.
 stride=${FAULT_STRIDE:-1}
 if grep -q __asan_init "$faults"; then
-	stride=${FAULT_STRIDE:-4}
+	stride=${FAULT_STRIDE:-8}
 fi
 
 lab_rs_only

@@ -392,6 +392,20 @@ wait_for() {
 	"$@"
 }
 
+# within SECONDS COMMAND...: COMMAND succeeds within SECONDS (0.1 s steps);
+# its last try's output is what a failing check shows.
+within() {
+	limit=$(($1 * 10))
+	shift
+	i=0
+	while [ $i -lt $limit ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		usleep 100000
+		i=$((i + 1))
+	done
+	"$@"
+}
+
 # neighbour_is NS ADDRESS MAC
 neighbour_is() { [ "$(neighbour_mac "$1" "$2")" = "$3" ]; }
 

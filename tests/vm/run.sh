@@ -121,8 +121,10 @@ build_modules() {
 	module_list | (cd "$src" && xargs cp --parents -t "$dst")
 	cp "$src"/modules.builtin "$src"/modules.builtin.modinfo "$src"/modules.order "$dst"/
 	depmod -b "$stage" "$KVER"
-	(cd "$stage" && pack) >"$out.tmp"
-	mv "$out.tmp" "$out"
+	# A file of this run's own, renamed into place: two runs at once (make
+	# check's two builds) may both build it, neither reads a half-written one.
+	(cd "$stage" && pack) >"$out.tmp.$$"
+	mv "$out.tmp.$$" "$out"
 	rm -rf "$stage"
 }
 

@@ -181,18 +181,6 @@ weight() {
 is() { [ "$(weight "$@")" = "$W" ]; }
 up() { W=1 is "$@"; }
 down() { W=0 is "$@"; }
-# within SECONDS COMMAND...
-within() {
-	limit=$(($1 * 10))
-	shift
-	i=0
-	while [ $i -lt $limit ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		usleep 100000
-		i=$((i + 1))
-	done
-	"$@"
-}
 said() { grep -q -- "$1" "$log"; }
 # status_says TEXT: director status shows TEXT (a last check's result).
 status_says() { in_ns director lvsagent -c "$conf" director status | grep -q -F -- "$1"; }

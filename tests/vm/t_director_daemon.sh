@@ -66,18 +66,6 @@ weight_of() {
 	echo "${w:-none}"
 }
 weight_is() { [ "$(weight_of "$1")" = "$2" ]; }
-# within SECONDS COMMAND...: COMMAND succeeds within SECONDS (0.1 s steps).
-within() {
-	limit=$(($1 * 10))
-	shift
-	i=0
-	while [ $i -lt $limit ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		usleep 100000
-		i=$((i + 1))
-	done
-	"$@"
-}
 web_pid() { $IP netns pids "$1" | while read -r p; do
 	grep -q httpd "/proc/$p/cmdline" 2>/dev/null && echo "$p"; done; }
 all_rs1() { [ "$(fetch_n client "http://$DR_VIP/" 10)" = "rs1 rs1 rs1 rs1 rs1 rs1 rs1 rs1 rs1 rs1" ]; }

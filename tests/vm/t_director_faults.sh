@@ -14,15 +14,19 @@
 # dynamically linked binary), so not every N runs: all of the first and
 # last EDGE requests (the table's reading, the first changes, the VIPs,
 # ip_forward, the last changes) and every STRIDE-th between (the batch of
-# services and real servers). FAULT_STRIDE=1 below runs every N.
+# services and real servers). make check takes every 20th (every 60th under
+# ASan, whose commands run three times as long) beside the first and last
+# 4; `make vm-faults FAULT_STRIDE=N FAULT_EDGE=E` (/tests/fault_steps in
+# the VM) any other bound, FAULT_STRIDE=1 every N.
 . /tests/lib.sh
 FAULTS=/usr/local/bin/lvsagent-faults
-STRIDE=${FAULT_STRIDE:-7}
-EDGE=${FAULT_EDGE:-8}
-# An ASan build runs each command about three times as long: its pass of
-# make check takes every 21st N between the edges.
+STRIDE=20
+EDGE=4
 if grep -q __asan_init $FAULTS 2>/dev/null; then
-	STRIDE=${FAULT_STRIDE:-21}
+	STRIDE=60 EDGE=3
+fi
+if [ -s /tests/fault_steps ]; then
+	read -r STRIDE EDGE </tests/fault_steps
 fi
 NS=dfault
 CONF=/tmp/dfault.conf

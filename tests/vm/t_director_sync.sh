@@ -95,18 +95,6 @@ ka_stop() {
 	rm -f "/run/ka-$1.pid"
 }
 has_vip() { $IP -n "$1" -o addr show dev eth0 | grep -q " $VIP/"; }
-# within SECONDS COMMAND...: COMMAND succeeds within SECONDS (0.1 s steps).
-within() {
-	limit=$(($1 * 10))
-	shift
-	i=0
-	while [ $i -lt $limit ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		usleep 100000
-		i=$((i + 1))
-	done
-	"$@"
-}
 
 # --- long-lived connections -----------------------------------------------------
 

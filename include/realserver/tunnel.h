@@ -42,7 +42,7 @@ struct tunnel_spec {
 	enum tunnel_type type;		/* what the director sends */
 	int family;			/* the tunnel packets': AF_INET, AF_INET6 */
 	bool carries_ipv4;		/* it hands on IPv4 packets: rp_filter applies */
-	bool own;			/* lvsagent creates it (tunnel.h's two cases) */
+	bool own;			/* lvsagent creates it (the cases above) */
 	struct ipaddr remote;		/* own: the director at its other end */
 	const char *mode;		/* own: "csum" (gre, ip6gre), "any" (ip6tnl),
 					 * "ip6ip" (sit) */

@@ -271,6 +271,8 @@ mixed_stop() {
 }
 
 test_mixed_ipip() {
+	# The sit device loads the sit module: its fallback sit0 appears, down.
+	module_loaded sit || FALLBACKS=$(fallbacks sit0)
 	mixed_start ipip "" ""
 	check "mixed ipip: before start, no answer (ip6tnl0 takes ip6ip6 only)" no_answer "http://$VIP/"
 	check "mixed ipip: ... nor over IPv4 (sit0 is down)" no_answer "http://[$VIP6]/"
@@ -299,9 +301,8 @@ test_mixed_ipip() {
 	mixed_fetch ipip
 	check "mixed ipip: ... the IPv6 VIP's requests decapsulated on $SIT4" \
 		test "$(rx_packets rs1 $SIT4)" -gt "$packets"
-	check "mixed ipip: the replies bypass the director" director_sees_requests_only "http://$VIP/big"
-	check "mixed ipip: ... over IPv6 too" director_sees_requests_only "http://[$VIP6]/big"
 	mixed_stop ipip
+	FALLBACKS=""
 }
 
 test_mixed_gre() {

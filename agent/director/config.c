@@ -641,9 +641,12 @@ static void settle_dests(struct config_parser *p, struct dir_service *service)
 		check_dest_port(p, svc, "realserver", dest, service->dest_port_given[i],
 				service->dest_lines[i]);
 		settle_dest_port(svc, dest, service->dest_port_given[i]);
-		if (dest->addr.family != svc->af)
+		/* IPVS mixes families in tunnel mode only (IPv4 inside IPv6,
+		 * IPv6 inside IPv4): dr and nat keep the virtual's. */
+		if (dest->addr.family != svc->af && dest->fwd != IP_VS_CONN_F_TUNNEL)
 			FERR(p, service->dest_lines[i], "realserver %s is not of the virtual's "
-			     "address family", ipaddr_format(&dest->addr, text));
+			     "address family (only method=tun may mix them)",
+			     ipaddr_format(&dest->addr, text));
 		/* A handful per service, compared pairwise. */
 		for (size_t j = 0; j < i; j++)
 			if (ipvs_same_dest(&svc->dests[j], dest))

@@ -38,13 +38,14 @@ static struct nlmsghdr *put_create(struct nl_batch *batch, const char *name, con
 	return nlh;
 }
 
-void tunnel_put_4in6_create(struct nl_batch *batch, const char *name, const struct ipaddr *remote)
+void tunnel_put_iptun_create(struct nl_batch *batch, const char *name, const char *kind,
+			     const struct ipaddr *remote, uint8_t proto)
 {
 	struct nlattr *info, *data;
-	struct nlmsghdr *nlh = put_create(batch, name, "ip6tnl", &info, &data);
+	struct nlmsghdr *nlh = put_create(batch, name, kind, &info, &data);
 
-	mnl_attr_put(nlh, IFLA_IPTUN_REMOTE, 16, remote->bytes);
-	mnl_attr_put_u8(nlh, IFLA_IPTUN_PROTO, 0);	/* any */
+	mnl_attr_put(nlh, IFLA_IPTUN_REMOTE, ipaddr_len(remote), remote->bytes);
+	mnl_attr_put_u8(nlh, IFLA_IPTUN_PROTO, proto);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
 }

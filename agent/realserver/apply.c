@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,26 +109,29 @@ static void put_own_tunnel(struct nl_batch *batch, const struct plan_item *item,
 		return;
 	}
 	if (strcmp(s->link_kind, "ip6tnl") == 0)
-		tunnel_put_4in6_create(batch, s->iface, &s->remote);
+		tunnel_put_iptun_create(batch, s->iface, "ip6tnl", &s->remote, 0);	/* any */
+	else if (strcmp(s->link_kind, "sit") == 0)
+		tunnel_put_iptun_create(batch, s->iface, "sit", &s->remote, IPPROTO_IPV6);
 	else
 		tunnel_put_gre_create(batch, s->iface, s->link_kind, &s->remote);
 	tunnel_put_alias(batch, s->iface, s->alias);
 }
 
 /* Forwarding off on a device of lvsagent's own (a router's default would
- * give it 1) for the family of the packets it hands on, so that a
- * decapsulated packet for a foreign address is never forwarded. Its own value, gone with it: nothing to record. */
+ * give it 1), for both families: GRE and ip6tnl of mode any hand on
+ * either, whatever the VIPs are, so that a decapsulated packet for a
+ * foreign address is never forwarded. A family the device has no
+ * configuration for (no IPv6 on the host: ENOENT) forwards nothing of
+ * it. Its own values, gone with it: nothing to record. */
 static void own_tunnel_forwarding_off(struct plan_item *item)
 {
 	const struct plan_setting *s = item->setting;
-	/* ip6tnl of mode any hands on IPv6 too. */
-	bool both = strcmp(s->link_kind, "ip6tnl") == 0;
-	int err = sysctl_write(s->iface, s->family == AF_INET ? IPV4_FORWARDING : IPV6_FORWARDING, 0);
+	int err = sysctl_write(s->iface, IPV4_FORWARDING, 0);
 	char text[160];
 
-	if (!err && both)
+	if (!err || err == -ENOENT)
 		err = sysctl_write(s->iface, IPV6_FORWARDING, 0);
-	if (!err)
+	if (!err || err == -ENOENT)
 		return;
 	item->done = false;
 	snprintf(text, sizeof(text), "created, but forwarding could not be turned off on it: %s",

@@ -66,7 +66,7 @@ size_t plan_rp_filter_wants(const struct rs_config *cfg, const struct observed *
 	}
 	/* rp_filter is IPv4's: only the devices that carry IPv4 need it off. */
 	for (size_t i = 0; i < count; i++)
-		if (specs[i].family == AF_INET)
+		if (specs[i].carries_ipv4)
 			add_want(wants, &n, specs[i].name, 0, true,
 				 !netdev_by_name(&obs->net, specs[i].name));
 	free(specs);
@@ -95,7 +95,6 @@ static void plan_own_tunnel(const struct tunnel_spec *spec, const struct rtnl_li
 
 	s->own = true;
 	s->remote = spec->remote;
-	s->family = spec->family;
 	tunnel_own_alias(spec, s->alias, sizeof(s->alias));
 	item->after = 1;
 	item->before = link && (link->flags & IFF_UP);

@@ -39,7 +39,6 @@ struct plan_setting {
 	const char *link_kind;		/* TUNNEL: "ipip", the module's link kind */
 	bool own;			/* TUNNEL: a device of lvsagent's own (tunnel.h) */
 	struct ipaddr remote;		/* TUNNEL, own: the director at its other end */
-	int family;			/* TUNNEL, own: the VIPs' family it carries */
 	char alias[96];			/* TUNNEL, own: its mark (tunnel_own_alias) */
 	char rival[IFNAMSIZ];		/* TUNNEL: another device the kernel's lookup
 					 * gives the director's packets first */

@@ -169,7 +169,11 @@ static void test_bad_realservers(void **state)
 	expect_error(SVC "realserver = 10.0.0.2\nrealserver = 10.0.0.2:80\n",
 		     "d.conf:4: realserver 10.0.0.2:80 is listed twice (first on line 3)");
 	expect_error(SVC "realserver = [2001:db8::2]:80\n",
-		     "d.conf:3: realserver 2001:db8::2 is not of the virtual's address family");
+		     "d.conf:3: realserver 2001:db8::2 is not of the virtual's address family "
+		     "(only method=tun may mix them)");
+	expect_error(SVC "realserver = [2001:db8::2]:80 method=nat\n",
+		     "d.conf:3: realserver 2001:db8::2 is not of the virtual's address family "
+		     "(only method=tun may mix them)");
 	expect_error(SVC "realserver = 10.0.0.2:80 weight=65536\n",
 		     "d.conf:3: realserver \"10.0.0.2:80 weight=65536\": weight must be a number from 0 to 65535");
 	expect_error(SVC "realserver = 10.0.0.2:80 weight=heavy\n",
@@ -191,6 +195,26 @@ static void test_bad_realservers(void **state)
 	expect_error("[service m]\nvirtual = fwmark 3\nrealserver = 10.0.0.2:80 method=tun\n",
 		     "d.conf:3: realserver 10.0.0.2:80: method=tun takes no port in a fwmark service "
 		     "(only method=nat maps ports)");
+}
+
+/* IPVS tunnels a service to a real server of the other family (IPv4
+ * inside IPv6 and the other way round): method=tun may mix them. */
+static void test_tun_mixed_families(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse(&p, SVC "realserver = [2001:db8::2]:80 method=tun\n"
+		  "realserver = 2001:db8::3 method=tun tun_type=gue tun_port=6080\n"
+		  "[service s6]\nvirtual = tcp [2001:db8::1]:80\n"
+		  "realserver = 10.0.0.2 method=tun tun_type=gre\n");
+	assert_int_equal(p.ret, 0);
+	const struct ipvs_service *svc = &director_config_of(&p.cfg)->services[0].svc;
+	assert_int_equal(svc->af, AF_INET);
+	assert_int_equal(svc->dests[0].addr.family, AF_INET6);
+	assert_int_equal(svc->dests[1].port, 80);
+	assert_int_equal(director_config_of(&p.cfg)->services[1].svc.dests[0].addr.family, AF_INET);
+	release_config(&p);
 }
 
 /* What ipvsadm would do silently or refuse, the configuration says. */
@@ -1359,6 +1383,7 @@ int main(void)
 		cmocka_unit_test(test_bad_realservers),
 		cmocka_unit_test(test_bad_service_keys),
 		cmocka_unit_test(test_ports_and_one_packet),
+		cmocka_unit_test(test_tun_mixed_families),
 		cmocka_unit_test(test_no_service),
 		cmocka_unit_test(test_validation_gaps),
 		cmocka_unit_test(test_validation_accepts),

@@ -717,6 +717,15 @@ static void tun_host(struct world *w, int all_rp_filter)
 	set_rp_filter(w, "all", all_rp_filter);
 }
 
+/* The same with the IPv6 VIP6 alone. */
+static void tun_host6(struct world *w, const char *vip6)
+{
+	fresh_host(w);
+	add_sysctls(w, "default", 0, 0);
+	w->cfg.tun.method = METHOD_TUN;
+	want_vip(w, vip6);
+}
+
 /* tunl0 is not there: created (its module loaded) and set up; its
  * rp_filter, default's when it appears, goes to 0. all is 0: nothing else. */
 static void test_tun_creates_tunl0(void **state)
@@ -882,10 +891,7 @@ static void test_tun_ipv6_and_back_to_dr(void **state)
 	struct world w;
 
 	(void)state;
-	fresh_host(&w);
-	add_sysctls(&w, "default", 0, 0);
-	w.cfg.tun.method = METHOD_TUN;
-	want_vip(&w, "2001:db8::168");
+	tun_host6(&w, "2001:db8::168");
 	set_rp_filter(&w, "all", 1);
 	converge(&w);
 	assert_int_equal(find(&w, ITEM_TUNNEL, "ip6tnl0")->action, ACTION_ADD);
@@ -1030,6 +1036,18 @@ static const struct plan_item *find_tunnel_prefix(const struct world *w, const c
 	return NULL;
 }
 
+/* ITEM: a device of lvsagent's own of KIND to REMOTE, to be created. */
+static void assert_own_added(const struct plan_item *item, const char *kind, const char *remote)
+{
+	char view[IPADDR_TEXT_MAX];
+
+	assert_non_null(item);
+	assert_int_equal(item->action, ACTION_ADD);
+	assert_true(item->setting->own);
+	assert_string_equal(item->setting->link_kind, kind);
+	assert_string_equal(ipaddr_format(&item->setting->remote, view), remote);
+}
+
 /* GRE with checksums: a device of lvsagent's own per director (none of
  * the fallbacks), known by its mark, deleted when no longer wanted. */
 static void test_tun_gre_csum_own_devices(void **state)
@@ -1047,12 +1065,7 @@ static void test_tun_gre_csum_own_devices(void **state)
 	converge(&w);
 	assert_null(find(&w, ITEM_TUNNEL, "gre0"));
 	assert_null(find(&w, ITEM_TUNNEL, "ip6gre0"));
-	const struct plan_item *v4 = find(&w, ITEM_TUNNEL, "lvsgre0a000002");
-	assert_non_null(v4);
-	assert_int_equal(v4->action, ACTION_ADD);
-	assert_true(v4->setting->own);
-	assert_string_equal(v4->setting->link_kind, "gre");
-	assert_string_equal(ipaddr_format(&v4->setting->remote, view), "10.0.0.2");
+	assert_own_added(find(&w, ITEM_TUNNEL, "lvsgre0a000002"), "gre", "10.0.0.2");
 	const struct plan_item *v6 = find_tunnel_prefix(&w, "lvs6gre");
 	assert_non_null(v6);
 	assert_string_equal(v6->setting->link_kind, "ip6gre");
@@ -1098,7 +1111,8 @@ static void test_tun_gre_csum_own_devices(void **state)
 
 /* IPv4 VIPs, an IPv6 director (IPv4 inside IPv6): tunl0 for the IPv4
  * directors, and an ip6tnl device of mode any of lvsagent's own for the
- * IPv6 one, with rp_filter 0 (it hands on IPv4). */
+ * IPv6 one, with rp_filter 0 (it hands on IPv4); gue the same devices
+ * and a port for IPv6 too. */
 static void test_tun_4in6_own_device(void **state)
 {
 	struct world w;
@@ -1110,20 +1124,104 @@ static void test_tun_4in6_own_device(void **state)
 	converge(&w);
 	assert_non_null(find(&w, ITEM_TUNNEL, "tunl0"));
 	assert_null(find(&w, ITEM_TUNNEL, "ip6tnl0"));	/* no IPv6 VIP */
+	assert_null(find_tunnel_prefix(&w, "lvs6in4"));	/* no IPv6 VIP */
 	const struct plan_item *own = find_tunnel_prefix(&w, "lvs4in6");
 	assert_non_null(own);
 	assert_int_equal(own->action, ACTION_ADD);
 	assert_string_equal(own->setting->link_kind, "ip6tnl");
-	assert_int_equal(own->setting->family, AF_INET);
 	assert_string_equal(own->setting->alias, "lvsagent tunnel: ip6tnl any from 2001:db8::2");
 	assert_non_null(find_sysctl(&w, own->setting->iface, RP_FILTER));
-	/* gre has no mixed case here: no such device */
-	w.cfg.tun.type = TUNNEL_GRE;
+	/* gue: fou hands protocol 4 on to the same device */
+	w.cfg.tun.type = TUNNEL_GUE;
+	w.cfg.tun.port = 6080;
 	plan_free(&w.plan);
 	converge(&w);
+	assert_non_null(find_tunnel_prefix(&w, "lvs4in6"));
+	assert_non_null(find_fou(&w, AF_INET));
+	assert_non_null(find_fou(&w, AF_INET6));
+	/* without the IPv6 director: neither */
+	w.cfg.tun.director_count = 1;
+	plan_free(&w.plan);
+	converge(&w);
+	assert_null(find_tunnel_prefix(&w, "lvs4in6"));
+	assert_null(find_fou(&w, AF_INET6));
+	release(&w);
+}
+
+/* IPv6 VIPs, an IPv4 director (IPv6 inside IPv4, protocol 41): a sit
+ * device of lvsagent's own, mode ip6ip, and no rp_filter (it hands on
+ * IPv6 only); gue a port for IPv4 too; none without the IPv4 director. */
+static void test_tun_6in4_own_device(void **state)
+{
+	struct world w;
+
+	(void)state;
+	tun_host6(&w, "2001:db8::100");
+	want_director(&w, "10.0.0.2");
+	converge(&w);
+	assert_null(find(&w, ITEM_TUNNEL, "tunl0"));	/* no IPv4 VIP */
+	assert_non_null(find(&w, ITEM_TUNNEL, "ip6tnl0"));
+	const struct plan_item *own = find(&w, ITEM_TUNNEL, "lvs6in40a000002");
+	assert_own_added(own, "sit", "10.0.0.2");
+	assert_string_equal(own->setting->alias, "lvsagent tunnel: sit ip6ip from 10.0.0.2");
+	assert_null(find_sysctl(&w, "lvs6in40a000002", RP_FILTER));
+	assert_null(find_sysctl(&w, "all", RP_FILTER));
+	w.cfg.tun.type = TUNNEL_GUE;
+	w.cfg.tun.port = 6080;
+	plan_free(&w.plan);
+	converge(&w);
+	assert_non_null(find(&w, ITEM_TUNNEL, "lvs6in40a000002"));
+	assert_non_null(find_fou(&w, AF_INET));
+	assert_non_null(find_fou(&w, AF_INET6));
+	w.cfg.tun.director_count = 0;
+	plan_free(&w.plan);
+	converge(&w);
+	assert_null(find(&w, ITEM_TUNNEL, "lvs6in40a000002"));
+	assert_null(find_fou(&w, AF_INET));
+	release(&w);
+}
+
+/* GRE says what it carries: the fallback of the director's family takes
+ * the other family's VIPs too — ip6gre0 for IPv4 VIPs from an IPv6
+ * director (rp_filter 0 on it then), gre0 for IPv6 VIPs from an IPv4
+ * one; with checksums, each director's own device. */
+static void converge_gre_both_fallbacks(struct world *w, const char *director)
+{
+	w->cfg.tun.type = TUNNEL_GRE;
+	want_director(w, director);
+	converge(w);
+	assert_non_null(find(w, ITEM_TUNNEL, "gre0"));
+	assert_non_null(find(w, ITEM_TUNNEL, "ip6gre0"));
+}
+
+static void test_tun_gre_mixed(void **state)
+{
+	struct world w;
+
+	(void)state;
+	tun_host(&w, 0);
+	converge_gre_both_fallbacks(&w, "2001:db8::2");
+	assert_non_null(find_sysctl(&w, "ip6gre0", RP_FILTER));
 	for (size_t i = 0; i < w.plan.count; i++)
-		assert_false(w.plan.items[i].kind == ITEM_TUNNEL && w.plan.items[i].wanted &&
-			     w.plan.items[i].setting->own);
+		assert_false(w.plan.items[i].kind == ITEM_TUNNEL && w.plan.items[i].setting->own);
+	/* checksums: the IPv6 director's own ip6gre device carries IPv4 */
+	w.cfg.tun.csum = CSUM_CSUM;
+	plan_free(&w.plan);
+	converge(&w);
+	assert_null(find(&w, ITEM_TUNNEL, "ip6gre0"));
+	const struct plan_item *own = find_tunnel_prefix(&w, "lvs6gre");
+	assert_non_null(own);
+	assert_non_null(find_sysctl(&w, own->setting->iface, RP_FILTER));
+	/* IPv6 VIPs only, an IPv4 director: gre0, no rp_filter */
+	release(&w);
+	tun_host6(&w, "2001:db8::100");
+	converge_gre_both_fallbacks(&w, "10.0.0.2");
+	assert_null(find_sysctl(&w, "gre0", RP_FILTER));
+	w.cfg.tun.csum = CSUM_CSUM;
+	plan_free(&w.plan);
+	converge(&w);
+	assert_non_null(find(&w, ITEM_TUNNEL, "lvsgre0a000002"));
+	assert_null(find_sysctl(&w, "lvsgre0a000002", RP_FILTER));
 	release(&w);
 }
 
@@ -1443,6 +1541,8 @@ int main(void)
 		cmocka_unit_test(test_tun_filter_prefixes),
 		cmocka_unit_test(test_tun_gre_csum_own_devices),
 		cmocka_unit_test(test_tun_4in6_own_device),
+		cmocka_unit_test(test_tun_6in4_own_device),
+		cmocka_unit_test(test_tun_gre_mixed),
 		cmocka_unit_test(test_tun_rival),
 	};
 

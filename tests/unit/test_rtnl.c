@@ -5,11 +5,14 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <linux/if_tunnel.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "kernel/rtnl_msg.h"
+#include "kernel/tunnel_msg.h"
 
 #ifndef IFA_PROTO
 #define IFA_PROTO 11
@@ -205,6 +208,48 @@ static void test_parse_route_reply(void **state)
 	assert_int_equal(out.table, RT_TABLE_MAIN);
 }
 
+/* A sit device of lvsagent's own (IPv6 inside IPv4): created up, never
+ * over an existing one, kind sit, the director's 4-byte address as its
+ * remote end and protocol 41 alone (mode ip6ip). */
+static void test_sit_create(void **state)
+{
+	struct nl_batch batch;
+	struct ipaddr director = ip("10.0.0.2");
+	const struct nlattr *info, *data;
+
+	(void)state;
+	nl_batch_init(&batch);
+	tunnel_put_iptun_create(&batch, "lvs6in40a000002", "sit", &director, IPPROTO_IPV6);
+	const struct nlmsghdr *nlh = first(&batch);
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(nlh->nlmsg_type, RTM_NEWLINK);
+	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+	assert_int_equal(ifi->ifi_flags & IFF_UP, IFF_UP);
+	assert_string_equal(mnl_attr_get_str(attr(nlh, sizeof(*ifi), IFLA_IFNAME)), "lvs6in40a000002");
+	info = attr(nlh, sizeof(*ifi), IFLA_LINKINFO);
+	assert_non_null(info);
+	mnl_attr_for_each_nested(data, info)
+		if (mnl_attr_get_type(data) == IFLA_INFO_KIND)
+			assert_string_equal(mnl_attr_get_str(data), "sit");
+		else if (mnl_attr_get_type(data) == IFLA_INFO_DATA)
+			break;
+	assert_int_equal(mnl_attr_get_type(data), IFLA_INFO_DATA);
+	const struct nlattr *a;
+	size_t seen = 0;
+	mnl_attr_for_each_nested(a, data) {
+		if (mnl_attr_get_type(a) == IFLA_IPTUN_REMOTE) {
+			assert_int_equal(mnl_attr_get_payload_len(a), 4);
+			assert_memory_equal(mnl_attr_get_payload(a), director.bytes, 4);
+			seen++;
+		} else if (mnl_attr_get_type(a) == IFLA_IPTUN_PROTO) {
+			assert_int_equal(mnl_attr_get_u8(a), IPPROTO_IPV6);
+			seen++;
+		}
+	}
+	assert_int_equal(seen, 2);
+	nl_batch_free(&batch);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +260,7 @@ int main(void)
 		cmocka_unit_test(test_parse_addr_reply),
 		cmocka_unit_test(test_parse_route_reply),
 		cmocka_unit_test(test_parse_tunnel_link),
+		cmocka_unit_test(test_sit_create),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -220,47 +220,132 @@ test_gre_csum() {
 	check "gre csum: director stop" director stop
 }
 
-# --- IPv4 VIP, IPv6 real server addresses (IPv4 inside IPv6) ---------------------
+# --- the mixed cases: IPv4 VIP to IPv6 real server addresses, and back -----------
 
-own_4in6() { $IP -n rs1 -o link show | sed -n 's/^[0-9]*: \(lvs4in6[0-9a-f]*\)@.*/\1/p'; }
-# The director by hand: lvsagent director keeps a service's real servers
-# in its family; IPVS itself tunnels an IPv4 service to IPv6 addresses.
-mixed_director() {
-	in_ns director sh -c "$IP addr add $VIP/32 dev eth0 &&
-		ipvsadm -A -t $VIP:80 -s rr &&
-		ipvsadm -a -t $VIP:80 -r [2001:db8:1::3]:80 -i &&
-		ipvsadm -a -t $VIP:80 -r [2001:db8:1::4]:80 -i"
+# own_dev PREFIX: rs1's device of lvsagent's own whose name starts so.
+own_dev() { $IP -n rs1 -o link show | sed -n "s/^[0-9]*: \($1[0-9a-f]*\)@.*/\1/p"; }
+own_4in6() { own_dev lvs4in6; }
+SIT4=lvs6in40a000002	# 10.0.0.2's
+# mixed_configs TUNNEL DIRECTOR_OPTIONS RS_KEYS: tun_configs with the
+# director's real servers crossed (lvsagent director lets method=tun mix
+# families, as IPVS does): the IPv4 VIP to the real servers' IPv6
+# addresses, the IPv6 VIP to their IPv4 ones; both directors' addresses
+# in directors (the mixed case is known by them).
+mixed_configs() {
+	tun_configs "$1" "$2" "$3$DIRECTORS_KEY"
+	sed -i 's/^realserver = 10\.0\.1\.\([34]\) /realserver = X\1 /
+		s/^realserver = 2001:db8:1::\([34]\) /realserver = 10.0.1.\1 /
+		s/^realserver = X\([34]\) /realserver = 2001:db8:1::\1 /' /tmp/tun-director.conf
 }
-mixed_director_down() { in_ns director sh -c "ipvsadm -C; $IP addr del $VIP/32 dev eth0"; }
+# no_answer URL: one fetch, unanswered.
+no_answer() { ! in_ns client curl -s -g --max-time 2 "$1"; }
 
-test_4in6() {
-	tun_configs ipip "" 'directors = 2001:db8::2\n'
+# mixed_start TUNNEL DIRECTOR_OPTIONS RS_KEYS: the director and both real
+# servers up for the mixed case, rs1's snapshot taken before.
+mixed_start() {
+	mixed_configs "$@"
 	set_default_forwarding 1
 	ns_snapshot rs1 >/tmp/before-rs1
-	check "4in6: the director tunnels IPv4 VIP to IPv6 real servers (ipvsadm)" mixed_director
-	check "4in6: before start, the client gets no answer (ip6tnl0 takes ip6ip6 only)" \
-		not both_answer_from "http://$VIP/" $VIP
-	for n in 1 2; do check "4in6: rs$n: start" realserver "rs$n" start; done
-	dev=$(own_4in6)
-	check "4in6: rs1 has lvsagent's own ip6tnl device up ($dev)" link_up rs1 "${dev:-none}"
-	contains "4in6: ... mode any, the director as its remote end" \
-		"ip6tnl any remote 2001:db8::2 " $IP -n rs1 -d link show "${dev:-none}"
-	contains "4in6: ... lvsagent's mark" "alias lvsagent tunnel: ip6tnl any from 2001:db8::2" \
-		$IP -n rs1 -d link show "${dev:-none}"
-	same "4in6: ... IPv4 forwarding off on it (default's is 1 here)" 0 \
-		forwarding_of ipv4 "${dev:-none}"
-	same "4in6: ... IPv6 forwarding too (mode any hands on both)" 0 \
-		forwarding_of ipv6 "${dev:-none}"
-	same "4in6: ... rp_filter 0 (it hands on IPv4)" 0 sysctl_of rs1 "${dev:-none}"
-	check "4in6: status: everything in place" realserver rs1 status
-	check "4in6: four fetches of the IPv4 VIP, answered by rs1 and rs2 through IPv6" \
+	check "mixed $1: director apply (IPv4 VIP to IPv6 real servers and back, method=tun)" \
+		director apply
+	contains "mixed $1: the director's IPv4 VIP goes to IPv6 addresses" "[2001:db8:1::3]:80" \
+		director status
+}
+
+# mixed_fetch TUNNEL: the fetches both ways.
+mixed_fetch() {
+	check "mixed $1: status: everything in place" realserver rs1 status
+	check "mixed $1: fetches of the IPv4 VIP, answered by rs1 and rs2 through IPv6" \
 		both_answer_from "http://$VIP/" $VIP
-	check "4in6: the replies bypass the director" director_sees_requests_only "http://$VIP/big"
-	for n in 1 2; do check "4in6: rs$n: stop" realserver "rs$n" stop; done
-	check "4in6: stop deleted it" not $IP -n rs1 link show "${dev:-none}"
-	check "4in6: stop put back everything exactly" same_as_before rs1
+	check "mixed $1: ... of the IPv6 VIP through IPv4" both_answer_from "http://[$VIP6]/" $VIP6
+}
+
+# mixed_stop TUNNEL: stop and what it must leave.
+mixed_stop() {
+	for n in 1 2; do check "mixed $1: rs$n: stop" realserver "rs$n" stop; done
+	check "mixed $1: stop deleted lvsagent's own devices" \
+		not output_grep "lvs4in6\|lvs6in4\|lvs6gre\|lvsgre" $IP -n rs1 link show
+	check "mixed $1: stop put back everything exactly" same_as_before rs1
 	set_default_forwarding 0
-	mixed_director_down
+	check "mixed $1: director stop" director stop
+}
+
+test_mixed_ipip() {
+	# The sit device loads the sit module: its fallback sit0 appears, down.
+	module_loaded sit || FALLBACKS=$(fallbacks sit0)
+	mixed_start ipip "" ""
+	check "mixed ipip: before start, no answer (ip6tnl0 takes ip6ip6 only)" no_answer "http://$VIP/"
+	check "mixed ipip: ... nor over IPv4 (sit0 is down)" no_answer "http://[$VIP6]/"
+	for n in 1 2; do check "mixed ipip: rs$n: start" realserver "rs$n" start; done
+	dev=$(own_4in6)
+	check "mixed ipip: rs1 has lvsagent's own ip6tnl device up ($dev)" link_up rs1 "${dev:-none}"
+	contains "mixed ipip: ... mode any, the director as its remote end" \
+		"ip6tnl any remote 2001:db8::2 " $IP -n rs1 -d link show "${dev:-none}"
+	contains "mixed ipip: ... lvsagent's mark" "alias lvsagent tunnel: ip6tnl any from 2001:db8::2" \
+		$IP -n rs1 -d link show "${dev:-none}"
+	same "mixed ipip: ... IPv4 forwarding off on it (default's is 1 here)" 0 \
+		forwarding_of ipv4 "${dev:-none}"
+	same "mixed ipip: ... IPv6 forwarding too (mode any hands on both)" 0 \
+		forwarding_of ipv6 "${dev:-none}"
+	same "mixed ipip: ... rp_filter 0 (it hands on IPv4)" 0 sysctl_of rs1 "${dev:-none}"
+	check "mixed ipip: and a sit device for the IPv4 director ($SIT4)" link_up rs1 $SIT4
+	contains "mixed ipip: ... mode ip6ip, the director as its remote end" \
+		"sit ip6ip remote 10.0.0.2 " $IP -n rs1 -d link show $SIT4
+	contains "mixed ipip: ... lvsagent's mark" "alias lvsagent tunnel: sit ip6ip from 10.0.0.2" \
+		$IP -n rs1 -d link show $SIT4
+	same "mixed ipip: ... IPv6 forwarding off on it" 0 forwarding_of ipv6 $SIT4
+	contains "mixed ipip: directors: protocol 41 over IPv4 from others dropped too" \
+		"meta l4proto ipv6 ip saddr != @directors4 counter" \
+		in_ns rs1 $NFT list table inet lvsagent
+	packets=$(rx_packets rs1 $SIT4)
+	mixed_fetch ipip
+	check "mixed ipip: ... the IPv6 VIP's requests decapsulated on $SIT4" \
+		test "$(rx_packets rs1 $SIT4)" -gt "$packets"
+	mixed_stop ipip
+	FALLBACKS=""
+}
+
+test_mixed_gre() {
+	mixed_start gre "" ""
+	for n in 1 2; do check "mixed gre: rs$n: start" realserver "rs$n" start; done
+	check "mixed gre: rs1 has ip6gre0 up for the IPv4 VIP" link_up rs1 ip6gre0
+	same "mixed gre: ... its rp_filter 0 (it hands on IPv4)" 0 sysctl_of rs1 ip6gre0
+	check "mixed gre: ... and gre0 for the IPv6 one" link_up rs1 gre0
+	packets=$(rx_packets rs1 ip6gre0) packets4=$(rx_packets rs1 gre0)
+	mixed_fetch gre
+	check "mixed gre: ... the IPv4 VIP's decapsulated on ip6gre0" \
+		test "$(rx_packets rs1 ip6gre0)" -gt "$packets"
+	check "mixed gre: ... the IPv6 VIP's on gre0" test "$(rx_packets rs1 gre0)" -gt "$packets4"
+	mixed_stop gre
+	check "mixed gre: ip6gre0 is down again" not link_up rs1 ip6gre0
+}
+
+test_mixed_gre_csum() {
+	mixed_start gre "tun_csum=csum" "tunnel_csum = csum\n"
+	for n in 1 2; do check "mixed gre csum: rs$n: start" realserver "rs$n" start; done
+	gre6=$(own_gre6)
+	check "mixed gre csum: the IPv6 director's own ip6gre device ($gre6)" link_up rs1 "${gre6:-none}"
+	same "mixed gre csum: ... rp_filter 0 on it (it hands on IPv4)" 0 sysctl_of rs1 "${gre6:-none}"
+	same "mixed gre csum: ... IPv4 forwarding off on it" 0 forwarding_of ipv4 "${gre6:-none}"
+	check "mixed gre csum: and the IPv4 one's ($GRE4)" link_up rs1 $GRE4
+	same "mixed gre csum: ... IPv6 forwarding off on it" 0 forwarding_of ipv6 $GRE4
+	mixed_fetch "gre csum"
+	same "mixed gre csum: ... no CRC error on $gre6" 0 \
+		in_ns rs1 cat "/sys/class/net/${gre6:-none}/statistics/rx_crc_errors"
+	mixed_stop "gre csum"
+}
+
+test_mixed_gue() {
+	mixed_start gue "tun_port=6080" "$GUE_KEYS"
+	for n in 1 2; do check "mixed gue: rs$n: start" realserver "rs$n" start; done
+	contains "mixed gue: a GUE port for IPv6 (the IPv4 VIP's packets)" "port 6080 gue -6" \
+		fou_ports rs1
+	check "mixed gue: ... and IPv4" fou_has_port rs1
+	check "mixed gue: the own ip6tnl device" link_up rs1 "$(own_4in6)"
+	check "mixed gue: ... and sit" link_up rs1 $SIT4
+	mixed_fetch gue
+	mixed_stop gue
+	same "mixed gue: stop removed the fou ports" "" fou_ports rs1
 }
 
 # --- GUE: fou ports ------------------------------------------------------------
@@ -546,10 +631,13 @@ lab_round ipip tunl0 ip6tnl0
 FALLBACKS_NEW=$(fallbacks gre0 gretap0 erspan0 ip6gre0 ip6gretap0 ip6erspan0)
 lab_round gre gre0 ip6gre0
 test_gre_csum
-test_4in6
+test_mixed_ipip
+test_mixed_gre
+test_mixed_gre_csum
 test_gue_without_fou
 modprobe fou
 for csum in none csum remcsum; do gue_round $csum; done
+test_mixed_gue
 test_gue_foreign_port
 test_foreign_tunl0
 test_daemon_repairs

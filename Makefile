@@ -71,7 +71,7 @@ TOOL_BINS  := $(TOOL_SRCS:tests/bench/%.c=$(BUILD)/tools/%)
 vm_bins     = --bin $(1)/lvsagent --bin $(1)/tools/ipvs_vanish \
               --file $(1)/faults/lvsagent:/usr/local/bin/lvsagent-faults \
               --file tests/fixtures:/tests/fixtures
-# One VM runs them all (10 to 15 minutes, one vCPU in make check): far
+# One VM runs them all (10 to 12 minutes each, make check's two side by side): far
 # beyond run.sh's 600 s default; this bound only catches a hang.
 VM_CHECK_TIMEOUT ?= $(or $(VM_TIMEOUT),1800)
 VM_TESTS   := tests/vm/t_no_nftables.sh tests/vm/smoke.sh tests/vm/t_director.sh \

@@ -3,18 +3,17 @@
 #
 #   tests/vm/run_both.sh "RUN.SH ARGUMENTS A" "RUN.SH ARGUMENTS B"
 #
-# Each run.sh gets one vCPU (VM_SMP=1 unless set): TCG runs a vCPU on a
-# host thread, and one VM's tests, a shell running one command after
-# another, mostly kept a single core busy — two VMs side by side use both,
-# and make check's VM part takes the time of the longer run instead of the
-# sum. Each run's output is shown whole once both are done (A first);
+# TCG runs each vCPU on a host thread, and one VM's tests, a shell running
+# one command after another, mostly kept a single core busy: two VMs side
+# by side use both cores, and make check's VM part takes the time of the
+# longer run instead of the sum (each VM keeps run.sh's two vCPUs, so a
+# daemon and the test beside it both run inside the guest). Each run's output is shown whole once both are done (A first);
 # the exit status is non-zero if either failed. The arguments are split at
 # blanks (paths here have none).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 logs=$(mktemp -d "${TMPDIR:-/tmp}/lvsagent-vm-both.XXXXXX")
 trap 'rm -rf "$logs"' EXIT
-export VM_SMP=${VM_SMP:-1}
 # shellcheck disable=SC2086 # the arguments are meant to split
 "$here/run.sh" $1 >"$logs/a" 2>&1 &
 a=$!

@@ -75,7 +75,7 @@ table_check_interval = 1
 virtual = tcp 10.0.0.100:80
 check = http
 check_interval = 1
-check_timeout = 0.5
+check_timeout = 0.9
 rise = 1
 fall = 1
 http_path = /cgi-bin/health
@@ -88,7 +88,7 @@ realserver = 10.0.0.3:8080 method=nat
 virtual = tcp 10.0.0.101:80
 check = http
 check_interval = 1
-check_timeout = 0.5
+check_timeout = 0.9
 rise = 1
 fall = 1
 http_path = /cgi-bin/health

@@ -201,16 +201,19 @@ netns: all tools faults
 
 # t_director_faults.sh with another bound than make check's: every
 # FAULT_STRIDE-th request between the first and last FAULT_EDGE (1: every N;
-# about 2.6 s an apply under TCG).
+# about 2.6 s an apply under TCG), those N with (N + FAULT_OFFSET) a
+# multiple of the stride (default: chosen at random, printed).
 FAULT_STRIDE ?= 7
 FAULT_EDGE   ?= 8
+FAULT_OFFSET ?=
 vm-faults: deps
 	$(Q)$(MAKE) --no-print-directory all tools faults
-	$(Q)echo $(FAULT_STRIDE) $(FAULT_EDGE) >$(BUILD)/fault_steps
+	$(Q)echo $(FAULT_STRIDE) $(FAULT_EDGE) $(FAULT_OFFSET) >$(BUILD)/fault_steps
 	$(Q)VM_TIMEOUT=$${VM_TIMEOUT:-3600} tests/vm/run.sh $(call vm_bins,$(BUILD)) \
 		--file $(BUILD)/fault_steps:/tests/fault_steps tests/vm/t_director_faults.sh
 
-# The daemons on a hostile host for SOAK_SECONDS (make check: 30 s each):
+# The daemons on a hostile host for SOAK_SECONDS (make check: 120 s each,
+# the ASan build's real-server soak 30):
 # the real server's (netns; then SOAK_SETTLE seconds before the host is
 # compared) and the director's (the VM; the seconds go in as a file).
 SOAK_SECONDS ?= 120

@@ -2,6 +2,7 @@
 #include "director/cmd.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,8 +63,9 @@ bool director_command_find(const char *name, enum dir_command *command, bool *ta
 	return false;
 }
 
-/* The drained list; a damaged line is said and skipped. */
-static void load_drains(const struct director_run *r, struct drain_list *drains)
+/* The drained list; a damaged line is said and skipped. 0, or -errno when
+ * the list could not be read at all (then DRAINS is empty). */
+static int load_drains(const struct director_run *r, struct drain_list *drains)
 {
 	struct diag warnings = { 0 };
 	int err = drain_load(r->run.cfg.state_dir, drains, &warnings);
@@ -71,9 +73,28 @@ static void load_drains(const struct director_run *r, struct drain_list *drains)
 	for (size_t i = 0; i < warnings.count; i++)
 		log_warn("%s", warnings.entries[i].text);
 	diag_free(&warnings);
-	if (err)
-		log_warn("cannot read %s/director.drained: %s", r->run.cfg.state_dir,
-			 strerror(-err));
+	return err;
+}
+
+/* apply, drain and undrain set the weights by the drained list: read as
+ * empty, it would put every drained real server back in rotation. */
+static int refuse_unread_drains(struct director_run *r, int err)
+{
+	char why[PATH_MAX + 160];
+
+	return fail_run(r->run.opts, EXIT_RUNTIME, "%s: refused, not read as nothing drained. "
+			"Nothing was changed. To start the list afresh, remove the file (every "
+			"real server goes back in rotation at the next apply) and drain again "
+			"those that should stay out", drain_load_problem(r->run.cfg.state_dir, err, why, sizeof(why)));
+}
+
+/* status and stop go on without it, saying so. */
+static void warn_unread_drains(const struct director_run *r, int err)
+{
+	char why[PATH_MAX + 160];
+
+	log_warn("%s: going on as if no real server were drained",
+		 drain_load_problem(r->run.cfg.state_dir, err, why, sizeof(why)));
 }
 
 /* apply and stop (and drain without a daemon): the configuration, with
@@ -85,9 +106,12 @@ static int converge(struct director_run *r, bool stop, const char *verb)
 	struct drain_list drains;
 	struct director_config want;
 	struct dir_plan plan;
-	int code;
+	int code, err = load_drains(r, &drains);
 
-	load_drains(r, &drains);
+	if (err && !stop)
+		return refuse_unread_drains(r, err);
+	if (err)
+		warn_unread_drains(r, err);
 	drain_effective(director_config_of(&r->run.cfg), &drains, &want);
 	code = director_execute(r, &want, stop, &plan);
 	director_report(stdout, &plan, &report);
@@ -104,11 +128,19 @@ static void status_health(struct director_run *r, struct health *health,
 {
 	const struct director_config *cfg = director_config_of(&r->run.cfg);
 	struct drain_list drains;
+	int err = 0;
 
 	sh->daemon = state_pid(r->run.cfg.state_dir, DIRECTOR_DAEMON_PID);
-	if (sh->daemon <= 0 || health_file_load(r->run.cfg.state_dir, cfg, health) < 0) {
+	if (sh->daemon > 0)
+		err = health_file_load(r->run.cfg.state_dir, cfg, health);
+	if (err == -EBADMSG)
+		log_warn("%s/director.health is cut short: status compares the table with the "
+			 "configuration and the drains, not with the daemon's health",
+			 r->run.cfg.state_dir);
+	if (sh->daemon <= 0 || err) {
 		sh->daemon = 0;
-		load_drains(r, &drains);
+		if ((err = load_drains(r, &drains)))
+			warn_unread_drains(r, err);
 		health_init(health, cfg, NULL, NULL, NULL, 0);
 		for (size_t i = 0; i < health->count; i++)
 			for (size_t j = 0; j < health->services[i].count; j++)
@@ -149,13 +181,19 @@ static int status_unprivileged(struct director_run *r)
 {
 	struct health health = { 0 };
 	struct status_health sh = { .health = &health };
-	int code = director_read_config(r, &r->run.cfg);
+	int code = director_read_config(r, &r->run.cfg), err = 0;
 
 	if (code)
 		return code;
 	sh.daemon = state_pid(r->run.cfg.state_dir, DIRECTOR_DAEMON_PID);
-	if (r->no_config || sh.daemon <= 0 ||
-	    health_file_load(r->run.cfg.state_dir, director_config_of(&r->run.cfg), &health) < 0)
+	if (!r->no_config && sh.daemon > 0)
+		err = health_file_load(r->run.cfg.state_dir, director_config_of(&r->run.cfg),
+				       &health);
+	if (err == -EBADMSG)
+		return fail_run(r->run.opts, EXIT_RUNTIME, "%s/director.health, the daemon's "
+				"published health, is cut short: run director status as root",
+				r->run.cfg.state_dir);
+	if (r->no_config || sh.daemon <= 0 || err)
 		return fail_run(r->run.opts, EXIT_PRIVILEGE, "lvsagent director status needs root "
 				"(CAP_NET_ADMIN) unless the director daemon runs");
 	code = director_status_published(stdout, &r->run.cfg, &sh, r->run.opts->json);
@@ -195,7 +233,10 @@ static int record_drain(struct director_run *r, size_t svc, size_t dest, bool dr
 	if (fd < 0)
 		return fail_run(r->run.opts, EXIT_RUNTIME, "cannot lock %s/director.drained.lock: %s",
 				dir, strerror(-fd));
-	load_drains(r, &drains);
+	if ((err = load_drains(r, &drains))) {
+		close(fd);
+		return refuse_unread_drains(r, err);
+	}
 	drain_set(&drains, service->name, &d->addr, d->port, drained);
 	err = drain_save(dir, &drains);
 	drain_free(&drains);

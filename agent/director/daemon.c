@@ -5,6 +5,7 @@
 #include "director/daemon.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@
 #include "director/probe_http.h"
 #include "director/report.h"
 #include "lib/log.h"
+#include "lib/log_budget.h"
 #include "lib/xalloc.h"
 
 #define EVENTS_PER_TURN 64
@@ -36,6 +38,10 @@
  * at once. Without checks, other changes (repairs) within PUBLISH_MS. */
 #define PUBLISH_MS 1000u
 #define PUBLISH_MIN_MS 100u
+/* Someone undoing the table over and over (a script's ipvsadm -C in a
+ * loop) is logged at most this much, and counted. */
+#define REPAIR_LINES_PER_WINDOW 50
+#define REPAIR_WINDOW_USEC (5u * 1000000u)
 
 struct dir_daemon {
 	struct director_run *r;
@@ -51,6 +57,7 @@ struct dir_daemon {
 	 * next verdicts are planned against it without a new read. */
 	bool table_known;
 	unsigned long repairs;		/* changes put back after someone else's */
+	struct log_budget repair_log;	/* the lines about them, and failed changes */
 };
 
 /* Wall-clock milliseconds: "since" in status is read by people. */
@@ -197,7 +204,9 @@ static void say(void *user, const char *line)
 
 /* --- the table ----------------------------------------------------------------- */
 
-static void log_changes(const struct dir_plan *plan, bool repair)
+/* What a converge changed: the verdicts' own changes at debug level, the
+ * repairs and the failures within the budget. */
+static void log_changes(struct dir_daemon *d, const struct dir_plan *plan, bool repair)
 {
 	char line[400];
 
@@ -207,9 +216,11 @@ static void log_changes(const struct dir_plan *plan, bool repair)
 			continue;
 		dir_item_change(item, line, sizeof(line));
 		if (!item->done)
-			log_error("could not %s: %s", line, item->reason ? item->reason : "");
+			log_budget_line(&d->repair_log, notify_monotonic_usec(), LOG_LEVEL_ERROR,
+					"could not %s: %s", line, item->reason ? item->reason : "");
 		else if (repair)
-			log_info("put back: %s (changed by someone else)", line);
+			log_budget_line(&d->repair_log, notify_monotonic_usec(), LOG_LEVEL_INFO,
+					"put back: %s (changed by someone else)", line);
 		else
 			log_debug("%s", line);
 	}
@@ -246,7 +257,7 @@ static void converge(struct dir_daemon *d, bool observe, bool repair)
 	director_execute(d->r, &want, false, &plan);
 	failed = dir_plan_changes(&plan) - count_changes(&plan);
 	if (fresh || !failed)
-		log_changes(&plan, repair);
+		log_changes(d, &plan, repair);
 	if (repair)
 		d->repairs += count_changes(&plan);
 	if (count_changes(&plan))
@@ -297,21 +308,29 @@ static void publish(struct dir_daemon *d)
 
 /* --- signals --------------------------------------------------------------------- */
 
-static void read_drains(struct dir_daemon *d)
+/* The drained list again (the start, SIGUSR1, a reload). One that cannot
+ * be read leaves the drains as they were: read as empty, it would put
+ * every drained real server back in rotation. 0 or -errno. */
+static int read_drains(struct dir_daemon *d)
 {
 	struct diag warnings = { 0 };
-	int err;
+	struct drain_list fresh;
+	char why[PATH_MAX + 160];
+	int err = drain_load(d->r->run.cfg.state_dir, &fresh, &warnings);
 
-	drain_free(&d->drains);
-	err = drain_load(d->r->run.cfg.state_dir, &d->drains, &warnings);
 	for (size_t i = 0; i < warnings.count; i++)
 		log_warn("%s", warnings.entries[i].text);
 	diag_free(&warnings);
-	if (err)
-		log_warn("cannot read %s/director.drained: %s", d->r->run.cfg.state_dir,
-			 strerror(-err));
+	if (err) {
+		log_error("%s: the drained real servers stay as they were",
+			  drain_load_problem(d->r->run.cfg.state_dir, err, why, sizeof(why)));
+	} else {
+		drain_free(&d->drains);
+		d->drains = fresh;
+	}
 	if (drain_apply(&d->drains, dir_cfg(d), &d->health, wall_ms()))
 		d->changed = true;
+	return err;
 }
 
 /* SIGHUP: the new configuration, with every unchanged real server's state
@@ -390,6 +409,8 @@ static void dispatch(struct dir_daemon *d, const struct epoll_event *event)
 		/* This turn's verdicts first: what they change is not a repair. */
 		end_of_turn(d);
 		converge(d, true, true);
+		/* Said when the storm is over too, not only at the next line. */
+		log_budget_flush(&d->repair_log, notify_monotonic_usec());
 	} else if (fd == d->watchdog_timer_fd) {
 		event_drain(fd);
 		notify("WATCHDOG=1");
@@ -435,7 +456,7 @@ static int stop(struct dir_daemon *d)
 	if (director_observe_ipvs(d->r) == EXIT_DONE) {
 		director_observe_forwarding(d->r);
 		code = director_execute(d->r, dir_cfg(d), true, &plan);
-		log_changes(&plan, false);
+		log_changes(d, &plan, false);
 		dir_plan_free(&plan);
 	}
 	log_info("stopped; what lvsagent created is withdrawn (on_stop = withdraw)");
@@ -454,16 +475,20 @@ static void raise_open_files(void)
 	}
 }
 
-static void start(struct dir_daemon *d)
+/* Converged and checking; fails (nothing changed) when the drained list
+ * cannot be read: the daemon would undo an operator's drains. */
+static int start(struct dir_daemon *d)
 {
 	raise_open_files();
 	health_init(&d->health, dir_cfg(d), &d->r->kernel, NULL, NULL, wall_ms());
-	read_drains(d);
+	if (read_drains(d))
+		return -1;
 	health_settle(&d->health, dir_cfg(d), wall_ms(), say, NULL);
 	converge(d, false, false);
 	d->changed = false;
 	set_checks(d);
 	publish(d);
+	return 0;
 }
 
 /* Without libcurl (loaded at run time) every http check would fail and
@@ -490,7 +515,12 @@ static bool http_checks_can_run(const struct director_config *cfg)
 int director_daemon_run(struct director_run *r)
 {
 	struct dir_daemon d = { .r = r, .epoll_fd = -1, .signal_fd = -1, .table_timer_fd = -1,
-				.watchdog_timer_fd = -1, .publish_timer_fd = -1 };
+				.watchdog_timer_fd = -1, .publish_timer_fd = -1,
+				.repair_log = { .per_window = REPAIR_LINES_PER_WINDOW,
+						.window_usec = REPAIR_WINDOW_USEC,
+						.what = "repair message",
+						.hint = "if this repeats, another program keeps "
+							"changing the IPVS table" } };
 	int code, err;
 
 	if (!http_checks_can_run(dir_cfg(&d)))
@@ -500,7 +530,12 @@ int director_daemon_run(struct director_run *r)
 		close_everything(&d);
 		return EXIT_RUNTIME;
 	}
-	start(&d);
+	if (start(&d)) {
+		log_error("cannot start the director daemon: it would put the drained real "
+			  "servers back in rotation; nothing was changed");
+		close_everything(&d);
+		return EXIT_RUNTIME;
+	}
 	update_status(&d, "READY=1\n");
 	log_info("running: %zu service%s, the table checked every %u ms", d.health.count,
 		 d.health.count == 1 ? "" : "s", dir_cfg(&d)->table_check_interval_ms);

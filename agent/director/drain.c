@@ -11,6 +11,11 @@
 #include "lib/xalloc.h"
 
 #define DRAIN_FILE "director.drained"
+/* It says the file ends with STATE_END_LINE (state_dir.h): one cut short
+ * is refused, never read as "nothing drained", which would put every
+ * drained real server back in rotation. */
+#define DRAIN_FIRST_LINE "# lvsagent director drain, last line \"# end\": real servers out " \
+	"of rotation until undrained.\n"
 
 static int find_entry(const struct drain_list *list, const char *service,
 		      const struct ipaddr *addr, uint16_t port)
@@ -95,6 +100,10 @@ int drain_load(const char *dir, struct drain_list *list, struct diag *warnings)
 		return 0;
 	if (err)
 		return err;
+	if (state_text_cut(text, DRAIN_FIRST_LINE)) {
+		free(text);
+		return -EBADMSG;
+	}
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		struct drain_entry e;
 		line++;
@@ -110,6 +119,16 @@ int drain_load(const char *dir, struct drain_list *list, struct diag *warnings)
 	return 0;
 }
 
+const char *drain_load_problem(const char *dir, int err, char *buf, size_t len)
+{
+	if (err == -EBADMSG)
+		snprintf(buf, len, "%s/%s is cut short (empty, or its last line missing: a write "
+			 "was interrupted or the file truncated)", dir, DRAIN_FILE);
+	else
+		snprintf(buf, len, "cannot read %s/%s: %s", dir, DRAIN_FILE, strerror(-err));
+	return buf;
+}
+
 int drain_save(const char *dir, const struct drain_list *list)
 {
 	char addr[IPADDR_TEXT_MAX + 8], *text = NULL;
@@ -122,12 +141,13 @@ int drain_save(const char *dir, const struct drain_list *list)
 	out = open_memstream(&text, &len);
 	if (!out)
 		abort();
-	fputs("# lvsagent director drain: real servers out of rotation until undrained.\n", out);
+	fputs(DRAIN_FIRST_LINE, out);
 	for (size_t i = 0; i < list->count; i++) {
 		const struct drain_entry *e = &list->items[i];
 		fprintf(out, "%s %s\n", e->service,
 			director_format_addrport(&e->addr, e->port, addr, sizeof(addr)));
 	}
+	fputs(STATE_END_LINE, out);
 	fclose(out);
 	err = state_write_file(dir, DRAIN_FILE, text);
 	free(text);

@@ -1,6 +1,7 @@
 /* health_file: the published health. See health_file.h. */
 #include "director/health_file.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,10 @@
 #include "lib/xalloc.h"
 
 #define HEALTH_FILE "director.health"
+/* It says the file ends with STATE_END_LINE (state_dir.h): status must not
+ * show a file cut short as real servers with nothing known. */
+#define HEALTH_FIRST_LINE "# lvsagent director health, last line \"# end\": the real " \
+	"servers' health, for director status.\n"
 
 static void format_dest(FILE *out, const char *name, const struct ipvs_dest *d,
 			const struct dest_state *s)
@@ -32,7 +37,7 @@ char *health_file_format(const struct director_config *cfg, const struct health 
 
 	if (!out)
 		abort();
-	fputs("# lvsagent director run: the real servers' health, for director status.\n", out);
+	fputs(HEALTH_FIRST_LINE, out);
 	for (size_t i = 0; i < cfg->service_count && i < h->count; i++) {
 		const struct dir_service *service = &cfg->services[i];
 		for (size_t j = 0; j < service->svc.dest_count && j < h->services[i].count; j++)
@@ -41,6 +46,7 @@ char *health_file_format(const struct director_config *cfg, const struct health 
 		if (h->services[i].sorry_in)
 			fprintf(out, "sorry %s 1\n", service->name);
 	}
+	fputs(STATE_END_LINE, out);
 	fclose(out);
 	return text;
 }
@@ -142,6 +148,10 @@ int health_file_load(const char *dir, const struct director_config *cfg, struct 
 
 	if (err)
 		return err;
+	if (state_text_cut(text, HEALTH_FIRST_LINE)) {
+		free(text);
+		return -EBADMSG;
+	}
 	health_file_parse(text, cfg, h);
 	free(text);
 	return 0;

@@ -20,7 +20,8 @@ void log_set_level(enum log_level level)
 	threshold = level;
 }
 
-static void log_at(enum log_level level, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void log_at(enum log_level level, const char *fmt,
+						     va_list ap)
 {
 	/* syslog priorities: err, warning, info, debug */
 	static const int priority[] = { 3, 4, 6, 7 };
@@ -33,6 +34,11 @@ static void log_at(enum log_level level, const char *fmt, va_list ap)
 	fprintf(stderr, "lvsagent: %s", label[level]);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+}
+
+void log_vline(enum log_level level, const char *fmt, va_list ap)
+{
+	log_at(level, fmt, ap);
 }
 
 #define DEFINE_LOG(name, level)                   \

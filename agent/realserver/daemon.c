@@ -24,9 +24,11 @@
 #include "realserver/plan_route.h"
 
 /* A repair storm — another program undoing lvsagent's work over and over —
- * is logged at most this much, and counted. */
+ * is logged at most this much, and counted; so are the host's warnings as
+ * it changes (an uplink renamed or gone, over and over). */
 #define REPAIR_LINES_PER_WINDOW 50
-#define REPAIR_WINDOW_USEC (5u * 1000000u)
+#define HOST_LINES_PER_WINDOW 20
+#define LOG_WINDOW_USEC (5u * 1000000u)
 
 /* A failed observation is tried again after RETRY_FIRST_USEC, then twice
  * as long each time up to RETRY_MAX_USEC, whatever sysctl_check_interval
@@ -46,7 +48,9 @@ struct daemon {
 	int retry_timer_fd;		/* armed while an observation failed */
 	unsigned failed_observations;	/* in a row */
 	uint64_t failing_since;		/* CLOCK_MONOTONIC of the first of them */
-	struct log_budget budget;
+	struct log_budget budget;	/* repair lines */
+	struct log_budget host_budget;	/* after the start: the host's warnings,
+					 * reads tried again */
 	unsigned long repairs;
 	uint64_t notes_seen;		/* which warnings the log has (see log_notes) */
 	bool last_failed;
@@ -134,28 +138,22 @@ static void update_status(struct daemon *d, const char *state)
 	       d->last_failed ? "; the last change failed, see the log" : "");
 }
 
-/* Says how many repair lines the ended windows suppressed, if any. */
-static void report_suppressed(struct daemon *d)
-{
-	unsigned long dropped = log_budget_take_suppressed(&d->budget, notify_monotonic_usec());
-
-	if (dropped)
-		log_warn("%lu more repair message%s not logged (at most %u per %u s; %lu repairs "
-			 "since start): if this repeats, another program keeps undoing lvsagent's "
-			 "work", dropped, dropped == 1 ? " was" : "s were", REPAIR_LINES_PER_WINDOW,
-			 REPAIR_WINDOW_USEC / 1000000u, d->repairs);
-}
-
 /* One budgeted line about a repair. */
 static void log_repair_line(struct daemon *d, bool failed, const char *text)
 {
-	report_suppressed(d);
-	if (!log_budget_allow(&d->budget, notify_monotonic_usec()))
-		return;
 	if (failed)
-		log_error("repair failed: %s", text);
+		log_budget_line(&d->budget, notify_monotonic_usec(), LOG_LEVEL_ERROR,
+				"repair failed: %s", text);
 	else
-		log_info("repair: %s", text);
+		log_budget_line(&d->budget, notify_monotonic_usec(), LOG_LEVEL_INFO, "repair: %s",
+				text);
+}
+
+/* What ended windows suppressed, said when the lines stopped (a timer). */
+static void flush_budgets(struct daemon *d)
+{
+	log_budget_flush(&d->budget, notify_monotonic_usec());
+	log_budget_flush(&d->host_budget, notify_monotonic_usec());
 }
 
 /* A fingerprint of the plan's warnings (which item, which note). */
@@ -189,15 +187,20 @@ static void log_notes(struct daemon *d, const struct plan *plan, const char *ver
 	d->notes_seen = seen;
 	for (size_t i = 0; i < plan->count; i++) {
 		const struct plan_item *item = &plan->items[i];
+		char renamed[IFNAMSIZ + 8] = "";
 		if (!item->note)
 			continue;
 		if (item->kind == ITEM_SYSCTL && item->setting->renamed_from[0])
-			log_warn("%s %s (was %s) %s", item_kind_name(item->kind),
-				 item_target(item, target, sizeof(target)),
-				 item->setting->renamed_from, item->note);
+			snprintf(renamed, sizeof(renamed), " (was %s)", item->setting->renamed_from);
+		item_target(item, target, sizeof(target));
+		/* At start and reload every one; after, within the budget. */
+		if (verb)
+			log_warn("%s %s%s %s", item_kind_name(item->kind), target, renamed,
+				 item->note);
 		else
-			log_warn("%s %s %s", item_kind_name(item->kind),
-				 item_target(item, target, sizeof(target)), item->note);
+			log_budget_line(&d->host_budget, notify_monotonic_usec(),
+					LOG_LEVEL_WARNING, "%s %s%s %s", item_kind_name(item->kind),
+					target, renamed, item->note);
 	}
 }
 
@@ -248,8 +251,9 @@ static void retry_observation(struct daemon *d, uint64_t now)
 
 static void observation_recovered(struct daemon *d)
 {
-	log_info("read the kernel again after %u failed attempt%s", d->failed_observations,
-		 d->failed_observations == 1 ? "" : "s");
+	log_budget_line(&d->host_budget, notify_monotonic_usec(), LOG_LEVEL_INFO,
+			"read the kernel again after %u failed attempt%s", d->failed_observations,
+			d->failed_observations == 1 ? "" : "s");
 	d->failed_observations = 0;
 	(void)event_once(d->retry_timer_fd, 0);
 }
@@ -532,7 +536,7 @@ static int loop(struct daemon *d)
 		}
 		if ((dirt.host || dirt.table) && !d->stopping)
 			converge(d, woke, NULL, dirt.host ? OBSERVE_ALL : OBSERVE_TABLE);
-		report_suppressed(d);
+		flush_budgets(d);
 	}
 	return withdraw(d);
 }
@@ -548,7 +552,15 @@ int daemon_run(struct session *s)
 	struct daemon d = { .s = s, .epoll_fd = -1, .signal_fd = -1, .sysctl_timer_fd = -1,
 			    .watchdog_timer_fd = -1, .retry_timer_fd = -1,
 			    .budget = { .per_window = REPAIR_LINES_PER_WINDOW,
-					.window_usec = REPAIR_WINDOW_USEC } };
+					.window_usec = LOG_WINDOW_USEC, .what = "repair message",
+					.hint = "if this repeats, another program keeps undoing "
+						"lvsagent's work" },
+			    .host_budget = { .per_window = HOST_LINES_PER_WINDOW,
+					      .window_usec = LOG_WINDOW_USEC,
+					      .what = "host message",
+					      .hint = "the host keeps changing (interfaces renamed, "
+						      "added or removed; tables changing while "
+						      "read)" } };
 	int err, code;
 
 	mallopt(M_MMAP_THRESHOLD, DAEMON_MMAP_THRESHOLD);
@@ -563,11 +575,13 @@ int daemon_run(struct session *s)
 		close_everything(&d);
 		return EXIT_RUNTIME;
 	}
+	s->retry_log = &d.host_budget;
 	converge(&d, 0, "start", OBSERVE_ALL);
 	log_info("running: %zu VIP%s, sysctls checked every %u s", rs_config_of(&s->run.cfg)->vip_count,
 		 rs_config_of(&s->run.cfg)->vip_count == 1 ? "" : "s", s->run.cfg.sysctl_check_interval);
 	update_status(&d, "READY=1\n");
 	code = loop(&d);
+	s->retry_log = NULL;	/* the budget lives on this stack */
 	close_everything(&d);
 	return code;
 }

@@ -181,10 +181,15 @@ static bool wants_nftables(const struct session *s)
  * it was one. */
 static bool transient_failure(const struct session *s, int err, const char *what)
 {
+#define TRANSIENT_FMT "cannot read %s from the kernel yet: it kept changing while read (%s); " \
+	"trying again"
 	if (err != -EAGAIN || !s->retrying)
 		return false;
-	log_warn("cannot read %s from the kernel yet: it kept changing while read (%s); "
-		 "trying again", what, strerror(-err));
+	if (s->retry_log)
+		log_budget_line(s->retry_log, notify_monotonic_usec(), LOG_LEVEL_WARNING, TRANSIENT_FMT, what,
+				strerror(-err));
+	else
+		log_warn(TRANSIENT_FMT, what, strerror(-err));
 	return true;
 }
 

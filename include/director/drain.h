@@ -25,9 +25,12 @@ struct drain_list {
 	size_t count, capacity;
 };
 
-/* STATE_DIR/director.drained; a missing file is an empty list. Lines that
- * cannot be read are said in WARNINGS and skipped. 0 or -errno. */
+/* STATE_DIR/director.drained; a missing file is an empty list, one cut
+ * short (state_text_cut) -EBADMSG with LIST empty. Lines that cannot be
+ * read are said in WARNINGS and skipped. 0 or -errno. */
 int drain_load(const char *dir, struct drain_list *list, struct diag *warnings);
+/* What drain_load's ERR means, for a message (in BUF, LEN bytes). */
+const char *drain_load_problem(const char *dir, int err, char *buf, size_t len);
 int drain_save(const char *dir, const struct drain_list *list);
 void drain_free(struct drain_list *list);
 

@@ -23,7 +23,8 @@ char *health_file_format(const struct director_config *cfg, const struct health 
 void health_file_parse(const char *text, const struct director_config *cfg, struct health *h);
 
 int health_file_save(const char *dir, const struct director_config *cfg, const struct health *h);
-/* -ENOENT when no daemon published one. */
+/* -ENOENT when no daemon published one, -EBADMSG when it is cut short
+ * (state_text_cut): then H is untouched. */
 int health_file_load(const char *dir, const struct director_config *cfg, struct health *h);
 
 #endif

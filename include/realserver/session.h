@@ -12,6 +12,7 @@
 #include "core/config.h"
 #include "core/run.h"
 #include "kernel/netlink.h"
+#include "lib/log_budget.h"
 #include "realserver/claim.h"
 #include "realserver/observe.h"
 #include "realserver/plan.h"
@@ -41,6 +42,7 @@ struct session {
 	enum claim_state claim;		/* lo's alias, as last observed */
 	bool retrying;			/* the caller tries a failed observation again
 					 * (the daemon): a transient one is a warning */
+	struct log_budget *retry_log;	/* the daemon's budget for those warnings */
 };
 
 void session_init(struct session *s, enum rs_command command, const struct cli_options *opts);

@@ -88,7 +88,7 @@ expect_eq "the log keeps 50 repair lines in the window" 50 \
 eventually "all 120 repairs are counted in STATUS=" grep -q "STATUS=2 VIPs, 120 repairs since start" "$TMP/notify.log"
 for _ in $(seq 80); do grep -q "not logged" "$TMP/daemon.log" && break; sleep 0.1; done
 check "once the 5 s window ends the log says how many it left out" \
-	grep -q "70 more repair messages were not logged (at most 50 per 5 s; 120 repairs since start)" "$TMP/daemon.log"
+	grep -q "70 more repair messages were not logged (at most 50 per 5 s): if this repeats" "$TMP/daemon.log"
 
 in_rs ip route del "$VIP4/32" dev lo table main
 eventually "a deleted host route comes back" \

@@ -4,9 +4,11 @@
 #include "fixtures.h"
 #include "unit.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "director/config.h"
 #include "director/drain.h"
@@ -134,6 +136,117 @@ static void test_health_file_other_config(void **state)
 	release_config(&p);
 }
 
+/* FILE in DIR cut to every length short of whole, each time LOAD's
+ * result; the whole file back at the end. */
+static void cut_at_every_length(const char *dir, const char *file, void (*load)(const char *dir,
+				int want_err, void *arg), void *arg)
+{
+	char path[256], *whole = NULL;
+	FILE *in;
+	long size;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	in = fopen(path, "r");
+	assert_non_null(in);
+	fseek(in, 0, SEEK_END);
+	size = ftell(in);
+	rewind(in);
+	whole = malloc((size_t)size + 1);
+	assert_int_equal(fread(whole, 1, (size_t)size, in), (size_t)size);
+	fclose(in);
+	for (long cut = 0; cut < size; cut++) {
+		FILE *out = fopen(path, "w");
+		assert_int_equal(fwrite(whole, 1, (size_t)cut, out), (size_t)cut);
+		fclose(out);
+		load(dir, -EBADMSG, arg);
+	}
+	in = fopen(path, "w");
+	fwrite(whole, 1, (size_t)size, in);
+	fclose(in);
+	load(dir, 0, arg);
+	free(whole);
+}
+
+static void load_drains(const char *dir, int want_err, void *arg)
+{
+	struct drain_list list;
+	struct diag warnings = { 0 };
+
+	(void)arg;
+	assert_int_equal(drain_load(dir, &list, &warnings), want_err);
+	assert_int_equal(list.count, want_err ? 0 : 2);
+	assert_int_equal(warnings.count, 0);
+	drain_free(&list);
+}
+
+/* A drained list cut short is refused (-EBADMSG), never read as nothing
+ * drained, which would put the drained real servers back in rotation. */
+static void test_drain_file_cut_short(void **state)
+{
+	struct parsed p;
+	const struct director_config *cfg = parse_two(&p);
+	struct drain_list drains = { 0 };
+	char dir[] = "/tmp/lvsagent-unit-drain.XXXXXX";
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	drain_set(&drains, "web", &cfg->services[0].svc.dests[0].addr, 80, true);
+	drain_set(&drains, "web", &cfg->services[0].svc.dests[1].addr, 80, true);
+	assert_int_equal(drain_save(dir, &drains), 0);
+	cut_at_every_length(dir, "director.drained", load_drains, NULL);
+	/* An older lvsagent's file (no end line promised) still reads. */
+	{
+		char path[300];
+		FILE *out;
+		snprintf(path, sizeof(path), "%s/director.drained", dir);
+		out = fopen(path, "w");
+		fputs("# lvsagent director drain: real servers out of rotation until undrained.\n"
+		      "web 10.10.10.11:80\nweb 10.10.10.12:80\n", out);
+		fclose(out);
+		load_drains(dir, 0, NULL);
+	}
+	drain_set(&drains, "web", &cfg->services[0].svc.dests[0].addr, 80, false);
+	drain_set(&drains, "web", &cfg->services[0].svc.dests[1].addr, 80, false);
+	assert_int_equal(drain_save(dir, &drains), 0);	/* none left: the file goes */
+	assert_int_equal(rmdir(dir), 0);
+	drain_free(&drains);
+	release_config(&p);
+}
+
+static void load_health(const char *dir, int want_err, void *arg)
+{
+	const struct director_config *cfg = arg;
+	struct health back = { 0 };
+
+	assert_int_equal(health_file_load(dir, cfg, &back), want_err);
+	if (want_err) {
+		assert_null(back.services);
+		return;
+	}
+	assert_int_equal(health_of(&back.services[0].dests[1]), HEALTH_DRAINED);
+	health_free(&back);
+}
+
+/* The published health cut short: refused, status falls back. */
+static void test_health_file_cut_short(void **state)
+{
+	struct parsed p;
+	const struct director_config *cfg = parse_two(&p);
+	char dir[] = "/tmp/lvsagent-unit-health.XXXXXX", path[300];
+	struct health h;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	some_health(cfg, &h);
+	assert_int_equal(health_file_save(dir, cfg, &h), 0);
+	cut_at_every_length(dir, "director.health", load_health, (void *)cfg);
+	snprintf(path, sizeof(path), "%s/director.health", dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+	health_free(&h);
+	release_config(&p);
+}
+
 static void test_metrics(void **state)
 {
 	struct parsed p;
@@ -167,6 +280,8 @@ int main(void)
 		cmocka_unit_test(test_drain_effective),
 		cmocka_unit_test(test_health_file_round_trip),
 		cmocka_unit_test(test_health_file_other_config),
+		cmocka_unit_test(test_drain_file_cut_short),
+		cmocka_unit_test(test_health_file_cut_short),
 		cmocka_unit_test(test_metrics),
 	};
 

@@ -16,8 +16,9 @@
 # ip_forward, the last changes) and every STRIDE-th between (the batch of
 # services and real servers). make check takes every 20th (every 60th under
 # ASan, whose commands run three times as long) beside the first and last
-# 4; `make vm-faults FAULT_STRIDE=N FAULT_EDGE=E` (/tests/fault_steps in
-# the VM) any other bound, FAULT_STRIDE=1 every N.
+# 4, which N of each 20 (60) chosen afresh each run; `make vm-faults
+# FAULT_STRIDE=N FAULT_EDGE=E [FAULT_OFFSET=O]` (/tests/fault_steps in the
+# VM) any other bound, FAULT_STRIDE=1 every N.
 . /tests/lib.sh
 FAULTS=/usr/local/bin/lvsagent-faults
 STRIDE=20
@@ -25,9 +26,13 @@ EDGE=4
 if grep -q __asan_init $FAULTS 2>/dev/null; then
 	STRIDE=60 EDGE=3
 fi
+# Which N of each STRIDE: a fresh choice each run, so that successive runs
+# (CI's) cover them all; the third word of /tests/fault_steps repeats one.
+OFFSET=
 if [ -s /tests/fault_steps ]; then
-	read -r STRIDE EDGE </tests/fault_steps
+	read -r STRIDE EDGE OFFSET </tests/fault_steps
 fi
+[ -n "$OFFSET" ] || OFFSET=$(od -An -N2 -tu2 /dev/urandom | awk -v s="$STRIDE" '{ print $1 % s }')
 NS=dfault
 CONF=/tmp/dfault.conf
 STATE=/run/lvsagent-dfault
@@ -121,7 +126,8 @@ check "the clean apply's table has the 50 services" test "$(grep -c '^-A' $T/wan
 steps() {
 	n=1
 	while [ $n -le "$requests" ]; do
-		if [ $n -le $EDGE ] || [ $n -gt $((requests - EDGE)) ] || [ $((n % STRIDE)) -eq 0 ]; then
+		if [ $n -le $EDGE ] || [ $n -gt $((requests - EDGE)) ] ||
+			[ $(((n + OFFSET) % STRIDE)) -eq 0 ]; then
 			echo $n
 		fi
 		n=$((n + 1))
@@ -159,7 +165,8 @@ for kind in fail exit; do
 	done
 done
 took=$(awk -v a="$started" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%d", b - a }')
-echo "     $ran faulted applies of $requests requests (every N <= $EDGE, > $((requests - EDGE)), and every ${STRIDE}; fail and exit) in ${took}s"
+echo "     $ran faulted applies of $requests requests (every N <= $EDGE, > $((requests - EDGE)), and every ${STRIDE}th from $((STRIDE - OFFSET)); fail and exit) in ${took}s"
+echo "     (this run's sample again: make vm-faults FAULT_STRIDE=$STRIDE FAULT_EDGE=$EDGE FAULT_OFFSET=$OFFSET)"
 check "every fault: status true, the next apply converges, stop restores ($bad failures)" test $bad -eq 0
 
 # The director's state file cut short (to 0 bytes, to half): refused by
@@ -188,4 +195,35 @@ cp $T/whole $STATE/director
 check "the whole file back: director stop exits 0" agent director stop
 snapshot >$T/after
 check "... and the host is as before the first apply" cmp -s $T/before $T/after
+# The drained list cut short: never read as "nothing drained", which would
+# put the drained real server back in rotation. apply, drain and the daemon
+# refuse it (exit 1, the table unchanged); status says so and goes on.
+weight_of() {	# SERVICE number, real server: its weight in ipvsadm -Ln
+	in_ns $NS ipvsadm -Ln -t 10.9.0.$(($1 % 5 + 1)):$((8000 + $1)) |
+		awk -v rs="$2" '$2 == rs { print $4 }'
+}
+drained_is_cut_to() { head -c "$1" $T/drained | cmp -s $STATE/director.drained -; }
+agent director apply >/dev/null 2>&1
+check "drain s3 10.8.0.13: exit 0" agent director drain s3 10.8.0.13
+same "... weight 0 in the table" 0 weight_of 3 10.8.0.13:8003
+cp $STATE/director.drained $T/drained
+size=$(wc -c <$T/drained)
+for cut in 0 $((size / 2)) $((size - 6)); do
+	head -c $cut $T/drained >$STATE/director.drained
+	refused "drained list cut to $cut of $size bytes: director apply exits 1" 1 \
+		agent director apply
+	contains "... saying why" "director.drained is cut short" agent director apply
+	same "... and the drained real server keeps weight 0" 0 weight_of 3 10.8.0.13:8003
+	refused "... director drain of another exits 1" 1 agent director drain s4 10.8.0.14
+	check "... and leaves the file as it was" drained_is_cut_to $cut
+	refused "... director run does not start (exit 1)" 1 \
+		in_ns $NS timeout 60 $FAULTS -c $CONF director run
+	same "... and the drained real server keeps weight 0" 0 weight_of 3 10.8.0.13:8003
+	contains "... director status says so" "director.drained is cut short" \
+		agent director status
+done
+cp $T/drained $STATE/director.drained
+check "the whole list back: undrain s3 10.8.0.13 exits 0" agent director undrain s3 10.8.0.13
+same "... weight 1 again" 1 weight_of 3 10.8.0.13:8003
+agent director stop >/dev/null 2>&1
 finish t_director_faults.sh

@@ -256,8 +256,8 @@ check: deps
 	$(Q)tests/man_test.sh $(abspath $(BUILD)/lvsagent)
 	$(Q)tests/completion_test.sh
 	$(Q)$(MAKE) --no-print-directory deb-check
-	$(Q)tests/netns/run.sh $(abspath $(BUILD)/lvsagent)
-	$(Q)ASAN_OPTIONS=detect_leaks=1 tests/netns/run.sh $(abspath build-asan/lvsagent)
+	$(Q)tests/side_by_side.sh "tests/netns/run.sh $(abspath $(BUILD)/lvsagent)" \
+		"ASAN_OPTIONS=detect_leaks=1 tests/netns/run.sh $(abspath build-asan/lvsagent)"
 	$(Q)VM_TIMEOUT=$(VM_CHECK_TIMEOUT) tests/vm/run_both.sh \
 		"$(call vm_bins,$(BUILD)) $(VM_TESTS) $(VM_TESTS_PLAIN)" \
 		"$(call vm_bins,build-asan) $(VM_TESTS)"

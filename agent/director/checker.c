@@ -258,6 +258,12 @@ static void settle(struct checker *c, size_t id, enum probe_state state,
 	}
 	if (state == PROBE_PENDING)
 		snprintf(text, sizeof(text), "epoll: %s", strerror(errno));
+	/* A descriptor the probe closed on its way to DONE left the epoll set
+	 * with the close: EPOLL_CTL_DEL would only fail (EBADF), a system call
+	 * per check for nothing — and under TCG each costs as much as a page
+	 * of user code. */
+	if (state == PROBE_DONE && t->run.fd < 0)
+		t->fd = -1;
 	unregister(c, t);
 	t->ops->stop(&t->spec, &t->run);
 	t->running = false;

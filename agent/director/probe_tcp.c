@@ -86,12 +86,20 @@ static enum probe_state start(const struct check_spec *spec, struct probe_run *r
 	return PROBE_PENDING;
 }
 
+/* Linux reports a TCP socket writable only once it is connected, and a
+ * connect that failed (or a reset since) with EPOLLERR: only then is
+ * SO_ERROR worth a system call, for the reason. */
 static enum probe_state ready(const struct check_spec *spec, struct probe_run *run,
 			      uint32_t events, struct probe_result *r)
 {
+	int err = 0;
+
 	(void)spec;
-	(void)events;
-	return verdict(run, so_error(run->fd), "connect", r);
+	if (!(events & EPOLLOUT) || (events & (EPOLLERR | EPOLLHUP)))
+		err = so_error(run->fd);
+	if (!err && !(events & EPOLLOUT))
+		err = ECONNRESET;	/* hung up, and nothing recorded why */
+	return verdict(run, err, "connect", r);
 }
 
 static void stop(const struct check_spec *spec, struct probe_run *run)

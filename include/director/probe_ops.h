@@ -22,7 +22,10 @@ struct probe_result {
 enum probe_state { PROBE_PENDING, PROBE_DONE };
 
 struct probe_run {
-	int fd;				/* to watch; -1: none (waiting on wake_us only) */
+	/* To watch; -1: none (waiting on wake_us only). A probe that returns
+	 * PROBE_DONE with it -1 has closed it, which took it out of the
+	 * checker's epoll set. */
+	int fd;
 	uint32_t events;		/* EPOLLIN, EPOLLOUT */
 	uint64_t wake_us;		/* CLOCK_MONOTONIC µs to call tick; 0: none */
 	void *state;			/* the probe's own */

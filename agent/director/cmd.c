@@ -85,7 +85,8 @@ static int refuse_unread_drains(struct director_run *r, int err)
 	return fail_run(r->run.opts, EXIT_RUNTIME, "%s: refused, not read as nothing drained. "
 			"Nothing was changed. To start the list afresh, remove the file (every "
 			"real server goes back in rotation at the next apply) and drain again "
-			"those that should stay out", drain_load_problem(r->run.cfg.state_dir, err, why, sizeof(why)));
+			"those that should stay out",
+			drain_load_problem(r->run.cfg.state_dir, err, why, sizeof(why)));
 }
 
 /* status and stop go on without it, saying so. */

@@ -149,7 +149,8 @@ static void log_repair_line(struct daemon *d, bool failed, const char *text)
 				text);
 }
 
-/* What ended windows suppressed, said when the lines stopped (a timer). */
+/* What ended windows suppressed, said at the end of every loop turn: also
+ * once the lines have stopped, not only before the next one. */
 static void flush_budgets(struct daemon *d)
 {
 	log_budget_flush(&d->budget, notify_monotonic_usec());

@@ -175,19 +175,20 @@ static bool wants_nftables(const struct session *s)
 	return s->command != RS_STOP && rs_config_of(&s->run.cfg)->suppression != SUPPRESS_SYSCTL;
 }
 
+#define TRANSIENT_FMT "cannot read %s from the kernel yet: it kept changing while read (%s); " \
+	"trying again"
+
 /* A caller that tries again (the daemon) hears of a transient failure to
  * read WHAT as a warning: the kernel's tables kept changing under the dump
  * (-EAGAIN), which an event storm does and which passes. Returns whether
  * it was one. */
 static bool transient_failure(const struct session *s, int err, const char *what)
 {
-#define TRANSIENT_FMT "cannot read %s from the kernel yet: it kept changing while read (%s); " \
-	"trying again"
 	if (err != -EAGAIN || !s->retrying)
 		return false;
 	if (s->retry_log)
-		log_budget_line(s->retry_log, notify_monotonic_usec(), LOG_LEVEL_WARNING, TRANSIENT_FMT, what,
-				strerror(-err));
+		log_budget_line(s->retry_log, notify_monotonic_usec(), LOG_LEVEL_WARNING,
+				TRANSIENT_FMT, what, strerror(-err));
 	else
 		log_warn(TRANSIENT_FMT, what, strerror(-err));
 	return true;

@@ -96,7 +96,9 @@ eventually "a deleted host route comes back" \
 in_rs ip -6 route del "$VIP6/128" dev lo table main
 eventually "a deleted IPv6 host route comes back" \
 	sh -c "ip -n $NS_RS -6 route show table main | grep -q '^$VIP6 dev lo proto 176'"
-in_rs ip addr flush dev lo
+# ip flushes in rounds; the daemon may put the VIPs back before its last
+# ("Flush remains incomplete", exit 1): what counts is that they come back.
+in_rs ip addr flush dev lo 2>/dev/null || true
 eventually "ip addr flush dev lo: both VIPs come back" \
 	sh -c "[ \$(ip -n $NS_RS addr show dev lo | grep -c -e '$VIP4/32' -e '$VIP6/128') -eq 2 ]"
 in_rs ip link set lo down

@@ -50,9 +50,12 @@ rss_start=$(rss_kib "$daemon")
 
 for i in $(seq 1 2000); do echo "addr add 10.200.$((i / 250)).$((i % 250 + 1))/32 dev flood0"; done \
 	>"$TMP/flood"
+# A flush may lose to the daemon: ip flushes in rounds, and when the VIPs
+# are back before its tenth it says "Flush remains incomplete" and exits 1.
+# That is the daemon winning, not the storm failing: go on.
 storm_round() {
-	in_rs ip addr flush dev lo scope global
-	in_rs ip route flush table main proto 176
+	in_rs ip addr flush dev lo scope global 2>/dev/null || true
+	in_rs ip route flush table main proto 176 2>/dev/null || true
 	for iface in all lo eth0 eth1; do
 		rs_sysctl_set "$iface" arp_ignore 0
 		rs_sysctl_set "$iface" arp_announce 0
